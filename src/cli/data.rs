@@ -1,0 +1,116 @@
+//! Whole-store commands: demo, import, export, doctor, backup.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+
+use super::{read_input, Ctx, UsageError};
+use crate::demo::{self, DemoOptions};
+use crate::store::{exchange, migrate};
+
+pub fn demo(ctx: &Ctx, tickets: u64, seed: u64) -> anyhow::Result<i32> {
+    let mut conn = ctx.open_store()?;
+    let started = std::time::Instant::now();
+    let s = demo::generate(&mut conn, &ctx.config, DemoOptions { tickets, seed }, ctx.now)?;
+    println!(
+        "demo data in {}: {} companies, {} contacts, {} technicians, {} agreements, {} tickets, {} notes, {} time entries ({:.1} s)",
+        ctx.db_path.display(),
+        s.companies,
+        s.contacts,
+        s.technicians,
+        s.agreements,
+        s.tickets,
+        s.notes,
+        s.time_entries,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(0)
+}
+
+pub fn import(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
+    let text = read_input(file)?;
+    let mut conn = ctx.open_store()?;
+    let s = exchange::import(&mut conn, file, &text, ctx.now.timestamp())?;
+    println!(
+        "imported {} companies, {} contacts, {} technicians, {} agreements, {} tickets, {} time entries, {} notes",
+        s.companies, s.contacts, s.technicians, s.agreements, s.tickets, s.time_entries, s.notes
+    );
+    Ok(0)
+}
+
+pub fn export(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
+    let mut conn = ctx.open_store_read_only()?;
+    let data = exchange::export(&mut conn, ctx.config.calendar.timezone.0)?;
+    let out = std::fs::File::create(file).map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?;
+    let mut out = std::io::BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut out, &data).with_context(|| format!("writing {}", file.display()))?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(0)
+}
+
+pub fn doctor(ctx: &Ctx) -> anyhow::Result<i32> {
+    println!(
+        "config: {}{}",
+        ctx.config_path.display(),
+        if ctx.config_path.exists() {
+            ""
+        } else {
+            " (absent: built-in defaults)"
+        }
+    );
+    println!("store:  {}", ctx.db_path.display());
+    println!("user:   {}", ctx.login);
+    let conn = ctx.open_store_read_only()?;
+    let version = migrate::user_version(&conn)?;
+    println!("schema: {version} (this build: {})", migrate::CURRENT);
+    let mut problems = Vec::new();
+    if version < migrate::CURRENT {
+        problems.push(format!(
+            "schema {version} is older than {}; the console migrates it on start",
+            migrate::CURRENT
+        ));
+    }
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let integrity: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    if integrity != ["ok"] {
+        problems.extend(integrity.into_iter().map(|l| format!("integrity: {l}")));
+    }
+    let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    if fk > 0 {
+        problems.push(format!("{fk} rows point at records that do not exist"));
+    }
+    if version == migrate::CURRENT {
+        let tickets: i64 = conn.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?;
+        println!("tickets: {tickets}");
+    }
+    for p in &problems {
+        println!("problem: {p}");
+    }
+    println!("{}", if problems.is_empty() { "ok" } else { "problems found" });
+    Ok(if problems.is_empty() { 0 } else { 1 })
+}
+
+pub fn backup(ctx: &Ctx, dest: &Path) -> anyhow::Result<i32> {
+    if dest.exists() {
+        return Err(UsageError(format!("{} already exists; choose a new file", dest.display())).into());
+    }
+    let conn = ctx.open_store_read_only()?;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(dest)
+        .map_err(|e| UsageError(format!("cannot create {}: {e}", dest.display())))?;
+    let target = dest
+        .to_str()
+        .ok_or_else(|| UsageError(format!("{} is not valid UTF-8", dest.display())))?;
+    // VACUUM INTO reads one snapshot, so the copy is consistent while others write.
+    if let Err(e) = conn.execute("VACUUM INTO ?1", [target]) {
+        let _ = std::fs::remove_file(dest);
+        return Err(e).context("writing the backup");
+    }
+    println!("backup written to {}", dest.display());
+    Ok(0)
+}

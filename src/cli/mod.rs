@@ -1,0 +1,166 @@
+//! The command line (DESIGN.md 4): clap definitions and dispatch. Each family
+//! of subcommands lives in its own file.
+
+mod data;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, ConfigError};
+use crate::store::{self, StoreError};
+
+#[derive(Debug, Parser)]
+#[command(name = "pimdesk", version, about = "Terminal helpdesk console for a managed IT services provider", long_about = None)]
+pub struct Cli {
+    /// Store file (default: the platform data dir)
+    #[arg(long, env = "PIMDESK_DB", global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Config file (default: the platform config dir; built-in defaults when absent)
+    #[arg(long, env = "PIMDESK_CONFIG", global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Open the console on a throwaway store filled with demo data
+    #[arg(long, global = true)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fill the store with realistic, deterministic demo data
+    Demo {
+        /// How many tickets
+        #[arg(long, default_value_t = 5000)]
+        tickets: u64,
+        /// Random seed; the same seed on the same day gives the same data
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Load an exchange file (DESIGN.md 5) in one transaction: all or nothing
+    Import { file: PathBuf },
+    /// Write the whole store as an exchange file
+    Export { file: PathBuf },
+    /// Check the store's integrity and schema, and show where things live
+    Doctor,
+    /// Write a consistent copy of the store while others keep working
+    Backup { dest: PathBuf },
+    /// Print shell completions
+    Completions { shell: clap_complete::Shell },
+}
+
+/// Bad usage or bad input: exit code 2, nothing written.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Everything a command needs: settings, where the store is, and the time.
+pub struct Ctx {
+    pub config: Config,
+    pub config_path: PathBuf,
+    pub db_path: PathBuf,
+    pub now: DateTime<Utc>,
+    /// The time is frozen by PIMDESK_NOW.
+    pub frozen: bool,
+    pub login: String,
+}
+
+impl Ctx {
+    pub fn open_store(&self) -> Result<rusqlite::Connection, StoreError> {
+        store::open(&self.db_path, &self.store_options())
+    }
+    pub fn open_store_read_only(&self) -> Result<rusqlite::Connection, StoreError> {
+        store::open_read_only(&self.db_path, &self.store_options())
+    }
+    pub fn store_options(&self) -> store::OpenOptions {
+        let group = Some(self.config.store.group.clone()).filter(|g| !g.is_empty());
+        store::OpenOptions {
+            busy_timeout: std::time::Duration::from_millis(self.config.store.busy_timeout_ms),
+            group,
+        }
+    }
+}
+
+/// Default locations from the platform's conventions.
+pub fn default_paths() -> (PathBuf, PathBuf) {
+    match directories::ProjectDirs::from("", "", "pimdesk") {
+        Some(d) => (d.data_dir().join("pimdesk.db"), d.config_dir().join("config.toml")),
+        None => (PathBuf::from("pimdesk.db"), PathBuf::from("pimdesk.toml")),
+    }
+}
+
+/// The current time, or the frozen one from PIMDESK_NOW.
+pub fn now_from_env() -> Result<(DateTime<Utc>, bool), UsageError> {
+    match std::env::var("PIMDESK_NOW") {
+        Ok(v) if !v.trim().is_empty() => DateTime::parse_from_rfc3339(v.trim())
+            .map(|t| (t.with_timezone(&Utc), true))
+            .map_err(|e| {
+                UsageError(format!(
+                    "PIMDESK_NOW={v:?} is not an RFC 3339 time ({e}); write e.g. 2026-11-27T16:30:00-05:00"
+                ))
+            }),
+        _ => Ok((Utc::now(), false)),
+    }
+}
+
+/// Builds the context: config (exit 2 when bad), paths, time, user.
+pub fn context(cli: &Cli) -> anyhow::Result<Ctx> {
+    let (default_db, default_config) = default_paths();
+    let (config_path, required) = match &cli.config {
+        Some(p) => (p.clone(), true),
+        None => (default_config, false),
+    };
+    let config = Config::load(&config_path, required)?;
+    let (now, frozen) = now_from_env()?;
+    Ok(Ctx {
+        config,
+        config_path,
+        db_path: cli.db.clone().unwrap_or(default_db),
+        now,
+        frozen,
+        login: crate::platform::current_login(),
+    })
+}
+
+/// Runs a subcommand; returns the exit code for a command that ran.
+pub fn run(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
+    match cli.command {
+        None => unreachable_console(),
+        Some(Command::Demo { tickets, seed }) => data::demo(&ctx, tickets, seed),
+        Some(Command::Import { file }) => data::import(&ctx, &file),
+        Some(Command::Export { file }) => data::export(&ctx, &file),
+        Some(Command::Doctor) => data::doctor(&ctx),
+        Some(Command::Backup { dest }) => data::backup(&ctx, &dest),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "pimdesk", &mut std::io::stdout());
+            Ok(0)
+        }
+    }
+}
+
+fn unreachable_console() -> anyhow::Result<i32> {
+    anyhow::bail!("the console is started by main, not by cli::run")
+}
+
+/// The exit code for an error: 2 for bad usage, config or input; 3 for an unusable store.
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    for cause in err.chain() {
+        if cause.is::<UsageError>() || cause.is::<ConfigError>() || cause.is::<crate::store::exchange::ImportError>() {
+            return 2;
+        }
+        if cause.is::<StoreError>() || cause.is::<rusqlite::Error>() {
+            return 3;
+        }
+    }
+    1
+}
+
+/// Reads a whole file, naming it on failure.
+pub fn read_input(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
+        .context("reading input")
+}

@@ -1,0 +1,88 @@
+//! `pimdesk demo`: realistic, deterministic data for a seed and a day —
+//! clients around Richmond, VA in healthcare, accounting and local government,
+//! their contacts, pim's technicians, agreements, and tickets over two years.
+
+mod directory;
+mod tickets;
+
+use chrono::{DateTime, Utc};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rusqlite::Connection;
+use serde::Deserialize;
+
+use crate::config::Config;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    pub tickets: u64,
+    pub seed: u64,
+}
+
+/// What was generated, for the command's report.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DemoSummary {
+    pub companies: usize,
+    pub contacts: usize,
+    pub technicians: usize,
+    pub agreements: usize,
+    pub tickets: u64,
+    pub notes: u64,
+    pub time_entries: u64,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Words {
+    healthcare: Vec<String>,
+    accounting: Vec<String>,
+    government: Vec<String>,
+    cities: Vec<String>,
+    first_names: Vec<String>,
+    last_names: Vec<String>,
+    titles: Vec<String>,
+    technicians: Vec<[String; 3]>,
+    p1: Vec<String>,
+    p2: Vec<String>,
+    p3: Vec<String>,
+    p4: Vec<String>,
+    p5: Vec<String>,
+    descriptions: Vec<String>,
+    notes_internal: Vec<String>,
+    notes_client: Vec<String>,
+    time_notes: Vec<String>,
+}
+
+impl Words {
+    fn load() -> anyhow::Result<Words> {
+        Ok(toml::from_str(include_str!("../../assets/demo.toml"))?)
+    }
+}
+
+/// Refuses to fill a store that already holds data, then fills it in one transaction.
+pub fn generate(
+    conn: &mut Connection,
+    config: &Config,
+    opts: DemoOptions,
+    now: DateTime<Utc>,
+) -> anyhow::Result<DemoSummary> {
+    let words = Words::load()?;
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let existing: i64 = tx.query_row("SELECT count(*) FROM companies", [], |r| r.get(0))?;
+    if existing > 0 {
+        anyhow::bail!(crate::cli::UsageError(
+            "the store already holds data; demo data goes into a new store (use --db NEW_FILE)".into()
+        ));
+    }
+    let mut summary = DemoSummary::default();
+    let dir = directory::generate(&tx, &words, &mut rng, now, config, &mut summary)?;
+    tickets::generate(&tx, &words, &mut rng, &dir, config, opts.tickets, now, &mut summary)?;
+    tx.commit()?;
+    Ok(summary)
+}
+
+pub(crate) fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
+    use rand::Rng;
+    &items[rng.random_range(0..items.len())]
+}

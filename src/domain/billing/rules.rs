@@ -1,0 +1,310 @@
+//! Per-rule item generation: which charges are due on or before a date.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+
+use super::{
+    days_in_month, monday_after, month_end, month_start, Agreement, BillableItem, BillingError, BillingRules, ItemKey,
+    LaborEntry,
+};
+use crate::domain::money::Cents;
+
+/// Every charge whose bill date is on or before `as_of`, billed or not (the
+/// run drops those already billed). Deterministic: the same books give the
+/// same keys and amounts whatever `as_of` is.
+pub fn billable_items(
+    rules: &BillingRules,
+    agreements: &[Agreement],
+    entries: &[LaborEntry],
+    as_of: NaiveDate,
+) -> Vec<BillableItem> {
+    let mut out = Vec::new();
+    for agreement in agreements {
+        fee_items(agreement, as_of, &mut out);
+        recurring_items(rules, agreement, as_of, &mut out);
+    }
+    labor_items(rules, agreements, entries, as_of, &mut out);
+    out
+}
+
+/// What the store should refuse when an agreement is saved. The engine never
+/// bills a negative amount whatever it is given, but it cannot guess intent.
+pub fn check_agreement(a: &Agreement) -> Result<(), BillingError> {
+    let money = [
+        ("onboarding fee", a.onboarding_fee),
+        ("monthly amount", a.monthly),
+        ("project fee", a.project_fee),
+        ("labor rate", a.labor_rate),
+    ];
+    let problem = if let Some((name, _)) = money.iter().find(|(_, c)| c.is_negative()) {
+        Some(format!("{name} is negative"))
+    } else if a.ended.is_some_and(|e| e < a.executed) {
+        Some("ends before it was executed".to_string())
+    } else if a.project_completed.is_some_and(|c| c < a.executed) {
+        Some("project completed before the agreement was executed".to_string())
+    } else if !a.product.is_project() && (a.project_completed.is_some() || a.project_fee.0 != 0) {
+        Some(format!("{} is not a project product", a.product))
+    } else if a.prepaid_hours_per_month > 0 && a.product != super::Product::PrepaidLabor {
+        Some(format!("{} carries no prepaid hours", a.product))
+    } else {
+        None
+    };
+    problem.map_or(Ok(()), |problem| {
+        Err(BillingError::InvalidAgreement { id: a.id, problem })
+    })
+}
+
+/// Onboarding fee at execution; project fee at completion (project products).
+fn fee_items(a: &Agreement, as_of: NaiveDate, out: &mut Vec<BillableItem>) {
+    if a.onboarding_fee.0 > 0 && a.executed <= as_of {
+        let text = format!("{} onboarding fee (agreement #{})", a.product, a.id);
+        let key = ItemKey::Onboarding { agreement: a.id };
+        out.push(fee_item(a, key, a.executed, a.onboarding_fee, text));
+    }
+    let completed = a.project_completed.filter(|_| a.product.is_project());
+    if let Some(done) = completed.filter(|&d| d <= as_of && a.project_fee.0 > 0) {
+        let text = format!("{} project fee (agreement #{})", a.product, a.id);
+        let key = ItemKey::Project { agreement: a.id };
+        out.push(fee_item(a, key, done.max(a.executed), a.project_fee, text));
+    }
+}
+
+fn fee_item(a: &Agreement, key: ItemKey, date: NaiveDate, amount: Cents, text: String) -> BillableItem {
+    BillableItem {
+        kind: key.kind(),
+        key,
+        company_id: a.company_id,
+        bill_date: date,
+        amount,
+        minutes: 0,
+        rate: Cents::ZERO,
+        ticket_id: None,
+        period_start: Some(date),
+        period_end: Some(date),
+        description: text,
+    }
+}
+
+/// When recurring billing starts, and the day it became known (the earliest
+/// bill date). Contract products: execution. Project products: the first of
+/// the completion month, known on the completion date.
+fn recurring_start(a: &Agreement) -> Option<(NaiveDate, NaiveDate)> {
+    if a.product.is_contract() {
+        return Some((a.executed, a.executed));
+    }
+    let done = a.project_completed?;
+    Some((month_start(done), done.max(a.executed)))
+}
+
+/// One item per service month whose bill date is on or before `as_of`.
+fn recurring_items(rules: &BillingRules, a: &Agreement, as_of: NaiveDate, out: &mut Vec<BillableItem>) {
+    let Some((start, known)) = recurring_start(a) else {
+        return;
+    };
+    let mut month = month_start(start);
+    while a.ended.is_none_or(|end| month <= end) {
+        let ahead = month.checked_sub_months(Months::new(rules.months_in_advance));
+        let bill_date = ahead.unwrap_or(NaiveDate::MIN).max(known);
+        if bill_date > as_of {
+            break;
+        }
+        if let Some(item) = service_month(a, start, month, bill_date) {
+            out.push(item);
+        }
+        let Some(next) = month.checked_add_months(Months::new(1)) else {
+            break;
+        };
+        month = next;
+    }
+}
+
+/// The charge for service month `month`, prorated by active days; `None`
+/// when nothing is owed for it.
+fn service_month(a: &Agreement, start: NaiveDate, month: NaiveDate, bill_date: NaiveDate) -> Option<BillableItem> {
+    let first = month.max(start);
+    let last = a.ended.map_or(month_end(month), |e| e.min(month_end(month)));
+    let days = (last - first).num_days() + 1;
+    let in_month = i64::from(days_in_month(month));
+    let amount = a.monthly.mul_ratio(days, in_month);
+    if days <= 0 || amount.0 <= 0 {
+        return None;
+    }
+    let mut text = format!("{} monthly service, {}", a.product, month.format("%B %Y"));
+    if days < in_month {
+        text.push_str(&format!(" (prorated {days}/{in_month} days)"));
+    }
+    let key = ItemKey::Recurring {
+        agreement: a.id,
+        service_month: month,
+    };
+    let mut item = fee_item(a, key, bill_date, amount, text);
+    (item.period_start, item.period_end) = (Some(first), Some(last));
+    Some(item)
+}
+
+/// How one entry's minutes are billed.
+struct Pricing {
+    prepaid_minutes: u32,
+    labor_minutes: u32,
+    /// `None` for non-contract labor.
+    contract_rate: Option<Cents>,
+}
+
+/// Labor and prepaid-draw items for all billable entries, in entry order.
+fn labor_items(
+    rules: &BillingRules,
+    agreements: &[Agreement],
+    entries: &[LaborEntry],
+    as_of: NaiveDate,
+    out: &mut Vec<BillableItem>,
+) {
+    let mut contracts: HashMap<i64, Vec<&Agreement>> = HashMap::new();
+    for a in agreements.iter().filter(|a| a.product.is_contract()) {
+        contracts.entry(a.company_id).or_default().push(a);
+    }
+    let mut sorted: Vec<&LaborEntry> = entries.iter().filter(|e| e.billable && e.minutes > 0).collect();
+    sorted.sort_by_key(|e| (e.start, e.id));
+    let mut ledger = PrepaidLedger::new(rules.prepaid_carry_over);
+    for entry in sorted {
+        let day = entry.start.date();
+        let active: Vec<&Agreement> = contracts
+            .get(&entry.company_id)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .copied()
+            .filter(|a| a.executed <= day && a.ended.is_none_or(|e| day <= e))
+            .collect();
+        let pricing = ledger.price(&active, entry);
+        entry_items(rules, entry, &pricing, as_of, out);
+    }
+}
+
+/// Emits the entry's prepaid and labor items whose bill date has come.
+fn entry_items(
+    rules: &BillingRules,
+    entry: &LaborEntry,
+    pricing: &Pricing,
+    as_of: NaiveDate,
+    out: &mut Vec<BillableItem>,
+) {
+    let due = contract_date(entry);
+    if pricing.prepaid_minutes > 0 && due <= as_of {
+        let key = ItemKey::PrepaidLabor { entry: entry.id };
+        let (minutes, text) = (pricing.prepaid_minutes, "Prepaid labor drawn");
+        out.push(labor_item(entry, key, due, minutes, Cents::ZERO, text));
+    }
+    if pricing.labor_minutes == 0 {
+        return;
+    }
+    let (date, rate, text) = match pricing.contract_rate {
+        Some(rate) => (Some(due), rate, "Labor"),
+        None => {
+            let date = non_contract_date(rules, entry);
+            (date, rules.non_contract_rate, "Non-contract labor")
+        }
+    };
+    if let Some(date) = date.filter(|&d| d <= as_of) {
+        let key = ItemKey::Labor { entry: entry.id };
+        let (minutes, rate) = (pricing.labor_minutes, rate.max(Cents::ZERO));
+        out.push(labor_item(entry, key, date, minutes, rate, text));
+    }
+}
+
+/// The earlier of ticket completion and the Monday after the entry's ISO
+/// week, but never before the entry's own day (time logged after resolution).
+fn contract_date(entry: &LaborEntry) -> NaiveDate {
+    let day = entry.start.date();
+    let monday = monday_after(day);
+    entry.ticket_completed.map_or(monday, |done| done.max(day).min(monday))
+}
+
+/// Completion (or the entry's own day, if logged later) plus the delay;
+/// `None` while the ticket is open.
+fn non_contract_date(rules: &BillingRules, entry: &LaborEntry) -> Option<NaiveDate> {
+    let done = entry.ticket_completed?.max(entry.start.date());
+    let delay = Days::new(u64::from(rules.non_contract_delay_days));
+    Some(done.checked_add_days(delay).unwrap_or(NaiveDate::MAX))
+}
+
+fn labor_item(
+    entry: &LaborEntry,
+    key: ItemKey,
+    date: NaiveDate,
+    minutes: u32,
+    rate: Cents,
+    label: &str,
+) -> BillableItem {
+    BillableItem {
+        kind: key.kind(),
+        key,
+        company_id: entry.company_id,
+        bill_date: date,
+        amount: Cents::ZERO,
+        minutes,
+        rate,
+        ticket_id: Some(entry.ticket_id),
+        period_start: Some(entry.start.date()),
+        period_end: Some(entry.start.date()),
+        description: format!("{label}, ticket #{}", entry.ticket_id),
+    }
+}
+
+/// Prepaid minutes drawn so far, per agreement and month (or per agreement
+/// over its whole life when unused minutes carry over).
+struct PrepaidLedger {
+    carry_over: bool,
+    drawn: HashMap<(i64, Option<NaiveDate>), u64>,
+}
+
+impl PrepaidLedger {
+    fn new(carry_over: bool) -> Self {
+        PrepaidLedger {
+            carry_over,
+            drawn: HashMap::new(),
+        }
+    }
+
+    /// Draws `entry` on the active prepaid blocks (oldest agreement first);
+    /// the rest is contract labor at the most recently executed active
+    /// contract agreement's rate, or non-contract labor if none is active.
+    fn price(&mut self, active: &[&Agreement], entry: &LaborEntry) -> Pricing {
+        let mut blocks: Vec<&Agreement> = active
+            .iter()
+            .copied()
+            .filter(|a| a.product == super::Product::PrepaidLabor && a.prepaid_hours_per_month > 0)
+            .collect();
+        blocks.sort_by_key(|a| (a.executed, a.id));
+        let mut left = u64::from(entry.minutes);
+        for block in blocks {
+            left -= self.draw(block, entry.start.date(), left);
+        }
+        let rate_agreement = active.iter().max_by_key(|a| (a.executed, a.id));
+        let labor = u32::try_from(left).unwrap_or(u32::MAX); // left <= entry.minutes
+        Pricing {
+            prepaid_minutes: entry.minutes - labor,
+            labor_minutes: labor,
+            contract_rate: rate_agreement.map(|a| a.labor_rate),
+        }
+    }
+
+    /// Takes up to `want` minutes from `block` for `day`; returns the taken.
+    fn draw(&mut self, block: &Agreement, day: NaiveDate, want: u64) -> u64 {
+        let per_month = u64::from(block.prepaid_hours_per_month) * 60;
+        let (slot, allowance) = if self.carry_over {
+            (None, per_month * months_between(block.executed, day))
+        } else {
+            (Some(month_start(day)), per_month)
+        };
+        let drawn = self.drawn.entry((block.id, slot)).or_insert(0);
+        let take = want.min(allowance.saturating_sub(*drawn));
+        *drawn += take;
+        take
+    }
+}
+
+/// Calendar months from `from`'s month to `to`'s month, both counted.
+fn months_between(from: NaiveDate, to: NaiveDate) -> u64 {
+    let index = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+    u64::try_from(index(to) - index(from) + 1).unwrap_or(0)
+}

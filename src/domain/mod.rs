@@ -1,0 +1,8 @@
+//! Pure rules of the product: no SQLite, no terminal, no clock reads.
+
+pub mod billing;
+pub mod money;
+pub mod sla;
+pub mod text;
+pub mod ticket;
+pub mod time;

@@ -1,0 +1,30 @@
+//! Logs go to a file, never to the terminal (DESIGN.md 7).
+
+use crate::cli::Ctx;
+
+/// Starts file logging beside the store; keep the guard alive for the process.
+pub fn init(ctx: &Ctx, demo: bool) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = if demo {
+        std::env::temp_dir()
+    } else {
+        ctx.db_path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())?
+            .to_path_buf()
+    };
+    std::fs::create_dir_all(&dir).ok()?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("pimdesk.log"))
+        .ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PIMDESK_LOG").unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}

@@ -1,0 +1,29 @@
+use clap::Parser;
+
+use pimdesk::cli::{self, Cli};
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match cli::context(&cli) {
+        Ok(ctx) => {
+            let _log = pimdesk::logging::init(&ctx, cli.demo);
+            let result = if cli.command.is_none() {
+                pimdesk::tui::run(&cli, ctx)
+            } else {
+                cli::run(cli, ctx)
+            };
+            match result {
+                Ok(code) => code,
+                Err(e) => report(&e),
+            }
+        }
+        Err(e) => report(&e),
+    };
+    std::process::exit(code);
+}
+
+fn report(e: &anyhow::Error) -> i32 {
+    tracing::error!("{e:#}");
+    eprintln!("pimdesk: {e:#}");
+    cli::exit_code(e)
+}

@@ -1,0 +1,39 @@
+//! Schema migrations on `PRAGMA user_version`, applied inside one
+//! `BEGIN IMMEDIATE` that re-reads the version, so two consoles starting on a
+//! fresh file together do not both migrate.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::StoreError;
+
+/// Each step takes the store from version i to i+1.
+const STEPS: &[&str] = &[include_str!("schema.sql")];
+
+/// The schema version this build writes.
+pub const CURRENT: i64 = STEPS.len() as i64;
+
+pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Brings the store up to [`CURRENT`]; refuses a newer store without writing.
+pub fn migrate(conn: &mut Connection, path: &std::path::Path) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = user_version(&tx)?;
+    if found > CURRENT {
+        return Err(StoreError::Newer {
+            path: path.to_path_buf(),
+            found,
+            supported: CURRENT,
+        });
+    }
+    for (i, step) in STEPS.iter().enumerate().skip(found as usize) {
+        tx.execute_batch(step)?;
+        tracing::info!(version = i + 1, "migrated store");
+    }
+    if found < CURRENT {
+        tx.pragma_update(None, "user_version", CURRENT)?;
+    }
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! The SQLite store: one schema for the whole product, opened with the
+//! pragmas of DESIGN.md 6. One connection owner per process (the worker).
+
+pub mod exchange;
+pub mod migrate;
+pub mod open;
+pub mod ticket_detail;
+pub mod tickets;
+
+use std::path::PathBuf;
+
+pub use open::{open, open_read_only, OpenOptions};
+
+/// Why the store could not be used. Every variant maps to exit code 3.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{} is not a pimdesk store (not a SQLite database); it was left untouched", path.display())]
+    NotSqlite { path: PathBuf },
+    #[error("{} was written by a newer pimdesk (schema {found}, this build reads up to {supported}); it was left untouched — upgrade pimdesk", path.display())]
+    Newer { path: PathBuf, found: i64, supported: i64 },
+    #[error("{} is unusable: {detail}", path.display())]
+    Unusable { path: PathBuf, detail: String },
+    #[error("no store at {}", path.display())]
+    Missing { path: PathBuf },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("the store is busy (another console held a write lock too long); try again")]
+    Busy,
+    #[error("store error: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+impl StoreError {
+    pub fn unusable(path: &std::path::Path, e: rusqlite::Error) -> StoreError {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotSqlite {
+                path: path.to_path_buf(),
+            },
+            Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Unusable {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            },
+        }
+    }
+}

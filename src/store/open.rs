@@ -1,0 +1,170 @@
+//! Opening the store: refuse what is not ours before SQLite touches it, then
+//! the pragmas of DESIGN.md 6, then migrations. New files are owner-only.
+
+use std::io::Read;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{migrate, StoreError};
+
+const MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Options for [`open`].
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub busy_timeout: Duration,
+    /// Group (name) that may read and write new files; None = owner only.
+    pub group: Option<String>,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            busy_timeout: Duration::from_millis(5000),
+            group: None,
+        }
+    }
+}
+
+/// Opens (creating if needed) and migrates the store at `path`.
+pub fn open(path: &Path, opts: &OpenOptions) -> Result<Connection, StoreError> {
+    let existed = path.exists();
+    if existed {
+        check_header(path)?;
+    } else {
+        create_private(path, opts.group.as_deref())?;
+    }
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(|e| StoreError::unusable(path, e))?;
+    conn.busy_timeout(opts.busy_timeout)?;
+    // A newer store is refused before any pragma writes to it.
+    let version = migrate::user_version(&conn).map_err(|e| StoreError::unusable(path, e))?;
+    if version > migrate::CURRENT {
+        return Err(StoreError::Newer {
+            path: path.to_path_buf(),
+            found: version,
+            supported: migrate::CURRENT,
+        });
+    }
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(|e| StoreError::unusable(path, e))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate::migrate(&mut conn, path)?;
+    Ok(conn)
+}
+
+/// Opens an existing store for reading only (doctor, export); never migrates.
+pub fn open_read_only(path: &Path, opts: &OpenOptions) -> Result<Connection, StoreError> {
+    if !path.exists() {
+        return Err(StoreError::Missing {
+            path: path.to_path_buf(),
+        });
+    }
+    check_header(path)?;
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| StoreError::unusable(path, e))?;
+    conn.busy_timeout(opts.busy_timeout)?;
+    let version = migrate::user_version(&conn).map_err(|e| StoreError::unusable(path, e))?;
+    if version > migrate::CURRENT {
+        return Err(StoreError::Newer {
+            path: path.to_path_buf(),
+            found: version,
+            supported: migrate::CURRENT,
+        });
+    }
+    Ok(conn)
+}
+
+/// Refuses a file that is neither empty nor a SQLite database, or one whose
+/// header says a newer pimdesk wrote it, without opening it in SQLite.
+fn check_header(path: &Path) -> Result<(), StoreError> {
+    let mut file = std::fs::File::open(path).map_err(|e| StoreError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let mut header = [0u8; 100];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => {
+                return Err(StoreError::Io {
+                    path: path.to_path_buf(),
+                    source: e,
+                })
+            }
+        }
+    }
+    if read == 0 {
+        return Ok(());
+    }
+    if read < header.len() || &header[..16] != MAGIC {
+        return Err(StoreError::NotSqlite {
+            path: path.to_path_buf(),
+        });
+    }
+    let version = i64::from(i32::from_be_bytes([header[60], header[61], header[62], header[63]]));
+    if version > migrate::CURRENT {
+        return Err(StoreError::Newer {
+            path: path.to_path_buf(),
+            found: version,
+            supported: migrate::CURRENT,
+        });
+    }
+    Ok(())
+}
+
+/// Creates an empty file readable by its owner only (or owner and group).
+fn create_private(path: &Path, group: Option<&str>) -> Result<(), StoreError> {
+    let io = |e| StoreError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(if group.is_some() { 0o660 } else { 0o600 });
+    }
+    match o.open(path) {
+        Ok(_) => {}
+        // Another console created it first: fine, we share it.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        Err(e) => return Err(io(e)),
+    }
+    if let Some(g) = group {
+        set_group(path, g)?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_group(path: &Path, group: &str) -> Result<(), StoreError> {
+    let gid = crate::platform::group_id(group).ok_or_else(|| StoreError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("no such group {group:?} (config store.group)"),
+        ),
+    })?;
+    std::os::unix::fs::chown(path, None, Some(gid)).map_err(|e| StoreError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })
+}
+
+#[cfg(not(unix))]
+fn set_group(_path: &Path, _group: &str) -> Result<(), StoreError> {
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! One ticket with everything the ticket view and `ticket show` need.
+
+use rusqlite::{Connection, OptionalExtension};
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TicketDetail {
+    pub id: i64,
+    pub summary: String,
+    pub description: String,
+    pub priority: u8,
+    pub status: String,
+    pub company: String,
+    pub contact: Option<String>,
+    pub contact_level: Option<String>,
+    pub contact_phone: Option<String>,
+    pub assignee: Option<String>,
+    pub board: String,
+    pub source: String,
+    pub opened: i64,
+    pub first_response: Option<i64>,
+    pub resolved: Option<i64>,
+    pub scheduled: Option<i64>,
+    pub response_due: Option<i64>,
+    pub warning_at: Option<i64>,
+    pub paused_since: Option<i64>,
+    pub version: i64,
+    pub notes: Vec<NoteRow>,
+    pub time_entries: Vec<TimeRow>,
+    pub history: Vec<AuditRow>,
+    pub pauses: Vec<(i64, Option<i64>)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteRow {
+    pub created: i64,
+    pub author: Option<String>,
+    pub internal: bool,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeRow {
+    pub start: i64,
+    pub technician: Option<String>,
+    pub minutes: i64,
+    pub billable: bool,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRow {
+    pub at: i64,
+    pub who: Option<String>,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Reads one ticket in one read transaction; None if there is no such ticket.
+pub fn load(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
+    let tx = conn.unchecked_transaction()?;
+    let head = tx
+        .query_row(
+            "SELECT t.id, t.summary, t.description, t.priority, t.status, c.name, ct.name, ct.security_level, ct.phone, te.login, t.board, t.source,
+                    t.opened, t.first_response, t.resolved, t.scheduled, t.response_due, t.warning_at, t.paused_since, t.version
+             FROM tickets t JOIN companies c ON c.id = t.company_id LEFT JOIN contacts ct ON ct.id = t.contact_id
+             LEFT JOIN technicians te ON te.id = t.assignee_id WHERE t.id = ?1",
+            [id],
+            |r| {
+                Ok(TicketDetail {
+                    id: r.get(0)?,
+                    summary: r.get(1)?,
+                    description: r.get(2)?,
+                    priority: r.get(3)?,
+                    status: r.get(4)?,
+                    company: r.get(5)?,
+                    contact: r.get(6)?,
+                    contact_level: r.get(7)?,
+                    contact_phone: r.get(8)?,
+                    assignee: r.get(9)?,
+                    board: r.get(10)?,
+                    source: r.get(11)?,
+                    opened: r.get(12)?,
+                    first_response: r.get(13)?,
+                    resolved: r.get(14)?,
+                    scheduled: r.get(15)?,
+                    response_due: r.get(16)?,
+                    warning_at: r.get(17)?,
+                    paused_since: r.get(18)?,
+                    version: r.get(19)?,
+                    ..TicketDetail::default()
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut t) = head else { return Ok(None) };
+    read_lists(&tx, id, &mut t)?;
+    tx.commit()?;
+    Ok(Some(t))
+}
+
+fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached("SELECT n.created, te.login, n.internal, n.body FROM notes n LEFT JOIN technicians te ON te.id = n.author_id WHERE n.ticket_id = ?1 ORDER BY n.created, n.id")?;
+    t.notes = stmt
+        .query_map([id], |r| {
+            Ok(NoteRow {
+                created: r.get(0)?,
+                author: r.get(1)?,
+                internal: r.get(2)?,
+                body: r.get(3)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = tx.prepare_cached("SELECT e.start, te.login, e.minutes, e.billable, e.note FROM time_entries e LEFT JOIN technicians te ON te.id = e.technician_id WHERE e.ticket_id = ?1 ORDER BY e.start, e.id")?;
+    t.time_entries = stmt
+        .query_map([id], |r| {
+            Ok(TimeRow {
+                start: r.get(0)?,
+                technician: r.get(1)?,
+                minutes: r.get(2)?,
+                billable: r.get(3)?,
+                note: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = tx.prepare_cached("SELECT a.at, te.login, a.field, a.old, a.new FROM audit a LEFT JOIN technicians te ON te.id = a.who_id WHERE a.entity = 'ticket' AND a.entity_id = ?1 ORDER BY a.at, a.id")?;
+    t.history = stmt
+        .query_map([id], |r| {
+            Ok(AuditRow {
+                at: r.get(0)?,
+                who: r.get(1)?,
+                field: r.get(2)?,
+                old: r.get(3)?,
+                new: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = tx.prepare_cached("SELECT start, end FROM ticket_pauses WHERE ticket_id = ?1 ORDER BY start")?;
+    t.pauses = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(())
+}

@@ -1,0 +1,333 @@
+//! Tickets: keyset pages for the queue, one ticket with its notes, time and
+//! history, and the stored SLA deadlines.
+
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
+
+use crate::domain::sla::{self, Calendar, SlaInput, SlaPolicy};
+use crate::domain::ticket::Priority;
+use crate::domain::time::from_secs;
+
+/// The queue's saved views (DESIGN.md 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    AllOpen,
+    Mine,
+    Unassigned,
+    BreachingSoon,
+    AfterHours,
+    All,
+}
+
+impl View {
+    pub const ALL: [View; 6] = [
+        View::AllOpen,
+        View::Mine,
+        View::Unassigned,
+        View::BreachingSoon,
+        View::AfterHours,
+        View::All,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            View::AllOpen => "All open",
+            View::Mine => "My tickets",
+            View::Unassigned => "Unassigned",
+            View::BreachingSoon => "Breaching soon",
+            View::AfterHours => "After hours",
+            View::All => "All tickets",
+        }
+    }
+}
+
+/// Sortable columns; every sort breaks ties by ticket ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Id,
+    Priority,
+    Status,
+    Due,
+    Opened,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 5] = [
+        SortKey::Id,
+        SortKey::Priority,
+        SortKey::Status,
+        SortKey::Due,
+        SortKey::Opened,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            SortKey::Id => "ID",
+            SortKey::Priority => "priority",
+            SortKey::Status => "status",
+            SortKey::Due => "SLA due",
+            SortKey::Opened => "age",
+        }
+    }
+    /// The column expression; NULL due times sort last as "no clock".
+    fn expr(self) -> &'static str {
+        match self {
+            SortKey::Id => "t.id",
+            SortKey::Priority => "t.priority",
+            SortKey::Status => "t.status",
+            SortKey::Due => "coalesce(t.response_due, 9223372036854775807)",
+            SortKey::Opened => "t.opened",
+        }
+    }
+}
+
+/// What the queue shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueQuery {
+    pub view: View,
+    pub sort: SortKey,
+    pub descending: bool,
+    /// Full-text search words (prefix matching).
+    pub search: Option<String>,
+    /// The technician id of the current user, for "My tickets".
+    pub me: Option<i64>,
+    /// For "Breaching soon": unix seconds up to which a due time counts as soon.
+    pub soon_until: i64,
+}
+
+impl Default for QueueQuery {
+    /// Open tickets, newest first.
+    fn default() -> Self {
+        QueueQuery {
+            view: View::AllOpen,
+            sort: SortKey::Id,
+            descending: true,
+            search: None,
+            me: None,
+            soon_until: 0,
+        }
+    }
+}
+
+/// Where a page starts: an end of the list, or just past a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Anchor {
+    Start,
+    End,
+    /// This row and those after it.
+    From(SortValue, i64),
+    After(SortValue, i64),
+    Before(SortValue, i64),
+}
+
+/// A row's value in the sort column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortValue {
+    Int(i64),
+    Text(String),
+}
+
+impl ToSql for SortValue {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            SortValue::Int(i) => i.to_sql(),
+            SortValue::Text(s) => s.to_sql(),
+        }
+    }
+}
+
+/// One queue line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow {
+    pub id: i64,
+    pub priority: u8,
+    pub status: String,
+    pub company: String,
+    pub summary: String,
+    pub assignee: Option<String>,
+    pub opened: i64,
+    pub first_response: Option<i64>,
+    pub resolved: Option<i64>,
+    pub response_due: Option<i64>,
+    pub warning_at: Option<i64>,
+    pub paused_since: Option<i64>,
+}
+
+impl QueueRow {
+    pub fn sort_value(&self, key: SortKey) -> SortValue {
+        match key {
+            SortKey::Id => SortValue::Int(self.id),
+            SortKey::Priority => SortValue::Int(i64::from(self.priority)),
+            SortKey::Status => SortValue::Text(self.status.clone()),
+            SortKey::Due => SortValue::Int(self.response_due.unwrap_or(i64::MAX)),
+            SortKey::Opened => SortValue::Int(self.opened),
+        }
+    }
+}
+
+const OPEN: &str = "t.status NOT IN ('Resolved','Closed')";
+const RUNNING: &str = "t.first_response IS NULL AND t.resolved IS NULL";
+
+fn view_filter(q: &QueueQuery) -> String {
+    match q.view {
+        View::AllOpen => OPEN.into(),
+        View::Mine => format!("{OPEN} AND t.assignee_id = {}", q.me.unwrap_or(-1)),
+        View::Unassigned => format!("{OPEN} AND t.assignee_id IS NULL"),
+        View::BreachingSoon => format!("{RUNNING} AND t.response_due <= {}", q.soon_until),
+        View::AfterHours => format!("{OPEN} AND t.board = 'After Hours'"),
+        View::All => "1".into(),
+    }
+}
+
+/// Words → an FTS5 query: each word a quoted prefix, all required.
+pub fn fts_query(words: &str) -> Option<String> {
+    let terms: Vec<String> = words
+        .split_whitespace()
+        .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+const COLUMNS: &str = "t.id, t.priority, t.status, c.name, t.summary, te.login, t.opened, t.first_response, t.resolved, t.response_due, t.warning_at, t.paused_since";
+
+fn row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
+    Ok(QueueRow {
+        id: r.get(0)?,
+        priority: r.get(1)?,
+        status: r.get(2)?,
+        company: r.get(3)?,
+        summary: r.get(4)?,
+        assignee: r.get(5)?,
+        opened: r.get(6)?,
+        first_response: r.get(7)?,
+        resolved: r.get(8)?,
+        response_due: r.get(9)?,
+        warning_at: r.get(10)?,
+        paused_since: r.get(11)?,
+    })
+}
+
+/// One page of the queue, in display order, at most `limit` rows.
+/// Searches rank best match first (bm25) and page by offset within the matches.
+pub fn page(conn: &Connection, q: &QueueQuery, anchor: &Anchor, limit: usize) -> rusqlite::Result<Vec<QueueRow>> {
+    if let Some(fts) = q.search.as_deref().and_then(fts_query) {
+        return search_page(conn, q, &fts, anchor, limit);
+    }
+    let expr = q.sort.expr();
+    // Reading backwards (End / Before) flips the order, then the page is reversed.
+    let backwards = matches!(anchor, Anchor::End | Anchor::Before(..));
+    let asc = q.descending == backwards;
+    let (dir, cmp) = if asc { ("ASC", ">") } else { ("DESC", "<") };
+    let mut sql = format!(
+        "SELECT {COLUMNS} FROM tickets t JOIN companies c ON c.id = t.company_id LEFT JOIN technicians te ON te.id = t.assignee_id WHERE {}",
+        view_filter(q)
+    );
+    let mut args: Vec<&dyn ToSql> = Vec::new();
+    if let Anchor::After(v, id) | Anchor::Before(v, id) | Anchor::From(v, id) = anchor {
+        let cmp = if matches!(anchor, Anchor::From(..)) {
+            format!("{cmp}=")
+        } else {
+            cmp.to_string()
+        };
+        sql.push_str(&format!(" AND ({expr}, t.id) {cmp} (?1, ?2)"));
+        args.push(v);
+        args.push(id);
+    }
+    sql.push_str(&format!(" ORDER BY {expr} {dir}, t.id {dir} LIMIT {limit}"));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows: Vec<QueueRow> = stmt.query_map(args.as_slice(), row)?.collect::<Result<_, _>>()?;
+    if backwards {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+fn search_page(
+    conn: &Connection,
+    q: &QueueQuery,
+    fts: &str,
+    anchor: &Anchor,
+    limit: usize,
+) -> rusqlite::Result<Vec<QueueRow>> {
+    // Search results are ranked best first; one page of the best matches is shown.
+    if matches!(anchor, Anchor::After(..) | Anchor::Before(..)) {
+        return Ok(Vec::new());
+    }
+    let offset = 0i64;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM (SELECT rowid AS id, rank FROM ticket_fts WHERE ticket_fts MATCH ?1 ORDER BY rank LIMIT ?2 OFFSET ?3) m
+         JOIN tickets t ON t.id = m.id JOIN companies c ON c.id = t.company_id LEFT JOIN technicians te ON te.id = t.assignee_id
+         ORDER BY m.rank"
+    );
+    let _ = q;
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![fts, limit as i64, offset], row)?.collect();
+    rows
+}
+
+/// The SLA inputs stored for one ticket.
+pub fn sla_input(conn: &Connection, id: i64) -> rusqlite::Result<Option<SlaInput>> {
+    let base = conn
+        .query_row(
+            "SELECT priority, opened, first_response, resolved, scheduled, paused_since FROM tickets WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, u8>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((p, opened, fr, resolved, scheduled, paused_since)) = base else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT start, end FROM ticket_pauses WHERE ticket_id = ?1 AND end IS NOT NULL ORDER BY start",
+    )?;
+    let paused = stmt
+        .query_map([id], |r| Ok((from_secs(r.get(0)?), from_secs(r.get(1)?))))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut input = SlaInput::new(Priority::new(p).unwrap_or(Priority::ALL[2]), from_secs(opened));
+    input.paused = paused;
+    input.paused_since = paused_since.map(from_secs);
+    input.first_response = fr.map(from_secs);
+    input.completed = resolved.map(from_secs);
+    input.scheduled = scheduled.map(from_secs);
+    Ok(Some(input))
+}
+
+/// Rewrites the stored deadlines of one ticket (call inside the write's transaction).
+pub fn store_deadlines(conn: &Connection, id: i64, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<()> {
+    let Some(input) = sla_input(conn, id)? else {
+        return Ok(());
+    };
+    let (due, warn, resolve) = match sla::deadlines(cal, policy, &input) {
+        Ok(d) => (
+            Some(d.response_due.timestamp()),
+            Some(d.warning_at.timestamp()),
+            d.resolve_due.map(|t| t.timestamp()),
+        ),
+        Err(_) => (None, None, None),
+    };
+    conn.execute(
+        "UPDATE tickets SET response_due = ?2, warning_at = ?3, resolve_due = ?4 WHERE id = ?1",
+        params![id, due, warn, resolve],
+    )?;
+    Ok(())
+}
+
+/// Recomputes every ticket's deadlines (after a calendar or policy change).
+pub fn recompute_all(conn: &Connection, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<u64> {
+    let mut ids = conn.prepare("SELECT id FROM tickets ORDER BY id")?;
+    let ids: Vec<i64> = ids.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    for id in &ids {
+        store_deadlines(conn, *id, cal, policy)?;
+    }
+    Ok(ids.len() as u64)
+}

@@ -1,0 +1,138 @@
+//! The loop: events in, update, effects out to the worker, draw when dirty.
+
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+
+use super::action::{Action, Effect};
+use super::keymap::Keymap;
+use super::state::{update, AppState};
+use super::terminal::Guard;
+use super::view::{self, theme::Theme};
+use super::worker;
+
+/// What reaches the loop: terminal input, or an action from the worker or a signal.
+enum Msg {
+    Input(Event),
+    Act(Action),
+}
+
+/// Where "now" comes from: the clock, or frozen by PIMDESK_NOW.
+#[derive(Clone, Copy)]
+pub struct Clock {
+    pub frozen: Option<DateTime<Utc>>,
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.frozen.unwrap_or_else(Utc::now)
+    }
+}
+
+/// Runs the console until quit or hang-up; the guard restores the terminal.
+pub fn run_loop(
+    mut state: AppState,
+    conn: rusqlite::Connection,
+    keymap: Keymap,
+    theme: Theme,
+    clock: Clock,
+) -> anyhow::Result<()> {
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let (effect_tx, effect_rx) = mpsc::channel::<Effect>();
+    let (action_tx, action_rx) = mpsc::channel::<Action>();
+    std::thread::Builder::new()
+        .name("store".into())
+        .spawn(move || worker::run(conn, effect_rx, action_tx))?;
+    forward(action_rx, tx.clone());
+    watch_signals(tx.clone())?;
+    let mut guard = Guard::enter()?;
+    let size = guard.terminal.size()?;
+    state.size = (size.width, size.height);
+    spawn_input(tx);
+    send_all(&effect_tx, state.start());
+    loop {
+        if state.dirty {
+            state.dirty = false;
+            if guard.terminal.draw(|f| view::draw(f, &state, &keymap, &theme)).is_err() {
+                break; // the terminal is gone (hang-up)
+            }
+        }
+        let wait = Duration::from_millis(1000 - u64::from(clock.now().timestamp_subsec_millis().min(999)));
+        let action = match rx.recv_timeout(wait) {
+            Ok(Msg::Act(a)) => Some(a),
+            Ok(Msg::Input(ev)) => input_action(&state, &keymap, ev),
+            Err(RecvTimeoutError::Timeout) => Some(Action::Tick),
+            Err(RecvTimeoutError::Disconnected) => Some(Action::Hangup),
+        };
+        if let Some(a) = action {
+            let effects = update(&mut state, a, clock.now());
+            send_all(&effect_tx, effects);
+        }
+        if state.quit {
+            break;
+        }
+    }
+    drop(guard);
+    Ok(())
+}
+
+fn send_all(tx: &Sender<Effect>, effects: Vec<Effect>) {
+    for e in effects {
+        let _ = tx.send(e);
+    }
+}
+
+fn forward(rx: mpsc::Receiver<Action>, tx: Sender<Msg>) {
+    std::thread::spawn(move || {
+        for a in rx {
+            if tx.send(Msg::Act(a)).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// Blocks on terminal input; a read error means the terminal went away.
+fn spawn_input(tx: Sender<Msg>) {
+    std::thread::spawn(move || loop {
+        match event::read() {
+            Ok(ev) => {
+                if tx.send(Msg::Input(ev)).is_err() {
+                    return;
+                }
+            }
+            Err(_) => {
+                let _ = tx.send(Msg::Act(Action::Hangup));
+                return;
+            }
+        }
+    });
+}
+
+fn watch_signals(tx: Sender<Msg>) -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            tracing::info!(sig, "signal: closing the console");
+            let _ = tx.send(Msg::Act(Action::Hangup));
+        }
+    });
+    Ok(())
+}
+
+fn input_action(state: &AppState, keymap: &Keymap, ev: Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) if k.kind == KeyEventKind::Press => {
+            if state.queue.search_input.is_some() {
+                return Some(Action::Key(k));
+            }
+            Some(keymap.resolve(&view::sections(state), k).unwrap_or(Action::Key(k)))
+        }
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        _ => None,
+    }
+}

@@ -1,0 +1,180 @@
+//! Keys are data: the config's `[keys.*]` tables resolve key presses to
+//! actions, and the same table feeds `?` help and the footer's hints.
+
+use std::collections::HashMap;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+use crate::config::{Config, KeyList};
+
+/// Where a binding applies. Global bindings apply everywhere but the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Section {
+    Global,
+    List,
+    Queue,
+    Ticket,
+    Editor,
+}
+
+impl Section {
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Global => "global",
+            Section::List => "list",
+            Section::Queue => "queue",
+            Section::Ticket => "ticket",
+            Section::Editor => "editor",
+        }
+    }
+    fn parse(s: &str) -> Option<Section> {
+        CATALOGUE.iter().map(|b| b.section).find(|sec| sec.name() == s)
+    }
+}
+
+/// One bindable action: where, its config name, and what `?` says of it.
+pub struct Bindable {
+    pub section: Section,
+    pub name: &'static str,
+    pub action: Action,
+    pub description: &'static str,
+    /// The footer's word for it; None keeps it out of the footer.
+    pub hint: Option<&'static str>,
+}
+
+macro_rules! catalogue {
+    (@hint) => { None };
+    (@hint $h:literal) => { Some($h) };
+    ($($section:ident $name:literal => $action:expr, $desc:literal $(, $hint:literal)?;)+) => {
+        pub const CATALOGUE: &[Bindable] = &[$(Bindable { section: Section::$section, name: $name, action: $action, description: $desc, hint: catalogue!(@hint $($hint)?) }),+];
+    };
+}
+
+catalogue! {
+    Global "quit" => Action::Quit, "quit pimdesk", "quit";
+    Global "help" => Action::ToggleHelp, "show the key bindings of this screen", "help";
+    Global "next_tab" => Action::NextTab, "next tab", "tabs";
+    Global "prev_tab" => Action::PrevTab, "previous tab";
+    Global "tab_queue" => Action::GoTab(0), "Queue tab";
+    Global "tab_sla" => Action::GoTab(1), "SLA tab";
+    Global "tab_invoices" => Action::GoTab(2), "Invoices tab";
+    Global "tab_directory" => Action::GoTab(3), "Directory tab";
+    List "down" => Action::Move(1), "move down", "down";
+    List "up" => Action::Move(-1), "move up", "up";
+    List "page_down" => Action::Page(1), "page down";
+    List "page_up" => Action::Page(-1), "page up";
+    List "first" => Action::First, "go to the first row";
+    List "last" => Action::Last, "go to the last row";
+    List "open" => Action::Open, "open the selected row", "open";
+    List "refresh" => Action::Refresh, "reload from the store";
+    Queue "sort_next" => Action::SortNext, "sort by the next column", "sort";
+    Queue "sort_reverse" => Action::SortReverse, "reverse the sort";
+    Queue "next_view" => Action::NextView, "next saved view (All open, My tickets, ...)", "view";
+    Queue "search" => Action::StartSearch, "full-text search", "search";
+    Ticket "back" => Action::Back, "back to the list", "back";
+    Ticket "scroll_down" => Action::Move(1), "scroll down";
+    Ticket "scroll_up" => Action::Move(-1), "scroll up";
+}
+
+/// Parses "C-s", "A-x", "Enter", "F1", "G", "?" into a key event.
+pub fn parse_key(text: &str) -> Result<(KeyCode, KeyModifiers), String> {
+    let mut mods = KeyModifiers::NONE;
+    let mut rest = text;
+    loop {
+        if let Some(r) = rest.strip_prefix("C-").filter(|r| !r.is_empty()) {
+            mods |= KeyModifiers::CONTROL;
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("A-").filter(|r| !r.is_empty()) {
+            mods |= KeyModifiers::ALT;
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    let code = match rest {
+        "Enter" => KeyCode::Enter,
+        "Esc" => KeyCode::Esc,
+        "Tab" => KeyCode::Tab,
+        "BackTab" => KeyCode::BackTab,
+        "Up" => KeyCode::Up,
+        "Down" => KeyCode::Down,
+        "Left" => KeyCode::Left,
+        "Right" => KeyCode::Right,
+        "PageUp" => KeyCode::PageUp,
+        "PageDown" => KeyCode::PageDown,
+        "Home" => KeyCode::Home,
+        "End" => KeyCode::End,
+        "Backspace" => KeyCode::Backspace,
+        "Delete" => KeyCode::Delete,
+        "Space" => KeyCode::Char(' '),
+        f if f.starts_with('F') && f.len() > 1 => match f[1..].parse::<u8>() {
+            Ok(n @ 1..=12) => KeyCode::F(n),
+            _ => return Err(format!("unknown key {text:?}")),
+        },
+        c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap_or(' ')),
+        _ => return Err(format!("unknown key {text:?} (a character, or Enter, Esc, Tab, BackTab, Up, Down, Left, Right, PageUp, PageDown, Home, End, Backspace, Delete, Space, F1-F12; C- and A- for Ctrl and Alt)")),
+    };
+    Ok((code, mods))
+}
+
+/// Config validation: the section and action exist and every key parses.
+pub fn check_binding(section: &str, action: &str, keys: &KeyList) -> Result<(), String> {
+    let sec = Section::parse(section).ok_or_else(|| format!("unknown key section [keys.{section}]"))?;
+    if !CATALOGUE.iter().any(|b| b.section == sec && b.name == action) {
+        let names: Vec<&str> = CATALOGUE.iter().filter(|b| b.section == sec).map(|b| b.name).collect();
+        return Err(format!(
+            "unknown action {action:?} in [keys.{section}]; actions here: {}",
+            names.join(", ")
+        ));
+    }
+    for k in keys.keys() {
+        parse_key(k)?;
+    }
+    Ok(())
+}
+
+/// Resolved bindings, built once from the config.
+pub struct Keymap {
+    map: HashMap<(Section, KeyCode, KeyModifiers), Action>,
+    /// For help: (section, key labels, description).
+    pub help: Vec<(Section, String, &'static str)>,
+    /// For the footer: (section, first key, hint word).
+    pub hints: Vec<(Section, String, &'static str)>,
+}
+
+impl Keymap {
+    pub fn from_config(config: &Config) -> Keymap {
+        let mut map = HashMap::new();
+        let mut help = Vec::new();
+        let mut hints = Vec::new();
+        for b in CATALOGUE {
+            let keys = config.keys.get(b.section.name()).and_then(|s| s.get(b.name));
+            let labels: Vec<&str> = keys.map(|k| k.keys()).unwrap_or_default();
+            for label in &labels {
+                if let Ok((code, mods)) = parse_key(label) {
+                    map.insert((b.section, code, mods), b.action.clone());
+                }
+            }
+            if let (Some(first), Some(hint)) = (labels.first(), b.hint) {
+                hints.push((b.section, first.to_string(), hint));
+            }
+            if !labels.is_empty() {
+                help.push((b.section, labels.join(" "), b.description));
+            }
+        }
+        Keymap { map, help, hints }
+    }
+
+    /// The action for a key in the given sections, first match wins.
+    pub fn resolve(&self, sections: &[Section], key: KeyEvent) -> Option<Action> {
+        let mut mods = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if !matches!(key.code, KeyCode::Char(_)) {
+            mods = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        sections
+            .iter()
+            .find_map(|s| self.map.get(&(*s, key.code, mods)).cloned())
+    }
+}

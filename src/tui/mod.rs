@@ -1,0 +1,59 @@
+//! The console: four tabs over the store, keyboard driven.
+
+pub mod action;
+pub mod app;
+pub mod keymap;
+pub mod state;
+pub mod terminal;
+pub mod view;
+pub mod worker;
+
+use crate::cli::{Cli, Ctx};
+
+/// Opens the console on the store (or a throwaway demo store) and runs it.
+pub fn run(cli: &Cli, ctx: Ctx) -> anyhow::Result<i32> {
+    let demo_dir = cli
+        .demo
+        .then(|| std::env::temp_dir().join(format!("pimdesk-demo-{}", std::process::id())));
+    let db_path = match &demo_dir {
+        Some(dir) => {
+            let _ = std::fs::remove_dir_all(dir);
+            dir.join("demo.db")
+        }
+        None => ctx.db_path.clone(),
+    };
+    let result = run_on(&ctx, &db_path, demo_dir.is_some());
+    if let Some(dir) = demo_dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    result
+}
+
+fn run_on(ctx: &Ctx, db_path: &std::path::Path, demo: bool) -> anyhow::Result<i32> {
+    let mut conn = crate::store::open(db_path, &ctx.store_options())?;
+    if demo {
+        let opts = crate::demo::DemoOptions { tickets: 5000, seed: 1 };
+        crate::demo::generate(&mut conn, &ctx.config, opts, ctx.now)?;
+        // The demo's user may do everything, finance included.
+        conn.execute(
+            "INSERT OR IGNORE INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'admin')",
+            [&ctx.login],
+        )?;
+    }
+    let label = if demo {
+        "demo store".to_string()
+    } else {
+        db_path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let state = state::AppState::new(&ctx.config, ctx.login.clone(), label, ctx.now);
+    let keymap = keymap::Keymap::from_config(&ctx.config);
+    let theme = view::theme::Theme::new(&ctx.config.console.colors);
+    let clock = app::Clock {
+        frozen: ctx.frozen.then_some(ctx.now),
+    };
+    app::run_loop(state, conn, keymap, theme, clock)?;
+    Ok(0)
+}

@@ -1,0 +1,353 @@
+//! The console's state and the pure `update(state, action, now) -> effects`.
+
+pub mod lists;
+pub mod queue;
+
+use chrono::{DateTime, Utc};
+
+use self::lists::{Cursor, DirectoryData, InvoiceRow, SlaRow};
+use self::queue::QueueState;
+use super::action::{Action, Effect};
+use crate::config::{Config, Department};
+use crate::domain::sla::{Calendar, SlaPolicy};
+use crate::store::ticket_detail::TicketDetail;
+
+pub const TABS: [&str; 4] = ["Queue", "SLA", "Invoices", "Directory"];
+
+/// The open ticket (Enter on a row).
+#[derive(Debug, Default)]
+pub struct TicketView {
+    pub id: i64,
+    pub detail: Option<Box<TicketDetail>>,
+    pub scroll: u16,
+    pub missing: bool,
+}
+
+pub struct AppState {
+    pub tab: usize,
+    pub help: bool,
+    pub queue: QueueState,
+    pub ticket: Option<TicketView>,
+    pub sla_rows: Vec<SlaRow>,
+    pub sla_cursor: Cursor,
+    pub invoices: Vec<InvoiceRow>,
+    pub invoice_cursor: Cursor,
+    pub directory: DirectoryData,
+    pub directory_cursor: Cursor,
+    pub departments: Vec<Department>,
+    /// The guide's definition of each priority, P1 first.
+    pub definitions: Vec<String>,
+    pub calendar: Calendar,
+    pub policy: SlaPolicy,
+    pub login: String,
+    pub user_id: Option<i64>,
+    pub role: String,
+    pub store_label: String,
+    pub breaching_soon_secs: i64,
+    pub now: DateTime<Utc>,
+    pub size: (u16, u16),
+    pub message: Option<String>,
+    pub quit: bool,
+    pub dirty: bool,
+    next_request: u64,
+}
+
+impl AppState {
+    pub fn new(config: &Config, login: String, store_label: String, now: DateTime<Utc>) -> AppState {
+        AppState {
+            tab: 0,
+            help: false,
+            queue: QueueState::default(),
+            ticket: None,
+            sla_rows: Vec::new(),
+            sla_cursor: Cursor::default(),
+            invoices: Vec::new(),
+            invoice_cursor: Cursor::default(),
+            directory: DirectoryData::default(),
+            directory_cursor: Cursor::default(),
+            departments: config.directory.departments.clone(),
+            definitions: (1..=5)
+                .map(|p| {
+                    config
+                        .sla
+                        .get(&format!("p{p}"))
+                        .map(|c| c.definition.clone())
+                        .unwrap_or_default()
+                })
+                .collect(),
+            calendar: config.sla_calendar(),
+            policy: config.sla_policy(),
+            login,
+            user_id: None,
+            role: String::new(),
+            store_label,
+            breaching_soon_secs: config.console.breaching_soon_minutes * 60,
+            now,
+            size: (80, 24),
+            message: None,
+            quit: false,
+            dirty: true,
+            next_request: 0,
+        }
+    }
+
+    /// Effects to run at start: who the user is, and the first screen's data.
+    pub fn start(&mut self) -> Vec<Effect> {
+        self.set_size(self.size.0, self.size.1);
+        let mut e = vec![Effect::EnsureUser(self.login.clone())];
+        e.extend(self.queue.reload(&mut self.next_request));
+        e
+    }
+
+    /// Rows a list body shows: the screen less tab bar, header, status line and footer.
+    pub fn body_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(5)).max(1)
+    }
+
+    fn set_size(&mut self, w: u16, h: u16) {
+        self.size = (w, h);
+        self.queue.page_height = self.body_rows();
+        self.queue.scroll_to_cursor();
+    }
+
+    /// Outside contractual hours: the after-hours marker is shown.
+    pub fn after_hours(&self) -> bool {
+        !self.calendar.is_open(self.now)
+    }
+}
+
+/// The one place state changes. Pure: time comes in as `now`.
+pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    s.dirty = true;
+    if let Action::Tick = action {
+        return tick(s, now);
+    }
+    s.now = now;
+    s.queue.query.soon_until = now.timestamp() + s.breaching_soon_secs;
+    if s.queue.search_input.is_some() {
+        if let Some(effects) = search_key(s, &action) {
+            return effects;
+        }
+    }
+    match action {
+        Action::Quit | Action::Hangup => {
+            s.quit = true;
+            vec![]
+        }
+        Action::ToggleHelp => {
+            s.help = !s.help;
+            vec![]
+        }
+        Action::NextTab => go_tab(s, (s.tab + 1) % TABS.len()),
+        Action::PrevTab => go_tab(s, (s.tab + TABS.len() - 1) % TABS.len()),
+        Action::GoTab(i) => go_tab(s, i.min(TABS.len() - 1)),
+        Action::Resize(w, h) => {
+            s.set_size(w, h);
+            vec![]
+        }
+        Action::Key(k) if s.help && k.code == ratatui::crossterm::event::KeyCode::Esc => {
+            s.help = false;
+            vec![]
+        }
+        Action::Back if s.help => {
+            s.help = false;
+            vec![]
+        }
+        Action::Back => {
+            s.ticket = None;
+            vec![]
+        }
+        Action::Refresh | Action::StoreChanged => reload_visible(s),
+        Action::QueueLoaded { request, anchor, rows } => {
+            s.queue.loaded(request, anchor, rows);
+            vec![]
+        }
+        Action::TicketLoaded(detail) => {
+            if let Some(t) = s.ticket.as_mut() {
+                t.missing = detail.is_none();
+                t.detail = detail;
+            }
+            vec![]
+        }
+        Action::SlaLoaded(rows) => {
+            s.sla_rows = rows;
+            refresh_clocks(s);
+            vec![]
+        }
+        Action::InvoicesLoaded(rows) => {
+            s.invoices = rows;
+            vec![]
+        }
+        Action::DirectoryLoaded(d) => {
+            s.directory = *d;
+            vec![]
+        }
+        Action::UserKnown { id, role } => {
+            s.user_id = Some(id);
+            s.role = role;
+            s.queue.query.me = Some(id);
+            vec![]
+        }
+        Action::StoreFailed(m) => {
+            s.message = Some(m);
+            vec![]
+        }
+        other => navigate(s, other),
+    }
+}
+
+fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
+    let minute_changed = s.now.timestamp() / 60 != now.timestamp() / 60;
+    s.now = now;
+    // The countdown repaints each second only while it is on screen.
+    let countdown = s.tab == 1 && s.ticket.is_none();
+    if countdown {
+        refresh_clocks(s);
+    }
+    s.dirty = minute_changed || countdown;
+    vec![]
+}
+
+fn refresh_clocks(s: &mut AppState) {
+    let now = s.now;
+    for r in &mut s.sla_rows {
+        let p = crate::domain::ticket::Priority::new(r.priority).unwrap_or(crate::domain::ticket::Priority::ALL[2]);
+        let clock = s.policy.get(p).clock;
+        let due = crate::domain::time::from_secs(r.response_due);
+        r.clock_minutes_left = if due >= now {
+            clock.between(&s.calendar, now, due).num_minutes()
+        } else {
+            -clock.between(&s.calendar, due, now).num_minutes().max(1)
+        };
+    }
+}
+
+fn go_tab(s: &mut AppState, tab: usize) -> Vec<Effect> {
+    s.tab = tab;
+    s.help = false;
+    s.ticket = None;
+    match tab {
+        1 => vec![Effect::LoadSla],
+        2 => vec![Effect::LoadInvoices],
+        3 => vec![Effect::LoadDirectory],
+        _ if !s.queue.loaded_once => s.queue.reload(&mut s.next_request),
+        _ => vec![],
+    }
+}
+
+fn reload_visible(s: &mut AppState) -> Vec<Effect> {
+    if let Some(t) = &s.ticket {
+        return vec![Effect::LoadTicket(t.id)];
+    }
+    match s.tab {
+        0 => s.queue.refresh(&mut s.next_request),
+        1 => vec![Effect::LoadSla],
+        2 => vec![Effect::LoadInvoices],
+        _ => vec![Effect::LoadDirectory],
+    }
+}
+
+fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
+    if let Some(t) = s.ticket.as_mut() {
+        match action {
+            Action::Move(d) => t.scroll = (i32::from(t.scroll) + d).clamp(0, 2000) as u16,
+            Action::Page(d) => t.scroll = (i32::from(t.scroll) + d * 10).clamp(0, 2000) as u16,
+            _ => {}
+        }
+        return vec![];
+    }
+    let h = s.body_rows();
+    let n = &mut s.next_request;
+    match (s.tab, action) {
+        (0, Action::Move(d)) => s.queue.move_by(d, n),
+        (0, Action::Page(d)) => s.queue.move_by(d * h as i32, n),
+        (0, Action::First) => s.queue.first(n),
+        (0, Action::Last) => s.queue.last(n),
+        (0, Action::SortNext) => s.queue.next_sort(n),
+        (0, Action::SortReverse) => s.queue.reverse(n),
+        (0, Action::NextView) => s.queue.next_view(n),
+        (0, Action::StartSearch) => {
+            s.queue.search_input = Some(String::new());
+            vec![]
+        }
+        (0, Action::Open) => open_ticket(s, s.queue.selected().map(|r| r.id)),
+        (1, Action::Open) => open_ticket(s, s.sla_rows.get(s.sla_cursor.selected).map(|r| r.id)),
+        (tab, a) => {
+            let (cursor, len) = match tab {
+                1 => (&mut s.sla_cursor, s.sla_rows.len()),
+                2 => (&mut s.invoice_cursor, s.invoices.len()),
+                _ => (
+                    &mut s.directory_cursor,
+                    lists::directory_len(&s.departments, &s.directory),
+                ),
+            };
+            match a {
+                Action::Move(d) => cursor.move_by(i64::from(d), len, h),
+                Action::Page(d) => cursor.move_by(i64::from(d) * h as i64, len, h),
+                Action::First => cursor.move_by(-(len as i64), len, h),
+                Action::Last => cursor.move_by(len as i64, len, h),
+                _ => {}
+            }
+            vec![]
+        }
+    }
+}
+
+fn open_ticket(s: &mut AppState, id: Option<i64>) -> Vec<Effect> {
+    match id {
+        Some(id) => {
+            s.ticket = Some(TicketView {
+                id,
+                ..TicketView::default()
+            });
+            vec![Effect::LoadTicket(id)]
+        }
+        None => vec![],
+    }
+}
+
+/// The search line sees keys first; returns None for keys it leaves alone.
+fn search_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+    use ratatui::crossterm::event::KeyCode;
+    let input = s.queue.search_input.as_mut()?;
+    match action {
+        Action::Key(k) => match k.code {
+            KeyCode::Char(c) => input.push(c),
+            KeyCode::Backspace => {
+                input.pop();
+            }
+            KeyCode::Enter => {
+                let words = crate::domain::text::sanitize_line(input);
+                s.queue.search_input = None;
+                s.queue.query.search = Some(words).filter(|w| !w.is_empty());
+                return Some(s.queue.reload(&mut s.next_request));
+            }
+            KeyCode::Esc => {
+                s.queue.search_input = None;
+                if s.queue.query.search.take().is_some() {
+                    return Some(s.queue.reload(&mut s.next_request));
+                }
+            }
+            _ => {}
+        },
+        Action::Paste(text) => input.push_str(&crate::domain::text::sanitize_line(text)),
+        Action::Resize(..) | Action::Hangup | Action::Tick => return None,
+        a if is_data(a) => return None,
+        _ => {}
+    }
+    Some(vec![])
+}
+
+fn is_data(a: &Action) -> bool {
+    matches!(
+        a,
+        Action::QueueLoaded { .. }
+            | Action::TicketLoaded(_)
+            | Action::SlaLoaded(_)
+            | Action::InvoicesLoaded(_)
+            | Action::DirectoryLoaded(_)
+            | Action::UserKnown { .. }
+            | Action::StoreChanged
+            | Action::StoreFailed(_)
+    )
+}

@@ -1,0 +1,188 @@
+//! The queue's list: a window of rows around the cursor, paged from the
+//! store by keyset, so no more than a screenful and a margin is ever held.
+
+use crate::store::tickets::{Anchor, QueueQuery, QueueRow, SortKey, View};
+use crate::tui::action::Effect;
+
+/// Rows kept around the cursor; a page is loaded past either edge.
+const WINDOW: usize = 300;
+
+#[derive(Debug, Default)]
+pub struct QueueState {
+    pub query: QueueQuery,
+    pub rows: Vec<QueueRow>,
+    pub cursor: usize,
+    pub offset: usize,
+    pub at_start: bool,
+    pub at_end: bool,
+    pub pending: Option<u64>,
+    /// A move to apply once the page it needs arrives.
+    pending_move: i32,
+    /// The search line while it is being typed.
+    pub search_input: Option<String>,
+    pub page_height: usize,
+    pub loaded_once: bool,
+}
+
+impl QueueState {
+    pub fn selected(&self) -> Option<&QueueRow> {
+        self.rows.get(self.cursor)
+    }
+
+    fn limit(&self) -> usize {
+        (self.page_height * 2).max(60)
+    }
+
+    fn request(&mut self, next_request: &mut u64, anchor: Anchor) -> Effect {
+        *next_request += 1;
+        self.pending = Some(*next_request);
+        Effect::LoadQueue {
+            request: *next_request,
+            query: self.query.clone(),
+            anchor,
+            limit: self.limit(),
+        }
+    }
+
+    /// Reloads from the top (after a change of view, sort or search).
+    pub fn reload(&mut self, next_request: &mut u64) -> Vec<Effect> {
+        self.cursor = 0;
+        self.offset = 0;
+        self.pending_move = 0;
+        vec![self.request(next_request, Anchor::Start)]
+    }
+
+    /// Reloads the rows on screen in place (another console changed something).
+    pub fn refresh(&mut self, next_request: &mut u64) -> Vec<Effect> {
+        let anchor = match self.rows.get(self.offset) {
+            Some(r) if !(self.at_start && self.offset == 0) => Anchor::From(r.sort_value(self.query.sort), r.id),
+            _ => Anchor::Start,
+        };
+        self.cursor -= self.offset.min(self.cursor);
+        self.offset = 0;
+        vec![self.request(next_request, anchor)]
+    }
+
+    pub fn move_by(&mut self, delta: i32, next_request: &mut u64) -> Vec<Effect> {
+        if self.pending.is_some() {
+            self.pending_move += delta;
+            return vec![];
+        }
+        let target = self.cursor as i64 + i64::from(delta);
+        if target >= self.rows.len() as i64 && !self.at_end {
+            if let Some(last) = self.rows.last() {
+                self.pending_move = (target - self.rows.len() as i64 + 1) as i32;
+                self.cursor = self.rows.len() - 1;
+                let anchor = Anchor::After(last.sort_value(self.query.sort), last.id);
+                return vec![self.request(next_request, anchor)];
+            }
+        }
+        if target < 0 && !self.at_start {
+            if let Some(first) = self.rows.first() {
+                self.pending_move = target as i32;
+                self.cursor = 0;
+                let anchor = Anchor::Before(first.sort_value(self.query.sort), first.id);
+                return vec![self.request(next_request, anchor)];
+            }
+        }
+        self.cursor = target.clamp(0, self.rows.len().saturating_sub(1) as i64) as usize;
+        self.scroll_to_cursor();
+        vec![]
+    }
+
+    pub fn first(&mut self, next_request: &mut u64) -> Vec<Effect> {
+        if self.at_start {
+            self.cursor = 0;
+            self.scroll_to_cursor();
+            return vec![];
+        }
+        self.reload(next_request)
+    }
+
+    pub fn last(&mut self, next_request: &mut u64) -> Vec<Effect> {
+        if self.at_end {
+            self.cursor = self.rows.len().saturating_sub(1);
+            self.scroll_to_cursor();
+            return vec![];
+        }
+        self.pending_move = 0;
+        vec![self.request(next_request, Anchor::End)]
+    }
+
+    pub fn loaded(&mut self, request: u64, anchor: Anchor, rows: Vec<QueueRow>) {
+        if self.pending != Some(request) {
+            return; // an answer to a question no longer asked
+        }
+        self.pending = None;
+        self.loaded_once = true;
+        let full = rows.len() >= self.limit();
+        match anchor {
+            Anchor::Start | Anchor::From(..) => {
+                self.at_start = matches!(anchor, Anchor::Start);
+                self.at_end = !full;
+                self.rows = rows;
+            }
+            Anchor::End => {
+                self.at_end = true;
+                self.at_start = !full;
+                self.rows = rows;
+                self.cursor = self.rows.len().saturating_sub(1);
+            }
+            Anchor::After(..) => {
+                self.at_end = !full;
+                self.rows.extend(rows);
+                let drop = self.rows.len().saturating_sub(WINDOW);
+                if drop > 0 {
+                    self.rows.drain(..drop);
+                    self.at_start = false;
+                    self.cursor -= drop.min(self.cursor);
+                    self.offset -= drop.min(self.offset);
+                }
+            }
+            Anchor::Before(..) => {
+                self.at_start = !full;
+                let added = rows.len();
+                let mut merged = rows;
+                merged.append(&mut self.rows);
+                merged.truncate(WINDOW);
+                if merged.len() == WINDOW {
+                    self.at_end = false;
+                }
+                self.rows = merged;
+                self.cursor += added;
+                self.offset += added;
+            }
+        }
+        let pending = std::mem::take(&mut self.pending_move);
+        let target = self.cursor as i64 + i64::from(pending);
+        self.cursor = target.clamp(0, self.rows.len().saturating_sub(1) as i64) as usize;
+        self.scroll_to_cursor();
+    }
+
+    pub fn scroll_to_cursor(&mut self) {
+        let h = self.page_height.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + h {
+            self.offset = self.cursor + 1 - h;
+        }
+        self.offset = self.offset.min(self.rows.len().saturating_sub(1));
+    }
+
+    pub fn next_sort(&mut self, next_request: &mut u64) -> Vec<Effect> {
+        let i = SortKey::ALL.iter().position(|k| *k == self.query.sort).unwrap_or(0);
+        self.query.sort = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
+        self.reload(next_request)
+    }
+
+    pub fn reverse(&mut self, next_request: &mut u64) -> Vec<Effect> {
+        self.query.descending = !self.query.descending;
+        self.reload(next_request)
+    }
+
+    pub fn next_view(&mut self, next_request: &mut u64) -> Vec<Effect> {
+        let i = View::ALL.iter().position(|v| *v == self.query.view).unwrap_or(0);
+        self.query.view = View::ALL[(i + 1) % View::ALL.len()];
+        self.reload(next_request)
+    }
+}

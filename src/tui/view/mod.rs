@@ -1,0 +1,124 @@
+//! Drawing: views borrow the state and never query, sort or compute rules.
+
+pub mod help;
+pub mod lists;
+pub mod queue;
+pub mod theme;
+pub mod ticket;
+
+use std::borrow::Cow;
+
+use chrono::DateTime;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+use ratatui::Frame;
+
+use super::keymap::{Keymap, Section};
+use super::state::{AppState, TABS};
+use theme::Theme;
+
+/// Text from the store, made safe to draw (second line of defence, DESIGN.md 7).
+pub fn safe(s: &str) -> Cow<'_, str> {
+    if s.chars()
+        .any(|c| crate::domain::text::is_unsafe(c) || c == '\t' || c == '\u{1b}')
+    {
+        Cow::Owned(crate::domain::text::sanitize_line(s))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The whole screen.
+pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Theme) {
+    let [tabs, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    draw_tabs(frame, tabs, state, theme);
+    let buf = frame.buffer_mut();
+    match (&state.ticket, state.tab) {
+        (Some(t), _) => ticket::TicketScreen { view: t, state, theme }.render(body, buf),
+        (None, 0) => queue::QueueView { state, theme }.render(body, buf),
+        (None, 1) => lists::SlaView { state, theme }.render(body, buf),
+        (None, 2) => lists::InvoicesView { state, theme }.render(body, buf),
+        (None, _) => lists::DirectoryView { state, theme }.render(body, buf),
+    }
+    draw_status(frame, status, state, theme);
+    draw_footer(frame, footer, state, keymap, theme);
+    if state.help {
+        help::HelpView {
+            keymap,
+            sections: &sections(state),
+            theme,
+        }
+        .render(body, frame.buffer_mut());
+    }
+}
+
+/// The binding sections of the screen on show, most specific first.
+pub fn sections(state: &AppState) -> Vec<Section> {
+    match (&state.ticket, state.tab) {
+        (Some(_), _) => vec![Section::Ticket, Section::Global],
+        (None, 0) => vec![Section::Queue, Section::List, Section::Global],
+        _ => vec![Section::List, Section::Global],
+    }
+}
+
+fn draw_tabs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let mut spans = vec![Span::styled(" pimdesk ", theme.title())];
+    for (i, name) in TABS.iter().enumerate() {
+        let style = if i == state.tab {
+            theme.tab_active()
+        } else {
+            ratatui::style::Style::new()
+        };
+        spans.push(Span::styled(format!(" {} {} ", i + 1, name), style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_status(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let local = state.now.with_timezone(&state.calendar.zone);
+    let mut spans = vec![
+        Span::styled(format!(" {} ", state.store_label), theme.dim()),
+        Span::raw(format!(" {} ", state.login)),
+        Span::raw(format!(" {} ", format_clock(local))),
+    ];
+    if state.after_hours() {
+        spans.push(Span::styled(" [AFTER HOURS] ", theme.warn()));
+    }
+    if let Some(m) = &state.message {
+        spans.push(Span::styled(format!(" {} ", safe(m)), theme.breach()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.selected()), area);
+}
+
+fn format_clock<Tz: chrono::TimeZone>(t: DateTime<Tz>) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    t.format("%a %b %-d %H:%M %Z").to_string()
+}
+
+fn draw_footer(frame: &mut Frame<'_>, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
+    let mut spans = Vec::new();
+    if let Some(input) = &state.queue.search_input {
+        spans.push(Span::styled(" Search: ", theme.key()));
+        spans.push(Span::raw(input.clone()));
+        spans.push(Span::styled("█  Enter search · Esc cancel", theme.dim()));
+    } else {
+        for sec in sections(state) {
+            for (s, key, hint) in &keymap.hints {
+                if *s == sec {
+                    spans.push(Span::styled(format!(" {key}"), theme.key()));
+                    spans.push(Span::raw(format!(" {hint} ")));
+                }
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,125 @@
+//! The queue tab: ID, priority, status, company, summary, assignee, SLA time
+//! left, age — the visible slice of the loaded window only.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
+
+use super::safe;
+use super::theme::Theme;
+use crate::domain::time::short_duration;
+use crate::store::tickets::QueueRow;
+use crate::tui::state::AppState;
+
+pub struct QueueView<'a> {
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+}
+
+/// The SLA cell: text marker and style, never colour alone.
+pub fn sla_cell(row: &QueueRow, now: i64, theme: &Theme) -> (String, Style) {
+    if let (Some(fr), Some(due)) = (row.first_response.or(row.resolved), row.response_due) {
+        return if fr <= due {
+            ("met".into(), theme.dim())
+        } else {
+            ("late".into(), theme.dim())
+        };
+    }
+    if row.first_response.is_some() || row.resolved.is_some() {
+        return ("-".into(), theme.dim());
+    }
+    if row.paused_since.is_some() {
+        return ("paused".into(), theme.dim());
+    }
+    match (row.response_due, row.warning_at) {
+        (Some(due), _) if now >= due => (format!("BREACH {}", short_duration((due - now) / 60)), theme.breach()),
+        (Some(due), Some(warn)) if now >= warn => (format!("!{}", short_duration((due - now) / 60)), theme.warn()),
+        (Some(due), _) => (short_duration((due - now) / 60), Style::new()),
+        _ => ("-".into(), theme.dim()),
+    }
+}
+
+impl Widget for QueueView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (s, theme) = (self.state, self.theme);
+        let q = &s.queue;
+        let mut title = format!(
+            " {} · sort {}{}",
+            q.query.view.name(),
+            q.query.sort.name(),
+            if q.query.descending { " ↓" } else { " ↑" }
+        );
+        if let Some(words) = &q.query.search {
+            title = format!(" Search \"{}\" (best match first)", safe(words));
+        }
+        let [head, table_area] =
+            ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        Paragraph::new(Line::from(vec![Span::styled(title, theme.title())])).render(head, buf);
+        if q.rows.is_empty() {
+            let msg = if q.pending.is_some() || !q.loaded_once {
+                "Loading…"
+            } else {
+                "No tickets in this view."
+            };
+            Paragraph::new(format!("  {msg}"))
+                .style(theme.dim())
+                .render(table_area, buf);
+            return;
+        }
+        let now = s.now.timestamp();
+        let wide = area.width >= 110;
+        let visible = q
+            .rows
+            .iter()
+            .enumerate()
+            .skip(q.offset)
+            .take(usize::from(table_area.height.saturating_sub(1)));
+        let rows = visible.map(|(i, r)| {
+            let (sla, sla_style) = sla_cell(r, now, theme);
+            let style = if i == q.cursor { theme.selected() } else { Style::new() };
+            Row::new(vec![
+                Cell::from(format!("#{}", r.id)),
+                Cell::from(Span::styled(format!("P{}", r.priority), theme.priority(r.priority))),
+                Cell::from(if wide {
+                    r.status.as_str()
+                } else {
+                    short_status(&r.status)
+                }),
+                Cell::from(safe(&r.company).into_owned()),
+                Cell::from(safe(&r.summary).into_owned()),
+                Cell::from(r.assignee.as_deref().map(safe).unwrap_or_default().into_owned()),
+                Cell::from(Span::styled(sla, sla_style)),
+                Cell::from(short_duration((now - r.opened) / 60)),
+            ])
+            .style(style)
+        });
+        let widths = [
+            Constraint::Length(8),
+            Constraint::Length(2),
+            Constraint::Length(if wide { 17 } else { 8 }),
+            Constraint::Length(if wide { 28 } else { 14 }),
+            Constraint::Fill(1),
+            Constraint::Length(if wide { 10 } else { 8 }),
+            Constraint::Length(if wide { 12 } else { 10 }),
+            Constraint::Length(6),
+        ];
+        let header =
+            Row::new(["ID", "P", "Status", "Company", "Summary", "Assignee", "SLA left", "Age"]).style(theme.header());
+        Table::new(rows, widths)
+            .header(header)
+            .column_spacing(1)
+            .render(table_area, buf);
+    }
+}
+
+/// Status in eight columns, for 80-column terminals.
+pub fn short_status(status: &str) -> &str {
+    match status {
+        "In Progress" => "Working",
+        "Waiting on Client" => "Waiting",
+        "Scheduled" => "Sched",
+        s => s,
+    }
+}

@@ -1,0 +1,160 @@
+//! The store worker: the one owner of the console's connection. It runs
+//! effects off the UI thread and reports back as actions, and it watches
+//! `PRAGMA data_version` so other consoles' commits refresh the screen.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::action::{Action, Effect};
+use super::state::lists::{CompanyRow, DirectoryData, InvoiceRow, SlaRow, TechRow};
+use crate::store::{ticket_detail, tickets};
+
+const WATCH: Duration = Duration::from_millis(500);
+
+/// Runs until the effect channel closes.
+pub fn run(conn: Connection, effects: Receiver<Effect>, actions: Sender<Action>) {
+    let mut version = data_version(&conn).unwrap_or(0);
+    loop {
+        match effects.recv_timeout(WATCH) {
+            Ok(effect) => {
+                let reply = handle(&conn, effect).unwrap_or_else(|e| Action::StoreFailed(format!("store: {e}")));
+                if actions.send(reply).is_err() {
+                    return;
+                }
+                version = data_version(&conn).unwrap_or(version);
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                let now = data_version(&conn).unwrap_or(version);
+                if now != version {
+                    version = now;
+                    if actions.send(Action::StoreChanged).is_err() {
+                        return;
+                    }
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+}
+
+fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
+    Ok(match effect {
+        Effect::LoadQueue {
+            request,
+            query,
+            anchor,
+            limit,
+        } => {
+            let rows = tickets::page(conn, &query, &anchor, limit)?;
+            Action::QueueLoaded { request, anchor, rows }
+        }
+        Effect::LoadTicket(id) => Action::TicketLoaded(ticket_detail::load(conn, id)?.map(Box::new)),
+        Effect::LoadSla => Action::SlaLoaded(sla_rows(conn)?),
+        Effect::LoadInvoices => Action::InvoicesLoaded(invoice_rows(conn)?),
+        Effect::LoadDirectory => Action::DirectoryLoaded(Box::new(directory(conn)?)),
+        Effect::EnsureUser(login) => {
+            let (id, role) = ensure_user(conn, &login)?;
+            Action::UserKnown { id, role }
+        }
+    })
+}
+
+/// An unknown account gets a technician record on first use.
+pub fn ensure_user(conn: &Connection, login: &str) -> rusqlite::Result<(i64, String)> {
+    let find = |c: &Connection| {
+        c.query_row("SELECT id, role FROM technicians WHERE login = ?1", [login], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()
+    };
+    if let Some(found) = find(conn)? {
+        return Ok(found);
+    }
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute(
+        "INSERT OR IGNORE INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'technician')",
+        params![login],
+    )?;
+    let found = find(&tx)?;
+    tx.commit()?;
+    Ok(found.unwrap_or((0, "technician".into())))
+}
+
+const SLA_LIMIT: i64 = 2000;
+
+fn sla_rows(conn: &Connection) -> rusqlite::Result<Vec<SlaRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id, t.priority, c.name, t.summary, te.login, t.response_due, t.warning_at, t.paused_since IS NOT NULL
+         FROM tickets t JOIN companies c ON c.id = t.company_id LEFT JOIN technicians te ON te.id = t.assignee_id
+         WHERE t.first_response IS NULL AND t.resolved IS NULL AND t.response_due IS NOT NULL
+         ORDER BY t.response_due, t.id LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([SLA_LIMIT], |r| {
+        Ok(SlaRow {
+            id: r.get(0)?,
+            priority: r.get(1)?,
+            company: r.get(2)?,
+            summary: r.get(3)?,
+            assignee: r.get(4)?,
+            response_due: r.get(5)?,
+            warning_at: r.get(6)?,
+            paused: r.get(7)?,
+            clock_minutes_left: 0,
+        })
+    })?;
+    rows.collect()
+}
+
+fn invoice_rows(conn: &Connection) -> rusqlite::Result<Vec<InvoiceRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.number, c.name, i.date, i.total_cents, coalesce((SELECT sum(amount_cents) FROM payments p WHERE p.invoice_id = i.id), 0), i.void_reason IS NOT NULL
+         FROM invoices i JOIN companies c ON c.id = i.company_id ORDER BY i.id DESC LIMIT 2000",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(InvoiceRow {
+            number: r.get(0)?,
+            company: r.get(1)?,
+            date: r.get(2)?,
+            total_cents: r.get(3)?,
+            paid_cents: r.get(4)?,
+            void: r.get(5)?,
+        })
+    })?;
+    rows.collect()
+}
+
+fn directory(conn: &Connection) -> rusqlite::Result<DirectoryData> {
+    let mut stmt = conn.prepare_cached("SELECT name, login, role, phone, oncall FROM technicians ORDER BY name")?;
+    let technicians = stmt
+        .query_map([], |r| {
+            Ok(TechRow {
+                name: r.get(0)?,
+                login: r.get(1)?,
+                role: r.get(2)?,
+                phone: r.get(3)?,
+                oncall: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.name, c.industry, c.city, c.phone, (SELECT count(*) FROM contacts ct WHERE ct.company_id = c.id) FROM companies c ORDER BY c.name",
+    )?;
+    let companies = stmt
+        .query_map([], |r| {
+            Ok(CompanyRow {
+                name: r.get(0)?,
+                industry: r.get(1)?,
+                city: r.get(2)?,
+                phone: r.get(3)?,
+                contacts: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(DirectoryData { technicians, companies })
+}
