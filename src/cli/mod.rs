@@ -2,6 +2,8 @@
 //! of subcommands lives in its own file.
 
 mod data;
+mod sla;
+pub mod ticket;
 
 use std::path::{Path, PathBuf};
 
@@ -47,6 +49,15 @@ pub enum Command {
     Doctor,
     /// Write a consistent copy of the store while others keep working
     Backup { dest: PathBuf },
+    /// Tickets: new, list, show, update, note
+    #[command(subcommand)]
+    Ticket(ticket::TicketCommand),
+    /// Time entries: add
+    #[command(subcommand)]
+    Time(ticket::TimeCommand),
+    /// SLA: due, check, report, recompute
+    #[command(subcommand)]
+    Sla(sla::SlaCommand),
     /// Print shell completions
     Completions { shell: clap_complete::Shell },
 }
@@ -133,6 +144,9 @@ pub fn run(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
         Some(Command::Export { file }) => data::export(&ctx, &file),
         Some(Command::Doctor) => data::doctor(&ctx),
         Some(Command::Backup { dest }) => data::backup(&ctx, &dest),
+        Some(Command::Ticket(c)) => ticket::run(&ctx, c),
+        Some(Command::Time(c)) => ticket::run_time(&ctx, c),
+        Some(Command::Sla(c)) => sla::run(&ctx, c),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "pimdesk", &mut std::io::stdout());

@@ -2,9 +2,12 @@
 //! pragmas of DESIGN.md 6. One connection owner per process (the worker).
 
 pub mod exchange;
+pub mod lookup;
 pub mod migrate;
 pub mod open;
+pub mod sla;
 pub mod ticket_detail;
+pub mod ticket_write;
 pub mod tickets;
 
 use std::path::PathBuf;

@@ -59,6 +59,23 @@ pub struct AuditRow {
 /// Reads one ticket in one read transaction; None if there is no such ticket.
 pub fn load(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
     let tx = conn.unchecked_transaction()?;
+    let Some(mut t) = head(&tx, id)? else { return Ok(None) };
+    read_lists(&tx, id, &mut t)?;
+    tx.commit()?;
+    Ok(Some(t))
+}
+
+/// The ticket's fields and pauses, without notes, time and history.
+pub fn load_head(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
+    let Some(mut t) = head(conn, id)? else { return Ok(None) };
+    let mut stmt = conn.prepare_cached("SELECT start, end FROM ticket_pauses WHERE ticket_id = ?1 ORDER BY start")?;
+    t.pauses = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(t))
+}
+
+fn head(tx: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
     let head = tx
         .query_row(
             "SELECT t.id, t.summary, t.description, t.priority, t.status, c.name, ct.name, ct.security_level, ct.phone, te.login, t.board, t.source,
@@ -93,10 +110,7 @@ pub fn load(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>
             },
         )
         .optional()?;
-    let Some(mut t) = head else { return Ok(None) };
-    read_lists(&tx, id, &mut t)?;
-    tx.commit()?;
-    Ok(Some(t))
+    Ok(head)
 }
 
 fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Result<()> {

@@ -331,3 +331,54 @@ pub fn recompute_all(conn: &Connection, cal: &Calendar, policy: &SlaPolicy) -> r
     }
     Ok(ids.len() as u64)
 }
+
+/// Filters of `pimdesk ticket list`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListFilter {
+    pub status: Option<String>,
+    pub priority: Option<u8>,
+    pub company_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub search: Option<String>,
+    pub limit: usize,
+}
+
+/// Ticket IDs matching the filter: newest first, or best match first when searching.
+pub fn list_ids(conn: &Connection, f: &ListFilter) -> rusqlite::Result<Vec<i64>> {
+    use rusqlite::types::Value;
+    let mut wh = vec!["1".to_string()];
+    let mut args: Vec<Value> = Vec::new();
+    let mut add = |clause: &str, v: Value| {
+        args.push(v);
+        wh.push(clause.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(s) = &f.status {
+        add("t.status = ?", Value::Text(s.clone()));
+    }
+    if let Some(p) = f.priority {
+        add("t.priority = ?", Value::Integer(i64::from(p)));
+    }
+    if let Some(c) = f.company_id {
+        add("t.company_id = ?", Value::Integer(c));
+    }
+    if let Some(a) = f.assignee_id {
+        add("t.assignee_id = ?", Value::Integer(a));
+    }
+    let fts = f.search.as_deref().and_then(fts_query);
+    let sql = match &fts {
+        Some(q) => {
+            add("ticket_fts MATCH ?", Value::Text(q.clone()));
+            format!("SELECT t.id FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid WHERE {} ORDER BY ticket_fts.rank LIMIT {}", wh.join(" AND "), f.limit)
+        }
+        None => format!(
+            "SELECT t.id FROM tickets t WHERE {} ORDER BY t.id DESC LIMIT {}",
+            wh.join(" AND "),
+            f.limit
+        ),
+    };
+    let mut stmt = conn.prepare(&sql)?;
+    let ids = stmt
+        .query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
+        .collect();
+    ids
+}

@@ -1,0 +1,406 @@
+//! `pimdesk ticket new|list|show|update|note` and `pimdesk time add`: the same
+//! validation, audit and sanitising as the console.
+
+use clap::{Args, Subcommand};
+use rusqlite::Connection;
+use serde_json::{json, Value};
+
+use super::{Ctx, UsageError};
+use crate::domain::sla;
+use crate::domain::time::{parse_instant, rfc3339_secs};
+use crate::store::ticket_detail::{self, TicketDetail};
+use crate::store::ticket_write::{self, NewTicket, NewTime, Rules, TicketChanges, WriteError};
+use crate::store::{lookup, tickets};
+
+#[derive(Debug, Subcommand)]
+pub enum TicketCommand {
+    /// Open a ticket; prints its ID
+    New(NewArgs),
+    /// List tickets, newest first
+    List(ListArgs),
+    /// Show one ticket with notes, time and history
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change fields of a ticket
+    Update(UpdateArgs),
+    /// Add a note (client-visible unless --internal)
+    Note {
+        id: i64,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        internal: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[arg(long)]
+    company: String,
+    #[arg(long)]
+    summary: String,
+    #[arg(long)]
+    priority: String,
+    #[arg(long)]
+    contact: Option<String>,
+    #[arg(long, default_value = "")]
+    description: String,
+    #[arg(long, default_value = "Service Desk")]
+    board: String,
+    #[arg(long, default_value = "phone")]
+    source: String,
+    /// Scheduled time (RFC 3339), required for P5
+    #[arg(long)]
+    scheduled: Option<String>,
+    #[arg(long)]
+    assignee: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    priority: Option<String>,
+    #[arg(long)]
+    company: Option<String>,
+    #[arg(long)]
+    assignee: Option<String>,
+    #[arg(long)]
+    search: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    id: i64,
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    priority: Option<String>,
+    /// A login, or "none" to unassign
+    #[arg(long)]
+    assignee: Option<String>,
+    #[arg(long)]
+    summary: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TimeCommand {
+    /// Log time on a ticket
+    Add {
+        id: i64,
+        #[arg(long)]
+        minutes: i64,
+        /// Start (RFC 3339); default: now minus the minutes
+        #[arg(long)]
+        start: Option<String>,
+        #[arg(long)]
+        no_billable: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+fn usage(e: impl std::fmt::Display) -> anyhow::Error {
+    UsageError(e.to_string()).into()
+}
+
+/// Refusals of the input are usage errors (exit 2); store trouble stays exit 3.
+fn write_err(e: WriteError) -> anyhow::Error {
+    match e {
+        WriteError::Store(e) => e.into(),
+        WriteError::Conflict { .. } => anyhow::Error::new(e),
+        other => usage(other),
+    }
+}
+
+fn me(ctx: &Ctx, conn: &Connection) -> anyhow::Result<i64> {
+    Ok(crate::tui::worker::ensure_user(conn, &ctx.login)?.0)
+}
+
+fn priority(p: &str) -> anyhow::Result<u8> {
+    p.parse::<crate::domain::ticket::Priority>()
+        .map(|p| p.get())
+        .map_err(usage)
+}
+
+pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
+    let mut conn = ctx.open_store()?;
+    let (cal, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
+    let rules = Rules {
+        calendar: &cal,
+        policy: &policy,
+    };
+    let now = ctx.now.timestamp();
+    match cmd {
+        TicketCommand::New(a) => {
+            let company_id = lookup::company(&conn, &a.company).map_err(usage)?;
+            let contact_id = a
+                .contact
+                .as_deref()
+                .map(|c| lookup::contact(&conn, company_id, c))
+                .transpose()
+                .map_err(usage)?;
+            let assignee_id = a
+                .assignee
+                .as_deref()
+                .map(|l| lookup::technician(&conn, l))
+                .transpose()
+                .map_err(usage)?;
+            let scheduled = a
+                .scheduled
+                .as_deref()
+                .map(parse_instant)
+                .transpose()
+                .map_err(usage)?
+                .map(|t| t.timestamp());
+            let t = NewTicket {
+                company_id,
+                contact_id,
+                summary: a.summary,
+                description: a.description,
+                priority: priority(&a.priority)?,
+                board: a.board,
+                source: a.source,
+                assignee_id,
+                scheduled,
+            };
+            let who = me(ctx, &conn)?;
+            let id = ticket_write::create(&mut conn, &t, who, now, &rules).map_err(write_err)?;
+            println!("{id}");
+        }
+        TicketCommand::List(a) => list(ctx, &conn, a)?,
+        TicketCommand::Show { id, json } => {
+            let d = ticket_detail::load(&conn, id)?.ok_or_else(|| usage(format!("no ticket #{id}")))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&ticket_json(ctx, &d, true))?);
+            } else {
+                print_ticket(ctx, &d);
+            }
+        }
+        TicketCommand::Update(a) => {
+            let assignee_id = match a.assignee.as_deref() {
+                None => None,
+                Some("none") | Some("") => Some(None),
+                Some(l) => Some(Some(lookup::technician(&conn, l).map_err(usage)?)),
+            };
+            let ch = TicketChanges {
+                status: a.status,
+                priority: a.priority.as_deref().map(priority).transpose()?,
+                summary: a.summary,
+                assignee_id,
+                ..TicketChanges::default()
+            };
+            let who = me(ctx, &conn)?;
+            ticket_write::update(&mut conn, a.id, &ch, None, who, now, &rules).map_err(write_err)?;
+        }
+        TicketCommand::Note { id, text, internal } => {
+            let who = me(ctx, &conn)?;
+            ticket_write::add_note(&mut conn, id, &text, internal, who, now, &rules).map_err(write_err)?;
+        }
+    }
+    Ok(0)
+}
+
+pub fn run_time(ctx: &Ctx, cmd: TimeCommand) -> anyhow::Result<i32> {
+    let TimeCommand::Add {
+        id,
+        minutes,
+        start,
+        no_billable,
+        note,
+    } = cmd;
+    let mut conn = ctx.open_store()?;
+    let now = ctx.now.timestamp();
+    let start = match start {
+        Some(s) => parse_instant(&s).map_err(usage)?.timestamp(),
+        None => now - minutes.max(0) * 60,
+    };
+    let who = me(ctx, &conn)?;
+    let t = NewTime {
+        minutes,
+        start,
+        billable: !no_billable,
+        note,
+    };
+    ticket_write::add_time(&mut conn, id, &t, who, now).map_err(write_err)?;
+    Ok(0)
+}
+
+fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
+    let mut filter = tickets::ListFilter {
+        limit: a.limit,
+        ..Default::default()
+    };
+    if let Some(s) = a.status {
+        filter.status = Some(
+            s.parse::<crate::domain::ticket::Status>()
+                .map_err(usage)?
+                .as_str()
+                .to_string(),
+        );
+    }
+    filter.priority = a.priority.as_deref().map(priority).transpose()?;
+    filter.company_id = a
+        .company
+        .as_deref()
+        .map(|c| lookup::company(conn, c))
+        .transpose()
+        .map_err(usage)?;
+    filter.assignee_id = a
+        .assignee
+        .as_deref()
+        .map(|l| lookup::technician(conn, l))
+        .transpose()
+        .map_err(usage)?;
+    filter.search = a.search;
+    let ids = tickets::list_ids(conn, &filter)?;
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(d) = ticket_detail::load_head(conn, id)? {
+            out.push(d);
+        }
+    }
+    if a.json {
+        let v: Vec<Value> = out.iter().map(|d| ticket_json(ctx, d, false)).collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        for d in &out {
+            let state = sla_state(ctx, d);
+            println!(
+                "#{:<7} P{} {:<17} {:<9} {:<30} {}",
+                d.id,
+                d.priority,
+                d.status,
+                state,
+                clean(&d.company),
+                clean(&d.summary)
+            );
+        }
+    }
+    Ok(())
+}
+
+fn sla_state(ctx: &Ctx, d: &TicketDetail) -> &'static str {
+    let (cal, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
+    let Some(p) = crate::domain::ticket::Priority::new(d.priority) else {
+        return "-";
+    };
+    let from = crate::domain::time::from_secs;
+    let mut input = sla::SlaInput::new(p, from(d.opened));
+    input.first_response = d.first_response.map(from);
+    input.completed = d.resolved.map(from);
+    input.scheduled = d.scheduled.map(from);
+    input.paused_since = d.paused_since.map(from);
+    input.paused = d
+        .pauses
+        .iter()
+        .filter_map(|(s, e)| e.map(|e| (from(*s), from(e))))
+        .collect();
+    match sla::deadlines(&cal, &policy, &input) {
+        Ok(dl) => sla::state(&dl, &input, ctx.now).as_str(),
+        Err(_) => "-",
+    }
+}
+
+/// The `ticket show --json` object of DESIGN.md 4.
+pub fn ticket_json(ctx: &Ctx, d: &TicketDetail, lists: bool) -> Value {
+    let tz = ctx.config.calendar.timezone.0;
+    let t = |s: Option<i64>| s.map(|s| rfc3339_secs(s, tz));
+    let mut v = json!({
+        "id": d.id, "summary": d.summary, "description": d.description, "priority": d.priority, "status": d.status,
+        "company": d.company, "contact": d.contact, "assignee": d.assignee, "board": d.board, "source": d.source,
+        "opened": rfc3339_secs(d.opened, tz), "first_response": t(d.first_response), "resolved": t(d.resolved),
+        "scheduled": t(d.scheduled), "response_due": t(d.response_due), "warning_at": t(d.warning_at),
+        "sla_state": sla_state(ctx, d),
+    });
+    if lists {
+        v["notes"] = d.notes.iter().map(|n| json!({"created": rfc3339_secs(n.created, tz), "author": n.author, "internal": n.internal, "body": n.body})).collect();
+        v["time_entries"] = d
+            .time_entries
+            .iter()
+            .map(|e| json!({"start": rfc3339_secs(e.start, tz), "technician": e.technician, "minutes": e.minutes, "billable": e.billable, "note": e.note}))
+            .collect();
+        v["history"] = d
+            .history
+            .iter()
+            .map(|h| json!({"at": rfc3339_secs(h.at, tz), "who": h.who, "field": h.field, "old": h.old, "new": h.new}))
+            .collect();
+    }
+    v
+}
+
+/// Store text printed to a terminal is sanitised once more (DESIGN.md 7).
+fn clean(s: &str) -> String {
+    crate::domain::text::sanitize(s)
+}
+
+fn print_ticket(ctx: &Ctx, d: &TicketDetail) {
+    let tz = ctx.config.calendar.timezone.0;
+    let t = |s: Option<i64>| s.map(|s| rfc3339_secs(s, tz)).unwrap_or_else(|| "-".into());
+    println!("#{} {}", d.id, clean(&d.summary));
+    println!(
+        "P{} · {} · {} · {} · via {}",
+        d.priority,
+        d.status,
+        clean(&d.company),
+        d.board,
+        d.source
+    );
+    println!(
+        "contact: {} [{}]   assignee: {}",
+        clean(d.contact.as_deref().unwrap_or("-")),
+        d.contact_level.as_deref().unwrap_or("-"),
+        clean(d.assignee.as_deref().unwrap_or("-"))
+    );
+    println!(
+        "opened {}   first response {}   resolved {}",
+        t(Some(d.opened)),
+        t(d.first_response),
+        t(d.resolved)
+    );
+    println!(
+        "response due {}   warning at {}   SLA {}",
+        t(d.response_due),
+        t(d.warning_at),
+        sla_state(ctx, d)
+    );
+    if !d.description.is_empty() {
+        println!("\n{}", clean(&d.description));
+    }
+    for n in &d.notes {
+        println!(
+            "\n{} {} [{}]\n  {}",
+            t(Some(n.created)),
+            n.author.as_deref().unwrap_or("-"),
+            if n.internal { "internal" } else { "client-visible" },
+            clean(&n.body).replace('\n', "\n  ")
+        );
+    }
+    for e in &d.time_entries {
+        println!(
+            "time {} {} min {}{}",
+            t(Some(e.start)),
+            e.minutes,
+            clean(&e.note),
+            if e.billable { "" } else { " (not billable)" }
+        );
+    }
+    for h in &d.history {
+        println!(
+            "history {} {} {}: {} -> {}",
+            t(Some(h.at)),
+            h.who.as_deref().unwrap_or("-"),
+            h.field,
+            clean(h.old.as_deref().unwrap_or("")),
+            clean(h.new.as_deref().unwrap_or(""))
+        );
+    }
+}

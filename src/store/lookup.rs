@@ -1,0 +1,88 @@
+//! Names typed on the command line or in the editor → row ids.
+
+use rusqlite::{Connection, OptionalExtension};
+
+/// A name that matched nothing, or more than one thing.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct LookupError(pub String);
+
+/// A company by exact name (any case), else by a unique prefix.
+pub fn company(conn: &Connection, name: &str) -> Result<i64, LookupError> {
+    one(conn, "companies", "name", name, "company", None)
+}
+
+/// A contact of that company, by name.
+pub fn contact(conn: &Connection, company_id: i64, name: &str) -> Result<i64, LookupError> {
+    one(conn, "contacts", "name", name, "contact", Some(company_id))
+}
+
+/// A technician by login.
+pub fn technician(conn: &Connection, login: &str) -> Result<i64, LookupError> {
+    conn.query_row("SELECT id FROM technicians WHERE login = ?1", [login.trim()], |r| {
+        r.get(0)
+    })
+    .optional()
+    .map_err(|e| LookupError(e.to_string()))?
+    .ok_or_else(|| {
+        LookupError(format!(
+            "unknown technician {login:?} (use a login; see pimdesk tech list)"
+        ))
+    })
+}
+
+fn one(
+    conn: &Connection,
+    table: &str,
+    col: &str,
+    name: &str,
+    what: &str,
+    company: Option<i64>,
+) -> Result<i64, LookupError> {
+    let scope = if company.is_some() { " AND company_id = ?2" } else { "" };
+    let err = |e: rusqlite::Error| LookupError(e.to_string());
+    let exact: Option<i64> = conn
+        .query_row(
+            &format!("SELECT id FROM {table} WHERE {col} = ?1 COLLATE NOCASE{scope}"),
+            rusqlite::params_from_iter(params(name, company)),
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(err)?;
+    if let Some(id) = exact {
+        return Ok(id);
+    }
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT id, {col} FROM {table} WHERE {col} LIKE ?1 || '%' ESCAPE '\\'{scope} LIMIT 6"
+        ))
+        .map_err(err)?;
+    let like = name
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let found: Vec<(i64, String)> = stmt
+        .query_map(rusqlite::params_from_iter(params(&like, company)), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(err)?
+        .collect::<Result<_, _>>()
+        .map_err(err)?;
+    match found.as_slice() {
+        [(id, _)] => Ok(*id),
+        [] => Err(LookupError(format!("unknown {what} {name:?}"))),
+        many => Err(LookupError(format!(
+            "{what} {name:?} is ambiguous: {}",
+            many.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+fn params(name: &str, company: Option<i64>) -> Vec<rusqlite::types::Value> {
+    let mut v = vec![rusqlite::types::Value::Text(name.trim().to_string())];
+    if let Some(c) = company {
+        v.push(rusqlite::types::Value::Integer(c));
+    }
+    v
+}

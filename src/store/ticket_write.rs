@@ -1,0 +1,505 @@
+//! Every change to a ticket: one `BEGIN IMMEDIATE` transaction that checks the
+//! version, writes the change, its audit rows, the search index and the SLA
+//! deadlines together.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+use super::tickets::store_deadlines;
+use crate::domain::sla::{Calendar, SlaPolicy};
+use crate::domain::text::{sanitize, sanitize_line};
+use crate::domain::ticket::{Board, Priority, Source, Status};
+
+/// Why a write was refused; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("no ticket #{0}")]
+    NotFound(i64),
+    #[error("ticket #{id} was changed by {by} at version {theirs} (you started from {ours}); changed: {}", fields.join(", "))]
+    Conflict {
+        id: i64,
+        ours: i64,
+        theirs: i64,
+        by: String,
+        fields: Vec<String>,
+    },
+    #[error("{field}: {message}")]
+    Invalid { field: &'static str, message: String },
+    #[error(transparent)]
+    Store(#[from] rusqlite::Error),
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> WriteError {
+    WriteError::Invalid {
+        field,
+        message: message.into(),
+    }
+}
+
+/// The SLA rules a write needs to restamp deadlines.
+pub struct Rules<'a> {
+    pub calendar: &'a Calendar,
+    pub policy: &'a SlaPolicy,
+}
+
+/// A new ticket, as typed; names are resolved inside the write.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewTicket {
+    pub company_id: i64,
+    pub contact_id: Option<i64>,
+    pub summary: String,
+    pub description: String,
+    pub priority: u8,
+    pub board: String,
+    pub source: String,
+    pub assignee_id: Option<i64>,
+    pub scheduled: Option<i64>,
+}
+
+/// Field changes; None leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TicketChanges {
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub priority: Option<u8>,
+    pub status: Option<String>,
+    pub company_id: Option<i64>,
+    pub contact_id: Option<Option<i64>>,
+    pub assignee_id: Option<Option<i64>>,
+    pub board: Option<String>,
+    pub source: Option<String>,
+    pub scheduled: Option<Option<i64>>,
+}
+
+pub fn begin(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
+    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+}
+
+fn audit(
+    tx: &Transaction<'_>,
+    id: i64,
+    who: i64,
+    now: i64,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO audit (entity, entity_id, who_id, at, field, old, new) VALUES ('ticket', ?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, who, now, field, old, new],
+    )?;
+    Ok(())
+}
+
+fn check_priority(p: u8, scheduled: Option<i64>) -> Result<Priority, WriteError> {
+    let p = Priority::new(p).ok_or_else(|| invalid("priority", format!("{p} is out of range 1-5")))?;
+    if p.get() == 5 && scheduled.is_none() {
+        return Err(invalid("scheduled", "a P5 (planned) ticket needs its scheduled time"));
+    }
+    Ok(p)
+}
+
+fn check_contact(tx: &Transaction<'_>, company: i64, contact: Option<i64>) -> Result<(), WriteError> {
+    if let Some(c) = contact {
+        let owner: Option<i64> = tx
+            .query_row("SELECT company_id FROM contacts WHERE id = ?1", [c], |r| r.get(0))
+            .optional()?;
+        if owner != Some(company) {
+            return Err(invalid(
+                "contact",
+                "the contact does not belong to the ticket's company",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Creates a ticket (status New); returns its ID.
+pub fn create(conn: &mut Connection, t: &NewTicket, who: i64, now: i64, rules: &Rules<'_>) -> Result<i64, WriteError> {
+    let summary = sanitize_line(&t.summary);
+    if summary.is_empty() {
+        return Err(invalid("summary", "a ticket needs a summary"));
+    }
+    let description = sanitize(&t.description);
+    let priority = check_priority(t.priority, t.scheduled)?;
+    let board: Board = t
+        .board
+        .parse()
+        .map_err(|e: crate::domain::ticket::UnknownValue| invalid("board", e.to_string()))?;
+    let source: Source = t
+        .source
+        .parse()
+        .map_err(|e: crate::domain::ticket::UnknownValue| invalid("source", e.to_string()))?;
+    let tx = begin(conn)?;
+    check_contact(&tx, t.company_id, t.contact_id)?;
+    tx.execute(
+        "INSERT INTO tickets (company_id, contact_id, summary, description, priority, status, board, source, assignee_id, opened, scheduled, updated)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'New', ?6, ?7, ?8, ?9, ?10, ?9)",
+        params![t.company_id, t.contact_id, summary, description, priority.get(), board.as_str(), source.as_str(), t.assignee_id, now, t.scheduled],
+    )?;
+    let id = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO ticket_fts (rowid, summary, description, notes) VALUES (?1, ?2, ?3, '')",
+        params![id, summary, description],
+    )?;
+    audit(&tx, id, who, now, "created", None, Some(&summary))?;
+    store_deadlines(&tx, id, rules.calendar, rules.policy)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// The stored state a change is checked against.
+struct Current {
+    version: i64,
+    summary: String,
+    description: String,
+    priority: u8,
+    status: String,
+    company_id: i64,
+    contact_id: Option<i64>,
+    assignee_id: Option<i64>,
+    board: String,
+    source: String,
+    scheduled: Option<i64>,
+    first_response: Option<i64>,
+    resolved: Option<i64>,
+}
+
+fn current(tx: &Transaction<'_>, id: i64) -> Result<Current, WriteError> {
+    tx.query_row(
+        "SELECT version, summary, description, priority, status, company_id, contact_id, assignee_id, board, source, scheduled, first_response, resolved FROM tickets WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Current {
+                version: r.get(0)?,
+                summary: r.get(1)?,
+                description: r.get(2)?,
+                priority: r.get(3)?,
+                status: r.get(4)?,
+                company_id: r.get(5)?,
+                contact_id: r.get(6)?,
+                assignee_id: r.get(7)?,
+                board: r.get(8)?,
+                source: r.get(9)?,
+                scheduled: r.get(10)?,
+                first_response: r.get(11)?,
+                resolved: r.get(12)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or(WriteError::NotFound(id))
+}
+
+/// Fields changed by others since `version`, from the audit.
+fn changed_since(
+    tx: &Transaction<'_>,
+    id: i64,
+    version: i64,
+    current_version: i64,
+) -> Result<(String, Vec<String>), WriteError> {
+    let mut stmt = tx.prepare(
+        "SELECT a.field, coalesce(te.login, '?') FROM audit a LEFT JOIN technicians te ON te.id = a.who_id
+         WHERE a.entity = 'ticket' AND a.entity_id = ?1 ORDER BY a.id DESC LIMIT ?2",
+    )?;
+    let rows: Vec<(String, String)> = stmt
+        .query_map(params![id, (current_version - version).max(1) * 4], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let by = rows
+        .first()
+        .map(|r| r.1.clone())
+        .unwrap_or_else(|| "another console".into());
+    let mut fields: Vec<String> = rows.into_iter().map(|r| r.0).collect();
+    fields.sort();
+    fields.dedup();
+    Ok((by, fields))
+}
+
+/// Applies changes if the ticket is still at `expected_version` (None: whatever it is now).
+pub fn update(
+    conn: &mut Connection,
+    id: i64,
+    ch: &TicketChanges,
+    expected_version: Option<i64>,
+    who: i64,
+    now: i64,
+    rules: &Rules<'_>,
+) -> Result<i64, WriteError> {
+    let tx = begin(conn)?;
+    let cur = current(&tx, id)?;
+    if let Some(v) = expected_version.filter(|v| *v != cur.version) {
+        let (by, fields) = changed_since(&tx, id, v, cur.version)?;
+        return Err(WriteError::Conflict {
+            id,
+            ours: v,
+            theirs: cur.version,
+            by,
+            fields,
+        });
+    }
+    let mut changed = false;
+    let mut set = |field: &'static str,
+                   col: &str,
+                   old: String,
+                   new: String,
+                   value: &dyn rusqlite::ToSql|
+     -> Result<(), WriteError> {
+        if old != new {
+            tx.execute(
+                &format!("UPDATE tickets SET {col} = ?2 WHERE id = ?1"),
+                params![id, value],
+            )?;
+            audit(&tx, id, who, now, field, Some(&old), Some(&new))?;
+            changed = true;
+        }
+        Ok(())
+    };
+    if let Some(s) = &ch.summary {
+        let s = sanitize_line(s);
+        if s.is_empty() {
+            return Err(invalid("summary", "a ticket needs a summary"));
+        }
+        set("summary", "summary", cur.summary.clone(), s.clone(), &s)?;
+    }
+    if let Some(d) = &ch.description {
+        let d = sanitize(d);
+        set("description", "description", cur.description.clone(), d.clone(), &d)?;
+    }
+    let scheduled = ch.scheduled.unwrap_or(cur.scheduled);
+    if let Some(p) = ch.priority {
+        let p = check_priority(p, scheduled)?;
+        set(
+            "priority",
+            "priority",
+            format!("P{}", cur.priority),
+            format!("P{}", p.get()),
+            &p.get(),
+        )?;
+    } else if ch.scheduled.is_some() {
+        check_priority(cur.priority, scheduled)?;
+    }
+    if let Some(s) = ch.scheduled {
+        set("scheduled", "scheduled", fmt_opt(cur.scheduled), fmt_opt(s), &s)?;
+    }
+    let company = ch.company_id.unwrap_or(cur.company_id);
+    if let Some(c) = ch.company_id {
+        set("company", "company_id", cur.company_id.to_string(), c.to_string(), &c)?;
+    }
+    let contact = ch.contact_id.unwrap_or(cur.contact_id);
+    if ch.contact_id.is_some() || ch.company_id.is_some() {
+        check_contact(&tx, company, contact)?;
+    }
+    if let Some(c) = ch.contact_id {
+        set("contact", "contact_id", fmt_opt(cur.contact_id), fmt_opt(c), &c)?;
+    }
+    if let Some(a) = ch.assignee_id {
+        let (old, new) = (login_of(&tx, cur.assignee_id)?, login_of(&tx, a)?);
+        set("assignee", "assignee_id", old, new, &a)?;
+    }
+    if let Some(b) = &ch.board {
+        let b: Board = b
+            .parse()
+            .map_err(|e: crate::domain::ticket::UnknownValue| invalid("board", e.to_string()))?;
+        set("board", "board", cur.board.clone(), b.to_string(), &b.as_str())?;
+    }
+    if let Some(s) = &ch.source {
+        let s: Source = s
+            .parse()
+            .map_err(|e: crate::domain::ticket::UnknownValue| invalid("source", e.to_string()))?;
+        set("source", "source", cur.source.clone(), s.to_string(), &s.as_str())?;
+    }
+    if let Some(s) = &ch.status {
+        let s: Status = s
+            .parse()
+            .map_err(|e: crate::domain::ticket::UnknownValue| invalid("status", e.to_string()))?;
+        changed |= set_status(&tx, id, &cur, s, who, now)?;
+    }
+    if changed {
+        finish(&tx, id, now, rules)?;
+    }
+    tx.commit()?;
+    Ok(if changed { cur.version + 1 } else { cur.version })
+}
+
+fn fmt_opt(v: Option<i64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn login_of(tx: &Transaction<'_>, id: Option<i64>) -> rusqlite::Result<String> {
+    match id {
+        None => Ok(String::new()),
+        Some(id) => tx
+            .query_row("SELECT login FROM technicians WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map(|l| l.unwrap_or_default()),
+    }
+}
+
+/// Status moves and what they mean for the clock (DESIGN.md 3.1, 3.2).
+fn set_status(
+    tx: &Transaction<'_>,
+    id: i64,
+    cur: &Current,
+    new: Status,
+    who: i64,
+    now: i64,
+) -> Result<bool, WriteError> {
+    let old: Status = cur.status.parse().unwrap_or(Status::New);
+    if old == new {
+        return Ok(false);
+    }
+    tx.execute(
+        "UPDATE tickets SET status = ?2 WHERE id = ?1",
+        params![id, new.as_str()],
+    )?;
+    audit(tx, id, who, now, "status", Some(old.as_str()), Some(new.as_str()))?;
+    if old == Status::New && cur.first_response.is_none() {
+        tx.execute("UPDATE tickets SET first_response = ?2 WHERE id = ?1", params![id, now])?;
+        audit(tx, id, who, now, "first_response", None, Some("moved out of New"))?;
+    }
+    if old.pauses_clock() {
+        tx.execute(
+            "UPDATE ticket_pauses SET end = ?2 WHERE ticket_id = ?1 AND end IS NULL",
+            params![id, now],
+        )?;
+        tx.execute("UPDATE tickets SET paused_since = NULL WHERE id = ?1", [id])?;
+    }
+    if new.pauses_clock() {
+        tx.execute(
+            "INSERT INTO ticket_pauses (ticket_id, start) VALUES (?1, ?2)",
+            params![id, now],
+        )?;
+        tx.execute("UPDATE tickets SET paused_since = ?2 WHERE id = ?1", params![id, now])?;
+    }
+    if new.is_completed() && cur.resolved.is_none() {
+        tx.execute("UPDATE tickets SET resolved = ?2 WHERE id = ?1", params![id, now])?;
+    }
+    if !new.is_completed() && old.is_completed() {
+        // Reopening clears the completion time.
+        tx.execute("UPDATE tickets SET resolved = NULL WHERE id = ?1", [id])?;
+    }
+    Ok(true)
+}
+
+/// Bumps the version, restamps deadlines and the search row.
+fn finish(tx: &Transaction<'_>, id: i64, now: i64, rules: &Rules<'_>) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE tickets SET version = version + 1, updated = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
+    tx.execute(
+        "UPDATE ticket_fts SET summary = (SELECT summary FROM tickets WHERE id = ?1), description = (SELECT description FROM tickets WHERE id = ?1) WHERE rowid = ?1",
+        [id],
+    )?;
+    store_deadlines(tx, id, rules.calendar, rules.policy)
+}
+
+/// Adds a note; a client-visible note by a technician is a first response.
+pub fn add_note(
+    conn: &mut Connection,
+    id: i64,
+    body: &str,
+    internal: bool,
+    who: i64,
+    now: i64,
+    rules: &Rules<'_>,
+) -> Result<(), WriteError> {
+    let body = sanitize(body).trim().to_string();
+    if body.is_empty() {
+        return Err(invalid("text", "the note is empty"));
+    }
+    let tx = begin(conn)?;
+    let cur = current(&tx, id)?;
+    tx.execute(
+        "INSERT INTO notes (ticket_id, author_id, created, internal, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, who, now, internal, body],
+    )?;
+    tx.execute(
+        "UPDATE ticket_fts SET notes = notes || ' ' || ?2 WHERE rowid = ?1",
+        params![id, body],
+    )?;
+    let kind = if internal {
+        "internal note"
+    } else {
+        "client-visible note"
+    };
+    audit(
+        &tx,
+        id,
+        who,
+        now,
+        "note",
+        None,
+        Some(&format!("{kind}: {}", first_words(&body))),
+    )?;
+    if !internal && cur.first_response.is_none() {
+        tx.execute("UPDATE tickets SET first_response = ?2 WHERE id = ?1", params![id, now])?;
+        audit(&tx, id, who, now, "first_response", None, Some("client-visible note"))?;
+    }
+    finish(&tx, id, now, rules)?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn first_words(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("");
+    if line.chars().count() > 60 {
+        format!("{}…", line.chars().take(60).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
+/// Records the first response explicitly.
+pub fn acknowledge(conn: &mut Connection, id: i64, who: i64, now: i64, rules: &Rules<'_>) -> Result<bool, WriteError> {
+    let tx = begin(conn)?;
+    let cur = current(&tx, id)?;
+    if cur.first_response.is_some() {
+        return Ok(false);
+    }
+    tx.execute("UPDATE tickets SET first_response = ?2 WHERE id = ?1", params![id, now])?;
+    audit(&tx, id, who, now, "first_response", None, Some("acknowledged"))?;
+    finish(&tx, id, now, rules)?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// A time entry on a ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTime {
+    pub minutes: i64,
+    pub start: i64,
+    pub billable: bool,
+    pub note: String,
+}
+
+pub fn add_time(conn: &mut Connection, id: i64, t: &NewTime, who: i64, now: i64) -> Result<(), WriteError> {
+    if !(1..=24 * 60).contains(&t.minutes) {
+        return Err(invalid("minutes", format!("{} is not between 1 and 1440", t.minutes)));
+    }
+    let tx = begin(conn)?;
+    current(&tx, id)?;
+    let note = sanitize_line(&t.note);
+    tx.execute(
+        "INSERT INTO time_entries (ticket_id, technician_id, start, minutes, billable, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, who, t.start, t.minutes, t.billable, note],
+    )?;
+    let what = format!(
+        "{} min{}{}",
+        t.minutes,
+        if t.billable { "" } else { " (not billable)" },
+        if note.is_empty() {
+            String::new()
+        } else {
+            format!(": {note}")
+        }
+    );
+    audit(&tx, id, who, now, "time", None, Some(&what))?;
+    tx.execute(
+        "UPDATE tickets SET version = version + 1, updated = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
