@@ -331,7 +331,7 @@ fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError>
     for (section, actions) in &config.keys {
         for (action, keys) in actions {
             let where_ = format!("keys.{section}.{action}");
-            let line = find_line(text, &format!("{action} ="));
+            let line = find_key_line(text, &format!("keys.{section}"), action);
             crate::tui::keymap::check_binding(section, action, keys)
                 .map_err(|m| err_at(path, line, Some(where_.clone()), m))?;
         }
@@ -346,6 +346,20 @@ fn err_at(path: &Path, line: Option<usize>, key: Option<String>, message: String
         key,
         message,
     }
+}
+
+/// The line of `key = …` inside the `[section]` table.
+fn find_key_line(text: &str, section: &str, key: &str) -> Option<usize> {
+    let mut inside = false;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            inside = t.trim_matches(['[', ']']).trim() == section;
+        } else if inside && t.split_once('=').is_some_and(|(k, _)| k.trim() == key) {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 fn find_line(text: &str, needle: &str) -> Option<usize> {

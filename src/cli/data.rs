@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::{read_input, Ctx, UsageError};
 use crate::demo::{self, DemoOptions};
-use crate::store::{exchange, migrate};
+use crate::store::{exchange, migrate, StoreError};
 
 pub fn demo(ctx: &Ctx, tickets: u64, seed: u64) -> anyhow::Result<i32> {
     let mut conn = ctx.open_store()?;
@@ -30,8 +30,27 @@ pub fn demo(ctx: &Ctx, tickets: u64, seed: u64) -> anyhow::Result<i32> {
 
 pub fn import(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
     let text = read_input(file)?;
-    let mut conn = ctx.open_store()?;
-    let s = exchange::import(&mut conn, file, &text, ctx.now.timestamp())?;
+    // The file is read and checked record by record before the store is touched.
+    let data = exchange::parse(file, &text)?;
+    let existed = ctx.db_path.exists();
+    let (calendar, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
+    let rules = crate::store::ticket_write::Rules {
+        calendar: &calendar,
+        policy: &policy,
+    };
+    let result = ctx
+        .open_store()
+        .map_err(anyhow::Error::from)
+        .and_then(|mut conn| exchange::import(&mut conn, file, &data, ctx.now.timestamp(), &rules));
+    let s = match result {
+        Ok(s) => s,
+        Err(e) => {
+            if !existed {
+                remove_store_files(&ctx.db_path);
+            }
+            return Err(e);
+        }
+    };
     println!(
         "imported {} companies, {} contacts, {} technicians, {} agreements, {} tickets, {} time entries, {} notes",
         s.companies, s.contacts, s.technicians, s.agreements, s.tickets, s.time_entries, s.notes
@@ -39,9 +58,19 @@ pub fn import(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// A store this command created and then failed to fill is removed again.
+fn remove_store_files(db: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+    }
+}
+
 pub fn export(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
     let mut conn = ctx.open_store_read_only()?;
-    let data = exchange::export(&mut conn, ctx.config.calendar.timezone.0)?;
+    let data = exchange::export(&mut conn, ctx.config.calendar.timezone.0)
+        .map_err(|e| StoreError::unusable(&ctx.db_path, e))?;
     let out = std::fs::File::create(file).map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?;
     let mut out = std::io::BufWriter::new(out);
     serde_json::to_writer_pretty(&mut out, &data).with_context(|| format!("writing {}", file.display()))?;
@@ -72,14 +101,8 @@ pub fn doctor(ctx: &Ctx) -> anyhow::Result<i32> {
             migrate::CURRENT
         ));
     }
-    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-    let integrity: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    if integrity != ["ok"] {
-        problems.extend(integrity.into_iter().map(|l| format!("integrity: {l}")));
-    }
-    let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
-    if fk > 0 {
-        problems.push(format!("{fk} rows point at records that do not exist"));
+    if let Err(e) = check_store(&conn, &mut problems) {
+        problems.push(format!("cannot read the store: {e}"));
     }
     if version == migrate::CURRENT {
         let tickets: i64 = conn.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?;
@@ -109,8 +132,21 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> anyhow::Result<i32> {
     // VACUUM INTO reads one snapshot, so the copy is consistent while others write.
     if let Err(e) = conn.execute("VACUUM INTO ?1", [target]) {
         let _ = std::fs::remove_file(dest);
-        return Err(e).context("writing the backup");
+        return Err(StoreError::unusable(&ctx.db_path, e).into());
     }
     println!("backup written to {}", dest.display());
     Ok(0)
+}
+
+fn check_store(conn: &rusqlite::Connection, problems: &mut Vec<String>) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let integrity: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    if integrity != ["ok"] {
+        problems.extend(integrity.into_iter().map(|l| format!("integrity: {l}")));
+    }
+    let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    if fk > 0 {
+        problems.push(format!("{fk} rows point at records that do not exist"));
+    }
+    Ok(())
 }

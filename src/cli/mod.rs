@@ -1,7 +1,10 @@
 //! The command line (DESIGN.md 4): clap definitions and dispatch. Each family
 //! of subcommands lives in its own file.
 
+mod agreement;
 mod data;
+pub mod directory;
+mod invoice;
 mod sla;
 pub mod ticket;
 
@@ -58,6 +61,23 @@ pub enum Command {
     /// SLA: due, check, report, recompute
     #[command(subcommand)]
     Sla(sla::SlaCommand),
+    /// Who is on call at a time (default now) and how to reach them
+    Oncall(directory::OncallArgs),
+    /// Technicians: list, set-role, set-oncall
+    #[command(subcommand)]
+    Tech(directory::TechCommand),
+    /// Client contacts: list, set-level
+    #[command(subcommand)]
+    Contact(directory::ContactCommand),
+    /// Invoices: run, list, show, void, aging, csv
+    #[command(subcommand)]
+    Invoice(invoice::InvoiceCommand),
+    /// Payments: add
+    #[command(subcommand)]
+    Payment(invoice::PaymentCommand),
+    /// Agreements: list, add, end, complete
+    #[command(subcommand)]
+    Agreement(agreement::AgreementCommand),
     /// Print shell completions
     Completions { shell: clap_complete::Shell },
 }
@@ -147,6 +167,12 @@ pub fn run(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
         Some(Command::Ticket(c)) => ticket::run(&ctx, c),
         Some(Command::Time(c)) => ticket::run_time(&ctx, c),
         Some(Command::Sla(c)) => sla::run(&ctx, c),
+        Some(Command::Oncall(a)) => directory::oncall(&ctx, a),
+        Some(Command::Tech(c)) => directory::tech(&ctx, c),
+        Some(Command::Contact(c)) => directory::contact(&ctx, c),
+        Some(Command::Invoice(c)) => invoice::run(&ctx, c),
+        Some(Command::Payment(c)) => invoice::run_payment(&ctx, c),
+        Some(Command::Agreement(c)) => agreement::run(&ctx, c),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "pimdesk", &mut std::io::stdout());

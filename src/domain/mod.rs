@@ -2,6 +2,9 @@
 
 pub mod billing;
 pub mod money;
+pub mod onboarding;
+pub mod oncall;
+pub mod permissions;
 pub mod sla;
 pub mod text;
 pub mod ticket;

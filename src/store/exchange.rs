@@ -11,7 +11,7 @@ mod read;
 mod write;
 
 pub use read::export;
-pub use write::import;
+pub use write::{import, parse, ImportSummary};
 
 /// A refused import file; nothing was written.
 #[derive(Debug, thiserror::Error)]

@@ -1,6 +1,9 @@
 //! The SQLite store: one schema for the whole product, opened with the
 //! pragmas of DESIGN.md 6. One connection owner per process (the worker).
 
+pub mod billing;
+pub mod directory;
+pub mod drafts;
 pub mod exchange;
 pub mod lookup;
 pub mod migrate;
@@ -21,6 +24,8 @@ pub enum StoreError {
     NotSqlite { path: PathBuf },
     #[error("{} was written by a newer pimdesk (schema {found}, this build reads up to {supported}); it was left untouched — upgrade pimdesk", path.display())]
     Newer { path: PathBuf, found: i64, supported: i64 },
+    #[error("{} is a SQLite database of another program, not a pimdesk store; it was left untouched", path.display())]
+    NotOurs { path: PathBuf },
     #[error("{} is unusable: {detail}", path.display())]
     Unusable { path: PathBuf, detail: String },
     #[error("no store at {}", path.display())]

@@ -51,12 +51,39 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Connection, StoreError> {
             supported: migrate::CURRENT,
         });
     }
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(|e| StoreError::unusable(path, e))?;
+    if version == 0 && existed && has_foreign_tables(&conn).map_err(|e| StoreError::unusable(path, e))? {
+        return Err(StoreError::NotOurs {
+            path: path.to_path_buf(),
+        });
+    }
+    set_wal(&conn, opts.busy_timeout).map_err(|e| StoreError::unusable(path, e))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     migrate::migrate(&mut conn, path)?;
     Ok(conn)
+}
+
+/// A version-0 file that already has tables belongs to some other program.
+fn has_foreign_tables(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .map(|n| n > 0)
+}
+
+/// Switching to WAL takes a lock the busy handler does not wait for; retry
+/// for as long as the busy timeout allows.
+fn set_wal(conn: &Connection, timeout: Duration) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Opens an existing store for reading only (doctor, export); never migrates.
@@ -76,6 +103,11 @@ pub fn open_read_only(path: &Path, opts: &OpenOptions) -> Result<Connection, Sto
             path: path.to_path_buf(),
             found: version,
             supported: migrate::CURRENT,
+        });
+    }
+    if version == 0 && has_foreign_tables(&conn).map_err(|e| StoreError::unusable(path, e))? {
+        return Err(StoreError::NotOurs {
+            path: path.to_path_buf(),
         });
     }
     Ok(conn)

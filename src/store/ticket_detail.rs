@@ -5,6 +5,9 @@ use rusqlite::{Connection, OptionalExtension};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketDetail {
     pub id: i64,
+    pub company_id: i64,
+    pub contact_id: Option<i64>,
+    pub assignee_id: Option<i64>,
     pub summary: String,
     pub description: String,
     pub priority: u8,
@@ -79,7 +82,8 @@ fn head(tx: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
     let head = tx
         .query_row(
             "SELECT t.id, t.summary, t.description, t.priority, t.status, c.name, ct.name, ct.security_level, ct.phone, te.login, t.board, t.source,
-                    t.opened, t.first_response, t.resolved, t.scheduled, t.response_due, t.warning_at, t.paused_since, t.version
+                    t.opened, t.first_response, t.resolved, t.scheduled, t.response_due, t.warning_at, t.paused_since, t.version,
+                    t.company_id, t.contact_id, t.assignee_id
              FROM tickets t JOIN companies c ON c.id = t.company_id LEFT JOIN contacts ct ON ct.id = t.contact_id
              LEFT JOIN technicians te ON te.id = t.assignee_id WHERE t.id = ?1",
             [id],
@@ -105,6 +109,9 @@ fn head(tx: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
                     warning_at: r.get(17)?,
                     paused_since: r.get(18)?,
                     version: r.get(19)?,
+                    company_id: r.get(20)?,
+                    contact_id: r.get(21)?,
+                    assignee_id: r.get(22)?,
                     ..TicketDetail::default()
                 })
             },

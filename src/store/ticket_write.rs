@@ -14,7 +14,7 @@ use crate::domain::ticket::{Board, Priority, Source, Status};
 pub enum WriteError {
     #[error("no ticket #{0}")]
     NotFound(i64),
-    #[error("ticket #{id} was changed by {by} at version {theirs} (you started from {ours}); changed: {}", fields.join(", "))]
+    #[error("ticket #{id} was changed by {by} since you opened it ({}; version {ours} → {theirs})", fields.join(", "))]
     Conflict {
         id: i64,
         ours: i64,

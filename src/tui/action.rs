@@ -5,7 +5,10 @@ use ratatui::crossterm::event::KeyEvent;
 use crate::store::ticket_detail::TicketDetail;
 use crate::store::tickets::{Anchor, QueueQuery, QueueRow};
 
-use super::state::lists::{DirectoryData, InvoiceRow, SlaRow};
+use super::state::editor::{Choices, TicketForm};
+use super::state::forms::DraftOffer;
+use super::state::lists::{InvoiceRow, SlaRow};
+use crate::store::ticket_write::{NewTime, TicketChanges};
 
 /// Key-bound intents and arriving data. Plain data, no I/O.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +29,27 @@ pub enum Action {
     SortReverse,
     NextView,
     StartSearch,
+    /// Directory: copy the selected phone number (OSC 52).
+    CopyPhone,
+    /// Directory: copy the selected email address (OSC 52).
+    CopyEmail,
+    /// Directory: pick the selected contact's security level.
+    EditLevel,
+    NewTicket,
+    EditTicket,
+    AssignToMe,
+    SetStatus,
+    AddNote,
+    LogTime,
+    Timer,
+    Acknowledge,
+    Save,
+    Cancel,
+    NextField,
+    PrevField,
+    Undo,
+    Redo,
+    ToggleInternal,
     /// A key no binding claimed (typed text for an input box).
     Key(KeyEvent),
     Paste(String),
@@ -42,7 +66,9 @@ pub enum Action {
     TicketLoaded(Option<Box<TicketDetail>>),
     SlaLoaded(Vec<SlaRow>),
     InvoicesLoaded(Vec<InvoiceRow>),
-    DirectoryLoaded(Box<DirectoryData>),
+    DirectoryLoaded(Box<crate::store::directory::Directory>),
+    /// A contact change landed (the message says what changed).
+    ContactSaved(String),
     UserKnown {
         id: i64,
         role: String,
@@ -50,6 +76,18 @@ pub enum Action {
     /// Another console committed: reload what is on screen.
     StoreChanged,
     StoreFailed(String),
+    ChoicesLoaded(Box<Choices>),
+    /// A write landed; `ticket` is the ticket it touched.
+    Saved {
+        message: String,
+        ticket: Option<i64>,
+    },
+    /// A write was refused; `conflict` is the version another console saved.
+    SaveRefused {
+        message: String,
+        conflict: Option<i64>,
+    },
+    DraftFound(Option<Box<DraftOffer>>),
 }
 
 /// Work for the store worker; each answers with an Action.
@@ -66,4 +104,50 @@ pub enum Effect {
     LoadInvoices,
     LoadDirectory,
     EnsureUser(String),
+    LoadChoices,
+    LoadDraft,
+    /// Create or update from the editor (checked against `form.base_version`).
+    SaveTicket {
+        form: Box<TicketForm>,
+        scheduled: Option<i64>,
+        at: i64,
+    },
+    Update {
+        id: i64,
+        changes: Box<TicketChanges>,
+        label: String,
+        at: i64,
+    },
+    AddNote {
+        id: i64,
+        text: String,
+        internal: bool,
+        at: i64,
+    },
+    AddTime {
+        id: i64,
+        time: NewTime,
+        at: i64,
+    },
+    Acknowledge {
+        id: i64,
+        at: i64,
+    },
+    SaveDraft {
+        ticket_id: Option<i64>,
+        base_version: Option<i64>,
+        body: String,
+        at: i64,
+    },
+    DeleteDraft(Option<i64>),
+    /// Text for the terminal's clipboard: the app loop writes it as OSC 52
+    /// right after the next draw (never reaches the worker).
+    Clipboard(String),
+    /// Set a contact's security level as `who` (role checked in the transaction).
+    SetContactLevel {
+        contact_id: i64,
+        level: String,
+        who: i64,
+        at: i64,
+    },
 }

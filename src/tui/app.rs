@@ -35,6 +35,7 @@ impl Clock {
 pub fn run_loop(
     mut state: AppState,
     conn: rusqlite::Connection,
+    writer: worker::WriterCtx,
     keymap: Keymap,
     theme: Theme,
     clock: Clock,
@@ -42,9 +43,9 @@ pub fn run_loop(
     let (tx, rx) = mpsc::channel::<Msg>();
     let (effect_tx, effect_rx) = mpsc::channel::<Effect>();
     let (action_tx, action_rx) = mpsc::channel::<Action>();
-    std::thread::Builder::new()
+    let store = std::thread::Builder::new()
         .name("store".into())
-        .spawn(move || worker::run(conn, effect_rx, action_tx))?;
+        .spawn(move || worker::run(conn, writer, effect_rx, action_tx))?;
     forward(action_rx, tx.clone());
     watch_signals(tx.clone())?;
     let mut guard = Guard::enter()?;
@@ -52,12 +53,16 @@ pub fn run_loop(
     state.size = (size.width, size.height);
     spawn_input(tx);
     send_all(&effect_tx, state.start());
+    let mut clipboard: Vec<String> = Vec::new();
     loop {
         if state.dirty {
             state.dirty = false;
             if guard.terminal.draw(|f| view::draw(f, &state, &keymap, &theme)).is_err() {
                 break; // the terminal is gone (hang-up)
             }
+        }
+        for text in clipboard.drain(..) {
+            let _ = write_clipboard(guard.terminal.backend_mut(), &text);
         }
         let wait = Duration::from_millis(1000 - u64::from(clock.now().timestamp_subsec_millis().min(999)));
         let action = match rx.recv_timeout(wait) {
@@ -68,6 +73,13 @@ pub fn run_loop(
         };
         if let Some(a) = action {
             let effects = update(&mut state, a, clock.now());
+            // Clipboard text is for the terminal, not the worker: written after the next draw.
+            let (clip, effects): (Vec<_>, Vec<_>) =
+                effects.into_iter().partition(|e| matches!(e, Effect::Clipboard(_)));
+            clipboard.extend(clip.into_iter().filter_map(|e| match e {
+                Effect::Clipboard(t) => Some(t),
+                _ => None,
+            }));
             send_all(&effect_tx, effects);
         }
         if state.quit {
@@ -75,7 +87,42 @@ pub fn run_loop(
         }
     }
     drop(guard);
+    // Let the worker finish what was sent (a draft saved at hang-up) before the process ends.
+    drop(effect_tx);
+    let deadline = std::time::Instant::now() + Duration::from_millis(800);
+    while !store.is_finished() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     Ok(())
+}
+
+/// OSC 52 asks the terminal (through SSH, and through tmux when wrapped for
+/// its passthrough) to put `text` on the clipboard. Written only on a copy key.
+fn write_clipboard(out: &mut impl std::io::Write, text: &str) -> std::io::Result<()> {
+    out.write_all(osc52(text, std::env::var_os("TMUX").is_some()).as_bytes())?;
+    out.flush()
+}
+
+/// `ESC ] 52 ; c ; BASE64 BEL`, inside `ESC P tmux; … ESC \` (ESCs doubled) for tmux.
+pub fn osc52(text: &str, tmux: bool) -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::new();
+    for chunk in text.as_bytes().chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            let c = B64[(n >> (18 - 6 * i) & 63) as usize] as char;
+            b64.push(if i <= chunk.len() { c } else { '=' });
+        }
+    }
+    let seq = format!("\x1b]52;c;{b64}\x07");
+    if tmux {
+        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
+    } else {
+        seq
+    }
 }
 
 fn send_all(tx: &Sender<Effect>, effects: Vec<Effect>) {
@@ -126,7 +173,7 @@ fn watch_signals(tx: Sender<Msg>) -> anyhow::Result<()> {
 fn input_action(state: &AppState, keymap: &Keymap, ev: Event) -> Option<Action> {
     match ev {
         Event::Key(k) if k.kind == KeyEventKind::Press => {
-            if state.queue.search_input.is_some() {
+            if state.queue.search_input.is_some() || state.directory.search_input.is_some() {
                 return Some(Action::Key(k));
             }
             Some(keymap.resolve(&view::sections(state), k).unwrap_or(Action::Key(k)))

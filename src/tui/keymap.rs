@@ -15,7 +15,10 @@ pub enum Section {
     List,
     Queue,
     Ticket,
+    /// Quick actions on a ticket: from the queue, the SLA board and the ticket view.
+    Actions,
     Editor,
+    Directory,
 }
 
 impl Section {
@@ -25,7 +28,9 @@ impl Section {
             Section::List => "list",
             Section::Queue => "queue",
             Section::Ticket => "ticket",
+            Section::Actions => "actions",
             Section::Editor => "editor",
+            Section::Directory => "directory",
         }
     }
     fn parse(s: &str) -> Option<Section> {
@@ -53,7 +58,7 @@ macro_rules! catalogue {
 
 catalogue! {
     Global "quit" => Action::Quit, "quit pimdesk", "quit";
-    Global "help" => Action::ToggleHelp, "show the key bindings of this screen", "help";
+    Global "help" => Action::ToggleHelp, "show this help", "help";
     Global "next_tab" => Action::NextTab, "next tab", "tabs";
     Global "prev_tab" => Action::PrevTab, "previous tab";
     Global "tab_queue" => Action::GoTab(0), "Queue tab";
@@ -64,15 +69,35 @@ catalogue! {
     List "up" => Action::Move(-1), "move up", "up";
     List "page_down" => Action::Page(1), "page down";
     List "page_up" => Action::Page(-1), "page up";
-    List "first" => Action::First, "go to the first row";
-    List "last" => Action::Last, "go to the last row";
+    List "first" => Action::First, "first row";
+    List "last" => Action::Last, "last row";
     List "open" => Action::Open, "open the selected row", "open";
     List "refresh" => Action::Refresh, "reload from the store";
-    Queue "sort_next" => Action::SortNext, "sort by the next column", "sort";
+    Queue "sort_next" => Action::SortNext, "sort by next column", "sort";
     Queue "sort_reverse" => Action::SortReverse, "reverse the sort";
-    Queue "next_view" => Action::NextView, "next saved view (All open, My tickets, ...)", "view";
+    Queue "next_view" => Action::NextView, "next saved view", "view";
     Queue "search" => Action::StartSearch, "full-text search", "search";
+    Actions "new_ticket" => Action::NewTicket, "new ticket", "new";
+    Actions "edit_ticket" => Action::EditTicket, "edit the ticket";
+    Actions "assign_to_me" => Action::AssignToMe, "assign to me";
+    Actions "set_status" => Action::SetStatus, "set status";
+    Actions "add_note" => Action::AddNote, "add a note";
+    Actions "log_time" => Action::LogTime, "log time";
+    Actions "timer" => Action::Timer, "start/stop the timer";
+    Actions "acknowledge" => Action::Acknowledge, "acknowledge (respond)";
+    Editor "save" => Action::Save, "save", "save";
+    Editor "cancel" => Action::Cancel, "cancel", "cancel";
+    Editor "next_field" => Action::NextField, "next field", "next";
+    Editor "prev_field" => Action::PrevField, "previous field";
+    Editor "undo" => Action::Undo, "undo";
+    Editor "redo" => Action::Redo, "redo";
+    Editor "toggle_internal" => Action::ToggleInternal, "note internal/visible";
     Ticket "back" => Action::Back, "back to the list", "back";
+    Directory "search" => Action::StartSearch, "search the directory", "search";
+    Directory "copy_phone" => Action::CopyPhone, "copy phone (OSC 52)", "copy phone";
+    Directory "copy_email" => Action::CopyEmail, "copy email (OSC 52)", "copy email";
+    Directory "edit_level" => Action::EditLevel, "change security level", "level";
+    Directory "back" => Action::Back, "back to the directory", "back";
     Ticket "scroll_down" => Action::Move(1), "scroll down";
     Ticket "scroll_up" => Action::Move(-1), "scroll up";
 }

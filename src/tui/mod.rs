@@ -7,6 +7,7 @@ pub mod state;
 pub mod terminal;
 pub mod view;
 pub mod worker;
+pub mod worker_writes;
 
 use crate::cli::{Cli, Ctx};
 
@@ -48,12 +49,21 @@ fn run_on(ctx: &Ctx, db_path: &std::path::Path, demo: bool) -> anyhow::Result<i3
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default()
     };
-    let state = state::AppState::new(&ctx.config, ctx.login.clone(), label, ctx.now);
+    let (user_id, role) = worker::ensure_user(&conn, &ctx.login)?;
+    let mut state = state::AppState::new(&ctx.config, ctx.login.clone(), label, ctx.now);
+    state.user_id = Some(user_id);
+    state.role = role;
+    state.queue.query.me = Some(user_id);
+    let writer = worker::WriterCtx {
+        user_id,
+        calendar: ctx.config.sla_calendar(),
+        policy: ctx.config.sla_policy(),
+    };
     let keymap = keymap::Keymap::from_config(&ctx.config);
     let theme = view::theme::Theme::new(&ctx.config.console.colors);
     let clock = app::Clock {
         frozen: ctx.frozen.then_some(ctx.now),
     };
-    app::run_loop(state, conn, keymap, theme, clock)?;
+    app::run_loop(state, conn, writer, keymap, theme, clock)?;
     Ok(0)
 }

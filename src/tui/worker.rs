@@ -8,18 +8,25 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::action::{Action, Effect};
-use super::state::lists::{CompanyRow, DirectoryData, InvoiceRow, SlaRow, TechRow};
+use super::state::lists::{InvoiceRow, SlaRow};
+pub use super::worker_writes::WriterCtx;
 use crate::store::{ticket_detail, tickets};
 
 const WATCH: Duration = Duration::from_millis(500);
 
-/// Runs until the effect channel closes.
-pub fn run(conn: Connection, effects: Receiver<Effect>, actions: Sender<Action>) {
+/// Runs until the effect channel closes (after the effects already sent, so a
+/// draft saved at hang-up is written before the process ends).
+pub fn run(mut conn: Connection, writer: WriterCtx, effects: Receiver<Effect>, actions: Sender<Action>) {
     let mut version = data_version(&conn).unwrap_or(0);
     loop {
         match effects.recv_timeout(WATCH) {
             Ok(effect) => {
-                let reply = handle(&conn, effect).unwrap_or_else(|e| Action::StoreFailed(format!("store: {e}")));
+                let reply = match super::worker_writes::handle(&mut conn, &writer, effect.clone()) {
+                    Ok(Some(a)) => Ok(a),
+                    Ok(None) => handle(&conn, effect),
+                    Err(e) => Err(e),
+                };
+                let reply = reply.unwrap_or_else(|e| Action::StoreFailed(format!("store: {e}")));
                 if actions.send(reply).is_err() {
                     return;
                 }
@@ -57,11 +64,19 @@ fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
         Effect::LoadTicket(id) => Action::TicketLoaded(ticket_detail::load(conn, id)?.map(Box::new)),
         Effect::LoadSla => Action::SlaLoaded(sla_rows(conn)?),
         Effect::LoadInvoices => Action::InvoicesLoaded(invoice_rows(conn)?),
-        Effect::LoadDirectory => Action::DirectoryLoaded(Box::new(directory(conn)?)),
+        Effect::LoadDirectory => Action::DirectoryLoaded(Box::new(crate::store::directory::load(conn)?)),
+        Effect::SetContactLevel {
+            contact_id,
+            level,
+            who,
+            at,
+        } => set_contact_level(conn, contact_id, &level, who, at)?,
         Effect::EnsureUser(login) => {
             let (id, role) = ensure_user(conn, &login)?;
             Action::UserKnown { id, role }
         }
+        // Writes are answered by worker_writes before this point.
+        _ => Action::Tick,
     })
 }
 
@@ -129,32 +144,22 @@ fn invoice_rows(conn: &Connection) -> rusqlite::Result<Vec<InvoiceRow>> {
     rows.collect()
 }
 
-fn directory(conn: &Connection) -> rusqlite::Result<DirectoryData> {
-    let mut stmt = conn.prepare_cached("SELECT name, login, role, phone, oncall FROM technicians ORDER BY name")?;
-    let technicians = stmt
-        .query_map([], |r| {
-            Ok(TechRow {
-                name: r.get(0)?,
-                login: r.get(1)?,
-                role: r.get(2)?,
-                phone: r.get(3)?,
-                oncall: r.get(4)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.name, c.industry, c.city, c.phone, (SELECT count(*) FROM contacts ct WHERE ct.company_id = c.id) FROM companies c ORDER BY c.name",
-    )?;
-    let companies = stmt
-        .query_map([], |r| {
-            Ok(CompanyRow {
-                name: r.get(0)?,
-                industry: r.get(1)?,
-                city: r.get(2)?,
-                phone: r.get(3)?,
-                contacts: r.get(4)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(DirectoryData { technicians, companies })
+/// A contact's security level, as `who`: refusals come back as a message.
+fn set_contact_level(conn: &Connection, contact_id: i64, level: &str, who: i64, at: i64) -> rusqlite::Result<Action> {
+    use crate::store::directory::{update_contact, ContactChanges, DirectoryError};
+    let Ok(level) = level.parse() else {
+        return Ok(Action::StoreFailed(format!("unknown security level {level:?}")));
+    };
+    let changes = ContactChanges {
+        level: Some(level),
+        ..Default::default()
+    };
+    Ok(match update_contact(conn, who, contact_id, &changes, at) {
+        Ok(done) => Action::ContactSaved(match done.first() {
+            Some((_, old, new)) => format!("security level {old} -> {new} (saved, audited)"),
+            None => "security level unchanged".into(),
+        }),
+        Err(DirectoryError::Refused(m)) => Action::StoreFailed(m),
+        Err(e) => Action::StoreFailed(format!("store: {e}")),
+    })
 }

@@ -8,6 +8,7 @@ use super::{store_keys, unique_keys, Exchange, ImportError, Keys};
 use crate::domain::text::{sanitize, sanitize_line};
 use crate::domain::ticket::{Board, Priority, Source, Status};
 use crate::domain::time::{parse_date, parse_instant};
+use crate::store::ticket_write::Rules;
 
 const LEVELS: [&str; 6] = ["submitter", "viewer", "company_viewer", "billing", "manager", "admin"];
 const ROLES: [&str; 4] = ["technician", "dispatcher", "finance", "admin"];
@@ -32,6 +33,14 @@ struct Rec<'a> {
 }
 
 impl Rec<'_> {
+    fn err_whole(&self, message: String) -> ImportError {
+        ImportError {
+            file: self.file.to_path_buf(),
+            record: self.name.clone(),
+            field: None,
+            message,
+        }
+    }
     fn err(&self, field: &str, message: impl Into<String>) -> ImportError {
         ImportError {
             file: self.file.to_path_buf(),
@@ -85,21 +94,86 @@ fn rec<'a>(file: &'a Path, kind: &str, i: usize, key: &str) -> Rec<'a> {
     }
 }
 
-/// Parses and loads `text` (the contents of `file`); all or nothing.
-pub fn import(conn: &mut Connection, file: &Path, text: &str, now: i64) -> Result<ImportSummary, anyhow::Error> {
-    let data: Exchange = serde_json::from_str(text).map_err(|e| ImportError {
+/// Reads an exchange file, each record on its own so a refusal names it.
+pub fn parse(file: &Path, text: &str) -> Result<Exchange, ImportError> {
+    let whole: serde_json::Value = serde_json::from_str(text).map_err(|e| ImportError {
         file: file.to_path_buf(),
         record: format!("line {} column {}", e.line(), e.column()),
         field: None,
         message: e.to_string(),
     })?;
+    let serde_json::Value::Object(top) = whole else {
+        return Err(ImportError {
+            file: file.to_path_buf(),
+            record: "the file".into(),
+            field: None,
+            message: "expected a JSON object with companies, contacts, technicians, agreements, tickets, time_entries"
+                .into(),
+        });
+    };
+    let mut data = Exchange::default();
+    for (section, value) in top {
+        let serde_json::Value::Array(items) = value else {
+            return Err(ImportError {
+                file: file.to_path_buf(),
+                record: section,
+                field: None,
+                message: "expected a list of records".into(),
+            });
+        };
+        match section.as_str() {
+            "companies" => data.companies = records(file, &section, items)?,
+            "contacts" => data.contacts = records(file, &section, items)?,
+            "technicians" => data.technicians = records(file, &section, items)?,
+            "agreements" => data.agreements = records(file, &section, items)?,
+            "tickets" => data.tickets = records(file, &section, items)?,
+            "time_entries" => data.time_entries = records(file, &section, items)?,
+            "notes" => data.notes = records(file, &section, items)?,
+            other => {
+                return Err(ImportError { file: file.to_path_buf(), record: format!("section {other:?}"), field: None, message: "unknown section; expected companies, contacts, technicians, agreements, tickets, time_entries, notes".into() })
+            }
+        }
+    }
     unique_keys(file, "companies", data.companies.iter().map(|r| r.key.as_str()))?;
     unique_keys(file, "contacts", data.contacts.iter().map(|r| r.key.as_str()))?;
     unique_keys(file, "technicians", data.technicians.iter().map(|r| r.key.as_str()))?;
     unique_keys(file, "agreements", data.agreements.iter().map(|r| r.key.as_str()))?;
     unique_keys(file, "tickets", data.tickets.iter().map(|r| r.key.as_str()))?;
+    Ok(data)
+}
+
+fn records<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    section: &str,
+    items: Vec<serde_json::Value>,
+) -> Result<Vec<T>, ImportError> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let key = v.get("key").and_then(|k| k.as_str()).unwrap_or("").to_string();
+            serde_json::from_value(v).map_err(|e| rec(file, section, i, &key).err_whole(e.to_string()))
+        })
+        .collect()
+}
+
+/// Loads a parsed exchange file; all or nothing.
+pub fn import(
+    conn: &mut Connection,
+    file: &Path,
+    data: &Exchange,
+    now: i64,
+    rules: &Rules<'_>,
+) -> Result<ImportSummary, anyhow::Error> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let summary = load(&tx, file, &data, now)?;
+    let summary = load(&tx, file, data, now)?;
+    // Deadlines come from the same engine as every other write.
+    let mut stmt = tx.prepare("SELECT id FROM tickets WHERE response_due IS NULL")?;
+    let ids: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    drop(stmt);
+    for id in ids {
+        crate::store::tickets::store_deadlines(&tx, id, rules.calendar, rules.policy)?;
+    }
     tx.commit()?;
     Ok(summary)
 }

@@ -1,6 +1,4 @@
-//! The SLA board, invoices and directory lists: rows as loaded, a cursor.
-
-use crate::config::Department;
+//! The SLA board and invoices lists: rows as loaded, a cursor.
 
 /// A running response clock on the SLA board.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,30 +25,6 @@ pub struct InvoiceRow {
     pub void: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DirectoryData {
-    pub technicians: Vec<TechRow>,
-    pub companies: Vec<CompanyRow>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct TechRow {
-    pub name: String,
-    pub login: String,
-    pub role: String,
-    pub phone: String,
-    pub oncall: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct CompanyRow {
-    pub name: String,
-    pub industry: String,
-    pub city: String,
-    pub phone: String,
-    pub contacts: i64,
-}
-
 /// A cursor over a fully loaded, short list.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Cursor {
@@ -69,9 +43,4 @@ impl Cursor {
             self.offset = self.selected + 1 - h;
         }
     }
-}
-
-/// Directory lines: departments, then technicians, then client companies.
-pub fn directory_len(departments: &[Department], data: &DirectoryData) -> usize {
-    departments.len() + data.technicians.len() + data.companies.len() + 3
 }

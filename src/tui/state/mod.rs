@@ -1,11 +1,15 @@
 //! The console's state and the pure `update(state, action, now) -> effects`.
 
+pub mod directory;
+pub mod editor;
+pub mod forms;
 pub mod lists;
+pub mod overlay;
 pub mod queue;
 
 use chrono::{DateTime, Utc};
 
-use self::lists::{Cursor, DirectoryData, InvoiceRow, SlaRow};
+use self::lists::{Cursor, InvoiceRow, SlaRow};
 use self::queue::QueueState;
 use super::action::{Action, Effect};
 use crate::config::{Config, Department};
@@ -25,6 +29,16 @@ pub struct TicketView {
 
 pub struct AppState {
     pub tab: usize,
+    /// The editor or a small form, over everything else.
+    pub overlay: Option<forms::Overlay>,
+    pub choices: editor::Choices,
+    /// P1..P5 names from the SLA table, for pickers.
+    pub priority_names: Vec<String>,
+    /// A running timer: (ticket, started at).
+    pub timer: Option<(i64, i64)>,
+    /// When a draft was last written, and how often to write one.
+    pub last_draft: i64,
+    pub draft_interval: i64,
     pub help: bool,
     pub queue: QueueState,
     pub ticket: Option<TicketView>,
@@ -32,7 +46,7 @@ pub struct AppState {
     pub sla_cursor: Cursor,
     pub invoices: Vec<InvoiceRow>,
     pub invoice_cursor: Cursor,
-    pub directory: DirectoryData,
+    pub directory: directory::DirectoryState,
     pub directory_cursor: Cursor,
     pub departments: Vec<Department>,
     /// The guide's definition of each priority, P1 first.
@@ -56,6 +70,20 @@ impl AppState {
     pub fn new(config: &Config, login: String, store_label: String, now: DateTime<Utc>) -> AppState {
         AppState {
             tab: 0,
+            overlay: None,
+            choices: editor::Choices::default(),
+            priority_names: (1..=5)
+                .map(|p| {
+                    config
+                        .sla
+                        .get(&format!("p{p}"))
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default()
+                })
+                .collect(),
+            timer: None,
+            last_draft: now.timestamp(),
+            draft_interval: config.console.draft_interval_secs.max(1) as i64,
             help: false,
             queue: QueueState::default(),
             ticket: None,
@@ -63,7 +91,7 @@ impl AppState {
             sla_cursor: Cursor::default(),
             invoices: Vec::new(),
             invoice_cursor: Cursor::default(),
-            directory: DirectoryData::default(),
+            directory: directory::DirectoryState::new(config),
             directory_cursor: Cursor::default(),
             departments: config.directory.departments.clone(),
             definitions: (1..=5)
@@ -94,8 +122,10 @@ impl AppState {
     /// Effects to run at start: who the user is, and the first screen's data.
     pub fn start(&mut self) -> Vec<Effect> {
         self.set_size(self.size.0, self.size.1);
-        let mut e = vec![Effect::EnsureUser(self.login.clone())];
+        let mut e = vec![Effect::EnsureUser(self.login.clone()), Effect::LoadDraft];
         e.extend(self.queue.reload(&mut self.next_request));
+        // The directory loads at start: the status line names who is on call.
+        e.push(Effect::LoadDirectory);
         e
     }
 
@@ -124,6 +154,22 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
     }
     s.now = now;
     s.queue.query.soon_until = now.timestamp() + s.breaching_soon_secs;
+    if let Some(effects) = data(s, &action) {
+        return effects;
+    }
+    if let Action::Hangup = action {
+        s.quit = true;
+        return save_draft(s);
+    }
+    if let Some(effects) = overlay::handle(s, &action) {
+        return effects;
+    }
+    if let Some(effects) = directory::handle(s, &action) {
+        return effects;
+    }
+    if let Some(effects) = quick_action(s, &action) {
+        return effects;
+    }
     if s.queue.search_input.is_some() {
         if let Some(effects) = search_key(s, &action) {
             return effects;
@@ -178,10 +224,6 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
             s.invoices = rows;
             vec![]
         }
-        Action::DirectoryLoaded(d) => {
-            s.directory = *d;
-            vec![]
-        }
         Action::UserKnown { id, role } => {
             s.user_id = Some(id);
             s.role = role;
@@ -199,13 +241,89 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
 fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
     let minute_changed = s.now.timestamp() / 60 != now.timestamp() / 60;
     s.now = now;
+    if minute_changed {
+        s.directory.refresh_oncall(&s.calendar, now);
+    }
+    let mut effects = Vec::new();
+    if now.timestamp() - s.last_draft >= s.draft_interval && s.overlay.as_ref().is_some_and(|o| o.draft_stale()) {
+        effects = save_draft(s);
+    }
     // The countdown repaints each second only while it is on screen.
     let countdown = s.tab == 1 && s.ticket.is_none();
     if countdown {
         refresh_clocks(s);
     }
-    s.dirty = minute_changed || countdown;
-    vec![]
+    s.dirty = minute_changed || countdown || s.timer.is_some() || !effects.is_empty();
+    effects
+}
+
+/// Writes the open overlay's unsaved text as a draft (every few seconds, and at hang-up).
+fn save_draft(s: &mut AppState) -> Vec<Effect> {
+    let at = s.now.timestamp();
+    s.last_draft = at;
+    let Some(o) = s.overlay.as_mut() else { return vec![] };
+    let Some((ticket_id, base_version, body)) = o.draft() else {
+        return vec![];
+    };
+    o.draft_saved();
+    match serde_json::to_string(&body) {
+        Ok(body) => vec![Effect::SaveDraft {
+            ticket_id,
+            base_version,
+            body,
+            at,
+        }],
+        Err(_) => vec![],
+    }
+}
+
+/// Results of writes and loads that concern overlays.
+fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+    match action {
+        Action::ChoicesLoaded(c) => s.choices = (**c).clone(),
+        Action::DraftFound(Some(offer)) if s.overlay.is_none() => {
+            s.overlay = Some(forms::Overlay::Draft((**offer).clone()))
+        }
+        Action::DraftFound(_) => {}
+        Action::Saved { message, ticket } => {
+            s.message = Some(message.clone());
+            s.overlay = None;
+            let mut e = reload_visible(s);
+            if let (Some(id), Some(t)) = (ticket, &s.ticket) {
+                if t.id != *id {
+                    e.push(Effect::LoadTicket(t.id));
+                }
+            } else if let (Some(id), None) = (ticket, &s.ticket) {
+                s.ticket = Some(TicketView {
+                    id: *id,
+                    ..TicketView::default()
+                });
+                e.push(Effect::LoadTicket(*id));
+            }
+            return Some(e);
+        }
+        _ => return None,
+    }
+    Some(vec![])
+}
+
+/// Quick actions work on the open ticket, else on the queue's selected row.
+fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+    let target: Option<(i64, Option<Box<TicketDetail>>)> = match (&s.ticket, s.tab) {
+        (Some(t), _) => Some((t.id, t.detail.clone())),
+        (None, 0) => s.queue.selected().map(|r| (r.id, None)),
+        (None, 1) => s.sla_rows.get(s.sla_cursor.selected).map(|r| (r.id, None)),
+        _ => None,
+    };
+    let t = target.as_ref().map(|(id, d)| (*id, d.as_deref()));
+    if matches!(action, Action::EditTicket) && s.ticket.is_none() {
+        // Edit needs the whole ticket: open it, then edit from the ticket view.
+        if let Some((id, _)) = t {
+            s.message = Some("press e again once the ticket is open".into());
+            return Some(open_ticket(s, Some(id)));
+        }
+    }
+    overlay::quick(s, action, t)
 }
 
 fn refresh_clocks(s: &mut AppState) {
@@ -278,7 +396,7 @@ fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
                 2 => (&mut s.invoice_cursor, s.invoices.len()),
                 _ => (
                     &mut s.directory_cursor,
-                    lists::directory_len(&s.departments, &s.directory),
+                    0, // the Directory tab routes its own keys (directory::handle)
                 ),
             };
             match a {

@@ -1,9 +1,9 @@
-//! The SLA board, the invoices list and the directory.
+//! The SLA board and the invoices list (the directory is in directory.rs).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
 
 use super::safe;
@@ -138,61 +138,5 @@ impl Widget for InvoicesView<'_> {
         ];
         let header = Row::new(["Number", "Date", "Company", "Total", "Balance", "Status"]).style(t.header());
         Table::new(rows, widths).header(header).render(body, buf);
-    }
-}
-
-pub struct DirectoryView<'a> {
-    pub state: &'a AppState,
-    pub theme: &'a Theme,
-}
-
-impl Widget for DirectoryView<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let (s, t) = (self.state, self.theme);
-        let mut lines: Vec<Line<'_>> = vec![Line::from(Span::styled("pim departments", t.header()))];
-        for d in &s.departments {
-            let option = if d.option.is_empty() {
-                String::new()
-            } else {
-                format!(", option {}", d.option)
-            };
-            let reach = [d.email.as_str(), d.portal.as_str()]
-                .into_iter()
-                .filter(|x| !x.is_empty())
-                .collect::<Vec<_>>()
-                .join("  ");
-            lines.push(Line::raw(format!("  {:<20} {}{}  {}", d.name, d.phone, option, reach)));
-        }
-        lines.push(Line::from(Span::styled("Technicians", t.header())));
-        for r in &s.directory.technicians {
-            let oncall = if r.oncall { " [rotation]" } else { "" };
-            lines.push(Line::raw(format!(
-                "  {:<20} {:<11} {:<10} {}{}",
-                safe(&r.name),
-                safe(&r.login),
-                r.role,
-                safe(&r.phone),
-                oncall
-            )));
-        }
-        lines.push(Line::from(Span::styled("Client companies", t.header())));
-        for c in &s.directory.companies {
-            lines.push(Line::raw(format!(
-                "  {:<36} {:<17} {:<16} {} contacts",
-                safe(&c.name),
-                safe(&c.industry),
-                safe(&c.city),
-                c.contacts
-            )));
-        }
-        let cur = s.directory_cursor;
-        let visible: Vec<Line<'_>> = lines
-            .into_iter()
-            .enumerate()
-            .skip(cur.offset)
-            .take(usize::from(area.height))
-            .map(|(i, l)| if i == cur.selected { l.style(t.selected()) } else { l })
-            .collect();
-        Paragraph::new(visible).render(area, buf);
     }
 }

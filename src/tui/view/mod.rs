@@ -1,5 +1,7 @@
 //! Drawing: views borrow the state and never query, sort or compute rules.
 
+pub mod directory;
+pub mod editor;
 pub mod help;
 pub mod lists;
 pub mod queue;
@@ -45,7 +47,19 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Th
         (None, 0) => queue::QueueView { state, theme }.render(body, buf),
         (None, 1) => lists::SlaView { state, theme }.render(body, buf),
         (None, 2) => lists::InvoicesView { state, theme }.render(body, buf),
-        (None, _) => lists::DirectoryView { state, theme }.render(body, buf),
+        (None, _) => directory::DirectoryView {
+            state: &state.directory,
+            theme,
+        }
+        .render(body, buf),
+    }
+    if let Some(o) = &state.overlay {
+        editor::OverlayView {
+            overlay: o,
+            state,
+            theme,
+        }
+        .render(body, frame.buffer_mut());
     }
     draw_status(frame, status, state, theme);
     draw_footer(frame, footer, state, keymap, theme);
@@ -61,9 +75,14 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Th
 
 /// The binding sections of the screen on show, most specific first.
 pub fn sections(state: &AppState) -> Vec<Section> {
+    if state.overlay.is_some() {
+        return vec![Section::Editor];
+    }
     match (&state.ticket, state.tab) {
-        (Some(_), _) => vec![Section::Ticket, Section::Global],
-        (None, 0) => vec![Section::Queue, Section::List, Section::Global],
+        (Some(_), _) => vec![Section::Ticket, Section::Actions, Section::Global],
+        (None, 0) => vec![Section::Queue, Section::Actions, Section::List, Section::Global],
+        (None, 1) => vec![Section::Actions, Section::List, Section::Global],
+        (None, 3) => vec![Section::Directory, Section::List, Section::Global],
         _ => vec![Section::List, Section::Global],
     }
 }
@@ -88,11 +107,29 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
         Span::raw(format!(" {} ", state.login)),
         Span::raw(format!(" {} ", format_clock(local))),
     ];
+    if let Some((id, started)) = state.timer {
+        let secs = (state.now.timestamp() - started).max(0);
+        spans.push(Span::styled(
+            format!(" timer #{id} {}:{:02} ", secs / 60, secs % 60),
+            theme.key(),
+        ));
+    }
     if state.after_hours() {
         spans.push(Span::styled(" [AFTER HOURS] ", theme.warn()));
+        if let Some(p) = &state.directory.on_call_now {
+            spans.push(Span::raw(format!("on call: {} {} ", safe(&p.name), safe(&p.phone))));
+            if area.width < 100 {
+                spans.remove(0); // at 80 columns the store's name gives way to who is on call
+            }
+        }
     }
     if let Some(m) = &state.message {
-        spans.push(Span::styled(format!(" {} ", safe(m)), theme.breach()));
+        let style = if m.starts_with("store") || m.contains("refused") {
+            theme.breach()
+        } else {
+            theme.ok()
+        };
+        spans.push(Span::styled(format!(" {} ", safe(m)), style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.selected()), area);
 }
@@ -111,7 +148,11 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, state: &AppState, keymap: &Key
         spans.push(Span::raw(input.clone()));
         spans.push(Span::styled("█  Enter search · Esc cancel", theme.dim()));
     } else {
-        for sec in sections(state) {
+        // Global hints (quit, help) first, so narrow screens keep them.
+        let mut order = sections(state);
+        let global_last = usize::from(order.last() == Some(&Section::Global));
+        order.rotate_right(global_last);
+        for sec in order {
             for (s, key, hint) in &keymap.hints {
                 if *s == sec {
                     spans.push(Span::styled(format!(" {key}"), theme.key()));

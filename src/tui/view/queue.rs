@@ -99,11 +99,11 @@ impl Widget for QueueView<'_> {
             Constraint::Length(8),
             Constraint::Length(2),
             Constraint::Length(if wide { 17 } else { 8 }),
-            Constraint::Length(if wide { 28 } else { 14 }),
+            Constraint::Length(if wide { 28 } else { 12 }),
             Constraint::Fill(1),
             Constraint::Length(if wide { 10 } else { 8 }),
-            Constraint::Length(if wide { 12 } else { 10 }),
-            Constraint::Length(6),
+            Constraint::Length(if wide { 12 } else { 11 }),
+            Constraint::Length(7),
         ];
         let header =
             Row::new(["ID", "P", "Status", "Company", "Summary", "Assignee", "SLA left", "Age"]).style(theme.header());

@@ -1,0 +1,353 @@
+//! `pimdesk oncall`, `pimdesk tech list|set-role|set-oncall` and
+//! `pimdesk contact list|set-level`: the directory from the command line, with
+//! the same role checks and audit as the console.
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+use rusqlite::Connection;
+use serde_json::{json, Value};
+
+use super::{Ctx, UsageError};
+use crate::domain::oncall::{coverage, Coverage, Rotation};
+use crate::domain::permissions::{Role, SecurityLevel};
+use crate::domain::text::sanitize_line as clean;
+use crate::domain::time::{parse_instant, rfc3339};
+use crate::store::directory::{self as dir, ContactChanges, DirectoryError, Technician};
+use crate::store::lookup;
+
+#[derive(Debug, Args)]
+pub struct OncallArgs {
+    /// The time to ask about (RFC 3339); default now (or PIMDESK_NOW)
+    #[arg(long)]
+    at: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TechCommand {
+    /// Technicians with role, phone, email and rotation
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a technician's role (technician, dispatcher, finance, admin); admins only
+    SetRole { login: String, role: String },
+    /// Put a technician in (on) or out of (off) the fallback on-call rotation
+    SetOncall { login: String, on: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactCommand {
+    /// Client contacts with security level and what it allows
+    List {
+        #[arg(long)]
+        company: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a contact's security level; dispatchers (concierge) and admins
+    SetLevel {
+        /// The contact's name or email
+        contact: String,
+        #[arg(long)]
+        company: String,
+        /// submitter, viewer, company_viewer, billing, manager or admin
+        level: String,
+    },
+}
+
+fn usage(e: impl std::fmt::Display) -> anyhow::Error {
+    UsageError(e.to_string()).into()
+}
+
+/// Refusals are usage errors (exit 2, nothing written); store trouble stays exit 3.
+fn refusal(e: DirectoryError) -> anyhow::Error {
+    match e {
+        DirectoryError::Store(s) => s.into(),
+        DirectoryError::Refused(m) => usage(m),
+    }
+}
+
+fn me(ctx: &Ctx, conn: &Connection) -> anyhow::Result<i64> {
+    Ok(crate::tui::worker::ensure_user(conn, &ctx.login)?.0)
+}
+
+/// The rotation of the config, or the technicians marked on-call.
+pub fn rotation(ctx: &Ctx, technicians: &[Technician]) -> anyhow::Result<Rotation> {
+    let c = &ctx.config.oncall;
+    let logins = dir::rotation_logins(&c.rotation, technicians);
+    Rotation::new(logins, c.start, &c.handover).map_err(|e| usage(format!("{}: {e}", ctx.config_path.display())))
+}
+
+fn when(ctx: &Ctx, t: DateTime<Utc>) -> String {
+    t.with_timezone(&ctx.config.calendar.timezone.0)
+        .format("%a %b %-d %H:%M %Z")
+        .to_string()
+}
+
+fn person_json(login: &str, techs: &[Technician]) -> Value {
+    match techs.iter().find(|t| t.login == login) {
+        Some(t) => json!({"login": t.login, "name": t.name, "phone": t.phone, "email": t.email}),
+        None => json!({"login": login, "name": login, "phone": "", "email": ""}),
+    }
+}
+
+/// "Jordan Tate (jtate), phone 804-555-2100, email jtate@…"
+fn person_line(login: &str, techs: &[Technician]) -> String {
+    match techs.iter().find(|t| t.login == login) {
+        Some(t) => {
+            let mut s = format!("{} ({})", clean(&t.name), clean(&t.login));
+            for (what, v) in [("phone", &t.phone), ("email", &t.email)] {
+                if !v.is_empty() {
+                    s.push_str(&format!(", {what} {}", clean(v)));
+                }
+            }
+            s
+        }
+        None => format!("{login} (no technician record: phone and email unknown)"),
+    }
+}
+
+fn department<'a>(ctx: &'a Ctx, prefix: &str) -> Option<&'a crate::config::Department> {
+    ctx.config
+        .directory
+        .departments
+        .iter()
+        .find(|d| d.name.starts_with(prefix))
+}
+
+fn reach(d: &crate::config::Department) -> String {
+    let mut s = d.phone.clone();
+    if !d.option.is_empty() {
+        s.push_str(&format!(", option {}", d.option));
+    }
+    for extra in [&d.email, &d.portal] {
+        if !extra.is_empty() {
+            s.push_str(&format!(" or {extra}"));
+        }
+    }
+    s
+}
+
+/// `pimdesk oncall [--at T]`: exit 1 when nobody would answer after hours.
+pub fn oncall(ctx: &Ctx, a: OncallArgs) -> anyhow::Result<i32> {
+    let at = match a.at.as_deref() {
+        Some(t) => parse_instant(t).map_err(usage)?,
+        None => ctx.now,
+    };
+    let conn = ctx.open_store()?;
+    let techs = dir::technicians(&conn)?;
+    let rot = rotation(ctx, &techs)?;
+    let cal = ctx.config.sla_calendar();
+    let tz = cal.zone;
+    let c = coverage(&cal, &rot, at);
+    if a.json {
+        let v = match &c {
+            Coverage::Office { closes, tonight } => json!({
+                "at": rfc3339(at, tz), "office_open": true, "on_call": null, "until": null,
+                "tonight": tonight.map(|l| person_json(l, &techs)), "tonight_from": rfc3339(*closes, tz),
+            }),
+            Coverage::AfterHours { login, until } => json!({
+                "at": rfc3339(at, tz), "office_open": false, "on_call": login.map(|l| person_json(l, &techs)),
+                "until": until.map(|u| rfc3339(u, tz)), "tonight": null, "tonight_from": null,
+            }),
+        };
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(if matches!(c, Coverage::AfterHours { login: None, .. }) {
+            1
+        } else {
+            0
+        });
+    }
+    match c {
+        Coverage::Office { closes, tonight } => {
+            println!("{}: the office is open (contractual hours).", when(ctx, at));
+            if let Some(d) = department(ctx, "Support") {
+                println!("  Support: {}", reach(d));
+            }
+            match tonight {
+                Some(l) => println!("On call tonight from {}: {}", when(ctx, closes), person_line(l, &techs)),
+                None => println!(
+                    "On call tonight from {}: nobody (the rotation is empty)",
+                    when(ctx, closes)
+                ),
+            }
+            Ok(0)
+        }
+        Coverage::AfterHours { login: Some(l), until } => {
+            println!("{}: after hours. On call: {}", when(ctx, at), person_line(l, &techs));
+            if let Some(u) = until {
+                println!("  until the office opens {}", when(ctx, u));
+            }
+            if let Some(d) = department(ctx, "After Hours") {
+                println!("  clients call the after-hours line: {}", reach(d));
+            }
+            Ok(0)
+        }
+        Coverage::AfterHours { login: None, .. } => {
+            println!(
+                "{}: after hours and nobody is on call: list logins in [oncall] rotation in {}, or mark technicians (pimdesk tech set-oncall LOGIN on)",
+                when(ctx, at),
+                ctx.config_path.display()
+            );
+            Ok(1)
+        }
+    }
+}
+
+pub fn tech(ctx: &Ctx, cmd: TechCommand) -> anyhow::Result<i32> {
+    let conn = ctx.open_store()?;
+    let now = ctx.now.timestamp();
+    match cmd {
+        TechCommand::List { json } => tech_list(ctx, &conn, json)?,
+        TechCommand::SetRole { login, role } => {
+            let role: Role = role.parse().map_err(usage)?;
+            let who = me(ctx, &conn)?;
+            let c = dir::set_role(&conn, who, &login, role, now).map_err(refusal)?;
+            if c.old == c.new {
+                println!("{} is already {}; nothing changed", c.login, c.new);
+            } else {
+                println!("{}: role {} -> {}", c.login, c.old, c.new);
+            }
+            if c.bootstrap {
+                println!("The store had no admin, so its first user may become one; from now on only an admin changes roles.");
+            }
+            println!("Roles organise work; the store file's permissions are what protect the data.");
+        }
+        TechCommand::SetOncall { login, on } => {
+            let on = match on.as_str() {
+                "on" | "yes" | "true" => true,
+                "off" | "no" | "false" => false,
+                other => return Err(usage(format!("write on or off, not {other:?}"))),
+            };
+            let who = me(ctx, &conn)?;
+            let changed = dir::set_oncall(&conn, who, &login, on, now).map_err(refusal)?;
+            let state = if on { "in" } else { "out of" };
+            let note = if changed { "" } else { " (already)" };
+            println!("{login} is {state} the fallback on-call rotation{note}");
+            if !ctx.config.oncall.rotation.is_empty() {
+                println!("Note: [oncall] rotation in the config names the rotation, so this flag is not used now.");
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn tech_list(ctx: &Ctx, conn: &Connection, json: bool) -> anyhow::Result<()> {
+    let techs = dir::technicians(conn)?;
+    let rot = rotation(ctx, &techs)?;
+    let cal = ctx.config.sla_calendar();
+    let now_login = match coverage(&cal, &rot, ctx.now) {
+        Coverage::AfterHours { login, .. } => login.map(str::to_string),
+        Coverage::Office { .. } => None,
+    };
+    let duty = rot.on_duty(&cal, ctx.now).map(str::to_string);
+    if json {
+        let v: Vec<Value> = techs
+            .iter()
+            .map(|t| {
+                json!({"login": t.login, "name": t.name, "role": t.role, "phone": t.phone, "email": t.email,
+                       "in_rotation": rot.logins.contains(&t.login), "on_duty": duty.as_deref() == Some(t.login.as_str()),
+                       "on_call_now": now_login.as_deref() == Some(t.login.as_str())})
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    for t in &techs {
+        let mark = if now_login.as_deref() == Some(t.login.as_str()) {
+            "ON CALL NOW"
+        } else if duty.as_deref() == Some(t.login.as_str()) {
+            "on call tonight"
+        } else if rot.logins.contains(&t.login) {
+            "rotation"
+        } else {
+            ""
+        };
+        println!(
+            "{:<12} {:<20} {:<10} {:<13} {:<32} {}",
+            clean(&t.login),
+            clean(&t.name),
+            t.role,
+            clean(&t.phone),
+            clean(&t.email),
+            mark
+        );
+    }
+    Ok(())
+}
+
+pub fn contact(ctx: &Ctx, cmd: ContactCommand) -> anyhow::Result<i32> {
+    let conn = ctx.open_store()?;
+    match cmd {
+        ContactCommand::List { company, json } => {
+            let company_id = company
+                .as_deref()
+                .map(|c| lookup::company(&conn, c))
+                .transpose()
+                .map_err(usage)?;
+            contact_list(&conn, company_id, json)?;
+        }
+        ContactCommand::SetLevel {
+            contact,
+            company,
+            level,
+        } => {
+            let level: SecurityLevel = level.parse().map_err(usage)?;
+            let company_id = lookup::company(&conn, &company).map_err(usage)?;
+            let id = dir::find_contact(&conn, company_id, &contact).map_err(usage)?;
+            let who = me(ctx, &conn)?;
+            let ch = ContactChanges {
+                level: Some(level),
+                ..Default::default()
+            };
+            let done = dir::update_contact(&conn, who, id, &ch, ctx.now.timestamp()).map_err(refusal)?;
+            match done.first() {
+                Some((_, old, new)) => println!("{}: security level {old} -> {new}", clean(&contact)),
+                None => println!("{}: already {level}; nothing changed", clean(&contact)),
+            }
+            println!("  may: {}", level.summary());
+        }
+    }
+    Ok(0)
+}
+
+fn rights(level: &str) -> Vec<&'static str> {
+    level
+        .parse::<SecurityLevel>()
+        .map(|l| l.rights().iter().map(|r| r.words()).collect())
+        .unwrap_or_default()
+}
+
+fn contact_list(conn: &Connection, company_id: Option<i64>, json: bool) -> anyhow::Result<()> {
+    let contacts = dir::contacts(conn, company_id)?;
+    if json {
+        let v: Vec<Value> = contacts
+            .iter()
+            .map(|c| {
+                json!({"company": c.company, "name": c.name, "title": c.title, "phone": c.phone, "email": c.email,
+                       "security_level": c.level, "rights": rights(&c.level)})
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    let mut last = None;
+    for c in &contacts {
+        if last != Some(c.company_id) {
+            println!("{}", clean(&c.company));
+            last = Some(c.company_id);
+        }
+        println!(
+            "  {:<22} {:<22} {:<14} {:<13} {}",
+            clean(&c.name),
+            clean(&c.title),
+            c.level,
+            clean(&c.phone),
+            clean(&c.email)
+        );
+        println!("  {:<22} may: {}", "", rights(&c.level).join(", "));
+    }
+    Ok(())
+}

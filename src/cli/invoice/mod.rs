@@ -1,0 +1,424 @@
+//! `pimdesk invoice run|list|show|void|aging|csv` and `pimdesk payment add`
+//! (DESIGN.md 3.3 and 4). Writes need the finance or admin role.
+
+mod csv;
+mod document;
+
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::{json, Value};
+
+use super::{Ctx, UsageError};
+use crate::domain::billing::BillingRules;
+use crate::domain::money::Cents;
+use crate::domain::time::parse_date;
+use crate::store::billing::ledger::{self, Bucket, NewPayment};
+use crate::store::billing::{self, BillingStoreError, Invoice, InvoiceLine, PaymentMethod, RunSettings};
+
+#[derive(Debug, Subcommand)]
+pub enum InvoiceCommand {
+    /// Bill everything due by a date: one invoice per company, in one transaction
+    Run {
+        /// The invoice date (YYYY-MM-DD); items whose bill date is on or before it are billed
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: String,
+        /// Show what would be billed and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List invoices with status and balance
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one invoice as a printable document (text, --markdown or --json)
+    Show {
+        number: String,
+        #[arg(long, conflicts_with = "markdown")]
+        json: bool,
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Void an invoice without payments; its charges are billed again by the next run
+    Void {
+        number: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Unpaid balances by days past due (current, 1-30, 31-60, 61-90, 90+)
+    Aging {
+        /// Default: today in the calendar's zone
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write all invoices and payments to a CSV file
+    Csv { file: std::path::PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PaymentCommand {
+    /// Record a payment on an invoice
+    Add(PaymentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PaymentArgs {
+    number: String,
+    /// Dollars and cents, e.g. 123.45
+    #[arg(long)]
+    amount: String,
+    /// check, ach, billcom, paypal or card
+    #[arg(long)]
+    method: String,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: String,
+    /// Check number, confirmation code, …
+    #[arg(long = "ref", default_value = "")]
+    reference: String,
+}
+
+pub(super) fn usage(e: impl std::fmt::Display) -> anyhow::Error {
+    UsageError(e.to_string()).into()
+}
+
+/// A refused request is bad input (exit 2); store trouble stays exit 3.
+pub(super) fn store_err(e: BillingStoreError) -> anyhow::Error {
+    match e {
+        BillingStoreError::Refused(m) => usage(m),
+        BillingStoreError::Store(e) => e.into(),
+    }
+}
+
+pub(super) fn date_arg(flag: &str, text: &str) -> anyhow::Result<NaiveDate> {
+    parse_date(text).map_err(|e| usage(format!("--{flag}: {e}")))
+}
+
+pub(super) fn money_arg(flag: &str, text: &str) -> anyhow::Result<Cents> {
+    Cents::parse(text).map_err(|e| usage(format!("--{flag}: {e}")))
+}
+
+/// The billing rules of `[billing]`.
+pub(super) fn rules(ctx: &Ctx) -> anyhow::Result<BillingRules> {
+    let b = &ctx.config.billing;
+    if b.non_contract_rate_cents < 0 {
+        return Err(usage(format!(
+            "{}: billing.non_contract_rate_cents is negative ({}); set it to 0 or more",
+            ctx.config_path.display(),
+            b.non_contract_rate_cents
+        )));
+    }
+    Ok(BillingRules {
+        non_contract_rate: Cents(b.non_contract_rate_cents),
+        non_contract_delay_days: b.non_contract_delay_days,
+        labor_increment_minutes: b.labor_increment_minutes,
+        months_in_advance: b.months_in_advance,
+        prepaid_carry_over: b.prepaid_carry_over,
+    })
+}
+
+fn settings(ctx: &Ctx) -> anyhow::Result<RunSettings> {
+    let b = &ctx.config.billing;
+    Ok(RunSettings {
+        rules: rules(ctx)?,
+        tz: ctx.config.calendar.timezone.0,
+        prefix: b.invoice_prefix.clone(),
+        digits: usize::try_from(b.invoice_digits.min(18)).unwrap_or(6),
+    })
+}
+
+/// Today in the calendar's zone.
+pub(super) fn today(ctx: &Ctx) -> NaiveDate {
+    ctx.now.with_timezone(&ctx.config.calendar.timezone.0).date_naive()
+}
+
+/// The current user's technician id when their role is finance or admin;
+/// otherwise a usage error (exit 2) saying what is needed. Nothing is
+/// written for a refused user (no technician record is created).
+pub(super) fn require_finance(ctx: &Ctx, conn: &Connection, action: &str) -> anyhow::Result<i64> {
+    let found: Option<(i64, String)> = conn
+        .query_row("SELECT id, role FROM technicians WHERE login = ?1", [&ctx.login], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    match found {
+        Some((id, role)) if role == "finance" || role == "admin" => Ok(id),
+        found => {
+            let is = match found {
+                Some((_, role)) => format!("{} has the role {role}", ctx.login),
+                None => format!("{} has no technician record yet (role technician)", ctx.login),
+            };
+            Err(usage(format!(
+                "{action} needs the finance or admin role, and {is}. Ask an admin to run `pimdesk tech set-role {} finance`",
+                ctx.login
+            )))
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx, cmd: InvoiceCommand) -> anyhow::Result<i32> {
+    match cmd {
+        InvoiceCommand::Run { as_of, dry_run, json } => invoice_run(ctx, &as_of, dry_run, json),
+        InvoiceCommand::List { json } => list(ctx, json),
+        InvoiceCommand::Show { number, json, markdown } => show(ctx, &number, json, markdown),
+        InvoiceCommand::Void { number, reason } => {
+            let mut conn = ctx.open_store()?;
+            let who = require_finance(ctx, &conn, "voiding an invoice")?;
+            let now = ctx.now.timestamp();
+            let released = ledger::void(&mut conn, &number, &reason, who, now).map_err(store_err)?;
+            println!(
+                "{} is void; {released} billed item(s) released for the next invoice run",
+                number.trim().to_ascii_uppercase()
+            );
+            Ok(0)
+        }
+        InvoiceCommand::Aging { as_of, json } => aging(ctx, as_of.as_deref(), json),
+        InvoiceCommand::Csv { file } => csv::write(ctx, &file),
+    }
+}
+
+pub fn run_payment(ctx: &Ctx, cmd: PaymentCommand) -> anyhow::Result<i32> {
+    let PaymentCommand::Add(a) = cmd;
+    let amount = money_arg("amount", &a.amount)?;
+    if amount.0 == 0 {
+        return Err(usage("--amount: a payment must be more than $0.00"));
+    }
+    let method: PaymentMethod = a.method.parse().map_err(|e| usage(format!("--method: {e}")))?;
+    let date = date_arg("date", &a.date)?;
+    let mut conn = ctx.open_store()?;
+    let who = require_finance(ctx, &conn, "recording a payment")?;
+    let p = NewPayment {
+        amount,
+        method,
+        date,
+        reference: a.reference,
+    };
+    let inv = ledger::add_payment(&mut conn, &a.number, &p, who, ctx.now.timestamp()).map_err(store_err)?;
+    println!(
+        "recorded {} by {} on {}; balance {} ({})",
+        amount,
+        method.label(),
+        inv.number,
+        inv.balance(),
+        inv.status()
+    );
+    Ok(0)
+}
+
+fn invoice_run(ctx: &Ctx, as_of: &str, dry_run: bool, json: bool) -> anyhow::Result<i32> {
+    let as_of = date_arg("as-of", as_of)?;
+    let settings = settings(ctx)?;
+    let now = ctx.now.timestamp();
+    let invoices = if dry_run {
+        let mut conn = ctx.open_store_read_only()?;
+        billing::run(&mut conn, &settings, as_of, true, 0, now).map_err(store_err)?
+    } else {
+        let mut conn = ctx.open_store()?;
+        let who = require_finance(ctx, &conn, "an invoice run (without --dry-run)")?;
+        billing::run(&mut conn, &settings, as_of, false, who, now).map_err(store_err)?
+    };
+    if json {
+        let v = json!({
+            "as_of": as_of.to_string(),
+            "invoices": invoices.iter().map(run_json).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        print_run(as_of, dry_run, &invoices);
+    }
+    Ok(0)
+}
+
+/// The `invoice run --json` invoice object of DESIGN.md 4.
+fn run_json(inv: &Invoice) -> Value {
+    json!({
+        "number": inv.number,
+        "company": inv.company,
+        "date": inv.date.to_string(),
+        "due": inv.due.to_string(),
+        "total_cents": inv.total.0,
+        "lines": inv.lines.iter().map(line_json).collect::<Vec<_>>(),
+    })
+}
+
+fn line_json(l: &InvoiceLine) -> Value {
+    json!({
+        "kind": l.kind.as_str(),
+        "description": l.description,
+        "ticket": l.ticket_id,
+        "minutes": l.minutes,
+        "unit_cents": l.unit.0,
+        "amount_cents": l.amount.0,
+        "period_start": l.period_start.map(|d| d.to_string()),
+        "period_end": l.period_end.map(|d| d.to_string()),
+    })
+}
+
+/// `invoice list|show --json`: the run's object plus where it stands.
+fn status_json(inv: &Invoice, full: bool) -> Value {
+    let mut v = run_json(inv);
+    v["paid_cents"] = json!(inv.paid.0);
+    v["balance_cents"] = json!(inv.balance().0);
+    v["status"] = json!(inv.status().as_str());
+    v["void_reason"] = json!(inv.void_reason);
+    if full {
+        v["payments"] = inv
+            .payments
+            .iter()
+            .map(|p| json!({"date": p.date.to_string(), "amount_cents": p.amount.0, "method": p.method.as_str(), "reference": p.reference}))
+            .collect();
+    } else if let Some(o) = v.as_object_mut() {
+        o.remove("lines");
+    }
+    v
+}
+
+fn clean(s: &str) -> String {
+    crate::domain::text::sanitize_line(s)
+}
+
+/// `s` cut to `width` characters, padded.
+pub(super) fn fit(s: &str, width: usize) -> String {
+    let s = clean(s);
+    if s.chars().count() > width {
+        let cut: String = s.chars().take(width.saturating_sub(1)).collect();
+        format!("{cut}…")
+    } else {
+        format!("{s:<width$}")
+    }
+}
+
+fn print_run(as_of: NaiveDate, dry_run: bool, invoices: &[Invoice]) {
+    let note = if dry_run { " (dry run: nothing written)" } else { "" };
+    println!("Invoice run as of {as_of}{note}");
+    if invoices.is_empty() {
+        println!("Nothing unbilled is due by {as_of}; no invoices.");
+        return;
+    }
+    for inv in invoices {
+        println!();
+        println!(
+            "{}  {}  {:>14}",
+            inv.number,
+            fit(&inv.company, 40),
+            inv.total.to_string()
+        );
+        for l in &inv.lines {
+            println!(
+                "  {:<13} {}  {:>12}",
+                l.kind.as_str(),
+                fit(&l.description, 52),
+                l.amount.to_string()
+            );
+        }
+    }
+    let total: Cents = invoices.iter().map(|i| i.total).sum();
+    let verb = if dry_run { "would be written" } else { "written" };
+    println!("\n{} invoice(s) {verb}, total {total}", invoices.len());
+}
+
+fn list(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
+    let conn = ctx.open_store_read_only()?;
+    let invoices = ledger::list(&conn).map_err(store_err)?;
+    if json {
+        let v: Vec<Value> = invoices.iter().map(|i| status_json(i, false)).collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(0);
+    }
+    if invoices.is_empty() {
+        println!("No invoices yet (pimdesk invoice run --as-of YYYY-MM-DD).");
+        return Ok(0);
+    }
+    println!(
+        "{:<12} {:<10}  {}  {:>12}  {:>12}  status",
+        "number",
+        "date",
+        fit("company", 30),
+        "total",
+        "balance"
+    );
+    for i in &invoices {
+        println!(
+            "{:<12} {}  {}  {:>12}  {:>12}  {}",
+            i.number,
+            i.date,
+            fit(&i.company, 30),
+            i.total.to_string(),
+            i.balance().to_string(),
+            i.status()
+        );
+    }
+    Ok(0)
+}
+
+fn show(ctx: &Ctx, number: &str, json: bool, markdown: bool) -> anyhow::Result<i32> {
+    let conn = ctx.open_store_read_only()?;
+    let inv = ledger::find(&conn, number)
+        .map_err(store_err)?
+        .ok_or_else(|| usage(format!("no invoice {number:?} (see pimdesk invoice list)")))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&status_json(&inv, true))?);
+    } else if markdown {
+        print!("{}", document::markdown(&ctx.config, &inv));
+    } else {
+        print!("{}", document::text(&ctx.config, &inv));
+    }
+    Ok(0)
+}
+
+fn aging(ctx: &Ctx, as_of: Option<&str>, json: bool) -> anyhow::Result<i32> {
+    let as_of = match as_of {
+        Some(d) => date_arg("as-of", d)?,
+        None => today(ctx),
+    };
+    let conn = ctx.open_store_read_only()?;
+    let rows = ledger::aging(&conn, as_of).map_err(store_err)?;
+    let sums: Vec<(Bucket, usize, Cents)> = Bucket::ALL
+        .iter()
+        .map(|&b| {
+            let of: Vec<_> = rows.iter().filter(|r| r.bucket == b).collect();
+            (b, of.len(), of.iter().map(|r| r.balance).sum())
+        })
+        .collect();
+    let total: Cents = rows.iter().map(|r| r.balance).sum();
+    if json {
+        let v = json!({
+            "as_of": as_of.to_string(),
+            "total_cents": total.0,
+            "buckets": sums.iter().map(|(b, n, c)| json!({"bucket": b.label(), "invoices": n, "balance_cents": c.0})).collect::<Vec<_>>(),
+            "invoices": rows.iter().map(|r| json!({"number": r.number, "company": r.company, "due": r.due.to_string(),
+                "days_past_due": r.days_past_due, "balance_cents": r.balance.0, "bucket": r.bucket.label()})).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(0);
+    }
+    println!("Aging as of {as_of} (days past due)");
+    let widest = sums.iter().map(|s| s.2 .0).max().unwrap_or(0).max(1);
+    for (b, n, c) in &sums {
+        let bar = usize::try_from(c.0 * 30 / widest).unwrap_or(0);
+        println!(
+            "  {:<8} {:>3} inv {:>14}  {}",
+            b.label(),
+            n,
+            c.to_string(),
+            "#".repeat(bar)
+        );
+    }
+    println!("  {:<8}     {:>14}", "total", total.to_string());
+    for r in &rows {
+        println!(
+            "{:<12} {}  due {}  {:>4} days  {:>12}  {}",
+            r.number,
+            fit(&r.company, 28),
+            r.due,
+            r.days_past_due.max(0),
+            r.balance.to_string(),
+            r.bucket.label()
+        );
+    }
+    Ok(0)
+}

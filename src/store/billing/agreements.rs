@@ -1,0 +1,383 @@
+//! Agreements: create, end, record project completion, list with the
+//! month's prepaid-hours balance. Each write is one transaction with audit.
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+
+use super::{agreement_row, audit, date_text, refused, Result};
+use crate::domain::billing::{check_agreement, month_end, month_start, Agreement, ItemKey, LaborEntry, Product};
+
+/// An agreement with its key and company name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgreementRow {
+    pub key: String,
+    pub company: String,
+    pub agreement: Agreement,
+}
+
+const SELECT: &str = "SELECT a.id, a.company_id, a.product, a.executed, a.project_completed, a.ended,
+        a.onboarding_fee_cents, a.monthly_cents, a.project_fee_cents, a.labor_rate_cents,
+        a.prepaid_hours_per_month, a.key, c.name
+    FROM agreements a JOIN companies c ON c.id = a.company_id";
+
+fn row(r: &Row<'_>) -> rusqlite::Result<AgreementRow> {
+    Ok(AgreementRow {
+        agreement: agreement_row(r)?,
+        key: r.get(11)?,
+        company: r.get(12)?,
+    })
+}
+
+/// Every agreement (or one company's), by company name then execution.
+pub fn list(conn: &Connection, company_id: Option<i64>) -> Result<Vec<AgreementRow>> {
+    let sql = format!("{SELECT} WHERE ?1 IS NULL OR a.company_id = ?1 ORDER BY c.name, a.executed, a.id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([company_id], row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One agreement by key.
+pub fn find(conn: &Connection, key: &str) -> Result<Option<AgreementRow>> {
+    let sql = format!("{SELECT} WHERE a.key = ?1");
+    Ok(conn.query_row(&sql, [key.trim()], row).optional()?)
+}
+
+/// Creates an agreement (its `id` is ignored) after the domain's checks;
+/// returns its new key, `{company key}-{product}-{executed}` (plus `-2`, `-3`
+/// if taken).
+pub fn add(conn: &mut Connection, a: &Agreement, who: i64, now: i64) -> Result<String> {
+    if let Err(e) = check_agreement(a) {
+        return refused(without_id(e.to_string()));
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let company_key: String = tx
+        .query_row("SELECT key FROM companies WHERE id = ?1", [a.company_id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| super::BillingStoreError::Refused(format!("no company #{}", a.company_id)))?;
+    let base = format!(
+        "{company_key}-{}-{}",
+        a.product.as_str().to_ascii_lowercase().replace('_', "-"),
+        date_text(a.executed)
+    );
+    let key = free_key(&tx, &base)?;
+    tx.execute(
+        "INSERT INTO agreements (key, company_id, product, executed, project_completed, ended, onboarding_fee_cents,
+                                 monthly_cents, project_fee_cents, labor_rate_cents, prepaid_hours_per_month)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            key,
+            a.company_id,
+            a.product.as_str(),
+            date_text(a.executed),
+            a.project_completed.map(date_text),
+            a.ended.map(date_text),
+            a.onboarding_fee.0,
+            a.monthly.0,
+            a.project_fee.0,
+            a.labor_rate.0,
+            a.prepaid_hours_per_month
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit(&tx, "agreement", id, who, now, "created", None, Some(&key))?;
+    tx.commit()?;
+    Ok(key)
+}
+
+fn free_key(conn: &Connection, base: &str) -> Result<String> {
+    let taken = |k: &str| -> rusqlite::Result<bool> {
+        conn.query_row("SELECT count(*) FROM agreements WHERE key = ?1", [k], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map(|n| n > 0)
+    };
+    let mut key = base.to_string();
+    let mut n = 1;
+    while taken(&key)? {
+        n += 1;
+        key = format!("{base}-{n}");
+    }
+    Ok(key)
+}
+
+/// "agreement 0: ends before …" → "the agreement ends before …".
+fn without_id(message: String) -> String {
+    match message.split_once(": ") {
+        Some((_, rest)) => format!("the agreement: {rest}"),
+        None => message,
+    }
+}
+
+/// What ending an agreement left for a person to settle by hand.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EndOutcome {
+    /// Service months already billed that reach past the new end date
+    /// (billed months stay billed; no credit is issued automatically).
+    pub billed_beyond: Vec<NaiveDate>,
+}
+
+/// Sets (or moves) the last active day of an agreement.
+pub fn end(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now: i64) -> Result<EndOutcome> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = find(&tx, key)?.ok_or_else(|| unknown(key))?;
+    let mut a = found.agreement.clone();
+    let old = a.ended;
+    a.ended = Some(date);
+    if let Err(e) = check_agreement(&a) {
+        return refused(format!(
+            "agreement {key}{}",
+            e.to_string().split_once(':').map_or("", |p| p.1)
+        ));
+    }
+    tx.execute(
+        "UPDATE agreements SET ended = ?2 WHERE id = ?1",
+        params![a.id, date_text(date)],
+    )?;
+    let old = old.map(date_text);
+    audit(
+        &tx,
+        "agreement",
+        a.id,
+        who,
+        now,
+        "ended",
+        old.as_deref(),
+        Some(&date_text(date)),
+    )?;
+    let billed_beyond = billed_months(&tx, a.id)?
+        .into_iter()
+        .filter(|m| month_end(*m) > date)
+        .collect();
+    tx.commit()?;
+    Ok(EndOutcome { billed_beyond })
+}
+
+/// Records the completion of a project product's project (VM, COLO, ECHO,
+/// ENTERPRISE_EMAIL). Moving a completion date is refused once anything it
+/// started (project fee, monthly charges) has been billed.
+pub fn complete(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now: i64) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = find(&tx, key)?.ok_or_else(|| unknown(key))?;
+    let mut a = found.agreement.clone();
+    if !a.product.is_project() {
+        return refused(format!(
+            "agreement {key} is {}, which is not delivered as a project (only VM, COLO, ECHO and ENTERPRISE_EMAIL are)",
+            a.product
+        ));
+    }
+    let old = a.project_completed;
+    if old.is_some() && (project_billed(&tx, a.id)? || !billed_months(&tx, a.id)?.is_empty()) {
+        return refused(format!(
+            "agreement {key}'s completion ({}) has already been billed; void those invoices first to change it",
+            old.map(date_text).unwrap_or_default()
+        ));
+    }
+    a.project_completed = Some(date);
+    if let Err(e) = check_agreement(&a) {
+        return refused(format!(
+            "agreement {key}{}",
+            e.to_string().split_once(':').map_or("", |p| p.1)
+        ));
+    }
+    tx.execute(
+        "UPDATE agreements SET project_completed = ?2 WHERE id = ?1",
+        params![a.id, date_text(date)],
+    )?;
+    let old = old.map(date_text);
+    audit(
+        &tx,
+        "agreement",
+        a.id,
+        who,
+        now,
+        "project_completed",
+        old.as_deref(),
+        Some(&date_text(date)),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn unknown(key: &str) -> super::BillingStoreError {
+    super::BillingStoreError::Refused(format!("no agreement {key:?} (see pimdesk agreement list)"))
+}
+
+/// Service months of an agreement already billed.
+fn billed_months(conn: &Connection, id: i64) -> Result<Vec<NaiveDate>> {
+    let mut stmt = conn.prepare_cached("SELECT item_key FROM billed_items WHERE item_key >= ?1 AND item_key < ?2")?;
+    let (lo, hi) = (format!("recurring:{id}:"), format!("recurring:{id};"));
+    let keys = stmt.query_map([lo, hi], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for key in keys {
+        if let Some(ItemKey::Recurring { service_month, .. }) = ItemKey::decode(&key?) {
+            out.push(service_month);
+        }
+    }
+    Ok(out)
+}
+
+fn project_billed(conn: &Connection, id: i64) -> Result<bool> {
+    let key = ItemKey::Project { agreement: id }.encode();
+    let n: i64 = conn.query_row("SELECT count(*) FROM billed_items WHERE item_key = ?1", [key], |r| {
+        r.get(0)
+    })?;
+    Ok(n > 0)
+}
+
+/// A prepaid block's hours in one month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrepaidBalance {
+    /// The month's allowance (with carry-over: everything bought so far).
+    pub allowance_minutes: i64,
+    /// Billable minutes logged by the company against it.
+    pub used_minutes: i64,
+}
+
+impl PrepaidBalance {
+    /// Negative when more was logged than bought (the rest is billed as labor).
+    pub fn left_minutes(&self) -> i64 {
+        self.allowance_minutes - self.used_minutes
+    }
+}
+
+/// The balance of each PREPAID_LABOR agreement of one company in the month
+/// of `today`: allowance minus billable minutes logged that month on days
+/// the block is active. With several blocks, minutes fill the oldest first,
+/// like the billing engine; with `carry_over`, allowance and use count from
+/// execution. `entries` are the company's billable entries.
+pub fn prepaid_balances(
+    agreements: &[Agreement],
+    entries: &[LaborEntry],
+    today: NaiveDate,
+    carry_over: bool,
+) -> Vec<(i64, PrepaidBalance)> {
+    let mut blocks: Vec<&Agreement> = agreements
+        .iter()
+        .filter(|a| a.product == Product::PrepaidLabor && a.prepaid_hours_per_month > 0)
+        .filter(|a| a.executed <= month_end(today) && a.ended.is_none_or(|e| e >= month_start(today)))
+        .collect();
+    blocks.sort_by_key(|a| (a.executed, a.id));
+    let from = |a: &Agreement| {
+        if carry_over {
+            a.executed
+        } else {
+            month_start(today).max(a.executed)
+        }
+    };
+    let mut out: Vec<(i64, PrepaidBalance)> = blocks
+        .iter()
+        .map(|a| {
+            let months = if carry_over {
+                months_between(a.executed, today)
+            } else {
+                1
+            };
+            let allowance = i64::from(a.prepaid_hours_per_month) * 60 * months;
+            (
+                a.id,
+                PrepaidBalance {
+                    allowance_minutes: allowance,
+                    used_minutes: 0,
+                },
+            )
+        })
+        .collect();
+    let mut sorted: Vec<&LaborEntry> = entries.iter().filter(|e| e.billable).collect();
+    sorted.sort_by_key(|e| (e.start, e.id));
+    for e in sorted {
+        let day = e.start.date();
+        let active: Vec<usize> = (0..blocks.len())
+            .filter(|&i| {
+                let a = blocks[i];
+                from(a) <= day && day <= month_end(today) && a.ended.is_none_or(|end| day <= end)
+            })
+            .collect();
+        let mut left = i64::from(e.minutes);
+        for (n, &i) in active.iter().enumerate() {
+            let bal = &mut out[i].1;
+            // The newest active block takes any overage, so it shows as negative.
+            let take = if n + 1 == active.len() {
+                left
+            } else {
+                left.min(bal.left_minutes().max(0))
+            };
+            bal.used_minutes += take;
+            left -= take;
+        }
+    }
+    out
+}
+
+fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    let index = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+    (index(to) - index(from) + 1).max(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDateTime;
+
+    use super::*;
+    use crate::domain::money::Cents;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn block(id: i64, executed: &str, hours: u32) -> Agreement {
+        Agreement {
+            id,
+            company_id: 1,
+            product: Product::PrepaidLabor,
+            executed: d(executed),
+            project_completed: None,
+            ended: None,
+            onboarding_fee: Cents::ZERO,
+            monthly: Cents(100_000),
+            project_fee: Cents::ZERO,
+            labor_rate: Cents(15_000),
+            prepaid_hours_per_month: hours,
+        }
+    }
+
+    fn entry(id: i64, start: &str, minutes: u32) -> LaborEntry {
+        LaborEntry {
+            id,
+            ticket_id: 1,
+            company_id: 1,
+            start: NaiveDateTime::parse_from_str(start, "%Y-%m-%d %H:%M").unwrap(),
+            minutes,
+            billable: true,
+            ticket_completed: None,
+        }
+    }
+
+    #[test]
+    fn billing_prepaid_balance_counts_this_month_only_and_shows_overage() {
+        let blocks = [block(1, "2026-01-15", 2)];
+        let entries = [
+            entry(1, "2026-10-30 09:00", 600), // last month: not counted
+            entry(2, "2026-11-02 09:00", 90),
+            entry(3, "2026-11-20 09:00", 60),
+        ];
+        let got = prepaid_balances(&blocks, &entries, d("2026-11-25"), false);
+        assert_eq!(got.len(), 1);
+        let b = got[0].1;
+        assert_eq!((b.allowance_minutes, b.used_minutes, b.left_minutes()), (120, 150, -30));
+    }
+
+    #[test]
+    fn billing_prepaid_balance_fills_the_oldest_block_first() {
+        let blocks = [block(2, "2026-06-01", 1), block(1, "2026-02-01", 1)];
+        let got = prepaid_balances(&blocks, &[entry(1, "2026-11-03 10:00", 90)], d("2026-11-25"), false);
+        let by_id: Vec<(i64, i64)> = got.iter().map(|(id, b)| (*id, b.used_minutes)).collect();
+        assert_eq!(by_id, [(1, 60), (2, 30)]);
+    }
+
+    #[test]
+    fn billing_prepaid_balance_with_carry_over_counts_from_execution() {
+        let blocks = [block(1, "2026-10-01", 1)];
+        let got = prepaid_balances(&blocks, &[entry(1, "2026-10-03 10:00", 30)], d("2026-11-25"), true);
+        assert_eq!((got[0].1.allowance_minutes, got[0].1.left_minutes()), (120, 90));
+    }
+}

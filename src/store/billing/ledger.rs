@@ -1,0 +1,273 @@
+//! Invoices after the run: reading them back, payments, voids and aging.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+
+use super::{
+    audit, bad_column, date_col, date_text, opt_date_col, refused, Invoice, InvoiceLine, Payment, PaymentMethod, Result,
+};
+use crate::domain::billing::LineKind;
+use crate::domain::money::Cents;
+use crate::domain::text::sanitize_line;
+
+const HEAD: &str = "SELECT i.id, i.number, i.company_id, c.name, i.date, i.due, i.total_cents, i.void_reason,
+        coalesce((SELECT sum(p.amount_cents) FROM payments p WHERE p.invoice_id = i.id), 0)
+    FROM invoices i JOIN companies c ON c.id = i.company_id";
+
+fn head_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
+    Ok(Invoice {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        company_id: r.get(2)?,
+        company: r.get(3)?,
+        date: date_col(r, 4)?,
+        due: date_col(r, 5)?,
+        total: Cents(r.get(6)?),
+        void_reason: r.get(7)?,
+        paid: Cents(r.get(8)?),
+        lines: Vec::new(),
+        payments: Vec::new(),
+    })
+}
+
+/// Every invoice, oldest first, without lines and payments.
+pub fn list(conn: &Connection) -> Result<Vec<Invoice>> {
+    let mut stmt = conn.prepare_cached(&format!("{HEAD} ORDER BY i.id"))?;
+    let rows = stmt.query_map([], head_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One invoice by number (any case), with its lines and payments.
+pub fn find(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
+    let sql = format!("{HEAD} WHERE i.number = ?1 COLLATE NOCASE");
+    let head = conn.query_row(&sql, [number.trim()], head_row).optional()?;
+    let Some(mut invoice) = head else {
+        return Ok(None);
+    };
+    invoice.lines = lines(conn, invoice.id)?;
+    invoice.payments = payments(conn, invoice.id)?;
+    Ok(Some(invoice))
+}
+
+fn lines(conn: &Connection, invoice_id: i64) -> Result<Vec<InvoiceLine>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, description, ticket_id, minutes, unit_cents, amount_cents, period_start, period_end
+         FROM invoice_lines WHERE invoice_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([invoice_id], |r| {
+        let kind: String = r.get(0)?;
+        Ok(InvoiceLine {
+            kind: kind.parse::<LineKind>().map_err(|e| bad_column(0, e))?,
+            description: r.get(1)?,
+            ticket_id: r.get(2)?,
+            minutes: r.get(3)?,
+            unit: Cents(r.get(4)?),
+            amount: Cents(r.get(5)?),
+            period_start: opt_date_col(r, 6)?,
+            period_end: opt_date_col(r, 7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn payments(conn: &Connection, invoice_id: i64) -> Result<Vec<Payment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, date, amount_cents, method, reference FROM payments WHERE invoice_id = ?1 ORDER BY date, id",
+    )?;
+    let rows = stmt.query_map([invoice_id], payment_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn payment_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
+    let method: String = r.get(3)?;
+    Ok(Payment {
+        id: r.get(0)?,
+        date: date_col(r, 1)?,
+        amount: Cents(r.get(2)?),
+        method: method.parse().map_err(|e: String| bad_column(3, e))?,
+        reference: r.get(4)?,
+    })
+}
+
+/// Every payment with its invoice's number, in date order (for the CSV).
+pub fn all_payments(conn: &Connection) -> Result<Vec<(String, Payment)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.date, p.amount_cents, p.method, p.reference, i.number
+         FROM payments p JOIN invoices i ON i.id = p.invoice_id ORDER BY p.date, p.id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(5)?, payment_row(r)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A payment to record.
+#[derive(Clone, Debug)]
+pub struct NewPayment {
+    pub amount: Cents,
+    pub method: PaymentMethod,
+    pub date: NaiveDate,
+    pub reference: String,
+}
+
+/// Records a payment; refused when the amount is not positive, the invoice is
+/// void, or the amount is more than the balance. Returns the invoice after.
+pub fn add_payment(conn: &mut Connection, number: &str, p: &NewPayment, who: i64, now: i64) -> Result<Invoice> {
+    if p.amount.0 <= 0 {
+        return refused(format!("the amount must be more than $0.00 (got {})", p.amount));
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let invoice = find(&tx, number)?.ok_or_else(|| unknown(number))?;
+    if let Some(reason) = &invoice.void_reason {
+        return refused(format!(
+            "{} is void ({reason}); a payment cannot be recorded on a void invoice",
+            invoice.number
+        ));
+    }
+    let balance = invoice.balance();
+    if p.amount > balance {
+        return refused(format!(
+            "{} on {} would over-pay it: its balance is {} (total {}, paid {})",
+            p.amount, invoice.number, balance, invoice.total, invoice.paid
+        ));
+    }
+    let reference = sanitize_line(&p.reference);
+    tx.execute(
+        "INSERT INTO payments (invoice_id, amount_cents, method, date, reference, recorded_by, created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            invoice.id,
+            p.amount.0,
+            p.method.as_str(),
+            date_text(p.date),
+            reference,
+            who,
+            now
+        ],
+    )?;
+    let text = format!("{} by {} on {}", p.amount, p.method.label(), date_text(p.date));
+    let text = if reference.is_empty() {
+        text
+    } else {
+        format!("{text} (ref {reference})")
+    };
+    audit(&tx, "invoice", invoice.id, who, now, "payment", None, Some(&text))?;
+    let after = find(&tx, &invoice.number)?.ok_or_else(|| unknown(number))?;
+    tx.commit()?;
+    Ok(after)
+}
+
+/// Voids an invoice with a reason and releases its billed items, so the next
+/// run bills them again. Refused when it has payments or is void already.
+/// Returns how many items were released.
+pub fn void(conn: &mut Connection, number: &str, reason: &str, who: i64, now: i64) -> Result<usize> {
+    let reason = sanitize_line(reason);
+    if reason.is_empty() {
+        return refused("a void needs a reason (--reason TEXT)");
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let invoice = find(&tx, number)?.ok_or_else(|| unknown(number))?;
+    if let Some(old) = &invoice.void_reason {
+        return refused(format!("{} is already void ({old})", invoice.number));
+    }
+    if !invoice.payments.is_empty() {
+        return refused(format!(
+            "{} has {} in payments and cannot be voided; a paid invoice stays on the books",
+            invoice.number, invoice.paid
+        ));
+    }
+    tx.execute(
+        "UPDATE invoices SET void_reason = ?2 WHERE id = ?1",
+        params![invoice.id, reason],
+    )?;
+    let released = tx.execute(
+        "DELETE FROM billed_items WHERE line_id IN (SELECT id FROM invoice_lines WHERE invoice_id = ?1)",
+        [invoice.id],
+    )?;
+    audit(&tx, "invoice", invoice.id, who, now, "void", None, Some(&reason))?;
+    tx.commit()?;
+    Ok(released)
+}
+
+fn unknown(number: &str) -> super::BillingStoreError {
+    super::BillingStoreError::Refused(format!("no invoice {number:?} (see pimdesk invoice list)"))
+}
+
+/// Aging buckets by days past the due date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Bucket {
+    Current,
+    Days1To30,
+    Days31To60,
+    Days61To90,
+    Over90,
+}
+
+impl Bucket {
+    pub const ALL: [Bucket; 5] = [
+        Bucket::Current,
+        Bucket::Days1To30,
+        Bucket::Days31To60,
+        Bucket::Days61To90,
+        Bucket::Over90,
+    ];
+
+    pub fn of(days_past_due: i64) -> Bucket {
+        match days_past_due {
+            i64::MIN..=0 => Bucket::Current,
+            1..=30 => Bucket::Days1To30,
+            31..=60 => Bucket::Days31To60,
+            61..=90 => Bucket::Days61To90,
+            _ => Bucket::Over90,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Bucket::Current => "current",
+            Bucket::Days1To30 => "1-30",
+            Bucket::Days31To60 => "31-60",
+            Bucket::Days61To90 => "61-90",
+            Bucket::Over90 => "90+",
+        }
+    }
+}
+
+/// One unpaid invoice in the aging report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgingRow {
+    pub number: String,
+    pub company: String,
+    pub due: NaiveDate,
+    pub days_past_due: i64,
+    pub balance: Cents,
+    pub bucket: Bucket,
+}
+
+/// Balances owed at `as_of`: invoices dated on or before it, less payments
+/// dated on or before it; void invoices and settled ones are left out.
+/// Sorted most overdue first.
+pub fn aging(conn: &Connection, as_of: NaiveDate) -> Result<Vec<AgingRow>> {
+    let day = date_text(as_of);
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.number, c.name, i.due, i.total_cents
+                - coalesce((SELECT sum(p.amount_cents) FROM payments p WHERE p.invoice_id = i.id AND p.date <= ?1), 0)
+         FROM invoices i JOIN companies c ON c.id = i.company_id
+         WHERE i.void_reason IS NULL AND i.date <= ?1",
+    )?;
+    let rows = stmt.query_map([&day], |r| {
+        let due = date_col(r, 2)?;
+        let days = (as_of - due).num_days();
+        Ok(AgingRow {
+            number: r.get(0)?,
+            company: r.get(1)?,
+            due,
+            days_past_due: days,
+            balance: Cents(r.get(3)?),
+            bucket: Bucket::of(days),
+        })
+    })?;
+    let mut out: Vec<AgingRow> = rows
+        .filter(|r| r.as_ref().map_or(true, |r| r.balance.0 > 0))
+        .collect::<rusqlite::Result<_>>()?;
+    out.sort_by(|a, b| b.days_past_due.cmp(&a.days_past_due).then(a.number.cmp(&b.number)));
+    Ok(out)
+}

@@ -1,0 +1,161 @@
+//! The invoice run: plan with the domain's rules, then write every invoice,
+//! line, billed item and audit row in one `BEGIN IMMEDIATE` transaction.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use rusqlite::{params, Connection, TransactionBehavior};
+
+use super::{audit, billed_keys, date_text, load_agreements, load_entries, Invoice, InvoiceLine, Result};
+use crate::domain::billing::{billable_items, plan_run, BillingRules, PlannedInvoice, PlannedLine};
+use crate::domain::money::Cents;
+
+/// What a run needs besides the books: the rules, the calendar's zone for
+/// local dates, and how invoices are numbered.
+#[derive(Clone, Debug)]
+pub struct RunSettings {
+    pub rules: BillingRules,
+    pub tz: Tz,
+    /// "INV-"
+    pub prefix: String,
+    /// Zero-padded width of the sequence (6 → INV-000001).
+    pub digits: usize,
+}
+
+/// Bills everything due by `as_of` that is not billed yet. A dry run reads
+/// the same snapshot, computes the same invoices (with the numbers it would
+/// assign) and writes nothing; it works on a read-only connection.
+pub fn run(
+    conn: &mut Connection,
+    settings: &RunSettings,
+    as_of: NaiveDate,
+    dry_run: bool,
+    who: i64,
+    now: i64,
+) -> Result<Vec<Invoice>> {
+    let behavior = if dry_run {
+        TransactionBehavior::Deferred
+    } else {
+        TransactionBehavior::Immediate
+    };
+    let tx = conn.transaction_with_behavior(behavior)?;
+    let planned = plan(&tx, settings, as_of)?;
+    let names = company_names(&tx)?;
+    let mut seq = last_sequence(&tx, &settings.prefix)?;
+    let mut out = Vec::with_capacity(planned.len());
+    for p in planned {
+        seq += 1;
+        let number = format!("{}{seq:0width$}", settings.prefix, width = settings.digits);
+        let company = names.get(&p.company_id).cloned().unwrap_or_default();
+        let mut invoice = to_invoice(&p, number, company);
+        if !dry_run {
+            invoice.id = write_invoice(&tx, &p, &invoice.number, who, now)?;
+        }
+        out.push(invoice);
+    }
+    if dry_run {
+        tx.rollback()?;
+    } else {
+        tx.commit()?;
+    }
+    Ok(out)
+}
+
+/// The invoices a run at `as_of` would write, from the books as they are.
+pub fn plan(conn: &Connection, settings: &RunSettings, as_of: NaiveDate) -> Result<Vec<PlannedInvoice>> {
+    let agreements = load_agreements(conn, None)?;
+    let entries = load_entries(conn, settings.tz, None, Some(as_of))?;
+    let billed = billed_keys(conn)?;
+    let items = billable_items(&settings.rules, &agreements, &entries, as_of);
+    Ok(plan_run(&settings.rules, items, &billed, as_of))
+}
+
+fn company_names(conn: &Connection) -> Result<HashMap<i64, String>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM companies")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The highest sequence number among invoices numbered `prefix` + digits
+/// (0 when there is none), so numbering continues after it.
+fn last_sequence(conn: &Connection, prefix: &str) -> Result<u64> {
+    let max: Option<i64> = conn.query_row(
+        "SELECT max(CAST(substr(number, length(?1) + 1) AS INTEGER)) FROM invoices
+         WHERE substr(number, 1, length(?1)) = ?1 AND length(number) > length(?1)
+           AND substr(number, length(?1) + 1) NOT GLOB '*[^0-9]*'",
+        [prefix],
+        |r| r.get(0),
+    )?;
+    Ok(max.and_then(|m| u64::try_from(m).ok()).unwrap_or(0))
+}
+
+fn to_invoice(p: &PlannedInvoice, number: String, company: String) -> Invoice {
+    Invoice {
+        id: 0,
+        number,
+        company_id: p.company_id,
+        company,
+        date: p.date,
+        due: p.due,
+        total: p.total,
+        paid: Cents::ZERO,
+        void_reason: None,
+        lines: p.lines.iter().map(to_line).collect(),
+        payments: Vec::new(),
+    }
+}
+
+fn to_line(l: &PlannedLine) -> InvoiceLine {
+    InvoiceLine {
+        kind: l.kind,
+        description: l.description.clone(),
+        ticket_id: l.ticket_id,
+        minutes: l.minutes,
+        unit: l.unit_cents,
+        amount: l.amount,
+        period_start: l.period_start,
+        period_end: l.period_end,
+    }
+}
+
+/// Writes one invoice, its lines, one billed-item row per charge pointing at
+/// its line, and the audit row; returns the invoice's id.
+fn write_invoice(conn: &Connection, p: &PlannedInvoice, number: &str, who: i64, now: i64) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO invoices (number, company_id, date, due, total_cents, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            number,
+            p.company_id,
+            date_text(p.date),
+            date_text(p.due),
+            p.total.0,
+            now
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    let mut line_stmt = conn.prepare_cached(
+        "INSERT INTO invoice_lines (invoice_id, kind, description, ticket_id, minutes, unit_cents, amount_cents, period_start, period_end)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut item_stmt = conn.prepare_cached("INSERT INTO billed_items (item_key, line_id) VALUES (?1, ?2)")?;
+    for l in &p.lines {
+        line_stmt.execute(params![
+            id,
+            l.kind.as_str(),
+            l.description,
+            l.ticket_id,
+            l.minutes,
+            l.unit_cents.0,
+            l.amount.0,
+            l.period_start.map(date_text),
+            l.period_end.map(date_text),
+        ])?;
+        let line_id = conn.last_insert_rowid();
+        for key in &l.items {
+            item_stmt.execute(params![key.encode(), line_id])?;
+        }
+    }
+    audit(conn, "invoice", id, who, now, "created", None, Some(number))?;
+    Ok(id)
+}

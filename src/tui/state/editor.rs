@@ -1,0 +1,394 @@
+//! The ticket editor: fields with type-to-filter pickers, summary and
+//! description in ratatui-textarea, validation at the field, drafts.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::text::{sanitize, sanitize_line};
+use crate::domain::ticket::{Board, Source, Status};
+use crate::store::ticket_detail::TicketDetail;
+
+/// What the pickers choose from, loaded once per session.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Choices {
+    pub companies: Vec<(i64, String)>,
+    /// (id, company id, name, security level)
+    pub contacts: Vec<(i64, i64, String, String)>,
+    /// (id, login, name)
+    pub technicians: Vec<(i64, String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Company,
+    Contact,
+    Priority,
+    Status,
+    Assignee,
+    Board,
+    Source,
+    Scheduled,
+    Summary,
+    Description,
+}
+
+impl Field {
+    pub const ALL: [Field; 10] = [
+        Field::Company,
+        Field::Contact,
+        Field::Priority,
+        Field::Status,
+        Field::Assignee,
+        Field::Board,
+        Field::Source,
+        Field::Scheduled,
+        Field::Summary,
+        Field::Description,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Company => "Company",
+            Field::Contact => "Contact",
+            Field::Priority => "Priority",
+            Field::Status => "Status",
+            Field::Assignee => "Assignee",
+            Field::Board => "Board",
+            Field::Source => "Source",
+            Field::Scheduled => "Scheduled",
+            Field::Summary => "Summary",
+            Field::Description => "Description",
+        }
+    }
+    pub fn is_picker(self) -> bool {
+        !matches!(self, Field::Scheduled | Field::Summary | Field::Description)
+    }
+}
+
+/// The form as saved (and as kept in a draft).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TicketForm {
+    pub id: Option<i64>,
+    pub base_version: Option<i64>,
+    pub company_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub priority: u8,
+    pub status: String,
+    pub assignee_id: Option<i64>,
+    pub board: String,
+    pub source: String,
+    pub scheduled: String,
+    pub summary: String,
+    pub description: String,
+}
+
+pub struct EditorState {
+    pub form: TicketForm,
+    pub summary: TextArea<'static>,
+    pub description: TextArea<'static>,
+    pub focus: Field,
+    /// The picker's filter text and highlighted option.
+    pub filter: String,
+    pub highlight: usize,
+    pub errors: Vec<(Field, String)>,
+    /// Unsaved changes exist.
+    pub changed: bool,
+    /// Changed since the last draft save.
+    pub draft_stale: bool,
+    pub confirm_discard: bool,
+    /// A conflict with another console's save; the next save overwrites knowingly.
+    pub conflict: Option<String>,
+    pub saving: bool,
+}
+
+fn textarea(text: &str) -> TextArea<'static> {
+    let mut t = TextArea::from(text.lines().map(str::to_string).collect::<Vec<_>>());
+    t.set_max_histories(200);
+    t
+}
+
+impl EditorState {
+    pub fn new_ticket() -> EditorState {
+        let form = TicketForm {
+            priority: 3,
+            status: Status::New.as_str().into(),
+            board: Board::ServiceDesk.as_str().into(),
+            source: Source::Phone.as_str().into(),
+            ..TicketForm::default()
+        };
+        EditorState::from_form(form, false)
+    }
+
+    pub fn edit(d: &TicketDetail, tz: chrono_tz::Tz) -> EditorState {
+        let form = TicketForm {
+            id: Some(d.id),
+            base_version: Some(d.version),
+            company_id: Some(d.company_id),
+            contact_id: d.contact_id,
+            priority: d.priority,
+            status: d.status.clone(),
+            assignee_id: d.assignee_id,
+            board: d.board.clone(),
+            source: d.source.clone(),
+            scheduled: d
+                .scheduled
+                .map(|s| {
+                    crate::domain::time::from_secs(s)
+                        .with_timezone(&tz)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default(),
+            summary: d.summary.clone(),
+            description: d.description.clone(),
+        };
+        EditorState::from_form(form, false)
+    }
+
+    /// From a draft or a form; `changed` marks restored, unsaved text.
+    pub fn from_form(form: TicketForm, changed: bool) -> EditorState {
+        EditorState {
+            summary: textarea(&form.summary),
+            description: textarea(&form.description),
+            form,
+            focus: Field::Company,
+            filter: String::new(),
+            highlight: 0,
+            errors: Vec::new(),
+            changed,
+            draft_stale: changed,
+            confirm_discard: false,
+            conflict: None,
+            saving: false,
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match self.form.id {
+            Some(id) => format!("Edit ticket #{id}"),
+            None => "New ticket".into(),
+        }
+    }
+
+    /// The form with the text boxes' current contents, sanitised.
+    pub fn current_form(&self) -> TicketForm {
+        let mut f = self.form.clone();
+        f.summary = sanitize_line(&self.summary.lines().join(" "));
+        f.description = sanitize(&self.description.lines().join("\n"));
+        f
+    }
+
+    fn mark_changed(&mut self) {
+        self.changed = true;
+        self.draft_stale = true;
+        self.confirm_discard = false;
+    }
+
+    pub fn error(&self, f: Field) -> Option<&str> {
+        self.errors.iter().find(|(x, _)| *x == f).map(|(_, m)| m.as_str())
+    }
+
+    /// Options of the focused picker, filtered: (value id, label).
+    pub fn options(&self, choices: &Choices, policy_names: &[String]) -> Vec<(i64, String)> {
+        let all: Vec<(i64, String)> = match self.focus {
+            Field::Company => choices.companies.clone(),
+            Field::Contact => choices
+                .contacts
+                .iter()
+                .filter(|c| Some(c.1) == self.form.company_id)
+                .map(|c| (c.0, format!("{} [{}]", c.2, c.3)))
+                .collect(),
+            Field::Priority => (1..=5)
+                .map(|p| {
+                    (
+                        p,
+                        format!(
+                            "P{p} {}",
+                            policy_names.get(p as usize - 1).map(String::as_str).unwrap_or("")
+                        ),
+                    )
+                })
+                .collect(),
+            Field::Status => Status::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i as i64, s.as_str().to_string()))
+                .collect(),
+            Field::Assignee => std::iter::once((0, "(unassigned)".to_string()))
+                .chain(choices.technicians.iter().map(|t| (t.0, format!("{} {}", t.1, t.2))))
+                .collect(),
+            Field::Board => Board::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (i as i64, b.as_str().to_string()))
+                .collect(),
+            Field::Source => Source::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i as i64, s.as_str().to_string()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let needle = self.filter.to_lowercase();
+        all.into_iter()
+            .filter(|(_, l)| needle.is_empty() || l.to_lowercase().contains(&needle))
+            .collect()
+    }
+
+    fn pick(&mut self, value: i64) {
+        let f = &mut self.form;
+        match self.focus {
+            Field::Company if f.company_id != Some(value) => {
+                f.company_id = Some(value);
+                f.contact_id = None;
+            }
+            Field::Contact => f.contact_id = Some(value),
+            Field::Priority => f.priority = value as u8,
+            Field::Status => f.status = Status::ALL[value as usize].as_str().into(),
+            Field::Assignee => f.assignee_id = (value != 0).then_some(value),
+            Field::Board => f.board = Board::ALL[value as usize].as_str().into(),
+            Field::Source => f.source = Source::ALL[value as usize].as_str().into(),
+            _ => {}
+        }
+        self.mark_changed();
+    }
+
+    pub fn focus_next(&mut self, delta: i32, choices: &Choices, names: &[String]) {
+        self.accept_filter(choices, names);
+        let i = Field::ALL.iter().position(|f| *f == self.focus).unwrap_or(0) as i32;
+        let n = Field::ALL.len() as i32;
+        self.focus = Field::ALL[((i + delta).rem_euclid(n)) as usize];
+        self.filter.clear();
+        self.highlight = 0;
+    }
+
+    /// Leaving a picker with typed filter text takes the highlighted option.
+    fn accept_filter(&mut self, choices: &Choices, names: &[String]) {
+        if self.focus.is_picker() && !self.filter.is_empty() {
+            if let Some((v, _)) = self.options(choices, names).get(self.highlight).cloned() {
+                self.pick(v);
+            }
+        }
+    }
+
+    /// A key the editor's own bindings did not take goes to the focused field.
+    pub fn key(&mut self, k: KeyEvent, choices: &Choices, names: &[String]) {
+        match self.focus {
+            Field::Summary => {
+                if k.code != KeyCode::Enter && self.summary.input(k) {
+                    self.mark_changed();
+                }
+            }
+            Field::Description => {
+                if self.description.input(k) {
+                    self.mark_changed();
+                }
+            }
+            Field::Scheduled => match k.code {
+                KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    self.form.scheduled.push(c);
+                    self.mark_changed();
+                }
+                KeyCode::Backspace => {
+                    self.form.scheduled.pop();
+                    self.mark_changed();
+                }
+                _ => {}
+            },
+            _ => self.picker_key(k, choices, names),
+        }
+    }
+
+    fn picker_key(&mut self, k: KeyEvent, choices: &Choices, names: &[String]) {
+        let count = self.options(choices, names).len();
+        match k.code {
+            KeyCode::Down => self.highlight = (self.highlight + 1).min(count.saturating_sub(1)),
+            KeyCode::Up => self.highlight = self.highlight.saturating_sub(1),
+            KeyCode::Enter => {
+                if let Some((v, _)) = self.options(choices, names).get(self.highlight).cloned() {
+                    self.pick(v);
+                    self.filter.clear();
+                    self.highlight = 0;
+                }
+            }
+            KeyCode::Backspace => {
+                self.filter.pop();
+                self.highlight = 0;
+            }
+            KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.filter.push(c);
+                self.highlight = 0;
+            }
+            _ => {}
+        }
+    }
+
+    /// Pasted text goes through the sanitiser into the focused text field.
+    pub fn paste(&mut self, text: &str) {
+        match self.focus {
+            Field::Summary => {
+                self.summary.insert_str(sanitize_line(text));
+            }
+            Field::Description => {
+                self.description.insert_str(sanitize(text));
+            }
+            Field::Scheduled => self.form.scheduled.push_str(&sanitize_line(text)),
+            _ => self.filter.push_str(&sanitize_line(text)),
+        }
+        self.mark_changed();
+    }
+
+    pub fn undo(&mut self, redo: bool) {
+        let area = match self.focus {
+            Field::Summary => &mut self.summary,
+            Field::Description => &mut self.description,
+            _ => return,
+        };
+        let done = if redo { area.redo() } else { area.undo() };
+        if done {
+            self.mark_changed();
+        }
+    }
+
+    /// Checks the form; errors are shown at their fields.
+    pub fn validate(&mut self, cal: &crate::domain::sla::Calendar) -> Option<(TicketForm, Option<i64>)> {
+        let form = self.current_form();
+        let mut errors = Vec::new();
+        if form.company_id.is_none() {
+            errors.push((Field::Company, "choose a company".to_string()));
+        }
+        if form.summary.is_empty() {
+            errors.push((Field::Summary, "a ticket needs a summary".to_string()));
+        }
+        let scheduled = parse_local(&form.scheduled, cal);
+        match (&scheduled, form.priority) {
+            (Err(m), _) => errors.push((Field::Scheduled, m.clone())),
+            (Ok(None), 5) => errors.push((
+                Field::Scheduled,
+                "a P5 (planned) ticket needs its scheduled time".to_string(),
+            )),
+            _ => {}
+        }
+        self.errors = errors;
+        if !self.errors.is_empty() {
+            return None;
+        }
+        Some((form, scheduled.ok().flatten()))
+    }
+}
+
+/// "YYYY-MM-DD HH:MM" in the calendar's zone, or RFC 3339; empty is none.
+pub fn parse_local(text: &str, cal: &crate::domain::sla::Calendar) -> Result<Option<i64>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(i) = crate::domain::time::parse_instant(t) {
+        return Ok(Some(i.timestamp()));
+    }
+    let naive = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M")
+        .map_err(|_| format!("{t:?}: write YYYY-MM-DD HH:MM"))?;
+    cal.local_to_utc(naive)
+        .map(|u| Some(u.timestamp()))
+        .ok_or_else(|| format!("{t:?} does not exist in {}", cal.zone))
+}

@@ -1,0 +1,198 @@
+//! Small forms over the queue and ticket view: add a note, log time, set a
+//! status, and the offer to restore a draft found at start.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+use serde::{Deserialize, Serialize};
+
+use super::editor::{EditorState, TicketForm};
+use crate::domain::ticket::Status;
+
+/// What a draft holds: a ticket form, or a note being written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DraftBody {
+    Ticket(TicketForm),
+    Note {
+        ticket_id: i64,
+        internal: bool,
+        text: String,
+    },
+}
+
+pub struct NoteForm {
+    pub ticket_id: i64,
+    pub internal: bool,
+    pub text: TextArea<'static>,
+    pub changed: bool,
+    pub draft_stale: bool,
+    pub confirm_discard: bool,
+    pub error: Option<String>,
+}
+
+impl NoteForm {
+    pub fn new(ticket_id: i64, internal: bool, text: &str) -> NoteForm {
+        let mut t = TextArea::from(text.lines().map(str::to_string).collect::<Vec<_>>());
+        t.set_max_histories(200);
+        NoteForm {
+            ticket_id,
+            internal,
+            text: t,
+            changed: !text.is_empty(),
+            draft_stale: !text.is_empty(),
+            confirm_discard: false,
+            error: None,
+        }
+    }
+    pub fn body(&self) -> String {
+        crate::domain::text::sanitize(&self.text.lines().join("\n"))
+            .trim()
+            .to_string()
+    }
+    pub fn key(&mut self, k: KeyEvent) {
+        if self.text.input(k) {
+            self.changed = true;
+            self.draft_stale = true;
+            self.confirm_discard = false;
+        }
+    }
+    pub fn paste(&mut self, s: &str) {
+        self.text.insert_str(crate::domain::text::sanitize(s));
+        self.changed = true;
+        self.draft_stale = true;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeField {
+    Minutes,
+    Billable,
+    Note,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeForm {
+    pub ticket_id: i64,
+    pub minutes: String,
+    pub billable: bool,
+    pub note: String,
+    pub focus: TimeField,
+    pub error: Option<String>,
+}
+
+impl TimeForm {
+    pub fn new(ticket_id: i64, minutes: Option<i64>) -> TimeForm {
+        TimeForm {
+            ticket_id,
+            minutes: minutes.map(|m| m.to_string()).unwrap_or_default(),
+            billable: true,
+            note: String::new(),
+            focus: TimeField::Minutes,
+            error: None,
+        }
+    }
+    pub fn key(&mut self, k: KeyEvent) {
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        match (self.focus, k.code) {
+            (_, KeyCode::Tab) | (_, KeyCode::Down) => {
+                self.focus = match self.focus {
+                    TimeField::Minutes => TimeField::Billable,
+                    TimeField::Billable => TimeField::Note,
+                    TimeField::Note => TimeField::Minutes,
+                }
+            }
+            (_, KeyCode::BackTab) | (_, KeyCode::Up) => {
+                self.focus = match self.focus {
+                    TimeField::Minutes => TimeField::Note,
+                    TimeField::Billable => TimeField::Minutes,
+                    TimeField::Note => TimeField::Billable,
+                }
+            }
+            (TimeField::Minutes, KeyCode::Char(c)) if c.is_ascii_digit() && !ctrl => self.minutes.push(c),
+            (TimeField::Minutes, KeyCode::Backspace) => {
+                self.minutes.pop();
+            }
+            (TimeField::Billable, KeyCode::Char(' ')) | (TimeField::Billable, KeyCode::Char('b')) => {
+                self.billable = !self.billable
+            }
+            (TimeField::Note, KeyCode::Char(c)) if !ctrl => self.note.push(c),
+            (TimeField::Note, KeyCode::Backspace) => {
+                self.note.pop();
+            }
+            _ => {}
+        }
+    }
+    /// Minutes between 1 and 1440, or the error to show.
+    pub fn checked_minutes(&self) -> Result<i64, String> {
+        match self.minutes.parse::<i64>() {
+            Ok(m) if (1..=1440).contains(&m) => Ok(m),
+            _ => Err("minutes: a whole number from 1 to 1440".into()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusPick {
+    pub ticket_id: i64,
+    pub highlight: usize,
+}
+
+impl StatusPick {
+    pub fn statuses() -> &'static [Status] {
+        Status::ALL
+    }
+}
+
+/// A draft found at start: restore it or throw it away.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftOffer {
+    pub ticket_id: Option<i64>,
+    pub base_version: Option<i64>,
+    pub body: DraftBody,
+    pub updated: i64,
+}
+
+/// Whatever sits over the tabs and takes the keys first.
+pub enum Overlay {
+    Editor(Box<EditorState>),
+    Note(Box<NoteForm>),
+    Time(TimeForm),
+    Status(StatusPick),
+    Draft(DraftOffer),
+}
+
+impl Overlay {
+    /// The draft to keep if the session ended now, if there is unsaved text.
+    pub fn draft(&self) -> Option<(Option<i64>, Option<i64>, DraftBody)> {
+        match self {
+            Overlay::Editor(e) if e.changed => {
+                let f = e.current_form();
+                Some((f.id, f.base_version, DraftBody::Ticket(f)))
+            }
+            Overlay::Note(n) if n.changed => Some((
+                Some(n.ticket_id),
+                None,
+                DraftBody::Note {
+                    ticket_id: n.ticket_id,
+                    internal: n.internal,
+                    text: n.text.lines().join("\n"),
+                },
+            )),
+            _ => None,
+        }
+    }
+    pub fn draft_stale(&self) -> bool {
+        match self {
+            Overlay::Editor(e) => e.draft_stale,
+            Overlay::Note(n) => n.draft_stale,
+            _ => false,
+        }
+    }
+    pub fn draft_saved(&mut self) {
+        match self {
+            Overlay::Editor(e) => e.draft_stale = false,
+            Overlay::Note(n) => n.draft_stale = false,
+            _ => {}
+        }
+    }
+}

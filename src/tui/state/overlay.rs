@@ -1,0 +1,292 @@
+//! Keys and data for whatever overlay is open: the editor, the note and time
+//! forms, the status picker and the draft offer. The overlay sees keys first.
+
+use ratatui::crossterm::event::KeyCode;
+
+use super::editor::EditorState;
+use super::forms::{DraftBody, NoteForm, Overlay, StatusPick, TimeForm};
+use super::AppState;
+use crate::store::ticket_write::{NewTime, TicketChanges};
+use crate::tui::action::{Action, Effect};
+
+/// Handles an action while an overlay is open; None lets it through.
+pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+    let now = s.now.timestamp();
+    let overlay = s.overlay.as_mut()?;
+    let effects = match (overlay, action) {
+        (Overlay::Editor(e), a) => editor(e, a, &s.choices, &s.priority_names, &s.calendar, now)?,
+        (Overlay::Note(n), a) => note(n, a, now)?,
+        (Overlay::Time(t), a) => time(t, a, now)?,
+        (Overlay::Status(p), a) => status(p, a, now)?,
+        (Overlay::Draft(_), a) => return draft_offer(s, a),
+    };
+    if effects.iter().any(|e| matches!(e, Effect::DeleteDraft(_))) || matches!(action, Action::Cancel) && closes(s) {
+        s.overlay = None;
+    }
+    Some(effects)
+}
+
+/// After Cancel: closes unless a discard question is now showing.
+fn closes(s: &AppState) -> bool {
+    match &s.overlay {
+        Some(Overlay::Editor(e)) => !e.confirm_discard,
+        Some(Overlay::Note(n)) => !n.confirm_discard,
+        _ => true,
+    }
+}
+
+fn editor(
+    e: &mut EditorState,
+    a: &Action,
+    choices: &super::editor::Choices,
+    names: &[String],
+    cal: &crate::domain::sla::Calendar,
+    now: i64,
+) -> Option<Vec<Effect>> {
+    if e.confirm_discard {
+        if let Action::Key(k) = a {
+            match k.code {
+                KeyCode::Char('y') => return Some(vec![Effect::DeleteDraft(e.form.id)]),
+                _ => e.confirm_discard = false,
+            }
+            return Some(vec![]);
+        }
+    }
+    match a {
+        Action::Key(k) => e.key(*k, choices, names),
+        Action::Paste(t) => e.paste(t),
+        Action::NextField => e.focus_next(1, choices, names),
+        Action::PrevField => e.focus_next(-1, choices, names),
+        Action::Undo => e.undo(false),
+        Action::Redo => e.undo(true),
+        Action::Cancel => {
+            if e.changed {
+                e.confirm_discard = true;
+            }
+        }
+        Action::Save if !e.saving => {
+            let (form, scheduled) = e.validate(cal)?;
+            e.saving = true;
+            return Some(vec![Effect::SaveTicket {
+                form: Box::new(form),
+                scheduled,
+                at: now,
+            }]);
+        }
+        Action::SaveRefused { message, conflict } => {
+            e.saving = false;
+            match conflict {
+                Some(theirs) => {
+                    // Keep every word typed; the next save knowingly replaces their version.
+                    e.conflict = Some(format!(
+                        "{message}. Your text is kept: Ctrl-S again saves over their change, Esc leaves it."
+                    ));
+                    e.form.base_version = Some(*theirs);
+                }
+                None => e.conflict = Some(message.clone()),
+            }
+        }
+        _ => return None,
+    }
+    Some(vec![])
+}
+
+fn note(n: &mut NoteForm, a: &Action, now: i64) -> Option<Vec<Effect>> {
+    if n.confirm_discard {
+        if let Action::Key(k) = a {
+            if k.code == KeyCode::Char('y') {
+                return Some(vec![Effect::DeleteDraft(Some(n.ticket_id))]);
+            }
+            n.confirm_discard = false;
+            return Some(vec![]);
+        }
+    }
+    match a {
+        Action::Key(k) => n.key(*k),
+        Action::Paste(t) => n.paste(t),
+        Action::ToggleInternal => n.internal = !n.internal,
+        Action::Undo => {
+            n.text.undo();
+        }
+        Action::Redo => {
+            n.text.redo();
+        }
+        Action::Cancel if n.changed => n.confirm_discard = true,
+        Action::Cancel => {}
+        Action::Save => {
+            let text = n.body();
+            if text.is_empty() {
+                n.error = Some("the note is empty".into());
+                return Some(vec![]);
+            }
+            return Some(vec![Effect::AddNote {
+                id: n.ticket_id,
+                text,
+                internal: n.internal,
+                at: now,
+            }]);
+        }
+        Action::SaveRefused { message, .. } => n.error = Some(message.clone()),
+        _ => return None,
+    }
+    Some(vec![])
+}
+
+fn time(t: &mut TimeForm, a: &Action, now: i64) -> Option<Vec<Effect>> {
+    match a {
+        Action::Key(k) if k.code == KeyCode::Enter => return Some(save_time(t, now)),
+        Action::Key(k) => t.key(*k),
+        Action::NextField => t.key(ratatui::crossterm::event::KeyEvent::from(KeyCode::Tab)),
+        Action::PrevField => t.key(ratatui::crossterm::event::KeyEvent::from(KeyCode::BackTab)),
+        Action::Save => return Some(save_time(t, now)),
+        Action::Cancel => {}
+        Action::SaveRefused { message, .. } => t.error = Some(message.clone()),
+        _ => return None,
+    }
+    Some(vec![])
+}
+
+fn save_time(t: &mut TimeForm, now: i64) -> Vec<Effect> {
+    match t.checked_minutes() {
+        Ok(minutes) => {
+            let time = NewTime {
+                minutes,
+                start: now - minutes * 60,
+                billable: t.billable,
+                note: t.note.clone(),
+            };
+            vec![Effect::AddTime {
+                id: t.ticket_id,
+                time,
+                at: now,
+            }]
+        }
+        Err(m) => {
+            t.error = Some(m);
+            vec![]
+        }
+    }
+}
+
+fn status(p: &mut StatusPick, a: &Action, now: i64) -> Option<Vec<Effect>> {
+    let all = StatusPick::statuses();
+    match a {
+        Action::Key(k) => match k.code {
+            KeyCode::Down | KeyCode::Char('j') => p.highlight = (p.highlight + 1).min(all.len() - 1),
+            KeyCode::Up | KeyCode::Char('k') => p.highlight = p.highlight.saturating_sub(1),
+            KeyCode::Enter => {
+                let st = all[p.highlight];
+                let changes = TicketChanges {
+                    status: Some(st.as_str().into()),
+                    ..TicketChanges::default()
+                };
+                return Some(vec![Effect::Update {
+                    id: p.ticket_id,
+                    changes: Box::new(changes),
+                    label: format!("status {st}"),
+                    at: now,
+                }]);
+            }
+            _ => {}
+        },
+        Action::Move(d) => p.highlight = (p.highlight as i64 + i64::from(*d)).clamp(0, all.len() as i64 - 1) as usize,
+        Action::Cancel => {}
+        _ => return None,
+    }
+    Some(vec![])
+}
+
+fn draft_offer(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
+    if let Action::Cancel = a {
+        // Decide later: the draft stays in the store and is offered next time.
+        s.overlay = None;
+        return Some(vec![]);
+    }
+    let Action::Key(k) = a else { return None };
+    let Some(Overlay::Draft(offer)) = s.overlay.take() else {
+        return Some(vec![]);
+    };
+    match k.code {
+        KeyCode::Char('r') | KeyCode::Enter => {
+            s.overlay = Some(match offer.body {
+                DraftBody::Ticket(f) => Overlay::Editor(Box::new(EditorState::from_form(f, true))),
+                DraftBody::Note {
+                    ticket_id,
+                    internal,
+                    text,
+                } => Overlay::Note(Box::new(NoteForm::new(ticket_id, internal, &text))),
+            });
+            Some(vec![Effect::LoadChoices])
+        }
+        KeyCode::Char('d') => Some(vec![Effect::DeleteDraft(offer.ticket_id)]),
+        _ => {
+            s.overlay = Some(Overlay::Draft(offer));
+            Some(vec![])
+        }
+    }
+}
+
+/// Quick actions from the queue and the ticket view, on the selected ticket.
+pub fn quick(
+    s: &mut AppState,
+    action: &Action,
+    ticket: Option<(i64, Option<&crate::store::ticket_detail::TicketDetail>)>,
+) -> Option<Vec<Effect>> {
+    let now = s.now.timestamp();
+    if let Action::NewTicket = action {
+        s.overlay = Some(Overlay::Editor(Box::new(EditorState::new_ticket())));
+        return Some(vec![Effect::LoadChoices]);
+    }
+    let (id, detail) = ticket?;
+    Some(match action {
+        Action::EditTicket => match detail {
+            Some(d) => {
+                s.overlay = Some(Overlay::Editor(Box::new(EditorState::edit(d, s.calendar.zone))));
+                vec![Effect::LoadChoices]
+            }
+            // Edit needs the whole ticket: open it first, then edit.
+            None => return None,
+        },
+        Action::AssignToMe => {
+            let changes = TicketChanges {
+                assignee_id: Some(s.user_id),
+                ..TicketChanges::default()
+            };
+            vec![Effect::Update {
+                id,
+                changes: Box::new(changes),
+                label: format!("assigned to {}", s.login),
+                at: now,
+            }]
+        }
+        Action::SetStatus => {
+            s.overlay = Some(Overlay::Status(StatusPick {
+                ticket_id: id,
+                highlight: 1,
+            }));
+            vec![]
+        }
+        Action::AddNote => {
+            s.overlay = Some(Overlay::Note(Box::new(NoteForm::new(id, false, ""))));
+            vec![]
+        }
+        Action::LogTime => {
+            s.overlay = Some(Overlay::Time(TimeForm::new(id, None)));
+            vec![]
+        }
+        Action::Acknowledge => vec![Effect::Acknowledge { id, at: now }],
+        Action::Timer => match s.timer.take() {
+            Some((tid, started)) => {
+                let minutes = ((now - started + 59) / 60).max(1);
+                s.overlay = Some(Overlay::Time(TimeForm::new(tid, Some(minutes))));
+                vec![]
+            }
+            None => {
+                s.timer = Some((id, now));
+                s.message = Some(format!("timer started on #{id}"));
+                vec![]
+            }
+        },
+        _ => return None,
+    })
+}

@@ -1,0 +1,345 @@
+//! The ticket editor and the small forms (note, time, status, draft offer).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+
+use super::safe;
+use super::theme::Theme;
+use crate::tui::state::editor::{EditorState, Field};
+use crate::tui::state::forms::{DraftBody, NoteForm, Overlay, StatusPick, TimeField, TimeForm};
+use crate::tui::state::AppState;
+
+pub struct OverlayView<'a> {
+    pub overlay: &'a Overlay,
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+}
+
+impl Widget for OverlayView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        Clear.render(area, buf);
+        match self.overlay {
+            Overlay::Editor(e) => EditorView {
+                e,
+                state: self.state,
+                theme: self.theme,
+            }
+            .render(area, buf),
+            Overlay::Note(n) => note(n, self.theme, area, buf),
+            Overlay::Time(t) => time(t, self.theme, area, buf),
+            Overlay::Status(p) => status(p, self.theme, area, buf),
+            Overlay::Draft(d) => {
+                let what = match &d.body {
+                    DraftBody::Ticket(f) => match f.id {
+                        Some(id) => format!("your unsaved edit of ticket #{id} (\"{}\")", safe(&f.summary)),
+                        None => format!("a new ticket you had not saved (\"{}\")", safe(&f.summary)),
+                    },
+                    DraftBody::Note { ticket_id, .. } => format!("a note on ticket #{ticket_id} you had not saved"),
+                };
+                let saved = crate::domain::time::from_secs(d.updated)
+                    .with_timezone(&self.state.calendar.zone)
+                    .format("%a %b %-d %H:%M");
+                let lines = vec![
+                    Line::from(Span::styled("Unsaved draft found", self.theme.title())),
+                    Line::raw(""),
+                    Line::raw(format!("pimdesk kept {what}, last written {saved}.")),
+                    Line::raw(""),
+                    Line::from(vec![
+                        Span::styled(" r ", self.theme.key()),
+                        Span::raw("restore it   "),
+                        Span::styled(" d ", self.theme.key()),
+                        Span::raw("discard it   "),
+                        Span::styled(" Esc ", self.theme.key()),
+                        Span::raw("decide later"),
+                    ]),
+                ];
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(Block::default().borders(Borders::ALL))
+                    .render(area, buf);
+            }
+        }
+    }
+}
+
+struct EditorView<'a> {
+    e: &'a EditorState,
+    state: &'a AppState,
+    theme: &'a Theme,
+}
+
+impl EditorView<'_> {
+    fn value(&self, f: Field) -> String {
+        let (form, c) = (&self.e.form, &self.state.choices);
+        match f {
+            Field::Company => form
+                .company_id
+                .and_then(|id| c.companies.iter().find(|x| x.0 == id))
+                .map(|x| x.1.clone())
+                .unwrap_or_else(|| "(choose)".into()),
+            Field::Contact => form
+                .contact_id
+                .and_then(|id| c.contacts.iter().find(|x| x.0 == id))
+                .map(|x| format!("{} [{}]", x.2, x.3))
+                .unwrap_or_else(|| "-".into()),
+            Field::Priority => format!(
+                "P{} {}",
+                form.priority,
+                self.state
+                    .priority_names
+                    .get(usize::from(form.priority).saturating_sub(1))
+                    .map(String::as_str)
+                    .unwrap_or("")
+            ),
+            Field::Status => form.status.clone(),
+            Field::Assignee => form
+                .assignee_id
+                .and_then(|id| c.technicians.iter().find(|x| x.0 == id))
+                .map(|x| x.1.clone())
+                .unwrap_or_else(|| "(unassigned)".into()),
+            Field::Board => form.board.clone(),
+            Field::Source => form.source.clone(),
+            Field::Scheduled => {
+                if form.scheduled.is_empty() && self.e.focus != Field::Scheduled {
+                    "-  (YYYY-MM-DD HH:MM, needed for P5)".into()
+                } else {
+                    form.scheduled.clone()
+                }
+            }
+            _ => String::new(),
+        }
+    }
+
+    fn field_line(&self, f: Field) -> Line<'_> {
+        let t = self.theme;
+        let focused = self.e.focus == f;
+        let label_style = if focused { t.key() } else { t.dim() };
+        let mut spans = vec![Span::styled(format!("{:>11} ", f.label()), label_style)];
+        let value = if focused && f.is_picker() && !self.e.filter.is_empty() {
+            format!("{}█", self.e.filter)
+        } else {
+            self.value(f)
+        };
+        let cursor = if focused && f == Field::Scheduled { "█" } else { "" };
+        spans.push(Span::styled(
+            format!("{}{cursor}", safe(&value)),
+            if focused { t.selected() } else { Style::new() },
+        ));
+        if let Some(err) = self.e.error(f) {
+            spans.push(Span::styled(format!("  ✗ {err}"), t.breach()));
+        }
+        Line::from(spans)
+    }
+}
+
+impl Widget for EditorView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let e = self.e;
+        let pickers = [
+            Field::Company,
+            Field::Contact,
+            Field::Priority,
+            Field::Status,
+            Field::Assignee,
+            Field::Board,
+            Field::Source,
+            Field::Scheduled,
+        ];
+        let head_rows = if e.conflict.is_some() { 2 } else { 1 };
+        let [head, fields, def, summary, desc, foot] = Layout::vertical([
+            Constraint::Length(head_rows),
+            Constraint::Length(pickers.len() as u16),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let title = match &e.conflict {
+            Some(c) => Span::styled(format!(" {} ", safe(c)), t.warn()),
+            None => Span::styled(
+                format!(" {}{} ", e.title(), if e.changed { " (unsaved)" } else { "" }),
+                t.title(),
+            ),
+        };
+        Paragraph::new(Line::from(title))
+            .wrap(Wrap { trim: true })
+            .render(head, buf);
+        let lines: Vec<Line<'_>> = pickers.iter().map(|f| self.field_line(*f)).collect();
+        Paragraph::new(lines).render(fields, buf);
+        let definition = self
+            .state
+            .definitions
+            .get(usize::from(e.form.priority).saturating_sub(1))
+            .cloned()
+            .unwrap_or_default();
+        Paragraph::new(Span::styled(format!("{:>11} {}", "", definition), t.dim())).render(def, buf);
+        let [slabel, sbox] = Layout::horizontal([Constraint::Length(12), Constraint::Min(1)]).areas(summary);
+        let sstyle = if e.focus == Field::Summary { t.key() } else { t.dim() };
+        let serr = e.error(Field::Summary).map(|m| format!(" ✗ {m}")).unwrap_or_default();
+        Paragraph::new(Span::styled(format!("{:>11} ", "Summary"), sstyle)).render(slabel, buf);
+        e.summary.render(sbox, buf);
+        if !serr.is_empty() && e.summary.is_empty() {
+            Paragraph::new(Span::styled(serr, t.breach())).render(sbox, buf);
+        }
+        let block = Block::default().borders(Borders::TOP).title(Span::styled(
+            " Description ",
+            if e.focus == Field::Description {
+                t.key()
+            } else {
+                t.dim()
+            },
+        ));
+        let inner = block.inner(desc);
+        block.render(desc, buf);
+        e.description.render(inner, buf);
+        let hint = if e.confirm_discard {
+            Line::from(Span::styled(
+                " Discard your changes? y discards · any other key keeps editing ",
+                t.warn(),
+            ))
+        } else {
+            Line::from(Span::styled(" Ctrl-S save · Esc cancel · Tab next field · type to filter, ↑↓ Enter to pick · Ctrl-Z/Ctrl-Y undo/redo", t.dim()))
+        };
+        Paragraph::new(hint).render(foot, buf);
+        if e.focus.is_picker() {
+            self.picker(fields, buf);
+        }
+    }
+}
+
+impl EditorView<'_> {
+    /// The focused picker's options, under its line.
+    fn picker(&self, fields: Rect, buf: &mut Buffer) {
+        let pickers = [
+            Field::Company,
+            Field::Contact,
+            Field::Priority,
+            Field::Status,
+            Field::Assignee,
+            Field::Board,
+            Field::Source,
+        ];
+        let Some(row) = pickers.iter().position(|f| *f == self.e.focus) else {
+            return;
+        };
+        let options = self.e.options(&self.state.choices, &self.state.priority_names);
+        if self.e.filter.is_empty() && self.e.focus != Field::Priority {
+            return;
+        }
+        let y = fields.y + row as u16 + 1;
+        let h = (options.len().min(8) as u16 + 2).min(buf.area.height.saturating_sub(y + 2));
+        let rect = Rect {
+            x: fields.x + 12,
+            y,
+            width: fields.width.saturating_sub(14).min(60),
+            height: h,
+        };
+        Clear.render(rect, buf);
+        let first = self.e.highlight.saturating_sub(7);
+        let lines: Vec<Line<'_>> = options
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(8)
+            .map(|(i, (_, label))| {
+                Line::from(Span::styled(
+                    safe(label).into_owned(),
+                    if i == self.e.highlight {
+                        self.theme.selected()
+                    } else {
+                        Style::new()
+                    },
+                ))
+            })
+            .collect();
+        let title = if options.is_empty() {
+            " no match "
+        } else {
+            " ↑↓ Enter "
+        };
+        Paragraph::new(lines)
+            .block(Block::default().borders(Borders::ALL).title(title))
+            .render(rect, buf);
+    }
+}
+
+fn note(n: &NoteForm, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let kind = if n.internal {
+        "internal (technicians only)"
+    } else {
+        "client-visible"
+    };
+    let [head, body, foot] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)]).areas(area);
+    Paragraph::new(Line::from(vec![
+        Span::styled(format!(" Note on ticket #{} ", n.ticket_id), t.title()),
+        Span::styled(format!("[{kind}]"), if n.internal { t.dim() } else { t.ok() }),
+    ]))
+    .render(head, buf);
+    let block = Block::default().borders(Borders::ALL);
+    let inner = block.inner(body);
+    block.render(body, buf);
+    n.text.render(inner, buf);
+    let hint = match (&n.error, n.confirm_discard) {
+        (_, true) => Span::styled(
+            " Discard this note? y discards · any other key keeps writing ",
+            t.warn(),
+        ),
+        (Some(e), _) => Span::styled(format!(" ✗ {e}"), t.breach()),
+        _ => Span::styled(" Ctrl-S add · Ctrl-T internal/client-visible · Esc cancel", t.dim()),
+    };
+    Paragraph::new(Line::from(hint)).render(foot, buf);
+}
+
+fn time(f: &TimeForm, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let mark = |x: TimeField| if f.focus == x { t.selected() } else { Style::new() };
+    let lines = vec![
+        Line::from(Span::styled(format!(" Log time on ticket #{}", f.ticket_id), t.title())),
+        Line::raw(""),
+        Line::from(vec![
+            Span::raw("    Minutes  "),
+            Span::styled(format!("{}█", f.minutes), mark(TimeField::Minutes)),
+        ]),
+        Line::from(vec![
+            Span::raw("   Billable  "),
+            Span::styled(if f.billable { "[x] yes" } else { "[ ] no" }, mark(TimeField::Billable)),
+        ]),
+        Line::from(vec![
+            Span::raw("       Note  "),
+            Span::styled(format!("{}█", safe(&f.note)), mark(TimeField::Note)),
+        ]),
+        Line::raw(""),
+        match &f.error {
+            Some(e) => Line::from(Span::styled(format!(" ✗ {e}"), t.breach())),
+            None => Line::from(Span::styled(
+                " Enter or Ctrl-S log · Tab next · Space toggles billable · Esc cancel",
+                t.dim(),
+            )),
+        },
+    ];
+    Paragraph::new(lines).render(area, buf);
+}
+
+fn status(p: &StatusPick, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!(" Set the status of ticket #{}", p.ticket_id),
+            t.title(),
+        )),
+        Line::raw(""),
+    ];
+    for (i, s) in StatusPick::statuses().iter().enumerate() {
+        lines.push(Line::from(Span::styled(
+            format!("   {s}"),
+            if i == p.highlight { t.selected() } else { Style::new() },
+        )));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(Span::styled(" ↑↓ choose · Enter set · Esc cancel", t.dim())));
+    Paragraph::new(lines).render(area, buf);
+}

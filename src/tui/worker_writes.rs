@@ -1,0 +1,191 @@
+//! The worker's writes: each effect is one store call (one transaction),
+//! answered with `Saved` or `SaveRefused`.
+
+use rusqlite::Connection;
+
+use super::action::{Action, Effect};
+use super::state::editor::{Choices, TicketForm};
+use super::state::forms::{DraftBody, DraftOffer};
+use crate::domain::sla::{Calendar, SlaPolicy};
+use crate::store::drafts::{self, Draft};
+use crate::store::ticket_write::{self, NewTicket, Rules, TicketChanges, WriteError};
+
+/// Who writes, and the SLA rules writes restamp deadlines with.
+pub struct WriterCtx {
+    pub user_id: i64,
+    pub calendar: Calendar,
+    pub policy: SlaPolicy,
+}
+
+fn refused(e: WriteError) -> Action {
+    match e {
+        WriteError::Conflict { theirs, .. } => Action::SaveRefused {
+            message: e.to_string(),
+            conflict: Some(theirs),
+        },
+        other => Action::SaveRefused {
+            message: other.to_string(),
+            conflict: None,
+        },
+    }
+}
+
+/// Runs a write effect; None if the effect is not a write.
+pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite::Result<Option<Action>> {
+    let rules = Rules {
+        calendar: &w.calendar,
+        policy: &w.policy,
+    };
+    let who = w.user_id;
+    let done = |message: String, ticket: i64| Action::Saved {
+        message,
+        ticket: Some(ticket),
+    };
+    Ok(Some(match effect {
+        Effect::SaveTicket { form, scheduled, at } => match save_ticket(conn, &form, scheduled, who, at, &rules) {
+            Ok(id) => {
+                drafts::delete(conn, who, form.id)?;
+                done(format!("ticket #{id} saved"), id)
+            }
+            Err(e) => refused(e),
+        },
+        Effect::Update { id, changes, label, at } => {
+            match ticket_write::update(conn, id, &changes, None, who, at, &rules) {
+                Ok(_) => done(format!("#{id}: {label}"), id),
+                Err(e) => refused(e),
+            }
+        }
+        Effect::AddNote { id, text, internal, at } => {
+            match ticket_write::add_note(conn, id, &text, internal, who, at, &rules) {
+                Ok(()) => {
+                    drafts::delete(conn, who, Some(id))?;
+                    done(format!("#{id}: note added"), id)
+                }
+                Err(e) => refused(e),
+            }
+        }
+        Effect::AddTime { id, time, at } => match ticket_write::add_time(conn, id, &time, who, at) {
+            Ok(()) => done(format!("#{id}: {} min logged", time.minutes), id),
+            Err(e) => refused(e),
+        },
+        Effect::Acknowledge { id, at } => match ticket_write::acknowledge(conn, id, who, at, &rules) {
+            Ok(true) => done(format!("#{id}: acknowledged (first response recorded)"), id),
+            Ok(false) => done(format!("#{id} already had its first response"), id),
+            Err(e) => refused(e),
+        },
+        Effect::SaveDraft {
+            ticket_id,
+            base_version,
+            body,
+            at,
+        } => {
+            drafts::save(
+                conn,
+                who,
+                &Draft {
+                    ticket_id,
+                    base_version,
+                    body,
+                    updated: at,
+                },
+            )?;
+            return Ok(Some(Action::Tick));
+        }
+        Effect::DeleteDraft(ticket) => {
+            drafts::delete(conn, who, ticket)?;
+            return Ok(Some(Action::Tick));
+        }
+        Effect::LoadDraft => Action::DraftFound(load_draft(conn, who)?),
+        Effect::LoadChoices => Action::ChoicesLoaded(Box::new(choices(conn)?)),
+        _ => return Ok(None),
+    }))
+}
+
+fn save_ticket(
+    conn: &mut Connection,
+    f: &TicketForm,
+    scheduled: Option<i64>,
+    who: i64,
+    at: i64,
+    rules: &Rules<'_>,
+) -> Result<i64, WriteError> {
+    let company_id = f.company_id.ok_or(WriteError::Invalid {
+        field: "company",
+        message: "choose a company".into(),
+    })?;
+    let changes = TicketChanges {
+        summary: Some(f.summary.clone()),
+        description: Some(f.description.clone()),
+        priority: Some(f.priority),
+        status: Some(f.status.clone()),
+        company_id: Some(company_id),
+        contact_id: Some(f.contact_id),
+        assignee_id: Some(f.assignee_id),
+        board: Some(f.board.clone()),
+        source: Some(f.source.clone()),
+        scheduled: Some(scheduled),
+    };
+    match f.id {
+        Some(id) => ticket_write::update(conn, id, &changes, f.base_version, who, at, rules).map(|_| id),
+        None => {
+            let t = NewTicket {
+                company_id,
+                contact_id: f.contact_id,
+                summary: f.summary.clone(),
+                description: f.description.clone(),
+                priority: f.priority,
+                board: f.board.clone(),
+                source: f.source.clone(),
+                assignee_id: f.assignee_id,
+                scheduled,
+            };
+            let id = ticket_write::create(conn, &t, who, at, rules)?;
+            if f.status != "New" {
+                let ch = TicketChanges {
+                    status: Some(f.status.clone()),
+                    ..TicketChanges::default()
+                };
+                ticket_write::update(conn, id, &ch, None, who, at, rules)?;
+            }
+            Ok(id)
+        }
+    }
+}
+
+fn load_draft(conn: &Connection, who: i64) -> rusqlite::Result<Option<Box<DraftOffer>>> {
+    let Some(d) = drafts::latest(conn, who)? else {
+        return Ok(None);
+    };
+    match serde_json::from_str::<DraftBody>(&d.body) {
+        Ok(body) => Ok(Some(Box::new(DraftOffer {
+            ticket_id: d.ticket_id,
+            base_version: d.base_version,
+            body,
+            updated: d.updated,
+        }))),
+        Err(e) => {
+            tracing::warn!("unreadable draft kept aside: {e}");
+            Ok(None)
+        }
+    }
+}
+
+fn choices(conn: &Connection) -> rusqlite::Result<Choices> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM companies ORDER BY name")?;
+    let companies = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached("SELECT id, company_id, name, security_level FROM contacts ORDER BY name")?;
+    let contacts = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached("SELECT id, login, name FROM technicians ORDER BY login")?;
+    let technicians = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(Choices {
+        companies,
+        contacts,
+        technicians,
+    })
+}

@@ -1,0 +1,242 @@
+//! Config refusals (DESIGN.md 4): a bad config file is exit code 2 with a
+//! message naming the file, the line and the key, and the store is untouched.
+
+mod common;
+
+use common::cli::{assert_unchanged, seed_doc, snapshot, Env};
+
+/// A store with data in it, plus an import file that would change it if the
+/// bad config were wrongly accepted.
+fn env_with_store() -> (Env, std::path::PathBuf) {
+    let env = Env::new();
+    env.demo_into(&env.db, 10, 1);
+    let doc = env.write("seed.json", &seed_doc().to_string());
+    (env, doc)
+}
+
+/// Runs `doctor`, `import` and `demo` with the config file `text`; each must
+/// refuse with exit code 2 and a message naming the file, `line N` and `key`,
+/// leaving the store byte for byte as it was.
+#[track_caller]
+fn assert_refused(text: &str, line: usize, key: &str, also: &[&str]) {
+    let (env, doc) = env_with_store();
+    let bad = env.write("bad.toml", text);
+    let before = snapshot(&env.db);
+    let doc = doc.to_str().expect("utf-8");
+    for args in [&["doctor"][..], &["import", doc], &["demo", "--tickets", "5"]] {
+        let r = env.run_with(&env.db, &bad, args);
+        r.expect_code(2).expect_no_panic();
+        let what = format!("pimdesk {} with config\n{text}", args.join(" "));
+        assert!(
+            r.stderr.contains(&bad.display().to_string()),
+            "{what}: the message does not name the config file {}:\n{r}",
+            bad.display()
+        );
+        assert!(
+            r.stderr.contains(&format!("line {line}")),
+            "{what}: the message does not name line {line}:\n{r}"
+        );
+        assert!(
+            r.stderr.contains(key),
+            "{what}: the message does not name the key `{key}`:\n{r}"
+        );
+        for word in also {
+            assert!(
+                r.stderr.contains(word),
+                "{what}: the message does not mention {word:?}:\n{r}"
+            );
+        }
+        assert!(r.stdout.is_empty(), "{what}: printed on stdout although refused:\n{r}");
+        assert_unchanged(&env.db, &before, &what);
+    }
+}
+
+#[test]
+fn toml_syntax_error_names_file_line_and_key() {
+    assert_refused(
+        "# my overrides\n[billing]\ninvoice_prefix = \"INV-\nmonths_in_advance = 1\n",
+        3,
+        "invoice_prefix",
+        &[],
+    );
+}
+
+#[test]
+fn unknown_key_is_refused() {
+    assert_refused(
+        "# pim overrides\n[billing]\nlabor_increment = 15\n",
+        3,
+        "labor_increment",
+        &[],
+    );
+}
+
+#[test]
+fn wrong_type_is_refused() {
+    assert_refused(
+        "[billing]\nnon_contract_rate_cents = 15000\nlabor_increment_minutes = \"fifteen\"\n",
+        3,
+        "labor_increment_minutes",
+        &[],
+    );
+}
+
+#[test]
+fn unknown_time_zone_is_refused() {
+    assert_refused(
+        "[calendar]\ntimezone = \"Mars/Olympus\"\n",
+        2,
+        "timezone",
+        &["Mars/Olympus"],
+    );
+}
+
+#[test]
+fn impossible_holiday_date_is_refused() {
+    assert_refused(
+        "[calendar]\ntimezone = \"America/New_York\"\nholidays = [\"2026-02-30\"]\n",
+        3,
+        "holidays",
+        &[],
+    );
+}
+
+#[test]
+fn sla_table_without_p5_is_refused() {
+    // A user [sla] table replaces the default whole, so p5 is missing.
+    let mut text = String::from("# our SLA\n");
+    for p in 1..=4 {
+        text.push_str(&format!(
+            "[sla.p{p}]\nname = \"P{p}\"\nclock = \"business\"\ngoal_minutes = 30\ntarget_minutes = 60\ndefinition = \"d\"\n"
+        ));
+    }
+    assert_refused(&text, 2, "p5", &[]);
+}
+
+#[test]
+fn unknown_key_binding_action_is_refused() {
+    assert_refused(
+        "[keys.list]\ndown = [\"j\", \"Down\"]\nfly_away = \"f\"\n",
+        3,
+        "fly_away",
+        &[],
+    );
+}
+
+#[test]
+fn bad_key_name_in_binding_is_refused() {
+    assert_refused("[keys.global]\nquit = \"Ctrl+Q+Z\"\n", 2, "quit", &[]);
+}
+
+#[test]
+fn missing_config_file_given_explicitly_is_refused() {
+    for via_env in [false, true] {
+        let (env, doc) = env_with_store();
+        let missing = env.path("no-such-config.toml");
+        let before = snapshot(&env.db);
+        for args in [&["doctor"][..], &["import", doc.to_str().expect("utf-8")]] {
+            let mut c = env.bare_command();
+            c.arg("--db").arg(&env.db);
+            if via_env {
+                c.env("PIMDESK_CONFIG", &missing);
+            } else {
+                c.arg("--config").arg(&missing);
+            }
+            c.args(args);
+            let r = common::cli::run(c);
+            r.expect_code(2).expect_no_panic();
+            assert!(
+                r.stderr.contains(&missing.display().to_string()),
+                "the message does not name the missing config file:\n{r}"
+            );
+            assert_unchanged(&env.db, &before, "missing --config");
+        }
+    }
+}
+
+#[test]
+fn good_override_file_is_used() {
+    let (env, _doc) = env_with_store();
+    let good = env.write(
+        "good.toml",
+        "# pim Chicago office\n[calendar]\ntimezone = \"America/Chicago\"\nholidays = [\"2026-12-25\"]\n\n[billing]\nlabor_increment_minutes = 6\n\n[keys.list]\ndown = [\"j\", \"Down\", \"C-n\"]\n",
+    );
+    let r = env.run_with(&env.db, &good, &["doctor"]);
+    r.expect_code(0).expect_no_panic();
+    assert!(
+        r.stdout.contains(&good.display().to_string()),
+        "doctor names the config file:\n{r}"
+    );
+    assert!(
+        !r.stdout.contains("absent"),
+        "doctor calls a present config absent:\n{r}"
+    );
+    assert!(r.stdout.lines().any(|l| l.trim() == "ok"), "doctor says ok:\n{r}");
+
+    // The override is in force: exports are written in the configured zone.
+    let out = env.path("chicago.json");
+    env.run_with(&env.db, &good, &["export", out.to_str().expect("utf-8")])
+        .expect_code(0);
+    let text = std::fs::read_to_string(&out).expect("export");
+    assert!(
+        text.contains("-06:00\""),
+        "winter times in a Chicago export are at -06:00:\n{}",
+        &text[..text.len().min(2000)]
+    );
+}
+
+#[test]
+fn full_sla_override_with_five_priorities_is_accepted() {
+    let (env, _doc) = env_with_store();
+    let mut text = String::new();
+    for p in 1..=5 {
+        let clock = match p {
+            1 => "24x7",
+            5 => "scheduled",
+            _ => "business",
+        };
+        text.push_str(&format!(
+            "[sla.p{p}]\nname = \"P{p}\"\nclock = \"{clock}\"\ngoal_minutes = 20\ntarget_minutes = 40\ndefinition = \"ours\"\n\n"
+        ));
+    }
+    let good = env.write("sla.toml", &text);
+    env.run_with(&env.db, &good, &["doctor"])
+        .expect_code(0)
+        .expect_no_panic();
+}
+
+#[test]
+fn empty_config_file_means_defaults() {
+    let env = Env::new();
+    env.demo_into(&env.db, 5, 1);
+    let r = env.run(&["doctor"]);
+    r.expect_code(0).expect_no_panic();
+}
+
+#[test]
+fn absent_default_config_means_defaults() {
+    // No --config and no PIMDESK_CONFIG: the platform default path (inside
+    // the temp HOME) is absent, which is fine.
+    let env = Env::new();
+    env.demo_into(&env.db, 5, 1);
+    let mut c = env.bare_command();
+    c.arg("--db").arg(&env.db).arg("doctor");
+    let r = common::cli::run(c);
+    r.expect_code(0).expect_no_panic();
+    assert!(
+        r.stdout.contains("absent"),
+        "doctor says the default config is absent:\n{r}"
+    );
+}
+
+#[test]
+fn unknown_action_is_located_in_its_own_section() {
+    // `open` is a real action of [keys.list] but not of [keys.queue]: the
+    // message must point at line 5, not at the valid `open` on line 2.
+    assert_refused(
+        "[keys.list]\nopen = \"Enter\"\n\n[keys.queue]\nopen = \"o\"\n",
+        5,
+        "keys.queue.open",
+        &[],
+    );
+}

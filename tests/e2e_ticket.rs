@@ -1,0 +1,246 @@
+//! End-to-end: the technician's daily work through the real binary in a
+//! pseudo-terminal — the editor, search, notes, time, status, drafts after a
+//! hang-up, hostile ticket text, and two consoles on one ticket.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::pty::{Console, Fixture, TIMEOUT};
+
+const ESC: &str = "\x1b";
+const ENTER: &str = "\r";
+const TAB: &str = "\t";
+const CTRL_S: &str = "\x13";
+
+fn show_json(f: &Fixture, id: u32) -> serde_json::Value {
+    let out = f
+        .command()
+        .args(["ticket", "show", &id.to_string(), "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "ticket show: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Types text one key at a time, as a person does.
+fn type_text(c: &mut Console, text: &str) {
+    for ch in text.chars() {
+        c.send(&ch.to_string());
+    }
+}
+
+#[test]
+fn create_find_note_log_resolve_then_show_json() {
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("n");
+    c.wait_for("New ticket", TIMEOUT).unwrap();
+    type_text(&mut c, "acme");
+    c.wait_for("Acme Family Dental", TIMEOUT).unwrap();
+    for _ in 0..8 {
+        c.send(TAB);
+    }
+    type_text(&mut c, "Label printer jammed");
+    c.send(TAB);
+    type_text(&mut c, "Front desk label printer eats labels.");
+    c.send(CTRL_S);
+    c.wait_for("ticket #2001 saved", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_for("All open", TIMEOUT).unwrap();
+    c.send("/");
+    c.wait_for("Search:", TIMEOUT).unwrap();
+    type_text(&mut c, "label jam");
+    c.send(ENTER);
+    let screen = c.wait_for("#2001", TIMEOUT).unwrap();
+    assert!(screen.contains("Search \"label jam\""), "{screen}");
+    c.send(ENTER);
+    c.wait_for("Ticket #2001", TIMEOUT).unwrap();
+    c.send("N");
+    c.wait_for("Note on ticket #2001", TIMEOUT).unwrap();
+    type_text(&mut c, "Cleared the jam; test label printed.");
+    c.send(CTRL_S);
+    c.wait_for("note added", TIMEOUT).unwrap();
+    c.send("l");
+    c.wait_for("Log time on ticket #2001", TIMEOUT).unwrap();
+    type_text(&mut c, "30");
+    c.send(ENTER);
+    c.wait_for("30 min logged", TIMEOUT).unwrap();
+    c.send("t");
+    c.wait_for("Set the status", TIMEOUT).unwrap();
+    c.send("jjj");
+    c.send(ENTER);
+    c.wait_for("status Resolved", TIMEOUT).unwrap();
+    c.send("q");
+    assert!(c.wait_exit(TIMEOUT).is_some_and(|s| s.success()));
+
+    let t = show_json(c.fixture(), 2001);
+    assert_eq!(t["summary"], "Label printer jammed");
+    assert_eq!(t["company"], "Acme Family Dental");
+    assert_eq!(t["status"], "Resolved");
+    assert_eq!(t["sla_state"], "met", "{t}");
+    assert_eq!(t["notes"][0]["body"], "Cleared the jam; test label printed.");
+    assert_eq!(t["notes"][0]["internal"], false);
+    assert_eq!(t["time_entries"][0]["minutes"], 30);
+    assert!(t["resolved"].is_string() && t["first_response"].is_string(), "{t}");
+    let fields: Vec<&str> = t["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["field"].as_str())
+        .collect();
+    for f in ["created", "note", "first_response", "time", "status"] {
+        assert!(fields.contains(&f), "history has {f}: {fields:?}");
+    }
+}
+
+#[test]
+fn a_hang_up_mid_sentence_keeps_the_sentence() {
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("n");
+    c.wait_for("New ticket", TIMEOUT).unwrap();
+    type_text(&mut c, "acme");
+    c.wait_for("Acme Family Dental", TIMEOUT).unwrap();
+    for _ in 0..9 {
+        c.send(TAB);
+    }
+    type_text(&mut c, "The server room is getting warm and the");
+    c.wait_for("getting warm and the", TIMEOUT).unwrap();
+    c.hangup();
+    assert!(
+        c.wait_exit(Duration::from_secs(3)).is_some(),
+        "the console ends after the hang-up"
+    );
+
+    let fixture = Arc::clone(c.fixture());
+    let mut again = Console::spawn_in(fixture, &[], &[], 80, 24);
+    again.wait_for("Unsaved draft found", TIMEOUT).unwrap();
+    again.send("r");
+    let screen = again.wait_for("getting warm and the", TIMEOUT).unwrap();
+    assert!(
+        screen.contains("Acme Family Dental"),
+        "the fields come back too:\n{screen}"
+    );
+    assert!(screen.contains("(unsaved)"), "{screen}");
+}
+
+#[test]
+fn hostile_ticket_text_never_reaches_the_terminal() {
+    let f = Fixture::demo();
+    // Written straight into the store, as an older or careless tool might
+    // have: the console must clean it when drawing too.
+    let hostile =
+        "Printer\x1b]0;PWNED\x07 down\x1b[6n\u{9b}31m\u{85}\x07\u{202e}gnp.exe\u{2066}\x1b]52;c;ZXZpbA==\x1b\\ now";
+    {
+        let conn = rusqlite::Connection::open(f.path().join("pimdesk.db")).unwrap();
+        conn.execute(
+            "UPDATE tickets SET summary = ?1, description = ?1 WHERE id = 2000",
+            [hostile],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO notes (ticket_id, created, internal, body) VALUES (2000, 0, 0, ?1)",
+            [hostile],
+        )
+        .unwrap();
+    }
+    let mut c = Console::spawn_in(Arc::new(f), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send(ENTER);
+    let screen = c.wait_for("Ticket #2000", TIMEOUT).unwrap();
+    assert!(screen.contains("Printer down"), "{screen}");
+    c.send("q");
+    c.wait_exit(TIMEOUT);
+    let raw = c.raw();
+    let find = |needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
+    assert!(!find(b"\x07"), "BEL written to the terminal");
+    assert!(!find(b"\x1b]"), "an OSC sequence written to the terminal");
+    assert!(!find(b"\x1b[6n"), "a hostile CSI written to the terminal");
+    assert!(
+        !find("\u{9b}".as_bytes()) && !find("\u{85}".as_bytes()),
+        "a C1 control written to the terminal"
+    );
+    assert!(
+        !find("\u{202e}".as_bytes()) && !find("\u{2066}".as_bytes()),
+        "a bidi override written to the terminal"
+    );
+    assert!(
+        !find(b"PWNED\x07") && !find(b"ZXZpbA=="),
+        "the payload of an escape sequence written"
+    );
+}
+
+#[test]
+fn two_consoles_saving_one_ticket_never_overwrite_silently() {
+    let f = Arc::new(Fixture::demo());
+    let mut a = Console::spawn_in(Arc::clone(&f), &[], &[], 80, 24);
+    let mut b = Console::spawn_in(Arc::clone(&f), &[], &[], 80, 24);
+    for c in [&mut a, &mut b] {
+        c.wait_for("#2000", TIMEOUT).unwrap();
+        c.send(ENTER);
+        c.wait_for("Ticket #2000", TIMEOUT).unwrap();
+        c.send("e");
+        c.wait_for("Edit ticket #2000", TIMEOUT).unwrap();
+        for _ in 0..8 {
+            c.send(TAB);
+        }
+        c.send("\x05"); // Ctrl-E: end of the summary line
+    }
+    type_text(&mut a, " (A)");
+    a.send(CTRL_S);
+    a.wait_for("ticket #2000 saved", TIMEOUT).unwrap();
+    type_text(&mut b, " (B)");
+    b.send(CTRL_S);
+    let screen = b.wait_for("was changed by", TIMEOUT).unwrap();
+    assert!(screen.contains("summary"), "B sees what changed:\n{screen}");
+    assert!(screen.contains("(B)"), "B keeps its text:\n{screen}");
+    let after_conflict = show_json(&f, 2000);
+    assert!(
+        after_conflict["summary"].as_str().unwrap().ends_with("(A)"),
+        "A's save stands: {after_conflict}"
+    );
+    b.send(CTRL_S);
+    b.wait_for("ticket #2000 saved", TIMEOUT).unwrap();
+    let t = show_json(&f, 2000);
+    assert!(
+        t["summary"].as_str().unwrap().ends_with("(B)"),
+        "B saved over it knowingly: {t}"
+    );
+    let summary_changes = t["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["field"] == "summary")
+        .count();
+    assert_eq!(summary_changes, 2, "both saves are in the history: {t}");
+}
+
+#[test]
+fn another_consoles_commit_shows_on_the_open_screen() {
+    let f = Arc::new(Fixture::demo());
+    let mut c = Console::spawn_in(Arc::clone(&f), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send(ENTER);
+    c.wait_for("Ticket #2000", TIMEOUT).unwrap();
+    let out = f
+        .command()
+        .args([
+            "ticket",
+            "note",
+            "2000",
+            "--text",
+            "Called the office manager back",
+            "--internal",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    c.wait_for("Called the office manager back", Duration::from_secs(3))
+        .unwrap();
+}
