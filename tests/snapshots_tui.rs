@@ -7,12 +7,12 @@ use ratatui::Terminal;
 
 use pimdesk::config::Config;
 use pimdesk::demo::{self, DemoOptions};
-use pimdesk::store::{self, ticket_detail, tickets};
+use pimdesk::store;
 use pimdesk::tui::action::{Action, Effect};
 use pimdesk::tui::keymap::Keymap;
 use pimdesk::tui::state::{update, AppState};
 use pimdesk::tui::view::{self, theme::Theme};
-use pimdesk::tui::worker_writes;
+use pimdesk::tui::{worker, worker_writes};
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-25T10:00:00-05:00")
@@ -30,10 +30,14 @@ struct Fixture {
 
 impl Fixture {
     fn new(w: u16, h: u16) -> Fixture {
+        Fixture::with_tickets(w, h, 400)
+    }
+
+    fn with_tickets(w: u16, h: u16, tickets: u64) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let config = Config::defaults();
         let mut conn = store::open(&dir.path().join("s.db"), &store::OpenOptions::default()).unwrap();
-        demo::generate(&mut conn, &config, DemoOptions { tickets: 400, seed: 11 }, now()).unwrap();
+        demo::generate(&mut conn, &config, DemoOptions { tickets, seed: 11 }, now()).unwrap();
         let mut state = AppState::new(&config, "jtate".into(), "pimdesk.db".into(), now());
         state.user_id = Some(1);
         state.size = (w, h);
@@ -52,29 +56,14 @@ impl Fixture {
     fn run(&mut self, effects: Vec<Effect>) {
         let mut queue = effects;
         while let Some(e) = queue.pop() {
-            let reply = match e {
-                Effect::LoadQueue {
-                    request,
-                    query,
-                    anchor,
-                    limit,
-                } => Action::QueueLoaded {
-                    request,
-                    rows: tickets::page(&self.conn, &query, &anchor, limit).unwrap(),
-                    anchor,
-                },
-                Effect::LoadTicket(id) => {
-                    Action::TicketLoaded(ticket_detail::load(&self.conn, id).unwrap().map(Box::new))
-                }
-                Effect::LoadChoices | Effect::LoadDraft => {
-                    let w = worker_writes::WriterCtx {
-                        user_id: 1,
-                        calendar: self.config.sla_calendar(),
-                        policy: self.config.sla_policy(),
-                    };
-                    worker_writes::handle(&mut self.conn, &w, e).unwrap().unwrap()
-                }
-                _ => continue,
+            let w = worker_writes::WriterCtx {
+                user_id: 1,
+                calendar: self.config.sla_calendar(),
+                policy: self.config.sla_policy(),
+            };
+            let reply = match worker_writes::handle(&mut self.conn, &w, e.clone()).unwrap() {
+                Some(a) => a,
+                None => worker::handle(&self.conn, e).unwrap(),
             };
             queue.extend(update(&mut self.state, reply, now()));
         }
@@ -144,5 +133,23 @@ fn editor_at_80x24_and_120x40() {
             "validation is shown at the field:\n{screen}"
         );
         insta::assert_snapshot!(format!("editor_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn sla_board_at_80x24_and_120x40() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut f = Fixture::with_tickets(w, h, 4000);
+        f.act(Action::GoTab(1));
+        let screen = f.screen();
+        assert!(screen.contains("Running response clocks"), "{screen}");
+        assert!(
+            screen.contains("BREACH"),
+            "overdue clocks are marked in words:\n{screen}"
+        );
+        assert!(screen.contains("Response compliance, last 30 days"), "{screen}");
+        insta::assert_snapshot!(format!("sla_{w}x{h}"), screen);
+        f.act(Action::ToggleAfterHours);
+        assert!(f.screen().contains("Clocks running now"), "the after-hours view");
     }
 }

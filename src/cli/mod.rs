@@ -5,6 +5,7 @@ mod agreement;
 mod data;
 pub mod directory;
 mod invoice;
+mod onboarding;
 mod sla;
 pub mod ticket;
 
@@ -78,6 +79,9 @@ pub enum Command {
     /// Agreements: list, add, end, complete
     #[command(subcommand)]
     Agreement(agreement::AgreementCommand),
+    /// Onboarding checklists (the guide's transition plan): list, set
+    #[command(subcommand)]
+    Onboarding(onboarding::OnboardingCommand),
     /// Print shell completions
     Completions { shell: clap_complete::Shell },
 }
@@ -173,6 +177,7 @@ pub fn run(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
         Some(Command::Invoice(c)) => invoice::run(&ctx, c),
         Some(Command::Payment(c)) => invoice::run_payment(&ctx, c),
         Some(Command::Agreement(c)) => agreement::run(&ctx, c),
+        Some(Command::Onboarding(c)) => onboarding::run(&ctx, c),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "pimdesk", &mut std::io::stdout());

@@ -20,6 +20,11 @@ pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 pub fn migrate(conn: &mut Connection, path: &std::path::Path) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found = user_version(&tx)?;
+    if found == 0 && super::open::has_foreign_tables(&tx)? {
+        return Err(StoreError::NotOurs {
+            path: path.to_path_buf(),
+        });
+    }
     if found > CURRENT {
         return Err(StoreError::Newer {
             path: path.to_path_buf(),

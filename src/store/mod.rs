@@ -8,8 +8,11 @@ pub mod exchange;
 pub mod lookup;
 pub mod migrate;
 pub mod open;
+pub mod queue_assignee;
+pub mod queue_filter;
 pub mod sla;
 pub mod ticket_detail;
+pub mod ticket_work;
 pub mod ticket_write;
 pub mod tickets;
 

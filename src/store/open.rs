@@ -64,9 +64,14 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Connection, StoreError> {
 }
 
 /// A version-0 file that already has tables belongs to some other program.
-fn has_foreign_tables(conn: &Connection) -> rusqlite::Result<bool> {
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-        .map(|n| n > 0)
+pub(crate) fn has_foreign_tables(conn: &Connection) -> rusqlite::Result<bool> {
+    // One statement, one snapshot: another console may be migrating right now.
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE (SELECT user_version FROM pragma_user_version) = 0",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
 }
 
 /// Switching to WAL takes a lock the busy handler does not wait for; retry

@@ -77,6 +77,8 @@ CREATE INDEX tickets_priority ON tickets(priority, id);
 CREATE INDEX tickets_company ON tickets(company_id, id);
 CREATE INDEX tickets_assignee ON tickets(assignee_id, id);
 CREATE INDEX tickets_opened ON tickets(opened, id);
+-- the queue's "SLA due" sort: tickets without a clock last.
+CREATE INDEX tickets_due_all ON tickets(coalesce(response_due, 9223372036854775807), id);
 -- open tickets (not Resolved or Closed): the queue's default views read these.
 CREATE INDEX tickets_open ON tickets(id) WHERE status NOT IN ('Resolved','Closed');
 CREATE INDEX tickets_open_priority ON tickets(priority, id) WHERE status NOT IN ('Resolved','Closed');

@@ -4,6 +4,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
+pub use super::ticket_work::{acknowledge, add_note, add_time, NewTime};
 use super::tickets::store_deadlines;
 use crate::domain::sla::{Calendar, SlaPolicy};
 use crate::domain::text::{sanitize, sanitize_line};
@@ -28,7 +29,7 @@ pub enum WriteError {
     Store(#[from] rusqlite::Error),
 }
 
-fn invalid(field: &'static str, message: impl Into<String>) -> WriteError {
+pub(super) fn invalid(field: &'static str, message: impl Into<String>) -> WriteError {
     WriteError::Invalid {
         field,
         message: message.into(),
@@ -74,7 +75,7 @@ pub fn begin(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)
 }
 
-fn audit(
+pub(super) fn audit(
     tx: &Transaction<'_>,
     id: i64,
     who: i64,
@@ -148,7 +149,7 @@ pub fn create(conn: &mut Connection, t: &NewTicket, who: i64, now: i64, rules: &
 }
 
 /// The stored state a change is checked against.
-struct Current {
+pub(super) struct Current {
     version: i64,
     summary: String,
     description: String,
@@ -160,11 +161,11 @@ struct Current {
     board: String,
     source: String,
     scheduled: Option<i64>,
-    first_response: Option<i64>,
+    pub(super) first_response: Option<i64>,
     resolved: Option<i64>,
 }
 
-fn current(tx: &Transaction<'_>, id: i64) -> Result<Current, WriteError> {
+pub(super) fn current(tx: &Transaction<'_>, id: i64) -> Result<Current, WriteError> {
     tx.query_row(
         "SELECT version, summary, description, priority, status, company_id, contact_id, assignee_id, board, source, scheduled, first_response, resolved FROM tickets WHERE id = ?1",
         [id],
@@ -383,7 +384,7 @@ fn set_status(
 }
 
 /// Bumps the version, restamps deadlines and the search row.
-fn finish(tx: &Transaction<'_>, id: i64, now: i64, rules: &Rules<'_>) -> rusqlite::Result<()> {
+pub(super) fn finish(tx: &Transaction<'_>, id: i64, now: i64, rules: &Rules<'_>) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE tickets SET version = version + 1, updated = ?2 WHERE id = ?1",
         params![id, now],
@@ -393,113 +394,4 @@ fn finish(tx: &Transaction<'_>, id: i64, now: i64, rules: &Rules<'_>) -> rusqlit
         [id],
     )?;
     store_deadlines(tx, id, rules.calendar, rules.policy)
-}
-
-/// Adds a note; a client-visible note by a technician is a first response.
-pub fn add_note(
-    conn: &mut Connection,
-    id: i64,
-    body: &str,
-    internal: bool,
-    who: i64,
-    now: i64,
-    rules: &Rules<'_>,
-) -> Result<(), WriteError> {
-    let body = sanitize(body).trim().to_string();
-    if body.is_empty() {
-        return Err(invalid("text", "the note is empty"));
-    }
-    let tx = begin(conn)?;
-    let cur = current(&tx, id)?;
-    tx.execute(
-        "INSERT INTO notes (ticket_id, author_id, created, internal, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, who, now, internal, body],
-    )?;
-    tx.execute(
-        "UPDATE ticket_fts SET notes = notes || ' ' || ?2 WHERE rowid = ?1",
-        params![id, body],
-    )?;
-    let kind = if internal {
-        "internal note"
-    } else {
-        "client-visible note"
-    };
-    audit(
-        &tx,
-        id,
-        who,
-        now,
-        "note",
-        None,
-        Some(&format!("{kind}: {}", first_words(&body))),
-    )?;
-    if !internal && cur.first_response.is_none() {
-        tx.execute("UPDATE tickets SET first_response = ?2 WHERE id = ?1", params![id, now])?;
-        audit(&tx, id, who, now, "first_response", None, Some("client-visible note"))?;
-    }
-    finish(&tx, id, now, rules)?;
-    tx.commit()?;
-    Ok(())
-}
-
-fn first_words(s: &str) -> String {
-    let line = s.lines().next().unwrap_or("");
-    if line.chars().count() > 60 {
-        format!("{}…", line.chars().take(60).collect::<String>())
-    } else {
-        line.to_string()
-    }
-}
-
-/// Records the first response explicitly.
-pub fn acknowledge(conn: &mut Connection, id: i64, who: i64, now: i64, rules: &Rules<'_>) -> Result<bool, WriteError> {
-    let tx = begin(conn)?;
-    let cur = current(&tx, id)?;
-    if cur.first_response.is_some() {
-        return Ok(false);
-    }
-    tx.execute("UPDATE tickets SET first_response = ?2 WHERE id = ?1", params![id, now])?;
-    audit(&tx, id, who, now, "first_response", None, Some("acknowledged"))?;
-    finish(&tx, id, now, rules)?;
-    tx.commit()?;
-    Ok(true)
-}
-
-/// A time entry on a ticket.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewTime {
-    pub minutes: i64,
-    pub start: i64,
-    pub billable: bool,
-    pub note: String,
-}
-
-pub fn add_time(conn: &mut Connection, id: i64, t: &NewTime, who: i64, now: i64) -> Result<(), WriteError> {
-    if !(1..=24 * 60).contains(&t.minutes) {
-        return Err(invalid("minutes", format!("{} is not between 1 and 1440", t.minutes)));
-    }
-    let tx = begin(conn)?;
-    current(&tx, id)?;
-    let note = sanitize_line(&t.note);
-    tx.execute(
-        "INSERT INTO time_entries (ticket_id, technician_id, start, minutes, billable, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, who, t.start, t.minutes, t.billable, note],
-    )?;
-    let what = format!(
-        "{} min{}{}",
-        t.minutes,
-        if t.billable { "" } else { " (not billable)" },
-        if note.is_empty() {
-            String::new()
-        } else {
-            format!(": {note}")
-        }
-    );
-    audit(&tx, id, who, now, "time", None, Some(&what))?;
-    tx.execute(
-        "UPDATE tickets SET version = version + 1, updated = ?2 WHERE id = ?1",
-        params![id, now],
-    )?;
-    tx.commit()?;
-    Ok(())
 }

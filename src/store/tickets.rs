@@ -1,6 +1,7 @@
 //! Tickets: keyset pages for the queue, one ticket with its notes, time and
 //! history, and the stored SLA deadlines.
 
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 
 use crate::domain::sla::{self, Calendar, SlaInput, SlaPolicy};
@@ -49,15 +50,19 @@ pub enum SortKey {
     Status,
     Due,
     Opened,
+    Company,
+    Assignee,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 5] = [
+    pub const ALL: [SortKey; 7] = [
         SortKey::Id,
         SortKey::Priority,
         SortKey::Status,
         SortKey::Due,
         SortKey::Opened,
+        SortKey::Company,
+        SortKey::Assignee,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -66,6 +71,8 @@ impl SortKey {
             SortKey::Status => "status",
             SortKey::Due => "SLA due",
             SortKey::Opened => "age",
+            SortKey::Company => "company",
+            SortKey::Assignee => "assignee",
         }
     }
     /// The column expression; NULL due times sort last as "no clock".
@@ -76,6 +83,8 @@ impl SortKey {
             SortKey::Status => "t.status",
             SortKey::Due => "coalesce(t.response_due, 9223372036854775807)",
             SortKey::Opened => "t.opened",
+            SortKey::Company => "c.name",
+            SortKey::Assignee => "coalesce(te.login, '')",
         }
     }
 }
@@ -92,6 +101,8 @@ pub struct QueueQuery {
     pub me: Option<i64>,
     /// For "Breaching soon": unix seconds up to which a due time counts as soon.
     pub soon_until: i64,
+    /// The filter line's conditions, on top of the view.
+    pub filter: super::queue_filter::QueueFilter,
 }
 
 impl Default for QueueQuery {
@@ -104,6 +115,7 @@ impl Default for QueueQuery {
             search: None,
             me: None,
             soon_until: 0,
+            filter: Default::default(),
         }
     }
 }
@@ -124,6 +136,15 @@ pub enum Anchor {
 pub enum SortValue {
     Int(i64),
     Text(String),
+}
+
+impl SortValue {
+    fn to_value(&self) -> Value {
+        match self {
+            SortValue::Int(i) => Value::Integer(*i),
+            SortValue::Text(s) => Value::Text(s.clone()),
+        }
+    }
 }
 
 impl ToSql for SortValue {
@@ -160,6 +181,8 @@ impl QueueRow {
             SortKey::Status => SortValue::Text(self.status.clone()),
             SortKey::Due => SortValue::Int(self.response_due.unwrap_or(i64::MAX)),
             SortKey::Opened => SortValue::Int(self.opened),
+            SortKey::Company => SortValue::Text(self.company.clone()),
+            SortKey::Assignee => SortValue::Text(self.assignee.clone().unwrap_or_default()),
         }
     }
 }
@@ -167,7 +190,7 @@ impl QueueRow {
 const OPEN: &str = "t.status NOT IN ('Resolved','Closed')";
 const RUNNING: &str = "t.first_response IS NULL AND t.resolved IS NULL";
 
-fn view_filter(q: &QueueQuery) -> String {
+pub(super) fn view_filter(q: &QueueQuery) -> String {
     match q.view {
         View::AllOpen => OPEN.into(),
         View::Mine => format!("{OPEN} AND t.assignee_id = {}", q.me.unwrap_or(-1)),
@@ -189,9 +212,9 @@ pub fn fts_query(words: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-const COLUMNS: &str = "t.id, t.priority, t.status, c.name, t.summary, te.login, t.opened, t.first_response, t.resolved, t.response_due, t.warning_at, t.paused_since";
+pub(super) const COLUMNS: &str = "t.id, t.priority, t.status, c.name, t.summary, te.login, t.opened, t.first_response, t.resolved, t.response_due, t.warning_at, t.paused_since";
 
-fn row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
+pub(super) fn row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
     Ok(QueueRow {
         id: r.get(0)?,
         priority: r.get(1)?,
@@ -214,16 +237,26 @@ pub fn page(conn: &Connection, q: &QueueQuery, anchor: &Anchor, limit: usize) ->
     if let Some(fts) = q.search.as_deref().and_then(fts_query) {
         return search_page(conn, q, &fts, anchor, limit);
     }
+    if q.sort == SortKey::Assignee {
+        return super::queue_assignee::page(conn, q, anchor, limit);
+    }
     let expr = q.sort.expr();
     // Reading backwards (End / Before) flips the order, then the page is reversed.
     let backwards = matches!(anchor, Anchor::End | Anchor::Before(..));
     let asc = q.descending == backwards;
     let (dir, cmp) = if asc { ("ASC", ">") } else { ("DESC", "<") };
+    // Sorting by company walks companies by name, then each one's tickets by
+    // the (company_id, id) index: no sort of the whole table.
+    let from = if q.sort == SortKey::Company {
+        "companies c CROSS JOIN tickets t ON c.id = t.company_id"
+    } else {
+        "tickets t JOIN companies c ON c.id = t.company_id"
+    };
     let mut sql = format!(
-        "SELECT {COLUMNS} FROM tickets t JOIN companies c ON c.id = t.company_id LEFT JOIN technicians te ON te.id = t.assignee_id WHERE {}",
+        "SELECT {COLUMNS} FROM {from} LEFT JOIN technicians te ON te.id = t.assignee_id WHERE {}",
         view_filter(q)
     );
-    let mut args: Vec<&dyn ToSql> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
     if let Anchor::After(v, id) | Anchor::Before(v, id) | Anchor::From(v, id) = anchor {
         let cmp = if matches!(anchor, Anchor::From(..)) {
             format!("{cmp}=")
@@ -231,12 +264,19 @@ pub fn page(conn: &Connection, q: &QueueQuery, anchor: &Anchor, limit: usize) ->
             cmp.to_string()
         };
         sql.push_str(&format!(" AND ({expr}, t.id) {cmp} (?1, ?2)"));
-        args.push(v);
-        args.push(id);
+        args.push(v.to_value());
+        args.push(Value::Integer(*id));
     }
+    let (clauses, values) = q.filter.sql(args.len() + 1);
+    for c in clauses {
+        sql.push_str(&format!(" AND {c}"));
+    }
+    args.extend(values);
     sql.push_str(&format!(" ORDER BY {expr} {dir}, t.id {dir} LIMIT {limit}"));
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows: Vec<QueueRow> = stmt.query_map(args.as_slice(), row)?.collect::<Result<_, _>>()?;
+    let mut rows: Vec<QueueRow> = stmt
+        .query_map(rusqlite::params_from_iter(args), row)?
+        .collect::<Result<_, _>>()?;
     if backwards {
         rows.reverse();
     }
@@ -254,15 +294,23 @@ fn search_page(
     if matches!(anchor, Anchor::After(..) | Anchor::Before(..)) {
         return Ok(Vec::new());
     }
-    let offset = 0i64;
+    // The filter line narrows a search too; the best matches come first (bm25).
+    let (clauses, values) = q.filter.sql(3);
+    let filter: String = clauses.iter().map(|c| format!(" AND {c}")).collect();
+    let inner = if filter.is_empty() {
+        "SELECT rowid AS id, rank FROM ticket_fts WHERE ticket_fts MATCH ?1 ORDER BY rank LIMIT ?2".to_string()
+    } else {
+        format!("SELECT ticket_fts.rowid AS id, ticket_fts.rank AS rank FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid WHERE ticket_fts MATCH ?1{filter} ORDER BY rank LIMIT ?2")
+    };
     let sql = format!(
-        "SELECT {COLUMNS} FROM (SELECT rowid AS id, rank FROM ticket_fts WHERE ticket_fts MATCH ?1 ORDER BY rank LIMIT ?2 OFFSET ?3) m
+        "SELECT {COLUMNS} FROM ({inner}) m
          JOIN tickets t ON t.id = m.id JOIN companies c ON c.id = t.company_id LEFT JOIN technicians te ON te.id = t.assignee_id
          ORDER BY m.rank"
     );
-    let _ = q;
+    let mut args = vec![Value::Text(fts.to_string()), Value::Integer(limit as i64)];
+    args.extend(values);
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![fts, limit as i64, offset], row)?.collect();
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), row)?.collect();
     rows
 }
 

@@ -7,7 +7,8 @@ use crate::store::tickets::{Anchor, QueueQuery, QueueRow};
 
 use super::state::editor::{Choices, TicketForm};
 use super::state::forms::DraftOffer;
-use super::state::lists::{InvoiceRow, SlaRow};
+use super::state::invoices::{InvoiceData, InvoiceEffect, InvoiceKey};
+use super::state::lists::SlaRow;
 use crate::store::ticket_write::{NewTime, TicketChanges};
 
 /// Key-bound intents and arriving data. Plain data, no I/O.
@@ -65,7 +66,15 @@ pub enum Action {
     },
     TicketLoaded(Option<Box<TicketDetail>>),
     SlaLoaded(Vec<SlaRow>),
-    InvoicesLoaded(Vec<InvoiceRow>),
+    ComplianceLoaded(Vec<super::state::sla::Compliance>),
+    /// SLA board: all running clocks, or only those running now.
+    ToggleAfterHours,
+    /// Queue: the filter line.
+    StartFilter,
+    /// Invoices tab: a key of `[keys.invoices]`.
+    Invoice(InvoiceKey),
+    /// Invoices tab: data from the worker.
+    InvoiceData(Box<InvoiceData>),
     DirectoryLoaded(Box<crate::store::directory::Directory>),
     /// A contact change landed (the message says what changed).
     ContactSaved(String),
@@ -101,7 +110,11 @@ pub enum Effect {
     },
     LoadTicket(i64),
     LoadSla,
-    LoadInvoices,
+    LoadCompliance {
+        since: i64,
+    },
+    /// Invoices tab: a load or a finance write (state/invoices.rs).
+    Invoice(Box<InvoiceEffect>),
     LoadDirectory,
     EnsureUser(String),
     LoadChoices,

@@ -89,7 +89,8 @@ pub fn run_loop(
     drop(guard);
     // Let the worker finish what was sent (a draft saved at hang-up) before the process ends.
     drop(effect_tx);
-    let deadline = std::time::Instant::now() + Duration::from_millis(800);
+    // Generous: a draft write waits for its fsync, which a busy disk can make slow.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
     while !store.is_finished() && std::time::Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -173,7 +174,10 @@ fn watch_signals(tx: Sender<Msg>) -> anyhow::Result<()> {
 fn input_action(state: &AppState, keymap: &Keymap, ev: Event) -> Option<Action> {
     match ev {
         Event::Key(k) if k.kind == KeyEventKind::Press => {
-            if state.queue.search_input.is_some() || state.directory.search_input.is_some() {
+            if state.queue.search_input.is_some()
+                || state.queue.filter_input.is_some()
+                || state.directory.search_input.is_some()
+            {
                 return Some(Action::Key(k));
             }
             Some(keymap.resolve(&view::sections(state), k).unwrap_or(Action::Key(k)))

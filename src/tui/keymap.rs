@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
+use super::state::invoices::InvoiceKey;
 use crate::config::{Config, KeyList};
 
 /// Where a binding applies. Global bindings apply everywhere but the editor.
@@ -15,10 +16,14 @@ pub enum Section {
     List,
     Queue,
     Ticket,
+    /// The SLA board.
+    Sla,
     /// Quick actions on a ticket: from the queue, the SLA board and the ticket view.
     Actions,
     Editor,
     Directory,
+    /// The Invoices tab (list, detail, agreements).
+    Invoices,
 }
 
 impl Section {
@@ -29,8 +34,10 @@ impl Section {
             Section::Queue => "queue",
             Section::Ticket => "ticket",
             Section::Actions => "actions",
+            Section::Sla => "sla",
             Section::Editor => "editor",
             Section::Directory => "directory",
+            Section::Invoices => "invoices",
         }
     }
     fn parse(s: &str) -> Option<Section> {
@@ -76,6 +83,8 @@ catalogue! {
     Queue "sort_next" => Action::SortNext, "sort by next column", "sort";
     Queue "sort_reverse" => Action::SortReverse, "reverse the sort";
     Queue "next_view" => Action::NextView, "next saved view", "view";
+    Queue "filter" => Action::StartFilter, "filter (status: p: …)", "filter";
+    Sla "after_hours" => Action::ToggleAfterHours, "only clocks running now", "after hours";
     Queue "search" => Action::StartSearch, "full-text search", "search";
     Actions "new_ticket" => Action::NewTicket, "new ticket", "new";
     Actions "edit_ticket" => Action::EditTicket, "edit the ticket";
@@ -98,6 +107,12 @@ catalogue! {
     Directory "copy_email" => Action::CopyEmail, "copy email (OSC 52)", "copy email";
     Directory "edit_level" => Action::EditLevel, "change security level", "level";
     Directory "back" => Action::Back, "back to the directory", "back";
+    Invoices "pay" => Action::Invoice(InvoiceKey::Pay), "record a payment", "pay";
+    Invoices "void" => Action::Invoice(InvoiceKey::Void), "void with a reason", "void";
+    Invoices "aging" => Action::Invoice(InvoiceKey::Aging), "aging chart on/off", "aging";
+    Invoices "run" => Action::Invoice(InvoiceKey::Run), "invoice run preview", "run";
+    Invoices "agreements" => Action::Invoice(InvoiceKey::Agreements), "agreements, prepaid", "agreements";
+    Invoices "back" => Action::Back, "back to the invoices";
     Ticket "scroll_down" => Action::Move(1), "scroll down";
     Ticket "scroll_up" => Action::Move(-1), "scroll up";
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::action::{Action, Effect};
-use super::state::lists::{InvoiceRow, SlaRow};
+use super::state::lists::SlaRow;
 pub use super::worker_writes::WriterCtx;
 use crate::store::{ticket_detail, tickets};
 
@@ -50,7 +50,7 @@ fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA data_version", [], |r| r.get(0))
 }
 
-fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
+pub fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
     Ok(match effect {
         Effect::LoadQueue {
             request,
@@ -63,7 +63,7 @@ fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
         }
         Effect::LoadTicket(id) => Action::TicketLoaded(ticket_detail::load(conn, id)?.map(Box::new)),
         Effect::LoadSla => Action::SlaLoaded(sla_rows(conn)?),
-        Effect::LoadInvoices => Action::InvoicesLoaded(invoice_rows(conn)?),
+        Effect::LoadCompliance { since } => Action::ComplianceLoaded(compliance(conn, since)?),
         Effect::LoadDirectory => Action::DirectoryLoaded(Box::new(crate::store::directory::load(conn)?)),
         Effect::SetContactLevel {
             contact_id,
@@ -121,24 +121,8 @@ fn sla_rows(conn: &Connection) -> rusqlite::Result<Vec<SlaRow>> {
             warning_at: r.get(6)?,
             paused: r.get(7)?,
             clock_minutes_left: 0,
-        })
-    })?;
-    rows.collect()
-}
-
-fn invoice_rows(conn: &Connection) -> rusqlite::Result<Vec<InvoiceRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.number, c.name, i.date, i.total_cents, coalesce((SELECT sum(amount_cents) FROM payments p WHERE p.invoice_id = i.id), 0), i.void_reason IS NOT NULL
-         FROM invoices i JOIN companies c ON c.id = i.company_id ORDER BY i.id DESC LIMIT 2000",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(InvoiceRow {
-            number: r.get(0)?,
-            company: r.get(1)?,
-            date: r.get(2)?,
-            total_cents: r.get(3)?,
-            paid_cents: r.get(4)?,
-            void: r.get(5)?,
+            running_now: true,
+            scheduled: false,
         })
     })?;
     rows.collect()
@@ -162,4 +146,20 @@ fn set_contact_level(conn: &Connection, contact_id: i64, level: &str, who: i64, 
         Err(DirectoryError::Refused(m)) => Action::StoreFailed(m),
         Err(e) => Action::StoreFailed(format!("store: {e}")),
     })
+}
+
+/// Met and total first responses per priority for tickets opened since `since`.
+fn compliance(conn: &Connection, since: i64) -> rusqlite::Result<Vec<super::state::sla::Compliance>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT priority, count(*), coalesce(sum(coalesce(first_response, resolved) <= response_due), 0)
+         FROM tickets WHERE opened >= ?1 AND response_due IS NOT NULL GROUP BY priority ORDER BY priority",
+    )?;
+    let rows = stmt.query_map([since], |r| {
+        Ok(super::state::sla::Compliance {
+            priority: r.get(0)?,
+            tickets: r.get(1)?,
+            met: r.get(2)?,
+        })
+    })?;
+    rows.collect()
 }

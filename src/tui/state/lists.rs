@@ -1,4 +1,4 @@
-//! The SLA board and invoices lists: rows as loaded, a cursor.
+//! The SLA board's rows as loaded, and a cursor for short lists.
 
 /// A running response clock on the SLA board.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,16 +13,10 @@ pub struct SlaRow {
     pub paused: bool,
     /// Business (clock) minutes left, refreshed on each tick by update.
     pub clock_minutes_left: i64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct InvoiceRow {
-    pub number: String,
-    pub company: String,
-    pub date: String,
-    pub total_cents: i64,
-    pub paid_cents: i64,
-    pub void: bool,
+    /// The clock is ticking at this moment (not paused, not outside hours).
+    pub running_now: bool,
+    /// A planned (P5) clock: due at its agreed schedule.
+    pub scheduled: bool,
 }
 
 /// A cursor over a fully loaded, short list.

@@ -3,13 +3,16 @@
 pub mod directory;
 pub mod editor;
 pub mod forms;
+pub mod input;
+pub mod invoices;
 pub mod lists;
 pub mod overlay;
 pub mod queue;
+pub mod sla;
 
 use chrono::{DateTime, Utc};
 
-use self::lists::{Cursor, InvoiceRow, SlaRow};
+use self::lists::{Cursor, SlaRow};
 use self::queue::QueueState;
 use super::action::{Action, Effect};
 use crate::config::{Config, Department};
@@ -23,6 +26,10 @@ pub const TABS: [&str; 4] = ["Queue", "SLA", "Invoices", "Directory"];
 pub struct TicketView {
     pub id: i64,
     pub detail: Option<Box<TicketDetail>>,
+    /// The contact's security level and, in words, what it allows.
+    pub contact_rights: Option<String>,
+    /// The SLA state now: running, warning, breached, met, paused, scheduled.
+    pub sla_state: Option<&'static str>,
     pub scroll: u16,
     pub missing: bool,
 }
@@ -44,8 +51,10 @@ pub struct AppState {
     pub ticket: Option<TicketView>,
     pub sla_rows: Vec<SlaRow>,
     pub sla_cursor: Cursor,
-    pub invoices: Vec<InvoiceRow>,
-    pub invoice_cursor: Cursor,
+    /// Only the clocks running now (after hours: the 24x7 ones).
+    pub sla_after_hours: bool,
+    pub sla_compliance: Vec<sla::Compliance>,
+    pub invoices: invoices::InvoicesState,
     pub directory: directory::DirectoryState,
     pub directory_cursor: Cursor,
     pub departments: Vec<Department>,
@@ -89,8 +98,9 @@ impl AppState {
             ticket: None,
             sla_rows: Vec::new(),
             sla_cursor: Cursor::default(),
-            invoices: Vec::new(),
-            invoice_cursor: Cursor::default(),
+            sla_after_hours: false,
+            sla_compliance: Vec::new(),
+            invoices: invoices::InvoicesState::new(config),
             directory: directory::DirectoryState::new(config),
             directory_cursor: Cursor::default(),
             departments: config.directory.departments.clone(),
@@ -140,6 +150,12 @@ impl AppState {
         self.queue.scroll_to_cursor();
     }
 
+    /// The SLA board's rows on show: all running clocks, or only those running now.
+    pub fn sla_visible(&self) -> impl Iterator<Item = &SlaRow> {
+        let only_now = self.sla_after_hours;
+        self.sla_rows.iter().filter(move |r| !only_now || r.running_now)
+    }
+
     /// Outside contractual hours: the after-hours marker is shown.
     pub fn after_hours(&self) -> bool {
         !self.calendar.is_open(self.now)
@@ -154,6 +170,10 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
     }
     s.now = now;
     s.queue.query.soon_until = now.timestamp() + s.breaching_soon_secs;
+    // Before `data`: the tab's own writes answer with Saved / SaveRefused.
+    if let Some(effects) = invoices::handle(s, &action) {
+        return effects;
+    }
     if let Some(effects) = data(s, &action) {
         return effects;
     }
@@ -170,10 +190,8 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
     if let Some(effects) = quick_action(s, &action) {
         return effects;
     }
-    if s.queue.search_input.is_some() {
-        if let Some(effects) = search_key(s, &action) {
-            return effects;
-        }
+    if let Some(effects) = input::line_key(s, &action) {
+        return effects;
     }
     match action {
         Action::Quit | Action::Hangup => {
@@ -211,17 +229,30 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
         Action::TicketLoaded(detail) => {
             if let Some(t) = s.ticket.as_mut() {
                 t.missing = detail.is_none();
+                t.contact_rights = detail.as_ref().and_then(|d| d.contact_level.as_deref()).and_then(|l| {
+                    l.parse::<crate::domain::permissions::SecurityLevel>()
+                        .ok()
+                        .map(|l| format!("{l}: {}", l.summary()))
+                });
+                t.sla_state = detail
+                    .as_deref()
+                    .and_then(|d| ticket_sla_state(d, &s.calendar, &s.policy, now));
                 t.detail = detail;
             }
             vec![]
         }
         Action::SlaLoaded(rows) => {
             s.sla_rows = rows;
-            refresh_clocks(s);
+            sla::refresh_clocks(&mut s.sla_rows, &s.calendar, &s.policy, s.now);
             vec![]
         }
-        Action::InvoicesLoaded(rows) => {
-            s.invoices = rows;
+        Action::ComplianceLoaded(c) => {
+            s.sla_compliance = c;
+            vec![]
+        }
+        Action::ToggleAfterHours if s.tab == 1 => {
+            s.sla_after_hours = !s.sla_after_hours;
+            s.sla_cursor = Cursor::default();
             vec![]
         }
         Action::UserKnown { id, role } => {
@@ -251,10 +282,34 @@ fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
     // The countdown repaints each second only while it is on screen.
     let countdown = s.tab == 1 && s.ticket.is_none();
     if countdown {
-        refresh_clocks(s);
+        sla::refresh_clocks(&mut s.sla_rows, &s.calendar, &s.policy, s.now);
     }
     s.dirty = minute_changed || countdown || s.timer.is_some() || !effects.is_empty();
     effects
+}
+
+/// The SLA state of a loaded ticket at `now`, from the same engine as the board.
+pub fn ticket_sla_state(
+    d: &TicketDetail,
+    cal: &Calendar,
+    policy: &SlaPolicy,
+    now: DateTime<Utc>,
+) -> Option<&'static str> {
+    use crate::domain::sla::{self as engine, SlaInput};
+    use crate::domain::time::from_secs;
+    let p = crate::domain::ticket::Priority::new(d.priority)?;
+    let mut input = SlaInput::new(p, from_secs(d.opened));
+    input.first_response = d.first_response.map(from_secs);
+    input.completed = d.resolved.map(from_secs);
+    input.scheduled = d.scheduled.map(from_secs);
+    input.paused_since = d.paused_since.map(from_secs);
+    input.paused = d
+        .pauses
+        .iter()
+        .filter_map(|(a, b)| b.map(|b| (from_secs(*a), from_secs(b))))
+        .collect();
+    let deadlines = engine::deadlines(cal, policy, &input).ok()?;
+    Some(engine::state(&deadlines, &input, now).as_str())
 }
 
 /// Writes the open overlay's unsaved text as a draft (every few seconds, and at hang-up).
@@ -312,7 +367,7 @@ fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     let target: Option<(i64, Option<Box<TicketDetail>>)> = match (&s.ticket, s.tab) {
         (Some(t), _) => Some((t.id, t.detail.clone())),
         (None, 0) => s.queue.selected().map(|r| (r.id, None)),
-        (None, 1) => s.sla_rows.get(s.sla_cursor.selected).map(|r| (r.id, None)),
+        (None, 1) => s.sla_visible().nth(s.sla_cursor.selected).map(|r| (r.id, None)),
         _ => None,
     };
     let t = target.as_ref().map(|(id, d)| (*id, d.as_deref()));
@@ -326,27 +381,18 @@ fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     overlay::quick(s, action, t)
 }
 
-fn refresh_clocks(s: &mut AppState) {
-    let now = s.now;
-    for r in &mut s.sla_rows {
-        let p = crate::domain::ticket::Priority::new(r.priority).unwrap_or(crate::domain::ticket::Priority::ALL[2]);
-        let clock = s.policy.get(p).clock;
-        let due = crate::domain::time::from_secs(r.response_due);
-        r.clock_minutes_left = if due >= now {
-            clock.between(&s.calendar, now, due).num_minutes()
-        } else {
-            -clock.between(&s.calendar, due, now).num_minutes().max(1)
-        };
-    }
-}
-
 fn go_tab(s: &mut AppState, tab: usize) -> Vec<Effect> {
     s.tab = tab;
     s.help = false;
     s.ticket = None;
     match tab {
-        1 => vec![Effect::LoadSla],
-        2 => vec![Effect::LoadInvoices],
+        1 => vec![
+            Effect::LoadSla,
+            Effect::LoadCompliance {
+                since: s.now.timestamp() - sla::COMPLIANCE_DAYS * 86_400,
+            },
+        ],
+        2 => invoices::load(s),
         3 => vec![Effect::LoadDirectory],
         _ if !s.queue.loaded_once => s.queue.reload(&mut s.next_request),
         _ => vec![],
@@ -359,8 +405,13 @@ fn reload_visible(s: &mut AppState) -> Vec<Effect> {
     }
     match s.tab {
         0 => s.queue.refresh(&mut s.next_request),
-        1 => vec![Effect::LoadSla],
-        2 => vec![Effect::LoadInvoices],
+        1 => vec![
+            Effect::LoadSla,
+            Effect::LoadCompliance {
+                since: s.now.timestamp() - sla::COMPLIANCE_DAYS * 86_400,
+            },
+        ],
+        2 => invoices::load(s),
         _ => vec![Effect::LoadDirectory],
     }
 }
@@ -388,12 +439,21 @@ fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
             s.queue.search_input = Some(String::new());
             vec![]
         }
+        (0, Action::StartFilter) => {
+            s.queue.filter_input = Some(s.queue.query.filter.text());
+            vec![]
+        }
         (0, Action::Open) => open_ticket(s, s.queue.selected().map(|r| r.id)),
-        (1, Action::Open) => open_ticket(s, s.sla_rows.get(s.sla_cursor.selected).map(|r| r.id)),
+        (1, Action::Open) => {
+            let id = s.sla_visible().nth(s.sla_cursor.selected).map(|r| r.id);
+            open_ticket(s, id)
+        }
         (tab, a) => {
             let (cursor, len) = match tab {
-                1 => (&mut s.sla_cursor, s.sla_rows.len()),
-                2 => (&mut s.invoice_cursor, s.invoices.len()),
+                1 => {
+                    let n = s.sla_visible().count();
+                    (&mut s.sla_cursor, n)
+                }
                 _ => (
                     &mut s.directory_cursor,
                     0, // the Directory tab routes its own keys (directory::handle)
@@ -424,45 +484,13 @@ fn open_ticket(s: &mut AppState, id: Option<i64>) -> Vec<Effect> {
     }
 }
 
-/// The search line sees keys first; returns None for keys it leaves alone.
-fn search_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
-    use ratatui::crossterm::event::KeyCode;
-    let input = s.queue.search_input.as_mut()?;
-    match action {
-        Action::Key(k) => match k.code {
-            KeyCode::Char(c) => input.push(c),
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Enter => {
-                let words = crate::domain::text::sanitize_line(input);
-                s.queue.search_input = None;
-                s.queue.query.search = Some(words).filter(|w| !w.is_empty());
-                return Some(s.queue.reload(&mut s.next_request));
-            }
-            KeyCode::Esc => {
-                s.queue.search_input = None;
-                if s.queue.query.search.take().is_some() {
-                    return Some(s.queue.reload(&mut s.next_request));
-                }
-            }
-            _ => {}
-        },
-        Action::Paste(text) => input.push_str(&crate::domain::text::sanitize_line(text)),
-        Action::Resize(..) | Action::Hangup | Action::Tick => return None,
-        a if is_data(a) => return None,
-        _ => {}
-    }
-    Some(vec![])
-}
-
-fn is_data(a: &Action) -> bool {
+pub(crate) fn is_data(a: &Action) -> bool {
     matches!(
         a,
         Action::QueueLoaded { .. }
             | Action::TicketLoaded(_)
             | Action::SlaLoaded(_)
-            | Action::InvoicesLoaded(_)
+            | Action::InvoiceData(_)
             | Action::DirectoryLoaded(_)
             | Action::UserKnown { .. }
             | Action::StoreChanged

@@ -20,6 +20,8 @@ pub struct QueueState {
     pending_move: i32,
     /// The search line while it is being typed.
     pub search_input: Option<String>,
+    /// The filter line while it is being typed.
+    pub filter_input: Option<String>,
     pub page_height: usize,
     pub loaded_once: bool,
 }

@@ -177,7 +177,18 @@ impl Widget for EditorView<'_> {
             .get(usize::from(e.form.priority).saturating_sub(1))
             .cloned()
             .unwrap_or_default();
-        Paragraph::new(Span::styled(format!("{:>11} {}", "", definition), t.dim())).render(def, buf);
+        // On the contact field the line says what the contact may do; elsewhere, the priority's definition.
+        let rights = (e.focus == Field::Contact)
+            .then(|| {
+                e.form
+                    .contact_id
+                    .and_then(|id| self.state.choices.contacts.iter().find(|c| c.0 == id))
+            })
+            .flatten()
+            .and_then(|c| c.3.parse::<crate::domain::permissions::SecurityLevel>().ok())
+            .map(|l| format!("{l} may: {}", l.summary()));
+        let line = rights.unwrap_or(definition);
+        Paragraph::new(Span::styled(format!("{:>11} {}", "", line), t.dim())).render(def, buf);
         let [slabel, sbox] = Layout::horizontal([Constraint::Length(12), Constraint::Min(1)]).areas(summary);
         let sstyle = if e.focus == Field::Summary { t.key() } else { t.dim() };
         let serr = e.error(Field::Summary).map(|m| format!(" ✗ {m}")).unwrap_or_default();

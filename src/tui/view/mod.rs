@@ -3,8 +3,9 @@
 pub mod directory;
 pub mod editor;
 pub mod help;
-pub mod lists;
+pub mod invoices;
 pub mod queue;
+pub mod sla;
 pub mod theme;
 pub mod ticket;
 
@@ -45,8 +46,8 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Th
     match (&state.ticket, state.tab) {
         (Some(t), _) => ticket::TicketScreen { view: t, state, theme }.render(body, buf),
         (None, 0) => queue::QueueView { state, theme }.render(body, buf),
-        (None, 1) => lists::SlaView { state, theme }.render(body, buf),
-        (None, 2) => lists::InvoicesView { state, theme }.render(body, buf),
+        (None, 1) => sla::SlaView { state, theme }.render(body, buf),
+        (None, 2) => invoices::InvoicesView { state, theme }.render(body, buf),
         (None, _) => directory::DirectoryView {
             state: &state.directory,
             theme,
@@ -81,7 +82,9 @@ pub fn sections(state: &AppState) -> Vec<Section> {
     match (&state.ticket, state.tab) {
         (Some(_), _) => vec![Section::Ticket, Section::Actions, Section::Global],
         (None, 0) => vec![Section::Queue, Section::Actions, Section::List, Section::Global],
-        (None, 1) => vec![Section::Actions, Section::List, Section::Global],
+        (None, 1) => vec![Section::Sla, Section::Actions, Section::List, Section::Global],
+        (None, 2) if crate::tui::state::invoices::form_open(state) => vec![Section::Editor],
+        (None, 2) => vec![Section::Invoices, Section::List, Section::Global],
         (None, 3) => vec![Section::Directory, Section::List, Section::Global],
         _ => vec![Section::List, Section::Global],
     }
@@ -147,6 +150,10 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, state: &AppState, keymap: &Key
         spans.push(Span::styled(" Search: ", theme.key()));
         spans.push(Span::raw(input.clone()));
         spans.push(Span::styled("█  Enter search · Esc cancel", theme.dim()));
+    } else if let Some(input) = &state.queue.filter_input {
+        spans.push(Span::styled(" Filter: ", theme.key()));
+        spans.push(Span::raw(input.clone()));
+        spans.push(Span::styled("█ status: p: company: assignee: board:", theme.dim()));
     } else {
         // Global hints (quit, help) first, so narrow screens keep them.
         let mut order = sections(state);

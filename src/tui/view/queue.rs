@@ -51,6 +51,9 @@ impl Widget for QueueView<'_> {
             q.query.sort.name(),
             if q.query.descending { " ↓" } else { " ↑" }
         );
+        if !q.query.filter.is_empty() {
+            title.push_str(&format!(" · filter {}", safe(&q.query.filter.text())));
+        }
         if let Some(words) = &q.query.search {
             title = format!(" Search \"{}\" (best match first)", safe(words));
         }

@@ -77,6 +77,20 @@ impl TicketScreen<'_> {
             "Contact: {contact}   Assignee: {}",
             d.assignee.as_deref().map(safe).unwrap_or("unassigned".into())
         )));
+        if let Some(rights) = &self.view.contact_rights {
+            l.push(Line::from(Span::styled(format!("  may: {rights}"), t.dim())));
+        }
+        if let Some(state) = self.view.sla_state {
+            let style = match state {
+                "breached" => t.breach(),
+                "warning" => t.warn(),
+                _ => t.ok(),
+            };
+            l.push(Line::from(vec![
+                Span::raw("SLA response: "),
+                Span::styled(state.to_uppercase(), style),
+            ]));
+        }
         l.push(Line::raw(format!(
             "Opened {}   First response {}",
             self.time(d.opened),

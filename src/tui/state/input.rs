@@ -1,0 +1,80 @@
+//! The queue's one-line inputs (search and filter). While one is open it sees
+//! every key first; data and ticks pass through.
+
+use ratatui::crossterm::event::KeyCode;
+
+use super::{is_data, AppState};
+use crate::domain::text::sanitize_line;
+use crate::store::queue_filter::QueueFilter;
+use crate::tui::action::{Action, Effect};
+
+enum Line {
+    Edited,
+    Enter(String),
+    Esc,
+    Pass,
+}
+
+fn edit(input: &mut String, action: &Action) -> Line {
+    match action {
+        Action::Key(k) => match k.code {
+            KeyCode::Char(c) => input.push(c),
+            KeyCode::Backspace => {
+                input.pop();
+            }
+            KeyCode::Enter => return Line::Enter(sanitize_line(input)),
+            KeyCode::Esc => return Line::Esc,
+            _ => {}
+        },
+        Action::Paste(text) => input.push_str(&sanitize_line(text)),
+        Action::Resize(..) | Action::Hangup | Action::Tick => return Line::Pass,
+        a if is_data(a) => return Line::Pass,
+        _ => {}
+    }
+    Line::Edited
+}
+
+/// Handles the action if a queue input line is open; None lets it through.
+pub fn line_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+    if let Some(input) = s.queue.search_input.as_mut() {
+        return match edit(input, action) {
+            Line::Pass => None,
+            Line::Edited => Some(vec![]),
+            Line::Enter(words) => {
+                s.queue.search_input = None;
+                s.queue.query.search = Some(words).filter(|w| !w.is_empty());
+                Some(s.queue.reload(&mut s.next_request))
+            }
+            Line::Esc => {
+                s.queue.search_input = None;
+                let had = s.queue.query.search.take().is_some();
+                Some(if had {
+                    s.queue.reload(&mut s.next_request)
+                } else {
+                    vec![]
+                })
+            }
+        };
+    }
+    let input = s.queue.filter_input.as_mut()?;
+    match edit(input, action) {
+        Line::Pass => None,
+        Line::Edited => Some(vec![]),
+        Line::Enter(text) => match QueueFilter::parse(&text) {
+            Ok(f) => {
+                s.queue.filter_input = None;
+                s.queue.query.filter = f;
+                s.message = None;
+                Some(s.queue.reload(&mut s.next_request))
+            }
+            Err(m) => {
+                s.message = Some(format!("filter refused: {m}"));
+                Some(vec![])
+            }
+        },
+        Line::Esc => {
+            s.queue.filter_input = None;
+            Some(vec![])
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! The Invoices tab (DESIGN.md 2 and 3.3): invoices with status and balance,
+//! an invoice's detail, payment entry, voids, the aging chart, the invoice-run
+//! preview and agreements with this month's prepaid hours. Finance writes
+//! need the finance or admin role; anyone may look and preview.
+
+mod data;
+mod forms;
+
+use chrono::NaiveDate;
+use ratatui::crossterm::event::KeyCode;
+
+pub use self::data::{AgreementLine, InvoiceData, InvoiceEffect, RunConfig};
+pub use self::forms::{Form, PaymentForm, RunForm, VoidForm, PAYMENT_FIELDS};
+use super::lists::Cursor;
+use super::AppState;
+use crate::config::Config;
+use crate::domain::billing::LineKind;
+use crate::domain::money::Cents;
+use crate::domain::permissions::Role;
+use crate::store::billing::ledger::{AgingRow, Bucket};
+use crate::store::billing::Invoice;
+use crate::tui::action::{Action, Effect};
+
+/// The Invoices tab's keys (`[keys.invoices]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvoiceKey {
+    Pay,
+    Void,
+    Aging,
+    Run,
+    Agreements,
+}
+
+/// One aging bucket: invoices and the balance owed in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BucketSum {
+    pub bucket: Bucket,
+    pub invoices: usize,
+    pub balance: Cents,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Aging {
+    pub as_of: Option<NaiveDate>,
+    pub buckets: Vec<BucketSum>,
+    pub total: Cents,
+}
+
+impl Aging {
+    fn from_rows(as_of: NaiveDate, rows: &[AgingRow]) -> Aging {
+        let buckets: Vec<BucketSum> = Bucket::ALL
+            .iter()
+            .map(|&bucket| {
+                let of = rows.iter().filter(|r| r.bucket == bucket);
+                BucketSum {
+                    bucket,
+                    invoices: of.clone().count(),
+                    balance: of.map(|r| r.balance).sum(),
+                }
+            })
+            .collect();
+        Aging {
+            as_of: Some(as_of),
+            total: buckets.iter().map(|b| b.balance).sum(),
+            buckets,
+        }
+    }
+}
+
+/// An open invoice (Enter on a row).
+#[derive(Debug, Clone, Default)]
+pub struct Detail {
+    pub number: String,
+    pub invoice: Option<Box<Invoice>>,
+    /// Indices into the invoice's lines, grouped by kind in `LineKind::ALL` order.
+    pub order: Vec<usize>,
+    pub missing: bool,
+    pub scroll: u16,
+}
+
+/// The agreements sub-view.
+#[derive(Debug, Clone, Default)]
+pub struct AgreementsView {
+    pub month: Option<NaiveDate>,
+    pub rows: Vec<AgreementLine>,
+    pub loaded: bool,
+    pub scroll: u16,
+}
+
+#[derive(Debug)]
+pub struct InvoicesState {
+    /// Newest first, without lines.
+    pub list: Vec<Invoice>,
+    pub cursor: Cursor,
+    pub loaded: bool,
+    /// What is owed on invoices that are not void.
+    pub open_balance: Cents,
+    pub aging: Aging,
+    pub show_aging: bool,
+    pub detail: Option<Detail>,
+    pub agreements: Option<AgreementsView>,
+    pub form: Option<Form>,
+    /// A write is on its way to the store; its answer goes to this tab.
+    pub saving: bool,
+    pub run: RunConfig,
+    pub carry_over: bool,
+}
+
+impl InvoicesState {
+    pub fn new(config: &Config) -> InvoicesState {
+        InvoicesState {
+            list: Vec::new(),
+            cursor: Cursor::default(),
+            loaded: false,
+            open_balance: Cents::ZERO,
+            aging: Aging::default(),
+            show_aging: false,
+            detail: None,
+            agreements: None,
+            form: None,
+            saving: false,
+            run: RunConfig::from_config(config),
+            carry_over: config.billing.prepaid_carry_over,
+        }
+    }
+
+    pub fn selected(&self) -> Option<&Invoice> {
+        self.list.get(self.cursor.selected)
+    }
+
+    /// The invoice a key acts on: the open one, else the selected row.
+    fn target(&self) -> Option<&Invoice> {
+        match &self.detail {
+            Some(d) => d
+                .invoice
+                .as_deref()
+                .or_else(|| self.list.iter().find(|i| i.number == d.number)),
+            None => self.selected(),
+        }
+    }
+
+    fn listed(&mut self, invoices: Vec<Invoice>, as_of: NaiveDate, aging: &[AgingRow]) {
+        let keep = self.selected().map(|i| i.number.clone());
+        self.list = invoices;
+        self.loaded = true;
+        self.open_balance = self.list.iter().map(Invoice::balance).sum();
+        self.aging = Aging::from_rows(as_of, aging);
+        let at = keep
+            .and_then(|n| self.list.iter().position(|i| i.number == n))
+            .unwrap_or(0);
+        self.cursor = Cursor::default();
+        self.cursor.move_by(at as i64, self.list.len(), 10);
+    }
+}
+
+/// Today in the calendar's zone.
+pub fn today(s: &AppState) -> NaiveDate {
+    s.now.with_timezone(&s.calendar.zone).date_naive()
+}
+
+fn effect(e: InvoiceEffect) -> Effect {
+    Effect::Invoice(Box::new(e))
+}
+
+/// Effects that (re)load what the tab shows.
+pub fn load(s: &AppState) -> Vec<Effect> {
+    let mut e = vec![effect(InvoiceEffect::Load { today: today(s) })];
+    if let Some(d) = &s.invoices.detail {
+        e.push(effect(InvoiceEffect::LoadDetail {
+            number: d.number.clone(),
+        }));
+    }
+    if s.invoices.agreements.is_some() {
+        e.push(load_agreements(s));
+    }
+    e
+}
+
+fn load_agreements(s: &AppState) -> Effect {
+    effect(InvoiceEffect::LoadAgreements {
+        today: today(s),
+        tz: s.calendar.zone,
+        carry_over: s.invoices.carry_over,
+    })
+}
+
+/// The screen takes keys as text while a form is open.
+pub fn form_open(s: &AppState) -> bool {
+    s.tab == 2 && s.ticket.is_none() && s.invoices.form.is_some()
+}
+
+/// None when `role` may do finance work, else the refusal naming the roles needed.
+pub fn finance_refusal(role: &str, what: &str) -> Option<String> {
+    if role.parse::<Role>().is_ok_and(Role::may_do_finance) {
+        return None;
+    }
+    let you = if role.is_empty() { "not known yet" } else { role };
+    Some(format!("{what} needs the finance or admin role; you are {you}"))
+}
+
+/// Routes data for the tab (wherever the user is) and, while the tab is on
+/// screen, its keys; None leaves the action to the rest of `update`.
+pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+    if let Some(e) = on_data(s, action) {
+        return Some(e);
+    }
+    if s.tab != 2 || s.ticket.is_some() || s.help || s.overlay.is_some() {
+        return None;
+    }
+    if s.invoices.form.is_some() {
+        return forms::handle(s, action);
+    }
+    keys(s, action)
+}
+
+fn on_data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+    match action {
+        Action::InvoiceData(data) => Some(arrived(s, (**data).clone())),
+        Action::Saved { message, .. } if s.invoices.saving => {
+            s.invoices.saving = false;
+            s.invoices.form = None;
+            s.message = Some(message.clone());
+            Some(load(s))
+        }
+        Action::SaveRefused { message, .. } if s.invoices.saving => {
+            s.invoices.saving = false;
+            match s.invoices.form.as_mut() {
+                Some(f) => f.refused(message.clone()),
+                None => s.message = Some(format!("refused: {message}")),
+            }
+            Some(vec![])
+        }
+        _ => None,
+    }
+}
+
+fn arrived(s: &mut AppState, data: InvoiceData) -> Vec<Effect> {
+    let inv = &mut s.invoices;
+    match data {
+        InvoiceData::Listed { as_of, invoices, aging } => inv.listed(invoices, as_of, &aging),
+        InvoiceData::Detail { number, invoice } => {
+            if let Some(d) = inv.detail.as_mut().filter(|d| d.number == number) {
+                d.missing = invoice.is_none();
+                d.order = invoice.as_ref().map(grouped).unwrap_or_default();
+                d.invoice = invoice.map(Box::new);
+            }
+        }
+        InvoiceData::Agreements { month, rows } => {
+            if let Some(a) = inv.agreements.as_mut() {
+                a.month = Some(month);
+                a.rows = rows;
+                a.loaded = true;
+            }
+        }
+        InvoiceData::Preview { as_of, invoices } => {
+            if let Some(Form::Run(r)) = inv.form.as_mut() {
+                r.previewed(as_of, invoices);
+            }
+        }
+        InvoiceData::Failed(m) => match inv.form.as_mut() {
+            Some(f) => f.refused(m),
+            None => s.message = Some(format!("store: {m}")),
+        },
+    }
+    vec![]
+}
+
+/// Line indices grouped by kind (onboarding, recurring, project, labor,
+/// prepaid labor), keeping the stored order within a kind.
+fn grouped(invoice: &Invoice) -> Vec<usize> {
+    LineKind::ALL
+        .iter()
+        .flat_map(|k| (0..invoice.lines.len()).filter(move |&i| invoice.lines[i].kind == *k))
+        .collect()
+}
+
+fn keys(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+    let h = s.body_rows().saturating_sub(2);
+    let list_h = list_height(s);
+    let inv = &mut s.invoices;
+    let scroll = |v: &mut u16, d: i64| *v = (i64::from(*v) + d).clamp(0, 5000) as u16;
+    match action {
+        Action::Invoice(k) => return Some(key(s, *k)),
+        Action::Back => back(s),
+        Action::Key(k) if k.code == KeyCode::Esc => back(s),
+        Action::Open if inv.detail.is_none() && inv.agreements.is_none() => return Some(open(s)),
+        Action::Move(d) | Action::Page(d) => {
+            let n = if matches!(action, Action::Page(_)) {
+                i64::from(*d) * h as i64
+            } else {
+                i64::from(*d)
+            };
+            if let Some(d) = inv.detail.as_mut() {
+                scroll(&mut d.scroll, n);
+            } else if let Some(a) = inv.agreements.as_mut() {
+                scroll(&mut a.scroll, n);
+            } else {
+                inv.cursor.move_by(n, inv.list.len(), list_h);
+            }
+        }
+        Action::First | Action::Last => {
+            let n = if matches!(action, Action::First) {
+                -(1 << 30)
+            } else {
+                1 << 30
+            };
+            if inv.detail.is_none() && inv.agreements.is_none() {
+                inv.cursor.move_by(n, inv.list.len(), list_h);
+            }
+        }
+        _ => return None,
+    }
+    Some(vec![])
+}
+
+/// Rows of invoices the list shows (less the aging panel when it is below).
+pub fn list_height(s: &AppState) -> usize {
+    let body = s.body_rows().saturating_sub(2);
+    if s.invoices.show_aging && !aging_beside(s.size.0) {
+        body.saturating_sub(AGING_ROWS)
+    } else {
+        body
+    }
+    .max(1)
+}
+
+/// Rows the aging panel takes below the list on a narrow screen.
+pub const AGING_ROWS: usize = 8;
+
+/// Wide screens show the aging chart beside the list.
+pub fn aging_beside(width: u16) -> bool {
+    width >= 120
+}
+
+fn back(s: &mut AppState) {
+    let inv = &mut s.invoices;
+    if inv.detail.take().is_none() {
+        inv.agreements = None;
+    }
+}
+
+fn open(s: &mut AppState) -> Vec<Effect> {
+    let Some(number) = s.invoices.selected().map(|i| i.number.clone()) else {
+        return vec![];
+    };
+    s.invoices.detail = Some(Detail {
+        number: number.clone(),
+        ..Detail::default()
+    });
+    vec![effect(InvoiceEffect::LoadDetail { number })]
+}
+
+fn key(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
+    match k {
+        InvoiceKey::Aging => {
+            s.invoices.show_aging = !s.invoices.show_aging;
+            let h = list_height(s);
+            let inv = &mut s.invoices;
+            inv.cursor.move_by(0, inv.list.len(), h);
+            vec![]
+        }
+        InvoiceKey::Agreements => {
+            if s.invoices.agreements.take().is_some() {
+                return vec![];
+            }
+            s.invoices.detail = None;
+            s.invoices.agreements = Some(AgreementsView::default());
+            vec![load_agreements(s)]
+        }
+        InvoiceKey::Run => {
+            s.invoices.form = Some(Form::Run(RunForm::new(today(s))));
+            vec![]
+        }
+        InvoiceKey::Pay | InvoiceKey::Void => start_write(s, k),
+    }
+}
+
+fn start_write(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
+    let what = if k == InvoiceKey::Pay {
+        "recording a payment"
+    } else {
+        "voiding an invoice"
+    };
+    if let Some(m) = finance_refusal(&s.role, what) {
+        s.message = Some(format!("refused: {m}"));
+        return vec![];
+    }
+    let today = today(s);
+    let Some(target) = s.invoices.target() else {
+        s.message = Some("select an invoice first".into());
+        return vec![];
+    };
+    let form = if k == InvoiceKey::Pay {
+        Form::Payment(PaymentForm::new(target, today))
+    } else {
+        Form::Void(VoidForm::new(target))
+    };
+    s.invoices.form = Some(form);
+    vec![]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,518 @@
+//! The Invoices tab: the list with its open balance and the aging chart, an
+//! invoice's detail, agreements with prepaid hours, the invoice-run preview,
+//! and the payment and void forms. Status is always written out in words.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Widget};
+
+use super::safe;
+use super::theme::Theme;
+use crate::domain::billing::LineKind;
+use crate::store::billing::{InvoiceLine, InvoiceStatus, PaymentMethod};
+use crate::tui::state::invoices::{
+    aging_beside, Aging, AgreementsView, Detail, Form, PaymentForm, RunForm, VoidForm, AGING_ROWS, PAYMENT_FIELDS,
+};
+use crate::tui::state::AppState;
+
+/// Pads or cuts `s` (store text, made safe) to exactly `w` columns.
+fn fit(s: &str, w: usize) -> String {
+    let s = safe(s);
+    let mut out: String = s.chars().take(w).collect();
+    let n = out.chars().count();
+    out.extend(std::iter::repeat_n(' ', w.saturating_sub(n)));
+    out
+}
+
+fn hours(minutes: i64) -> String {
+    let sign = if minutes < 0 { "-" } else { "" };
+    let m = minutes.abs();
+    format!("{sign}{}h {:02}m", m / 60, m % 60)
+}
+
+fn kind_title(k: LineKind) -> &'static str {
+    match k {
+        LineKind::Onboarding => "Onboarding",
+        LineKind::Recurring => "Recurring (monthly)",
+        LineKind::Project => "Project",
+        LineKind::Labor => "Labor",
+        LineKind::PrepaidLabor => "Prepaid labor",
+    }
+}
+
+pub struct InvoicesView<'a> {
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+}
+
+impl InvoicesView<'_> {
+    fn status_style(&self, st: InvoiceStatus) -> Style {
+        let t = self.theme;
+        match st {
+            InvoiceStatus::Open => t.warn(),
+            InvoiceStatus::PartiallyPaid => t.warn(),
+            InvoiceStatus::Paid => t.ok(),
+            InvoiceStatus::Void => t.dim(),
+        }
+    }
+}
+
+impl Widget for InvoicesView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let inv = &self.state.invoices;
+        if let Some(Form::Run(r)) = &inv.form {
+            self.run(r, area, buf);
+            return;
+        }
+        match (&inv.detail, &inv.agreements) {
+            (Some(d), _) => self.detail(d, area, buf),
+            (None, Some(a)) => self.agreements(a, area, buf),
+            (None, None) => self.list_and_aging(area, buf),
+        }
+        match &inv.form {
+            Some(Form::Payment(p)) => self.payment(p, area, buf),
+            Some(Form::Void(v)) => self.void(v, area, buf),
+            _ => {}
+        }
+    }
+}
+
+impl InvoicesView<'_> {
+    fn list_and_aging(&self, area: Rect, buf: &mut Buffer) {
+        let (s, t) = (self.state, self.theme);
+        let inv = &s.invoices;
+        let [head, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        let title = format!(
+            " Invoices: {} · open balance {}{}",
+            inv.list.len(),
+            inv.open_balance,
+            if inv.list.is_empty() { "" } else { " · Enter opens" }
+        );
+        Paragraph::new(Span::styled(title, t.title())).render(head, buf);
+        let (list, chart) = if !inv.show_aging {
+            (rest, None)
+        } else if aging_beside(area.width) {
+            let [l, c] = Layout::horizontal([Constraint::Min(0), Constraint::Length(44)]).areas(rest);
+            (l, Some(c))
+        } else {
+            let [l, c] = Layout::vertical([Constraint::Min(0), Constraint::Length(AGING_ROWS as u16)]).areas(rest);
+            (l, Some(c))
+        };
+        self.table(list, buf);
+        if let Some(c) = chart {
+            self.aging(&inv.aging, c, buf);
+        }
+    }
+
+    fn table(&self, area: Rect, buf: &mut Buffer) {
+        let (s, t) = (self.state, self.theme);
+        let inv = &s.invoices;
+        if inv.list.is_empty() {
+            let text = if inv.loaded {
+                "  No invoices yet. Press r for an invoice run (preview first), or run pimdesk invoice run --as-of DATE."
+            } else {
+                "  Loading invoices…"
+            };
+            Paragraph::new(text)
+                .style(t.dim())
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .render(area, buf);
+            return;
+        }
+        let cur = inv.cursor;
+        let rows = (inv.list.iter().enumerate())
+            .skip(cur.offset)
+            .take(usize::from(area.height.saturating_sub(1)))
+            .map(|(i, r)| {
+                let st = r.status();
+                let sel = if i == cur.selected { t.selected() } else { Style::new() };
+                Row::new(vec![
+                    Cell::from(r.number.clone()),
+                    Cell::from(r.date.to_string()),
+                    Cell::from(safe(&r.company).into_owned()),
+                    Cell::from(format!("{:>11}", r.total.to_string())),
+                    Cell::from(format!("{:>11}", r.balance().to_string())),
+                    Cell::from(Span::styled(st.as_str(), self.status_style(st))),
+                ])
+                .style(sel)
+            });
+        let widths = [
+            Constraint::Length(10),
+            Constraint::Length(10),
+            Constraint::Fill(1),
+            Constraint::Length(12),
+            Constraint::Length(12),
+            Constraint::Length(14),
+        ];
+        let header =
+            Row::new(["Number", "Date", "Company", "       Total", "     Balance", "Status"]).style(t.header());
+        Table::new(rows, widths).header(header).render(area, buf);
+    }
+
+    fn aging(&self, aging: &Aging, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let as_of = aging.as_of.map(|d| d.to_string()).unwrap_or_default();
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" Aging as of {as_of} (days past due) "));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        // label 8, count 7, money 13, spaces 3: the rest is the bar.
+        let bar_width = i64::from(inner.width.saturating_sub(32));
+        let widest = aging.buckets.iter().map(|b| b.balance.0).max().unwrap_or(0).max(1);
+        let mut lines: Vec<Line<'_>> = aging
+            .buckets
+            .iter()
+            .map(|b| {
+                let n = usize::try_from(b.balance.0 * bar_width / widest).unwrap_or(0);
+                let n = if b.balance.0 > 0 { n.max(1) } else { 0 };
+                let style = match b.bucket {
+                    crate::store::billing::ledger::Bucket::Current => t.ok(),
+                    crate::store::billing::ledger::Bucket::Days1To30 => Style::new(),
+                    _ => t.breach(),
+                };
+                Line::from(vec![
+                    Span::raw(format!(
+                        " {:<8}{:>3} inv {:>13} ",
+                        b.bucket.label(),
+                        b.invoices,
+                        b.balance.to_string()
+                    )),
+                    Span::styled("█".repeat(n), style),
+                ])
+            })
+            .collect();
+        lines.push(Line::from(Span::styled(
+            format!(
+                " {:<8}{:>3} inv {:>13}",
+                "total",
+                aging.buckets.iter().map(|b| b.invoices).sum::<usize>(),
+                aging.total.to_string()
+            ),
+            t.header(),
+        )));
+        Paragraph::new(lines).render(inner, buf);
+    }
+
+    fn detail(&self, d: &Detail, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let Some(i) = d.invoice.as_deref() else {
+            let text = if d.missing {
+                format!("  {} is not in the store (Esc goes back).", d.number)
+            } else {
+                format!("  Loading {}…", d.number)
+            };
+            Paragraph::new(text).style(t.dim()).render(area, buf);
+            return;
+        };
+        let st = i.status();
+        let mut lines = vec![
+            Line::from(Span::styled(
+                format!(" Invoice {} · {} · Esc back", i.number, safe(&i.company)),
+                t.title(),
+            )),
+            Line::from(vec![
+                Span::styled(format!(" status: {}", st.as_str()), self.status_style(st)),
+                Span::raw(format!(" · dated {} · due {} (upon receipt)", i.date, i.due)),
+            ]),
+            Line::raw(format!(
+                " total {} · paid {} · balance {}",
+                i.total,
+                i.paid,
+                i.balance()
+            )),
+        ];
+        if let Some(reason) = &i.void_reason {
+            lines.push(Line::from(Span::styled(format!(" VOID: {}", safe(reason)), t.breach())));
+        }
+        // Payments first: they are few, and the lines of a long invoice scroll.
+        if i.payments.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled(" Payments: ", t.key()),
+                Span::styled("none recorded", t.dim()),
+            ]));
+        } else {
+            lines.push(Line::from(Span::styled(" Payments", t.key())));
+        }
+        for p in &i.payments {
+            let reference = if p.reference.is_empty() {
+                String::new()
+            } else {
+                format!("  ref {}", safe(&p.reference))
+            };
+            lines.push(Line::raw(format!(
+                "   {}  {:<12} {:>12}{reference}",
+                p.date,
+                p.method.label(),
+                p.amount.to_string()
+            )));
+        }
+        let desc_w = usize::from(area.width).saturating_sub(53).max(10);
+        lines.push(Line::from(Span::styled(
+            format!(
+                "   {} {:<17} {:>7} {:>10} {:>11}",
+                fit(&format!("Lines ({})", i.lines.len()), desc_w),
+                "Service period",
+                "Time",
+                "Unit",
+                "Amount"
+            ),
+            t.header(),
+        )));
+        let mut last = None;
+        for &n in &d.order {
+            let l = &i.lines[n];
+            if last != Some(l.kind) {
+                last = Some(l.kind);
+                lines.push(Line::from(Span::styled(format!(" {}", kind_title(l.kind)), t.key())));
+            }
+            lines.push(Line::raw(line_text(l, desc_w)));
+        }
+        Paragraph::new(lines).scroll((d.scroll, 0)).render(area, buf);
+    }
+
+    fn agreements(&self, a: &AgreementsView, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let month = a.month.map(|m| m.format("%B %Y").to_string()).unwrap_or_default();
+        let mut lines = vec![Line::from(Span::styled(
+            format!(" Agreements per company · prepaid hours for {month} · Esc back"),
+            t.title(),
+        ))];
+        if !a.loaded {
+            lines.push(Line::from(Span::styled("  Loading agreements…", t.dim())));
+        } else if a.rows.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "  No agreements (pimdesk agreement add …).",
+                t.dim(),
+            )));
+        }
+        let mut company = None;
+        for l in &a.rows {
+            let ag = &l.row.agreement;
+            if company != Some(ag.company_id) {
+                company = Some(ag.company_id);
+                lines.push(Line::from(Span::styled(
+                    format!(" {}", safe(&l.row.company)),
+                    t.header(),
+                )));
+            }
+            let state = match (ag.ended, ag.project_completed) {
+                (Some(e), _) => format!("ends {e}"),
+                (None, None) if ag.product.is_project() => "awaiting completion".into(),
+                _ => "active".into(),
+            };
+            lines.push(Line::raw(format!(
+                "   {:<16} from {} {:<19} {:>12}/mo",
+                ag.product.as_str(),
+                ag.executed,
+                state,
+                ag.monthly.to_string()
+            )));
+            if let Some(b) = l.prepaid {
+                let left = b.left_minutes();
+                let (text, style) = if left < 0 {
+                    (format!("{} over, billed as labor", hours(-left)), t.breach())
+                } else {
+                    (format!("{} left", hours(left)), t.ok())
+                };
+                lines.push(Line::from(vec![
+                    Span::raw(format!(
+                        "     prepaid: {} of {} used, ",
+                        hours(b.used_minutes),
+                        hours(b.allowance_minutes)
+                    )),
+                    Span::styled(text, style),
+                ]));
+            }
+        }
+        Paragraph::new(lines).scroll((a.scroll, 0)).render(area, buf);
+    }
+
+    fn run(&self, r: &RunForm, area: Rect, buf: &mut Buffer) {
+        let (s, t) = (self.state, self.theme);
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled(" Invoice run as of: ", t.title()),
+                Span::raw(r.as_of.clone()),
+                Span::styled("█", t.key()),
+            ]),
+            Line::from(Span::styled(
+                if r.ready() {
+                    " Enter or Ctrl-S commits this run · Esc leaves without writing"
+                } else {
+                    " Enter previews (a dry run: nothing is written) · Esc leaves"
+                },
+                t.dim(),
+            )),
+        ];
+        if let Some(e) = &r.error {
+            lines.push(Line::from(Span::styled(format!(" refused: {}", safe(e)), t.breach())));
+        }
+        if r.loading || (s.invoices.saving && r.ready()) {
+            lines.push(Line::from(Span::styled(" working…", t.dim())));
+        }
+        let Some(p) = &r.preview else {
+            Paragraph::new(lines).render(area, buf);
+            return;
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                " Preview as of {}: {} invoice(s), {} line(s), total {} (not written yet)",
+                p.as_of,
+                p.invoices.len(),
+                p.lines,
+                p.total
+            ),
+            t.header(),
+        )));
+        if p.invoices.is_empty() {
+            lines.push(Line::raw(format!("  Nothing unbilled is due by {}.", p.as_of)));
+        }
+        let company_w = usize::from(area.width).saturating_sub(38).max(10);
+        let top = lines.len();
+        let body = (p.invoices.iter())
+            .skip(usize::from(r.scroll))
+            .take(usize::from(area.height).saturating_sub(top))
+            .map(|i| {
+                Line::raw(format!(
+                    "  {:<11} {} {:>5} ln {:>13}",
+                    i.number,
+                    fit(&i.company, company_w),
+                    i.lines.len(),
+                    i.total.to_string()
+                ))
+            });
+        lines.extend(body);
+        Paragraph::new(lines).render(area, buf);
+    }
+
+    /// A bordered box in the middle of `area`, cleared.
+    fn popup(&self, area: Rect, width: u16, height: u16, title: String, buf: &mut Buffer) -> Rect {
+        let w = width.min(area.width);
+        let h = height.min(area.height);
+        let rect = Rect {
+            x: area.x + (area.width - w) / 2,
+            y: area.y + (area.height - h) / 2,
+            width: w,
+            height: h,
+        };
+        Clear.render(rect, buf);
+        let block = Block::default().borders(Borders::ALL).title(title);
+        let inner = block.inner(rect);
+        block.render(rect, buf);
+        inner
+    }
+
+    fn payment(&self, p: &PaymentForm, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let inner = self.popup(area, 64, 10, format!(" Payment on {} ", p.target.number), buf);
+        let mut lines = vec![Line::raw(format!(
+            " {} · balance {} ({})",
+            fit(&p.target.company, 28).trim_end(),
+            p.target.balance,
+            p.target.status
+        ))];
+        for (n, name) in PAYMENT_FIELDS.iter().enumerate() {
+            let focus = n == p.focus;
+            let mark = if focus { ">" } else { " " };
+            let mut spans = vec![Span::styled(
+                format!("{mark}{name:<10} "),
+                if focus { t.key() } else { Style::new() },
+            )];
+            if n == 1 {
+                for (i, m) in PaymentMethod::ALL.iter().enumerate() {
+                    if i == p.method {
+                        spans.push(Span::styled(format!("[{}]", m.label()), t.selected()));
+                    } else {
+                        spans.push(Span::raw(format!(" {} ", m.label())));
+                    }
+                }
+            } else {
+                let text = match n {
+                    0 => &p.amount,
+                    2 => &p.date,
+                    _ => &p.reference,
+                };
+                spans.push(Span::raw(safe(text).into_owned()));
+                if focus {
+                    spans.push(Span::styled("█", t.key()));
+                }
+            }
+            lines.push(Line::from(spans));
+        }
+        lines.push(Line::raw(""));
+        self.form_tail(
+            &mut lines,
+            p.error.as_deref(),
+            "Enter save · Tab/↑↓ field · ←→ method · Esc cancel",
+        );
+        Paragraph::new(lines).render(inner, buf);
+    }
+
+    fn void(&self, v: &VoidForm, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let inner = self.popup(area, 64, 7, format!(" Void {} ", v.target.number), buf);
+        let mut lines = vec![
+            Line::raw(format!(
+                " {} · balance {} ({})",
+                fit(&v.target.company, 28).trim_end(),
+                v.target.balance,
+                v.target.status
+            )),
+            Line::from(vec![
+                Span::styled(">Reason    ", t.key()),
+                Span::raw(safe(&v.reason).into_owned()),
+                Span::styled("█", t.key()),
+            ]),
+            Line::raw(""),
+        ];
+        self.form_tail(&mut lines, v.error.as_deref(), "Enter void · Esc cancel");
+        Paragraph::new(lines).render(inner, buf);
+    }
+
+    fn form_tail(&self, lines: &mut Vec<Line<'_>>, error: Option<&str>, keys: &'static str) {
+        let t = self.theme;
+        if self.state.invoices.saving {
+            lines.push(Line::from(Span::styled(" saving…", t.dim())));
+        } else if let Some(e) = error {
+            lines.push(Line::from(Span::styled(format!(" refused: {}", safe(e)), t.breach())));
+        } else {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::from(Span::styled(format!(" {keys}"), t.dim())));
+    }
+}
+
+/// One invoice line at `desc_w` columns of description.
+fn line_text(l: &InvoiceLine, desc_w: usize) -> String {
+    let period = match (l.period_start, l.period_end) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) => format!("{}..{}", a, b.format("%m-%d")),
+        (Some(a), None) => a.to_string(),
+        _ => String::new(),
+    };
+    let time = if l.minutes > 0 {
+        hours(i64::from(l.minutes))
+    } else {
+        String::new()
+    };
+    let unit = if matches!(l.kind, LineKind::Labor | LineKind::PrepaidLabor) {
+        format!("{}/h", l.unit)
+    } else {
+        l.unit.to_string()
+    };
+    let desc = match l.ticket_id {
+        Some(id) => format!("#{id} {}", l.description),
+        None => l.description.clone(),
+    };
+    format!(
+        "   {} {:<17} {:>7} {:>10} {:>11}",
+        fit(&desc, desc_w),
+        period,
+        time,
+        unit,
+        l.amount.to_string()
+    )
+}

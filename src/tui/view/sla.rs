@@ -1,0 +1,159 @@
+//! The SLA board: every running clock by time left, the wall-clock deadline
+//! beside the clock time left, state in text and colour, and compliance per
+//! priority over the last 30 days as bars.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
+
+use super::safe;
+use super::theme::Theme;
+use crate::domain::time::short_duration;
+use crate::tui::state::lists::SlaRow;
+use crate::tui::state::sla::COMPLIANCE_DAYS;
+use crate::tui::state::AppState;
+
+pub struct SlaView<'a> {
+    pub state: &'a AppState,
+    pub theme: &'a Theme,
+}
+
+impl SlaView<'_> {
+    fn state_cell(&self, r: &SlaRow, now: i64) -> (&'static str, Style) {
+        let t = self.theme;
+        if r.paused {
+            ("PAUSED", t.dim())
+        } else if now >= r.response_due {
+            ("BREACH", t.breach())
+        } else if now >= r.warning_at {
+            ("WARNING", t.warn())
+        } else if r.scheduled {
+            ("planned", t.dim())
+        } else if !r.running_now {
+            ("waiting", t.dim())
+        } else {
+            ("running", Style::new())
+        }
+    }
+
+    fn table(&self, area: Rect, buf: &mut Buffer) {
+        let (s, t) = (self.state, self.theme);
+        let now = s.now.timestamp();
+        let cur = s.sla_cursor;
+        let rows = s
+            .sla_visible()
+            .enumerate()
+            .skip(cur.offset)
+            .take(usize::from(area.height.saturating_sub(1)))
+            .map(|(i, r)| {
+                let (state, style) = self.state_cell(r, now);
+                let due = crate::domain::time::from_secs(r.response_due).with_timezone(&s.calendar.zone);
+                let sel = if i == cur.selected { t.selected() } else { Style::new() };
+                Row::new(vec![
+                    Cell::from(format!("#{}", r.id)),
+                    Cell::from(Span::styled(format!("P{}", r.priority), t.priority(r.priority))),
+                    Cell::from(Span::styled(state, style)),
+                    Cell::from(due.format("%a %H:%M").to_string()),
+                    Cell::from(short_duration((r.response_due - now).div_euclid(60))),
+                    Cell::from(short_duration(r.clock_minutes_left)),
+                    Cell::from(safe(&r.company).into_owned()),
+                    Cell::from(safe(&r.summary).into_owned()),
+                ])
+                .style(sel)
+            });
+        let widths = [
+            Constraint::Length(8),
+            Constraint::Length(2),
+            Constraint::Length(7),
+            Constraint::Length(9),
+            Constraint::Length(8),
+            Constraint::Length(8),
+            Constraint::Length(15),
+            Constraint::Fill(1),
+        ];
+        let header = Row::new(["ID", "P", "State", "Due", "Wall", "Clock", "Company", "Summary"]).style(t.header());
+        Table::new(rows, widths).header(header).render(area, buf);
+    }
+
+    /// One bar per priority: met first responses as a share of tickets.
+    fn compliance(&self, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let mut lines = vec![Line::from(Span::styled(
+            format!("Response compliance, last {COMPLIANCE_DAYS} days"),
+            t.header(),
+        ))];
+        let bar_width = usize::from(area.width.saturating_sub(40)).clamp(10, 50);
+        for c in &self.state.sla_compliance {
+            let name = self
+                .state
+                .priority_names
+                .get(usize::from(c.priority).saturating_sub(1))
+                .map(String::as_str)
+                .unwrap_or("");
+            let (bar, pct) = match c.percent() {
+                Some(p) => {
+                    let filled = (p as usize * bar_width).div_ceil(100).min(bar_width);
+                    (
+                        format!("{}{}", "█".repeat(filled), "░".repeat(bar_width - filled)),
+                        format!("{p:>3}%"),
+                    )
+                }
+                None => ("░".repeat(bar_width), "  -".into()),
+            };
+            let style = match c.percent() {
+                Some(p) if p < 80 => t.breach(),
+                Some(p) if p < 95 => t.warn(),
+                _ => t.ok(),
+            };
+            lines.push(Line::from(vec![
+                Span::raw(format!("P{} {:<16.16} ", c.priority, name)),
+                Span::styled(bar, style),
+                Span::raw(format!(" {pct} {}/{}", c.met, c.tickets)),
+            ]));
+        }
+        Paragraph::new(lines).render(area, buf);
+    }
+}
+
+impl Widget for SlaView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (s, t) = (self.state, self.theme);
+        let chart_rows = if s.sla_compliance.is_empty() {
+            0
+        } else {
+            s.sla_compliance.len() as u16 + 2
+        };
+        let [head, body, chart] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(chart_rows),
+        ])
+        .areas(area);
+        let shown = s.sla_visible().count();
+        let title = if s.sla_after_hours {
+            format!(
+                " Clocks running now: {shown} of {} · v all running clocks",
+                s.sla_rows.len()
+            )
+        } else {
+            format!(" Running response clocks: {shown} · by time left · v running now only")
+        };
+        Paragraph::new(Span::styled(title, t.title())).render(head, buf);
+        if shown == 0 {
+            let msg = if s.sla_after_hours {
+                "  No clock is ticking right now."
+            } else {
+                "  No running clocks: every ticket has had its first response."
+            };
+            Paragraph::new(msg).style(t.dim()).render(body, buf);
+        } else {
+            self.table(body, buf);
+        }
+        if chart_rows > 0 {
+            let [_, chart] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(chart);
+            self.compliance(chart, buf);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The worker's side of the Invoices tab: loads through the billing store's
+//! readers, and payments, voids and invoice runs through its writers (each
+//! one transaction). Writes check the writer's role in the store first.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use rusqlite::{Connection, OptionalExtension};
+
+use super::action::Action;
+use super::state::invoices::{AgreementLine, InvoiceData, InvoiceEffect};
+use crate::domain::billing::{month_end, Product};
+use crate::domain::permissions::Role;
+use crate::store::billing::agreements::{self, PrepaidBalance};
+use crate::store::billing::ledger::{self, NewPayment};
+use crate::store::billing::{self as billing, load_agreements, load_entries, BillingStoreError, Invoice};
+
+/// Runs one Invoices effect as technician `who`.
+pub fn handle(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Action {
+    match effect {
+        InvoiceEffect::Load { today } => data(list(conn, today)),
+        InvoiceEffect::LoadDetail { number } => {
+            data(ledger::find(conn, &number).map(|invoice| InvoiceData::Detail { number, invoice }))
+        }
+        InvoiceEffect::LoadAgreements { today, tz, carry_over } => data(
+            agreement_lines(conn, today, tz, carry_over).map(|rows| InvoiceData::Agreements { month: today, rows }),
+        ),
+        InvoiceEffect::Preview { as_of, run, at } => data(
+            billing::run(conn, &run.settings(), as_of, true, who, at)
+                .map(|invoices| InvoiceData::Preview { as_of, invoices }),
+        ),
+        write => match finance_role(conn, who) {
+            Err(e) => Action::StoreFailed(format!("store: {e}")),
+            Ok(Some(refusal)) => refused(refusal),
+            Ok(None) => write_effect(conn, who, write),
+        },
+    }
+}
+
+fn write_effect(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Action {
+    let result = match effect {
+        InvoiceEffect::Commit { as_of, run, at } => {
+            billing::run(conn, &run.settings(), as_of, false, who, at).map(|done| committed(as_of, &done))
+        }
+        InvoiceEffect::Pay {
+            number,
+            amount,
+            method,
+            date,
+            reference,
+            at,
+        } => {
+            let p = NewPayment {
+                amount,
+                method,
+                date,
+                reference,
+            };
+            ledger::add_payment(conn, &number, &p, who, at).map(|inv| {
+                format!(
+                    "recorded {amount} by {} on {}; balance {} ({})",
+                    method.label(),
+                    inv.number,
+                    inv.balance(),
+                    inv.status()
+                )
+            })
+        }
+        InvoiceEffect::Void { number, reason, at } => ledger::void(conn, &number, &reason, who, at).map(|n| {
+            format!(
+                "{} is void; {n} billed item(s) released for the next invoice run",
+                number.to_ascii_uppercase()
+            )
+        }),
+        _ => return Action::Tick,
+    };
+    match result {
+        Ok(message) => Action::Saved { message, ticket: None },
+        Err(BillingStoreError::Refused(m)) => refused(m),
+        Err(e) => Action::StoreFailed(format!("store: {e}")),
+    }
+}
+
+fn committed(as_of: NaiveDate, done: &[Invoice]) -> String {
+    let total: crate::domain::money::Cents = done.iter().map(|i| i.total).sum();
+    match (done.first(), done.last()) {
+        (Some(first), Some(last)) => format!(
+            "invoice run as of {as_of}: {} invoice(s) written ({}..{}), total {total}",
+            done.len(),
+            first.number,
+            last.number
+        ),
+        _ => format!("invoice run as of {as_of}: nothing was due, no invoices written"),
+    }
+}
+
+fn refused(message: String) -> Action {
+    Action::SaveRefused {
+        message,
+        conflict: None,
+    }
+}
+
+fn data(result: billing::Result<InvoiceData>) -> Action {
+    match result {
+        Ok(d) => Action::InvoiceData(Box::new(d)),
+        Err(BillingStoreError::Refused(m)) => Action::InvoiceData(Box::new(InvoiceData::Failed(m))),
+        Err(e) => Action::StoreFailed(format!("store: {e}")),
+    }
+}
+
+/// None when `who` has the finance or admin role in the store now.
+fn finance_role(conn: &Connection, who: i64) -> rusqlite::Result<Option<String>> {
+    let role: Option<String> = conn
+        .query_row("SELECT role FROM technicians WHERE id = ?1", [who], |r| r.get(0))
+        .optional()?;
+    let role = role.unwrap_or_else(|| "technician".into());
+    Ok((!role.parse::<Role>().is_ok_and(Role::may_do_finance))
+        .then(|| format!("this needs the finance or admin role, and you are {role}; nothing was written")))
+}
+
+/// Newest first, with the aging at `today`.
+fn list(conn: &Connection, today: NaiveDate) -> billing::Result<InvoiceData> {
+    let mut invoices = ledger::list(conn)?;
+    invoices.reverse();
+    let aging = ledger::aging(conn, today)?;
+    Ok(InvoiceData::Listed {
+        as_of: today,
+        invoices,
+        aging,
+    })
+}
+
+/// Every agreement, with the prepaid balance of `today`'s month for blocks.
+fn agreement_lines(
+    conn: &Connection,
+    today: NaiveDate,
+    tz: Tz,
+    carry_over: bool,
+) -> billing::Result<Vec<AgreementLine>> {
+    let rows = agreements::list(conn, None)?;
+    let companies: BTreeSet<i64> = rows
+        .iter()
+        .filter(|r| r.agreement.product == Product::PrepaidLabor)
+        .map(|r| r.agreement.company_id)
+        .collect();
+    let mut balances: BTreeMap<i64, PrepaidBalance> = BTreeMap::new();
+    for company in companies {
+        let all = load_agreements(conn, Some(company))?;
+        let entries = load_entries(conn, tz, Some(company), Some(month_end(today)))?;
+        balances.extend(agreements::prepaid_balances(&all, &entries, today, carry_over));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| AgreementLine {
+            prepaid: balances.get(&row.agreement.id).copied(),
+            row,
+        })
+        .collect())
+}
