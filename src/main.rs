@@ -1,3 +1,5 @@
+use std::io::Write;
+
 use clap::Parser;
 
 use pimdesk::cli::{self, Cli};
@@ -24,6 +26,7 @@ fn main() {
 
 fn report(e: &anyhow::Error) -> i32 {
     tracing::error!("{e:#}");
-    eprintln!("pimdesk: {e:#}");
+    // stderr may be a terminal that has hung up: a failed write is not a panic.
+    let _ = writeln!(std::io::stderr(), "pimdesk: {e:#}");
     cli::exit_code(e)
 }

@@ -119,6 +119,12 @@ fn a_hang_up_mid_sentence_keeps_the_sentence() {
     );
 
     let fixture = Arc::clone(c.fixture());
+    let drafts: i64 = rusqlite::Connection::open(fixture.path().join("pimdesk.db"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM drafts", [], |r| r.get(0))
+        .unwrap();
+    let log = std::fs::read_to_string(fixture.path().join("pimdesk.log")).unwrap_or_default();
+    assert_eq!(drafts, 1, "the hang-up wrote the draft to the store; log:\n{log}");
     let mut again = Console::spawn_in(fixture, &[], &[], 80, 24);
     again.wait_for("Unsaved draft found", TIMEOUT).unwrap();
     again.send("r");
@@ -243,4 +249,30 @@ fn another_consoles_commit_shows_on_the_open_screen() {
     assert!(out.status.success());
     c.wait_for("Called the office manager back", Duration::from_secs(3))
         .unwrap();
+}
+
+#[test]
+fn the_palette_runs_an_action_and_the_filter_line_narrows_the_queue() {
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send(":");
+    c.wait_for("Commands", TIMEOUT).unwrap();
+    type_text(&mut c, "assign me");
+    c.wait_for("assign to me", TIMEOUT).unwrap();
+    c.send(ENTER);
+    c.wait_for("#2000: assigned to", TIMEOUT).unwrap();
+    let t = show_json(c.fixture(), 2000);
+    assert!(t["assignee"].is_string(), "the palette's action reached the store: {t}");
+
+    c.send("f");
+    c.wait_for("Filter:", TIMEOUT).unwrap();
+    type_text(&mut c, "p:3 status:new");
+    c.send(ENTER);
+    let screen = c.wait_for("filter status:New p:3", TIMEOUT).unwrap();
+    let rows: Vec<&str> = screen.lines().filter(|l| l.starts_with('#')).collect();
+    assert!(!rows.is_empty(), "{screen}");
+    assert!(
+        rows.iter().all(|r| r.contains(" P3 ") && r.contains(" New ")),
+        "{screen}"
+    );
 }

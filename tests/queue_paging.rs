@@ -96,13 +96,21 @@ fn expected(conn: &rusqlite::Connection, q: &QueueQuery) -> Vec<i64> {
 #[test]
 fn every_sort_pages_the_same_rows_both_ways() {
     let (_dir, conn) = store();
-    for view in [View::All, View::AllOpen] {
+    // Broad views walk indexes in sort order; a filtered view sorts its rows.
+    let narrowed = QueueFilter::parse("p:3,4").unwrap();
+    let cases = [
+        (View::All, QueueFilter::default()),
+        (View::AllOpen, QueueFilter::default()),
+        (View::All, narrowed),
+    ];
+    for (view, filter) in cases {
         for sort in SortKey::ALL {
             for descending in [false, true] {
                 let q = QueueQuery {
                     view,
                     sort,
                     descending,
+                    filter: filter.clone(),
                     ..QueueQuery::default()
                 };
                 let want = expected(&conn, &q);

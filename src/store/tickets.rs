@@ -105,6 +105,14 @@ pub struct QueueQuery {
     pub filter: super::queue_filter::QueueFilter,
 }
 
+impl QueueQuery {
+    /// Most tickets qualify: walking an index in sort order finds a page at
+    /// once. Narrow views sort their few rows instead.
+    pub fn is_broad(&self) -> bool {
+        matches!(self.view, View::All | View::AllOpen) && self.filter.is_empty()
+    }
+}
+
 impl Default for QueueQuery {
     /// Open tickets, newest first.
     fn default() -> Self {
@@ -237,7 +245,7 @@ pub fn page(conn: &Connection, q: &QueueQuery, anchor: &Anchor, limit: usize) ->
     if let Some(fts) = q.search.as_deref().and_then(fts_query) {
         return search_page(conn, q, &fts, anchor, limit);
     }
-    if q.sort == SortKey::Assignee {
+    if q.sort == SortKey::Assignee && q.is_broad() {
         return super::queue_assignee::page(conn, q, anchor, limit);
     }
     let expr = q.sort.expr();
@@ -247,7 +255,7 @@ pub fn page(conn: &Connection, q: &QueueQuery, anchor: &Anchor, limit: usize) ->
     let (dir, cmp) = if asc { ("ASC", ">") } else { ("DESC", "<") };
     // Sorting by company walks companies by name, then each one's tickets by
     // the (company_id, id) index: no sort of the whole table.
-    let from = if q.sort == SortKey::Company {
+    let from = if q.sort == SortKey::Company && q.is_broad() {
         "companies c CROSS JOIN tickets t ON c.id = t.company_id"
     } else {
         "tickets t JOIN companies c ON c.id = t.company_id"
@@ -283,6 +291,10 @@ pub fn page(conn: &Connection, q: &QueueQuery, anchor: &Anchor, limit: usize) ->
     Ok(rows)
 }
 
+/// Search ranks the newest this-many matches best first, so a common word in
+/// a million tickets costs the same as a rare one (bm25 scores every row it ranks).
+pub const SEARCH_WINDOW: usize = 5000;
+
 fn search_page(
     conn: &Connection,
     q: &QueueQuery,
@@ -298,9 +310,9 @@ fn search_page(
     let (clauses, values) = q.filter.sql(3);
     let filter: String = clauses.iter().map(|c| format!(" AND {c}")).collect();
     let inner = if filter.is_empty() {
-        "SELECT rowid AS id, rank FROM ticket_fts WHERE ticket_fts MATCH ?1 ORDER BY rank LIMIT ?2".to_string()
+        format!("SELECT id, rank FROM (SELECT rowid AS id, rank FROM ticket_fts WHERE ticket_fts MATCH ?1 ORDER BY rowid DESC LIMIT {SEARCH_WINDOW}) ORDER BY rank LIMIT ?2")
     } else {
-        format!("SELECT ticket_fts.rowid AS id, ticket_fts.rank AS rank FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid WHERE ticket_fts MATCH ?1{filter} ORDER BY rank LIMIT ?2")
+        format!("SELECT id, rank FROM (SELECT ticket_fts.rowid AS id, ticket_fts.rank AS rank FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid WHERE ticket_fts MATCH ?1{filter} ORDER BY ticket_fts.rowid DESC LIMIT {SEARCH_WINDOW}) ORDER BY rank LIMIT ?2")
     };
     let sql = format!(
         "SELECT {COLUMNS} FROM ({inner}) m

@@ -16,6 +16,7 @@ use crate::store::ticket_write::{NewTime, TicketChanges};
 pub enum Action {
     Quit,
     ToggleHelp,
+    OpenPalette,
     NextTab,
     PrevTab,
     GoTab(usize),
@@ -75,6 +76,8 @@ pub enum Action {
     Invoice(InvoiceKey),
     /// Invoices tab: data from the worker.
     InvoiceData(Box<InvoiceData>),
+    /// Directory tab: a checklist or on-call key of `[keys.directory]`.
+    Directory(super::state::directory::DirectoryKey),
     DirectoryLoaded(Box<crate::store::directory::Directory>),
     /// A contact change landed (the message says what changed).
     ContactSaved(String),
@@ -115,6 +118,8 @@ pub enum Effect {
     },
     /// Invoices tab: a load or a finance write (state/invoices.rs).
     Invoice(Box<InvoiceEffect>),
+    /// Directory tab: a checklist step or on-call change (state/directory/writes.rs).
+    Directory(Box<super::state::directory::DirectoryEffect>),
     LoadDirectory,
     EnsureUser(String),
     LoadChoices,

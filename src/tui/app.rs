@@ -58,7 +58,10 @@ pub fn run_loop(
         if state.dirty {
             state.dirty = false;
             if guard.terminal.draw(|f| view::draw(f, &state, &keymap, &theme)).is_err() {
-                break; // the terminal is gone (hang-up)
+                // The terminal is gone (hang-up): keep the draft as a hang-up does.
+                let effects = update(&mut state, Action::Hangup, clock.now());
+                send_all(&effect_tx, effects);
+                break;
             }
         }
         for text in clipboard.drain(..) {
@@ -87,6 +90,7 @@ pub fn run_loop(
         }
     }
     drop(guard);
+    tracing::info!("console closing; waiting for the store worker");
     // Let the worker finish what was sent (a draft saved at hang-up) before the process ends.
     drop(effect_tx);
     // Generous: a draft write waits for its fsync, which a busy disk can make slow.

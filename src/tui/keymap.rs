@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
+use super::state::directory::DirectoryKey;
 use super::state::invoices::InvoiceKey;
 use crate::config::{Config, KeyList};
 
@@ -66,7 +67,8 @@ macro_rules! catalogue {
 catalogue! {
     Global "quit" => Action::Quit, "quit pimdesk", "quit";
     Global "help" => Action::ToggleHelp, "show this help", "help";
-    Global "next_tab" => Action::NextTab, "next tab", "tabs";
+    Global "palette" => Action::OpenPalette, "command palette", "commands";
+    Global "next_tab" => Action::NextTab, "next tab";
     Global "prev_tab" => Action::PrevTab, "previous tab";
     Global "tab_queue" => Action::GoTab(0), "Queue tab";
     Global "tab_sla" => Action::GoTab(1), "SLA tab";
@@ -107,12 +109,17 @@ catalogue! {
     Directory "copy_email" => Action::CopyEmail, "copy email (OSC 52)", "copy email";
     Directory "edit_level" => Action::EditLevel, "change security level", "level";
     Directory "back" => Action::Back, "back to the directory", "back";
+    Directory "onboarding_status" => Action::Directory(DirectoryKey::Onboarding), "set checklist status";
+    Directory "toggle_rotation" => Action::Directory(DirectoryKey::Rotation), "in rotation on/off";
     Invoices "pay" => Action::Invoice(InvoiceKey::Pay), "record a payment", "pay";
     Invoices "void" => Action::Invoice(InvoiceKey::Void), "void with a reason", "void";
     Invoices "aging" => Action::Invoice(InvoiceKey::Aging), "aging chart on/off", "aging";
     Invoices "run" => Action::Invoice(InvoiceKey::Run), "invoice run preview", "run";
     Invoices "agreements" => Action::Invoice(InvoiceKey::Agreements), "agreements, prepaid", "agreements";
     Invoices "back" => Action::Back, "back to the invoices";
+    Invoices "new_agreement" => Action::Invoice(InvoiceKey::NewAgreement), "new agreement";
+    Invoices "end_agreement" => Action::Invoice(InvoiceKey::EndAgreement), "end an agreement";
+    Invoices "complete_agreement" => Action::Invoice(InvoiceKey::CompleteAgreement), "project completed";
     Ticket "scroll_down" => Action::Move(1), "scroll down";
     Ticket "scroll_up" => Action::Move(-1), "scroll up";
 }

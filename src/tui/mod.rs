@@ -7,6 +7,7 @@ pub mod state;
 pub mod terminal;
 pub mod view;
 pub mod worker;
+pub mod worker_directory;
 pub mod worker_invoices;
 pub mod worker_writes;
 

@@ -17,7 +17,10 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// Restores the terminal when dropped.
 pub struct Guard {
-    pub terminal: Term,
+    /// Never dropped: ratatui's `Terminal` shows the cursor when dropped and
+    /// `eprintln!`s on failure, which panics when the terminal has hung up.
+    /// `restore` shows the cursor instead, ignoring errors; the process ends soon after.
+    pub terminal: std::mem::ManuallyDrop<Term>,
 }
 
 impl Guard {
@@ -31,7 +34,9 @@ impl Guard {
             return Err(e);
         }
         let terminal = Terminal::new(CrosstermBackend::new(io::stdout())).inspect_err(|_| restore())?;
-        Ok(Guard { terminal })
+        Ok(Guard {
+            terminal: std::mem::ManuallyDrop::new(terminal),
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! The worker's side of the Invoices tab: loads through the billing store's
 //! readers, and payments, voids and invoice runs through its writers (each
-//! one transaction). Writes check the writer's role in the store first.
+//! one transaction), and agreement writes (add, end, complete; audited).
+//! Writes check the writer's role in the store first.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -73,6 +74,14 @@ fn write_effect(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Actio
                 number.to_ascii_uppercase()
             )
         }),
+        InvoiceEffect::AddAgreement { agreement, at } => {
+            agreements::add(conn, &agreement, who, at).map(|key| format!("agreement {key} added (audited)"))
+        }
+        InvoiceEffect::EndAgreement { key, date, at } => {
+            agreements::end(conn, &key, date, who, at).map(|outcome| ended(&key, date, &outcome.billed_beyond))
+        }
+        InvoiceEffect::CompleteAgreement { key, date, at } => agreements::complete(conn, &key, date, who, at)
+            .map(|()| format!("agreement {key}: project completed on {date} (audited)")),
         _ => return Action::Tick,
     };
     match result {
@@ -80,6 +89,18 @@ fn write_effect(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Actio
         Err(BillingStoreError::Refused(m)) => refused(m),
         Err(e) => Action::StoreFailed(format!("store: {e}")),
     }
+}
+
+fn ended(key: &str, date: NaiveDate, billed_beyond: &[NaiveDate]) -> String {
+    let mut m = format!("agreement {key} ends on {date} (audited)");
+    if !billed_beyond.is_empty() {
+        let months: Vec<String> = billed_beyond.iter().map(|m| m.format("%B %Y").to_string()).collect();
+        m.push_str(&format!(
+            "; already billed: {} (stays billed: credit by hand)",
+            months.join(", ")
+        ));
+    }
+    m
 }
 
 fn committed(as_of: NaiveDate, done: &[Invoice]) -> String {

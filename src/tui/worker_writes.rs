@@ -98,6 +98,7 @@ pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite:
         Effect::LoadDraft => Action::DraftFound(load_draft(conn, who)?),
         Effect::LoadChoices => Action::ChoicesLoaded(Box::new(choices(conn)?)),
         Effect::Invoice(e) => super::worker_invoices::handle(conn, who, *e),
+        Effect::Directory(e) => super::worker_directory::handle(conn, who, *e),
         _ => return Ok(None),
     }))
 }

@@ -2,6 +2,8 @@
 //! companies with their contacts and onboarding checklist; one search across
 //! all of it; copying a number or address; editing a contact's security level.
 
+mod writes;
+
 use chrono::{DateTime, Utc};
 
 use super::lists::Cursor;
@@ -11,6 +13,7 @@ use crate::domain::oncall::{coverage, Coverage, Rotation};
 use crate::domain::permissions::{Role, SecurityLevel};
 use crate::store::directory::{rotation_logins, Directory, OnboardingItem};
 use crate::tui::action::{Action, Effect};
+pub use writes::{DirectoryEffect, DirectoryKey, StepPicker, CONFIG_NOTE};
 
 /// One line of the overview list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +62,10 @@ pub struct DirectoryState {
     pub query: String,
     pub open: Option<CompanyOpen>,
     pub picker: Option<LevelPicker>,
+    /// The status picker over a checklist step.
+    pub step_picker: Option<StepPicker>,
+    /// Added to the next save's message (the config's rotation is in force).
+    pending_note: Option<String>,
     /// Outside contractual hours: who is on call now (the status line).
     pub on_call_now: Option<OnCall>,
     /// The rotation's technician this week (on call tonight).
@@ -269,8 +276,16 @@ pub fn on_data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             Some(vec![])
         }
         Action::ContactSaved(message) => {
-            s.message = Some(message.clone());
+            s.message = Some(match s.directory.pending_note.take() {
+                Some(note) => format!("{message}; {note}"),
+                None => message.clone(),
+            });
             Some(vec![Effect::LoadDirectory])
+        }
+        Action::StoreFailed(_) => {
+            // A refused save: its note is not for the next one. The message is `update`'s.
+            s.directory.pending_note = None;
+            None
         }
         _ => None,
     }
@@ -290,6 +305,9 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     }
     if s.directory.picker.is_some() {
         return picker_key(s, action);
+    }
+    if s.directory.step_picker.is_some() {
+        return writes::step_picker_key(s, action);
     }
     let h = s.body_rows().saturating_sub(5);
     let d = &mut s.directory;
@@ -312,14 +330,18 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         }
         Action::CopyPhone | Action::CopyEmail => return Some(copy(s, matches!(action, Action::CopyEmail))),
         Action::EditLevel => return Some(start_picker(s)),
+        Action::Directory(DirectoryKey::Onboarding) => return Some(writes::start_step_picker(s)),
+        Action::Directory(DirectoryKey::Rotation) => return Some(writes::toggle_rotation(s)),
         _ => return None,
     }
     Some(vec![])
 }
 
 fn move_by(d: &mut DirectoryState, n: i64, h: usize) {
+    // An open company's cursor runs over its contacts, then its checklist.
+    let steps = d.open.as_ref().map_or(0, |o| d.checklist(o.company).count());
     match d.open.as_mut() {
-        Some(o) => o.cursor.move_by(n, o.contacts.len(), 8),
+        Some(o) => o.cursor.move_by(n, o.contacts.len() + steps, 8),
         None => d.step(n, h),
     }
 }

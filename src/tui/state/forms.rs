@@ -159,6 +159,7 @@ pub enum Overlay {
     Time(TimeForm),
     Status(StatusPick),
     Draft(DraftOffer),
+    Palette(super::palette::Palette),
 }
 
 impl Overlay {

@@ -3,12 +3,14 @@
 //! preview and agreements with this month's prepaid hours. Finance writes
 //! need the finance or admin role; anyone may look and preview.
 
+mod agreement_forms;
 mod data;
 mod forms;
 
 use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyCode;
 
+pub use self::agreement_forms::{AgreementDateForm, AgreementForm, DateChange, AGREEMENT_FIELDS};
 pub use self::data::{AgreementLine, InvoiceData, InvoiceEffect, RunConfig};
 pub use self::forms::{Form, PaymentForm, RunForm, VoidForm, PAYMENT_FIELDS};
 use super::lists::Cursor;
@@ -29,6 +31,9 @@ pub enum InvoiceKey {
     Aging,
     Run,
     Agreements,
+    NewAgreement,
+    EndAgreement,
+    CompleteAgreement,
 }
 
 /// One aging bucket: invoices and the balance owed in it.
@@ -84,7 +89,26 @@ pub struct AgreementsView {
     pub month: Option<NaiveDate>,
     pub rows: Vec<AgreementLine>,
     pub loaded: bool,
-    pub scroll: u16,
+    /// Index into `rows`: the agreement (and company) the keys act on.
+    pub selected: usize,
+}
+
+impl AgreementsView {
+    fn move_by(&mut self, n: i64) {
+        let last = self.rows.len().saturating_sub(1) as i64;
+        self.selected = (self.selected as i64 + n).clamp(0, last) as usize;
+    }
+
+    /// New rows, keeping the selected agreement where it still is.
+    fn arrived(&mut self, month: NaiveDate, rows: Vec<AgreementLine>) {
+        let keep = self.rows.get(self.selected).map(|l| l.row.key.clone());
+        self.month = Some(month);
+        self.rows = rows;
+        self.loaded = true;
+        let at = keep.and_then(|k| self.rows.iter().position(|l| l.row.key == k));
+        self.selected = at.unwrap_or(self.selected);
+        self.move_by(0);
+    }
 }
 
 #[derive(Debug)]
@@ -247,9 +271,7 @@ fn arrived(s: &mut AppState, data: InvoiceData) -> Vec<Effect> {
         }
         InvoiceData::Agreements { month, rows } => {
             if let Some(a) = inv.agreements.as_mut() {
-                a.month = Some(month);
-                a.rows = rows;
-                a.loaded = true;
+                a.arrived(month, rows);
             }
         }
         InvoiceData::Preview { as_of, invoices } => {
@@ -293,7 +315,7 @@ fn keys(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             if let Some(d) = inv.detail.as_mut() {
                 scroll(&mut d.scroll, n);
             } else if let Some(a) = inv.agreements.as_mut() {
-                scroll(&mut a.scroll, n);
+                a.move_by(n);
             } else {
                 inv.cursor.move_by(n, inv.list.len(), list_h);
             }
@@ -304,7 +326,9 @@ fn keys(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             } else {
                 1 << 30
             };
-            if inv.detail.is_none() && inv.agreements.is_none() {
+            if let (None, Some(a)) = (&inv.detail, inv.agreements.as_mut()) {
+                a.move_by(n);
+            } else if inv.detail.is_none() {
                 inv.cursor.move_by(n, inv.list.len(), list_h);
             }
         }
@@ -372,6 +396,9 @@ fn key(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
             vec![]
         }
         InvoiceKey::Pay | InvoiceKey::Void => start_write(s, k),
+        InvoiceKey::NewAgreement | InvoiceKey::EndAgreement | InvoiceKey::CompleteAgreement => {
+            agreement_forms::start(s, k)
+        }
     }
 }
 
@@ -399,5 +426,7 @@ fn start_write(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
     vec![]
 }
 
+#[cfg(test)]
+mod agreement_tests;
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@ pub mod input;
 pub mod invoices;
 pub mod lists;
 pub mod overlay;
+pub mod palette;
 pub mod queue;
 pub mod sla;
 
@@ -54,6 +55,8 @@ pub struct AppState {
     /// Only the clocks running now (after hours: the 24x7 ones).
     pub sla_after_hours: bool,
     pub sla_compliance: Vec<sla::Compliance>,
+    /// When the compliance chart was last asked for (it changes slowly).
+    pub sla_compliance_at: Option<i64>,
     pub invoices: invoices::InvoicesState,
     pub directory: directory::DirectoryState,
     pub directory_cursor: Cursor,
@@ -100,6 +103,7 @@ impl AppState {
             sla_cursor: Cursor::default(),
             sla_after_hours: false,
             sla_compliance: Vec::new(),
+            sla_compliance_at: None,
             invoices: invoices::InvoicesState::new(config),
             directory: directory::DirectoryState::new(config),
             directory_cursor: Cursor::default(),
@@ -156,6 +160,47 @@ impl AppState {
         self.sla_rows.iter().filter(move |r| !only_now || r.running_now)
     }
 
+    /// The binding sections of the screen on show, most specific first.
+    pub fn sections(&self) -> Vec<crate::tui::keymap::Section> {
+        use crate::tui::keymap::Section;
+        let state = self;
+        if state.overlay.is_some() {
+            return vec![Section::Editor];
+        }
+        match (&state.ticket, state.tab) {
+            (Some(_), _) => vec![Section::Ticket, Section::Actions, Section::Global],
+            (None, 0) => vec![Section::Queue, Section::Actions, Section::List, Section::Global],
+            (None, 1) => vec![Section::Sla, Section::Actions, Section::List, Section::Global],
+            (None, 2) if invoices::form_open(state) => vec![Section::Editor],
+            (None, 2) => vec![Section::Invoices, Section::List, Section::Global],
+            (None, 3) => vec![Section::Directory, Section::List, Section::Global],
+            _ => vec![Section::List, Section::Global],
+        }
+    }
+
+    /// The board's rows, and the 30-day chart at most once a minute.
+    fn sla_loads(&mut self) -> Vec<Effect> {
+        let now = self.now.timestamp();
+        let mut e = vec![Effect::LoadSla];
+        if self.sla_compliance_at.is_none_or(|at| now - at >= 60) {
+            self.sla_compliance_at = Some(now);
+            e.push(Effect::LoadCompliance {
+                since: now - sla::COMPLIANCE_DAYS * 86_400,
+            });
+        }
+        e
+    }
+
+    /// Recomputes the SLA board's clocks for the rows on screen.
+    pub fn refresh_sla(&mut self) {
+        let view = sla::Window {
+            only_running: self.sla_after_hours,
+            offset: self.sla_cursor.offset,
+            height: self.body_rows(),
+        };
+        sla::refresh_clocks(&mut self.sla_rows, &self.calendar, &self.policy, self.now, view);
+    }
+
     /// Outside contractual hours: the after-hours marker is shown.
     pub fn after_hours(&self) -> bool {
         !self.calendar.is_open(self.now)
@@ -179,7 +224,9 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
     }
     if let Action::Hangup = action {
         s.quit = true;
-        return save_draft(s);
+        let effects = save_draft(s);
+        tracing::info!(drafts = effects.len(), "hang-up");
+        return effects;
     }
     if let Some(effects) = overlay::handle(s, &action) {
         return effects;
@@ -200,6 +247,11 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
         }
         Action::ToggleHelp => {
             s.help = !s.help;
+            vec![]
+        }
+        Action::OpenPalette => {
+            s.help = false;
+            s.overlay = Some(forms::Overlay::Palette(palette::Palette::new(&s.sections())));
             vec![]
         }
         Action::NextTab => go_tab(s, (s.tab + 1) % TABS.len()),
@@ -243,7 +295,7 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
         }
         Action::SlaLoaded(rows) => {
             s.sla_rows = rows;
-            sla::refresh_clocks(&mut s.sla_rows, &s.calendar, &s.policy, s.now);
+            s.refresh_sla();
             vec![]
         }
         Action::ComplianceLoaded(c) => {
@@ -253,6 +305,7 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
         Action::ToggleAfterHours if s.tab == 1 => {
             s.sla_after_hours = !s.sla_after_hours;
             s.sla_cursor = Cursor::default();
+            s.refresh_sla();
             vec![]
         }
         Action::UserKnown { id, role } => {
@@ -282,7 +335,7 @@ fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
     // The countdown repaints each second only while it is on screen.
     let countdown = s.tab == 1 && s.ticket.is_none();
     if countdown {
-        sla::refresh_clocks(&mut s.sla_rows, &s.calendar, &s.policy, s.now);
+        s.refresh_sla();
     }
     s.dirty = minute_changed || countdown || s.timer.is_some() || !effects.is_empty();
     effects
@@ -342,13 +395,15 @@ fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         Action::DraftFound(_) => {}
         Action::Saved { message, ticket } => {
             s.message = Some(message.clone());
+            // A ticket saved from the editor opens; quick actions leave you where you were.
+            let from_editor = matches!(s.overlay, Some(forms::Overlay::Editor(_)));
             s.overlay = None;
             let mut e = reload_visible(s);
             if let (Some(id), Some(t)) = (ticket, &s.ticket) {
                 if t.id != *id {
                     e.push(Effect::LoadTicket(t.id));
                 }
-            } else if let (Some(id), None) = (ticket, &s.ticket) {
+            } else if let (Some(id), None, true) = (ticket, &s.ticket, from_editor) {
                 s.ticket = Some(TicketView {
                     id: *id,
                     ..TicketView::default()
@@ -386,12 +441,7 @@ fn go_tab(s: &mut AppState, tab: usize) -> Vec<Effect> {
     s.help = false;
     s.ticket = None;
     match tab {
-        1 => vec![
-            Effect::LoadSla,
-            Effect::LoadCompliance {
-                since: s.now.timestamp() - sla::COMPLIANCE_DAYS * 86_400,
-            },
-        ],
+        1 => s.sla_loads(),
         2 => invoices::load(s),
         3 => vec![Effect::LoadDirectory],
         _ if !s.queue.loaded_once => s.queue.reload(&mut s.next_request),
@@ -405,12 +455,7 @@ fn reload_visible(s: &mut AppState) -> Vec<Effect> {
     }
     match s.tab {
         0 => s.queue.refresh(&mut s.next_request),
-        1 => vec![
-            Effect::LoadSla,
-            Effect::LoadCompliance {
-                since: s.now.timestamp() - sla::COMPLIANCE_DAYS * 86_400,
-            },
-        ],
+        1 => s.sla_loads(),
         2 => invoices::load(s),
         _ => vec![Effect::LoadDirectory],
     }
@@ -465,6 +510,9 @@ fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
                 Action::First => cursor.move_by(-(len as i64), len, h),
                 Action::Last => cursor.move_by(len as i64, len, h),
                 _ => {}
+            }
+            if tab == 1 {
+                s.refresh_sla();
             }
             vec![]
         }

@@ -19,6 +19,23 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         (Overlay::Time(t), a) => time(t, a, now)?,
         (Overlay::Status(p), a) => status(p, a, now)?,
         (Overlay::Draft(_), a) => return draft_offer(s, a),
+        (Overlay::Palette(p), a) => {
+            if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
+                return None;
+            }
+            match p.key(a) {
+                super::palette::Outcome::Stay => vec![],
+                super::palette::Outcome::Close => {
+                    s.overlay = None;
+                    vec![]
+                }
+                super::palette::Outcome::Run(action) => {
+                    s.overlay = None;
+                    let now = s.now;
+                    return Some(super::update(s, action, now));
+                }
+            }
+        }
     };
     if effects.iter().any(|e| matches!(e, Effect::DeleteDraft(_))) || matches!(action, Action::Cancel) && closes(s) {
         s.overlay = None;

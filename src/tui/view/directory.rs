@@ -12,7 +12,7 @@ use super::safe;
 use super::theme::Theme;
 use crate::domain::onboarding::ItemStatus;
 use crate::domain::permissions::SecurityLevel;
-use crate::tui::state::directory::{CompanyOpen, DirectoryState, LevelPicker, Row};
+use crate::tui::state::directory::{CompanyOpen, DirectoryState, LevelPicker, Row, StepPicker};
 
 /// Pads or cuts `s` (store text, made safe) to exactly `w` columns.
 fn fit(s: &str, w: usize) -> String {
@@ -59,6 +59,9 @@ impl Widget for DirectoryView<'_> {
         }
         if let Some(p) = self.state.picker {
             self.picker(p, area, buf);
+        }
+        if let Some(p) = self.state.step_picker {
+            self.step_picker(p, area, buf);
         }
     }
 }
@@ -192,7 +195,16 @@ impl DirectoryView<'_> {
             }
             Some(Row::Technician(i)) => {
                 let x = &d.technicians[i];
-                format!("{} ({}) · {} · {} · {}", x.name, x.login, x.role, x.phone, x.email)
+                let rotation = match (x.oncall, s.config_rotation()) {
+                    (true, false) => "in the after-hours rotation",
+                    (false, false) => "not in the rotation",
+                    (true, true) => "in the fallback rotation (the config's list is in force)",
+                    (false, true) => "not in the fallback rotation (the config's list is in force)",
+                };
+                format!(
+                    "{} ({}) · {} · {} · {} · {rotation}",
+                    x.name, x.login, x.role, x.phone, x.email
+                )
             }
             Some(Row::Company(i)) => {
                 let x = &d.companies[i];
@@ -235,7 +247,9 @@ impl DirectoryView<'_> {
         if open.contacts.is_empty() {
             lines.push(Line::styled("  No contacts yet.", t.dim()));
         }
-        let first = open.cursor.selected.saturating_sub(shown - 1);
+        // Past the contacts the cursor is on the checklist: the last contacts stay in view.
+        let at = open.cursor.selected.min(open.contacts.len().saturating_sub(1));
+        let first = at.saturating_sub(shown - 1);
         for (n, &i) in open.contacts.iter().enumerate().skip(first).take(shown) {
             let x = &s.data.contacts[i];
             let line = Line::raw(format!(
@@ -267,14 +281,21 @@ impl DirectoryView<'_> {
             "Onboarding checklist (transition plan)",
             t.header(),
         )));
-        for item in s.checklist(open.company) {
+        let step = s.selected_step().map(|(_, p)| p);
+        if step.is_some() {
+            lines.push(Line::styled(
+                "  o: set this step's status (dispatcher or admin)",
+                t.dim(),
+            ));
+        }
+        for (n, item) in s.checklist(open.company).enumerate() {
             let status = item.status.parse::<ItemStatus>().unwrap_or(ItemStatus::Pending);
             let style = if status == ItemStatus::Done {
                 t.ok()
             } else {
                 Style::new()
             };
-            lines.push(Line::from(vec![
+            let line = Line::from(vec![
                 Span::styled(format!("  {} ", status.marker()), style),
                 Span::raw(format!(
                     "{} {} {} {}",
@@ -283,9 +304,52 @@ impl DirectoryView<'_> {
                     fit(item.date.as_deref().unwrap_or("-"), 10),
                     safe(item.who.as_deref().unwrap_or(""))
                 )),
-            ]));
+            ]);
+            lines.push(if step == Some(n) {
+                line.style(t.selected())
+            } else {
+                line
+            });
         }
         Paragraph::new(lines).render(area, buf);
+    }
+
+    fn step_picker(&self, p: StepPicker, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let Some(item) = self.state.checklist(p.company).nth(p.position) else {
+            return;
+        };
+        let w = 60.min(area.width);
+        let h = (ItemStatus::ALL.len() as u16 + 4).min(area.height);
+        let rect = Rect {
+            x: area.x + (area.width - w) / 2,
+            y: area.y + area.height.saturating_sub(h) / 2,
+            width: w,
+            height: h,
+        };
+        let mut lines: Vec<Line<'_>> = ItemStatus::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                let mark = if x.as_str() == item.status { "*" } else { " " };
+                let line = Line::raw(format!("{mark}{} {}", x.marker(), x.as_str()));
+                if i == p.selected {
+                    line.style(t.selected())
+                } else {
+                    line
+                }
+            })
+            .collect();
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("j/k or o choose · Enter save · Esc cancel", t.dim()));
+        Clear.render(rect, buf);
+        Paragraph::new(lines)
+            .block(Block::default().borders(Borders::ALL).title(format!(
+                " Step {}: {} ",
+                p.position + 1,
+                fit(&item.item, usize::from(w.saturating_sub(14))).trim_end()
+            )))
+            .render(rect, buf);
     }
 
     fn picker(&self, p: LevelPicker, area: Rect, buf: &mut Buffer) {

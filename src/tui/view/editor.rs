@@ -14,12 +14,22 @@ use crate::tui::state::AppState;
 
 pub struct OverlayView<'a> {
     pub overlay: &'a Overlay,
+    pub keymap: &'a crate::tui::keymap::Keymap,
     pub state: &'a AppState,
     pub theme: &'a Theme,
 }
 
 impl Widget for OverlayView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        if let Overlay::Palette(p) = self.overlay {
+            // The palette floats over the screen it will act on.
+            return super::palette::PaletteView {
+                palette: p,
+                keymap: self.keymap,
+                theme: self.theme,
+            }
+            .render(area, buf);
+        }
         Clear.render(area, buf);
         match self.overlay {
             Overlay::Editor(e) => EditorView {
@@ -31,6 +41,7 @@ impl Widget for OverlayView<'_> {
             Overlay::Note(n) => note(n, self.theme, area, buf),
             Overlay::Time(t) => time(t, self.theme, area, buf),
             Overlay::Status(p) => status(p, self.theme, area, buf),
+            Overlay::Palette(_) => {}
             Overlay::Draft(d) => {
                 let what = match &d.body {
                     DraftBody::Ticket(f) => match f.id {

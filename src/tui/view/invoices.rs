@@ -6,19 +6,18 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Widget};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget};
 
 use super::safe;
 use super::theme::Theme;
 use crate::domain::billing::LineKind;
-use crate::store::billing::{InvoiceLine, InvoiceStatus, PaymentMethod};
-use crate::tui::state::invoices::{
-    aging_beside, Aging, AgreementsView, Detail, Form, PaymentForm, RunForm, VoidForm, AGING_ROWS, PAYMENT_FIELDS,
-};
+use crate::store::billing::agreements::PrepaidBalance;
+use crate::store::billing::{InvoiceLine, InvoiceStatus};
+use crate::tui::state::invoices::{aging_beside, Aging, AgreementsView, Detail, Form, RunForm, AGING_ROWS};
 use crate::tui::state::AppState;
 
 /// Pads or cuts `s` (store text, made safe) to exactly `w` columns.
-fn fit(s: &str, w: usize) -> String {
+pub(super) fn fit(s: &str, w: usize) -> String {
     let s = safe(s);
     let mut out: String = s.chars().take(w).collect();
     let n = out.chars().count();
@@ -74,6 +73,8 @@ impl Widget for InvoicesView<'_> {
         match &inv.form {
             Some(Form::Payment(p)) => self.payment(p, area, buf),
             Some(Form::Void(v)) => self.void(v, area, buf),
+            Some(Form::Agreement(f)) => self.agreement_form(f, area, buf),
+            Some(Form::AgreementDate(f)) => self.agreement_date_form(f, area, buf),
             _ => {}
         }
     }
@@ -276,20 +277,27 @@ impl InvoicesView<'_> {
     fn agreements(&self, a: &AgreementsView, area: Rect, buf: &mut Buffer) {
         let t = self.theme;
         let month = a.month.map(|m| m.format("%B %Y").to_string()).unwrap_or_default();
-        let mut lines = vec![Line::from(Span::styled(
+        let [head, body, foot] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+        Paragraph::new(Span::styled(
             format!(" Agreements per company · prepaid hours for {month} · Esc back"),
             t.title(),
-        ))];
+        ))
+        .render(head, buf);
+        Paragraph::new(Span::styled(
+            " n new agreement · E end · C project completed (finance or admin)",
+            t.dim(),
+        ))
+        .render(foot, buf);
+        let mut lines = Vec::new();
         if !a.loaded {
             lines.push(Line::from(Span::styled("  Loading agreements…", t.dim())));
         } else if a.rows.is_empty() {
-            lines.push(Line::from(Span::styled(
-                "  No agreements (pimdesk agreement add …).",
-                t.dim(),
-            )));
+            lines.push(Line::from(Span::styled("  No agreements yet: n adds one.", t.dim())));
         }
         let mut company = None;
-        for l in &a.rows {
+        let mut selected_at = 0;
+        for (n, l) in a.rows.iter().enumerate() {
             let ag = &l.row.agreement;
             if company != Some(ag.company_id) {
                 company = Some(ag.company_id);
@@ -301,33 +309,32 @@ impl InvoicesView<'_> {
             let state = match (ag.ended, ag.project_completed) {
                 (Some(e), _) => format!("ends {e}"),
                 (None, None) if ag.product.is_project() => "awaiting completion".into(),
-                _ => "active".into(),
+                (None, Some(c)) => format!("completed {c}"),
+                (None, None) => "active".into(),
             };
-            lines.push(Line::raw(format!(
+            let row = Line::raw(format!(
                 "   {:<16} from {} {:<19} {:>12}/mo",
                 ag.product.as_str(),
                 ag.executed,
                 state,
                 ag.monthly.to_string()
-            )));
+            ));
+            if n == a.selected {
+                selected_at = lines.len();
+                lines.push(row.style(t.selected()));
+            } else {
+                lines.push(row);
+            }
             if let Some(b) = l.prepaid {
-                let left = b.left_minutes();
-                let (text, style) = if left < 0 {
-                    (format!("{} over, billed as labor", hours(-left)), t.breach())
-                } else {
-                    (format!("{} left", hours(left)), t.ok())
-                };
-                lines.push(Line::from(vec![
-                    Span::raw(format!(
-                        "     prepaid: {} of {} used, ",
-                        hours(b.used_minutes),
-                        hours(b.allowance_minutes)
-                    )),
-                    Span::styled(text, style),
-                ]));
+                lines.push(prepaid_line(b, t));
             }
         }
-        Paragraph::new(lines).scroll((a.scroll, 0)).render(area, buf);
+        // Keep the selected row (and its prepaid line) in view.
+        let height = usize::from(body.height).max(1);
+        let scroll = (selected_at + 2).saturating_sub(height);
+        Paragraph::new(lines)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
+            .render(body, buf);
     }
 
     fn run(&self, r: &RunForm, area: Rect, buf: &mut Buffer) {
@@ -387,102 +394,24 @@ impl InvoicesView<'_> {
         lines.extend(body);
         Paragraph::new(lines).render(area, buf);
     }
+}
 
-    /// A bordered box in the middle of `area`, cleared.
-    fn popup(&self, area: Rect, width: u16, height: u16, title: String, buf: &mut Buffer) -> Rect {
-        let w = width.min(area.width);
-        let h = height.min(area.height);
-        let rect = Rect {
-            x: area.x + (area.width - w) / 2,
-            y: area.y + (area.height - h) / 2,
-            width: w,
-            height: h,
-        };
-        Clear.render(rect, buf);
-        let block = Block::default().borders(Borders::ALL).title(title);
-        let inner = block.inner(rect);
-        block.render(rect, buf);
-        inner
-    }
-
-    fn payment(&self, p: &PaymentForm, area: Rect, buf: &mut Buffer) {
-        let t = self.theme;
-        let inner = self.popup(area, 64, 10, format!(" Payment on {} ", p.target.number), buf);
-        let mut lines = vec![Line::raw(format!(
-            " {} · balance {} ({})",
-            fit(&p.target.company, 28).trim_end(),
-            p.target.balance,
-            p.target.status
-        ))];
-        for (n, name) in PAYMENT_FIELDS.iter().enumerate() {
-            let focus = n == p.focus;
-            let mark = if focus { ">" } else { " " };
-            let mut spans = vec![Span::styled(
-                format!("{mark}{name:<10} "),
-                if focus { t.key() } else { Style::new() },
-            )];
-            if n == 1 {
-                for (i, m) in PaymentMethod::ALL.iter().enumerate() {
-                    if i == p.method {
-                        spans.push(Span::styled(format!("[{}]", m.label()), t.selected()));
-                    } else {
-                        spans.push(Span::raw(format!(" {} ", m.label())));
-                    }
-                }
-            } else {
-                let text = match n {
-                    0 => &p.amount,
-                    2 => &p.date,
-                    _ => &p.reference,
-                };
-                spans.push(Span::raw(safe(text).into_owned()));
-                if focus {
-                    spans.push(Span::styled("█", t.key()));
-                }
-            }
-            lines.push(Line::from(spans));
-        }
-        lines.push(Line::raw(""));
-        self.form_tail(
-            &mut lines,
-            p.error.as_deref(),
-            "Enter save · Tab/↑↓ field · ←→ method · Esc cancel",
-        );
-        Paragraph::new(lines).render(inner, buf);
-    }
-
-    fn void(&self, v: &VoidForm, area: Rect, buf: &mut Buffer) {
-        let t = self.theme;
-        let inner = self.popup(area, 64, 7, format!(" Void {} ", v.target.number), buf);
-        let mut lines = vec![
-            Line::raw(format!(
-                " {} · balance {} ({})",
-                fit(&v.target.company, 28).trim_end(),
-                v.target.balance,
-                v.target.status
-            )),
-            Line::from(vec![
-                Span::styled(">Reason    ", t.key()),
-                Span::raw(safe(&v.reason).into_owned()),
-                Span::styled("█", t.key()),
-            ]),
-            Line::raw(""),
-        ];
-        self.form_tail(&mut lines, v.error.as_deref(), "Enter void · Esc cancel");
-        Paragraph::new(lines).render(inner, buf);
-    }
-
-    fn form_tail(&self, lines: &mut Vec<Line<'_>>, error: Option<&str>, keys: &'static str) {
-        let t = self.theme;
-        if self.state.invoices.saving {
-            lines.push(Line::from(Span::styled(" saving…", t.dim())));
-        } else if let Some(e) = error {
-            lines.push(Line::from(Span::styled(format!(" refused: {}", safe(e)), t.breach())));
-        } else {
-            lines.push(Line::raw(""));
-        }
-        lines.push(Line::from(Span::styled(format!(" {keys}"), t.dim())));
-    }
+/// "prepaid: 2h 30m of 10h 00m used, 7h 30m left" (or the overage, billed as labor).
+fn prepaid_line(b: PrepaidBalance, t: &Theme) -> Line<'static> {
+    let left = b.left_minutes();
+    let (text, style) = if left < 0 {
+        (format!("{} over, billed as labor", hours(-left)), t.breach())
+    } else {
+        (format!("{} left", hours(left)), t.ok())
+    };
+    Line::from(vec![
+        Span::raw(format!(
+            "     prepaid: {} of {} used, ",
+            hours(b.used_minutes),
+            hours(b.allowance_minutes)
+        )),
+        Span::styled(text, style),
+    ])
 }
 
 /// One invoice line at `desc_w` columns of description.

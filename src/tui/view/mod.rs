@@ -3,7 +3,9 @@
 pub mod directory;
 pub mod editor;
 pub mod help;
+mod invoice_forms;
 pub mod invoices;
+pub mod palette;
 pub mod queue;
 pub mod sla;
 pub mod theme;
@@ -57,6 +59,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Th
     if let Some(o) = &state.overlay {
         editor::OverlayView {
             overlay: o,
+            keymap,
             state,
             theme,
         }
@@ -76,18 +79,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Th
 
 /// The binding sections of the screen on show, most specific first.
 pub fn sections(state: &AppState) -> Vec<Section> {
-    if state.overlay.is_some() {
-        return vec![Section::Editor];
-    }
-    match (&state.ticket, state.tab) {
-        (Some(_), _) => vec![Section::Ticket, Section::Actions, Section::Global],
-        (None, 0) => vec![Section::Queue, Section::Actions, Section::List, Section::Global],
-        (None, 1) => vec![Section::Sla, Section::Actions, Section::List, Section::Global],
-        (None, 2) if crate::tui::state::invoices::form_open(state) => vec![Section::Editor],
-        (None, 2) => vec![Section::Invoices, Section::List, Section::Global],
-        (None, 3) => vec![Section::Directory, Section::List, Section::Global],
-        _ => vec![Section::List, Section::Global],
-    }
+    state.sections()
 }
 
 fn draw_tabs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {

@@ -8,12 +8,12 @@ use crate::tui::keymap::Keymap;
 use crate::tui::state::update;
 use crate::tui::view::{self, theme::Theme};
 
-fn at(s: &str) -> DateTime<Utc> {
+pub(super) fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).expect("time").with_timezone(&Utc)
 }
 
 /// Wednesday 10:00 New York: the office is open.
-const OPEN: &str = "2026-11-25T10:00:00-05:00";
+pub(super) const OPEN: &str = "2026-11-25T10:00:00-05:00";
 
 fn tech(id: i64, login: &str, name: &str, role: &str, oncall: bool) -> Technician {
     Technician {
@@ -27,7 +27,7 @@ fn tech(id: i64, login: &str, name: &str, role: &str, oncall: bool) -> Technicia
     }
 }
 
-fn data() -> Directory {
+pub(super) fn data() -> Directory {
     let contact = |id: i64, name: &str, title: &str, level: &str| Contact {
         id,
         company_id: 1,
@@ -81,7 +81,7 @@ fn data() -> Directory {
     }
 }
 
-fn state(now: &str, role: &str) -> AppState {
+pub(super) fn state(now: &str, role: &str) -> AppState {
     let config = crate::config::Config::defaults();
     let now = at(now);
     let mut s = AppState::new(&config, "tester".into(), "test.db".into(), now);
@@ -92,24 +92,24 @@ fn state(now: &str, role: &str) -> AppState {
     s
 }
 
-fn act(s: &mut AppState, a: Action) -> Vec<Effect> {
+pub(super) fn act(s: &mut AppState, a: Action) -> Vec<Effect> {
     let now = s.now;
     update(s, a, now)
 }
 
-fn typed(s: &mut AppState, text: &str) {
+pub(super) fn typed(s: &mut AppState, text: &str) {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     for c in text.chars() {
         act(s, Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
     }
 }
 
-fn enter_key() -> Action {
+pub(super) fn enter_key() -> Action {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
 }
 
-fn screen(s: &AppState) -> String {
+pub(super) fn screen(s: &AppState) -> String {
     let config = crate::config::Config::defaults();
     let keymap = Keymap::from_config(&config);
     let theme = Theme { color: false };

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use crate::config::Config;
-use crate::domain::billing::BillingRules;
+use crate::domain::billing::{Agreement, BillingRules};
 use crate::domain::money::Cents;
 use crate::store::billing::agreements::{AgreementRow, PrepaidBalance};
 use crate::store::billing::ledger::AgingRow;
@@ -87,6 +87,23 @@ pub enum InvoiceEffect {
     Void {
         number: String,
         reason: String,
+        at: i64,
+    },
+    /// A new agreement (`agreement.id` is ignored; the store checks it).
+    AddAgreement {
+        agreement: Agreement,
+        at: i64,
+    },
+    /// The agreement's last active day.
+    EndAgreement {
+        key: String,
+        date: NaiveDate,
+        at: i64,
+    },
+    /// The completion of a project product's project.
+    CompleteAgreement {
+        key: String,
+        date: NaiveDate,
         at: i64,
     },
 }

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
+use super::agreement_forms::{AgreementDateForm, AgreementForm};
 use super::{effect, finance_refusal, InvoiceEffect};
 use crate::domain::money::Cents;
 use crate::domain::text::sanitize_line;
@@ -20,6 +21,10 @@ pub enum Form {
     Payment(PaymentForm),
     Void(VoidForm),
     Run(RunForm),
+    /// A new agreement (agreements view).
+    Agreement(AgreementForm),
+    /// Ending an agreement or recording its project's completion.
+    AgreementDate(AgreementDateForm),
 }
 
 impl Form {
@@ -28,6 +33,8 @@ impl Form {
         match self {
             Form::Payment(f) => f.error = Some(message),
             Form::Void(f) => f.error = Some(message),
+            Form::Agreement(f) => f.error = Some(message),
+            Form::AgreementDate(f) => f.error = Some(message),
             Form::Run(f) => {
                 f.loading = false;
                 f.error = Some(message);
@@ -271,6 +278,8 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
                 }
             }
             Form::Run(r) => run_submit(r, &role, run, at),
+            Form::Agreement(a) => a.submit(at).map(Some),
+            Form::AgreementDate(d) => d.submit(at).map(Some),
         };
         return Some(match result {
             Ok(Some(e)) => {
@@ -303,6 +312,10 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         },
         (Form::Void(v), Action::Paste(t)) => v.reason.push_str(&sanitize_line(t)),
         (Form::Run(r), Action::Key(k)) => r.key(*k),
+        (Form::Agreement(a), Action::NextField | Action::PrevField | Action::Key(_) | Action::Paste(_)) => {
+            a.input(action)
+        }
+        (Form::AgreementDate(d), Action::Key(_) | Action::Paste(_)) => d.input(action),
         (_, Action::Resize(..) | Action::Hangup | Action::Tick | Action::Quit) => return None,
         _ => {}
     }

@@ -11,14 +11,14 @@ use crate::tui::keymap::{Keymap, Section};
 use crate::tui::state::update;
 use crate::tui::view::{self, theme::Theme};
 
-fn at(s: &str) -> DateTime<Utc> {
+pub(super) fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).expect("time").with_timezone(&Utc)
 }
 
 /// Wednesday 10:00 New York.
-const NOW: &str = "2026-11-25T10:00:00-05:00";
+pub(super) const NOW: &str = "2026-11-25T10:00:00-05:00";
 
-fn d(s: &str) -> NaiveDate {
+pub(super) fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
 }
 
@@ -125,7 +125,7 @@ fn detail() -> Invoice {
     i
 }
 
-fn state(role: &str) -> AppState {
+pub(super) fn state(role: &str) -> AppState {
     let config = Config::defaults();
     let now = at(NOW);
     let mut s = AppState::new(&config, "tester".into(), "test.db".into(), now);
@@ -141,21 +141,21 @@ fn state(role: &str) -> AppState {
     s
 }
 
-fn act(s: &mut AppState, a: Action) -> Vec<Effect> {
+pub(super) fn act(s: &mut AppState, a: Action) -> Vec<Effect> {
     update(s, a, at(NOW))
 }
 
-fn key(code: KeyCode) -> Action {
+pub(super) fn key(code: KeyCode) -> Action {
     Action::Key(KeyEvent::from(code))
 }
 
-fn typed(s: &mut AppState, text: &str) {
+pub(super) fn typed(s: &mut AppState, text: &str) {
     for c in text.chars() {
         act(s, key(KeyCode::Char(c)));
     }
 }
 
-fn invoice_effects(effects: Vec<Effect>) -> Vec<InvoiceEffect> {
+pub(super) fn invoice_effects(effects: Vec<Effect>) -> Vec<InvoiceEffect> {
     effects
         .into_iter()
         .filter_map(|e| match e {
@@ -165,7 +165,7 @@ fn invoice_effects(effects: Vec<Effect>) -> Vec<InvoiceEffect> {
         .collect()
 }
 
-fn screen(s: &AppState) -> String {
+pub(super) fn screen(s: &AppState) -> String {
     let config = Config::defaults();
     let keymap = Keymap::from_config(&config);
     let theme = Theme { color: false };
