@@ -276,3 +276,27 @@ fn the_palette_runs_an_action_and_the_filter_line_narrows_the_queue() {
         "{screen}"
     );
 }
+
+#[test]
+fn esc_on_the_queue_leaves_a_search_then_a_filter() {
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("f");
+    c.wait_for("Filter:", TIMEOUT).unwrap();
+    type_text(&mut c, "p:3");
+    c.send(ENTER);
+    c.wait_for("filter p:3", TIMEOUT).unwrap();
+    c.send("/");
+    c.wait_for("Search:", TIMEOUT).unwrap();
+    type_text(&mut c, "printer");
+    c.send(ENTER);
+    c.wait_for("Search \"printer\"", TIMEOUT).unwrap();
+    c.send(ESC);
+    let screen = c.wait_gone("Search \"printer\"", TIMEOUT).unwrap();
+    assert!(
+        screen.contains("filter p:3"),
+        "the filter stays after leaving the search:\n{screen}"
+    );
+    c.send(ESC);
+    c.wait_gone("filter p:3", TIMEOUT).unwrap();
+}

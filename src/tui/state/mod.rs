@@ -488,6 +488,13 @@ fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
             s.queue.filter_input = Some(s.queue.query.filter.text());
             vec![]
         }
+        // Esc on the queue steps back: first out of a search, then out of a filter.
+        (0, Action::Key(k)) if k.code == ratatui::crossterm::event::KeyCode::Esc => {
+            if s.queue.query.search.take().is_some() || !std::mem::take(&mut s.queue.query.filter).is_empty() {
+                return s.queue.reload(n);
+            }
+            vec![]
+        }
         (0, Action::Open) => open_ticket(s, s.queue.selected().map(|r| r.id)),
         (1, Action::Open) => {
             let id = s.sla_visible().nth(s.sla_cursor.selected).map(|r| r.id);
