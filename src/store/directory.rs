@@ -258,11 +258,14 @@ fn audit(
     old: &str,
     new: &str,
 ) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO audit (entity, entity_id, who_id, at, field, old, new) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![entity, id, who, now, field, old, new],
-    )?;
-    Ok(())
+    let entry = super::audit::Entry {
+        entity,
+        id,
+        field,
+        old: Some(old),
+        new: Some(new),
+    };
+    super::audit::record(tx, who, now, entry)
 }
 
 /// Fields of a contact to change; None leaves a field alone.

@@ -84,11 +84,18 @@ pub(super) fn audit(
     old: Option<&str>,
     new: Option<&str>,
 ) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO audit (entity, entity_id, who_id, at, field, old, new) VALUES ('ticket', ?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, who, now, field, old, new],
-    )?;
-    Ok(())
+    super::audit::record(
+        tx,
+        who,
+        now,
+        super::audit::Entry {
+            entity: "ticket",
+            id,
+            field,
+            old,
+            new,
+        },
+    )
 }
 
 fn check_priority(p: u8, scheduled: Option<i64>) -> Result<Priority, WriteError> {

@@ -318,11 +318,18 @@ pub(crate) fn audit(
     old: Option<&str>,
     new: Option<&str>,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO audit (entity, entity_id, who_id, at, field, old, new) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![entity, id, who, now, field, old, new],
-    )?;
-    Ok(())
+    crate::store::audit::record(
+        conn,
+        who,
+        now,
+        crate::store::audit::Entry {
+            entity,
+            id,
+            field,
+            old,
+            new,
+        },
+    )
 }
 
 pub(crate) fn date_text(d: NaiveDate) -> String {
