@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs the benchmark of DESIGN.md section 8 (benches/targets.rs) on the
+# Runs the benchmark of DESIGN.md section 8 (benches/targets/) on the
 # release build, and shows the machine's load beside it.
 #
 #   benches/run.sh              # build, then measure everything
