@@ -207,6 +207,7 @@ pub struct StoreConfig {
 pub struct ConsoleConfig {
     pub draft_interval_secs: u64,
     pub breaching_soon_minutes: i64,
+    pub scroll: String,
     pub colors: String,
 }
 
@@ -317,6 +318,15 @@ fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError>
             line,
             Some("calendar.hours".into()),
             "no contractual hours on any day".into(),
+        ));
+    }
+    if !["half-page", "line"].contains(&config.console.scroll.as_str()) {
+        let line = find_key_line(text, "console", "scroll");
+        return Err(err_at(
+            path,
+            line,
+            Some("console.scroll".into()),
+            "write \"half-page\" or \"line\"".into(),
         ));
     }
     if config.billing.labor_increment_minutes == 0 {

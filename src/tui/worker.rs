@@ -148,13 +148,12 @@ fn set_contact_level(conn: &Connection, contact_id: i64, level: &str, who: i64, 
     })
 }
 
-/// Met and total first responses per priority for tickets opened since `since`.
-/// (`+priority` keeps the planner on the opened-range index instead of walking
-/// the whole priority index for the grouping.)
+/// Met and total first responses per priority for tickets opened since `since`,
+/// read from the covering index `tickets_sla_chart` (no table lookups, no sort).
 fn compliance(conn: &Connection, since: i64) -> rusqlite::Result<Vec<super::state::sla::Compliance>> {
     let mut stmt = conn.prepare_cached(
         "SELECT priority, count(*), coalesce(sum(coalesce(first_response, resolved) <= response_due), 0)
-         FROM tickets WHERE opened >= ?1 AND response_due IS NOT NULL GROUP BY +priority ORDER BY +priority",
+         FROM tickets WHERE priority IN (1, 2, 3, 4, 5) AND opened >= ?1 AND response_due IS NOT NULL GROUP BY priority ORDER BY priority",
     )?;
     let rows = stmt.query_map([since], |r| {
         Ok(super::state::sla::Compliance {

@@ -97,7 +97,7 @@ impl AppState {
             last_draft: now.timestamp(),
             draft_interval: config.console.draft_interval_secs.max(1) as i64,
             help: false,
-            queue: QueueState::default(),
+            queue: QueueState::new(config.console.scroll == "line"),
             ticket: None,
             sla_rows: Vec::new(),
             sla_cursor: Cursor::default(),

@@ -23,10 +23,19 @@ pub struct QueueState {
     /// The filter line while it is being typed.
     pub filter_input: Option<String>,
     pub page_height: usize,
+    /// Scroll one row at a time instead of half a page.
+    pub scroll_by_line: bool,
     pub loaded_once: bool,
 }
 
 impl QueueState {
+    pub fn new(scroll_by_line: bool) -> QueueState {
+        QueueState {
+            scroll_by_line,
+            ..QueueState::default()
+        }
+    }
+
     pub fn selected(&self) -> Option<&QueueRow> {
         self.rows.get(self.cursor)
     }
@@ -161,14 +170,24 @@ impl QueueState {
         self.scroll_to_cursor();
     }
 
+    /// Keeps the cursor on screen. Leaving the screen scrolls half a page
+    /// (the cursor lands mid-screen), so a long run of moves redraws the list
+    /// once every half page rather than on every move — far fewer bytes over a
+    /// slow link; `console.scroll = "line"` scrolls one row at a time instead.
     pub fn scroll_to_cursor(&mut self) {
         let h = self.page_height.max(1);
+        let jump = if self.scroll_by_line { 0 } else { h / 2 };
         if self.cursor < self.offset {
-            self.offset = self.cursor;
+            self.offset = self.cursor.saturating_sub(jump);
         } else if self.cursor >= self.offset + h {
-            self.offset = self.cursor + 1 - h;
+            self.offset = self.cursor + 1 + jump - h;
         }
-        self.offset = self.offset.min(self.rows.len().saturating_sub(1));
+        let last_page = if self.at_end {
+            self.rows.len().saturating_sub(h)
+        } else {
+            self.rows.len().saturating_sub(1)
+        };
+        self.offset = self.offset.min(last_page).min(self.cursor);
     }
 
     pub fn next_sort(&mut self, next_request: &mut u64) -> Vec<Effect> {
@@ -186,5 +205,64 @@ impl QueueState {
         let i = View::ALL.iter().position(|v| *v == self.query.view).unwrap_or(0);
         self.query.view = View::ALL[(i + 1) % View::ALL.len()];
         self.reload(next_request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::tickets::QueueRow;
+
+    fn rows(n: i64) -> Vec<QueueRow> {
+        (0..n)
+            .map(|id| QueueRow {
+                id,
+                priority: 3,
+                status: "New".into(),
+                company: String::new(),
+                summary: String::new(),
+                assignee: None,
+                opened: 0,
+                first_response: None,
+                resolved: None,
+                response_due: None,
+                warning_at: None,
+                paused_since: None,
+            })
+            .collect()
+    }
+
+    fn queue(by_line: bool) -> QueueState {
+        let mut q = QueueState::new(by_line);
+        q.rows = rows(100);
+        q.at_start = true;
+        q.at_end = true;
+        q.page_height = 10;
+        q
+    }
+
+    #[test]
+    fn leaving_the_screen_scrolls_half_a_page_or_a_line() {
+        let mut n = 0;
+        let mut half = queue(false);
+        let mut line = queue(true);
+        for _ in 0..10 {
+            half.move_by(1, &mut n);
+            line.move_by(1, &mut n);
+        }
+        assert_eq!((half.cursor, half.offset), (10, 6), "the cursor lands mid-screen");
+        assert_eq!((line.cursor, line.offset), (10, 1));
+        for _ in 0..4 {
+            half.move_by(1, &mut n);
+        }
+        assert_eq!(half.offset, 6, "no redraw of the list until the edge again");
+    }
+
+    #[test]
+    fn the_last_page_is_full() {
+        let mut n = 0;
+        let mut q = queue(false);
+        q.move_by(99, &mut n);
+        assert_eq!((q.cursor, q.offset), (99, 90));
     }
 }

@@ -81,10 +81,18 @@ impl Widget for QueueView<'_> {
             .take(usize::from(table_area.height.saturating_sub(1)));
         let rows = visible.map(|(i, r)| {
             let (sla, sla_style) = sla_cell(r, now, theme);
-            let style = if i == q.cursor { theme.selected() } else { Style::new() };
+            let selected = i == q.cursor;
+            let style = if selected { theme.selected() } else { Style::new() };
+            // The selected row is one plain reversed band (its words still say
+            // BREACH / !): fewer style changes, fewer bytes per cursor move.
+            let (p_style, sla_style) = if selected {
+                (Style::new(), Style::new())
+            } else {
+                (theme.priority(r.priority), sla_style)
+            };
             Row::new(vec![
                 Cell::from(format!("#{}", r.id)),
-                Cell::from(Span::styled(format!("P{}", r.priority), theme.priority(r.priority))),
+                Cell::from(Span::styled(format!("P{}", r.priority), p_style)),
                 Cell::from(if wide {
                     r.status.as_str()
                 } else {
