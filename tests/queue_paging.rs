@@ -77,6 +77,7 @@ fn expected(conn: &rusqlite::Connection, q: &QueueQuery) -> Vec<i64> {
                 .cmp(&b.response_due.unwrap_or(i64::MAX)),
             SortKey::Opened => a.opened.cmp(&b.opened),
             SortKey::Company => a.company.cmp(&b.company),
+            SortKey::Summary => a.summary.cmp(&b.summary),
             SortKey::Assignee => a
                 .assignee
                 .clone()

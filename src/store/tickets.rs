@@ -52,10 +52,11 @@ pub enum SortKey {
     Opened,
     Company,
     Assignee,
+    Summary,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 7] = [
+    pub const ALL: [SortKey; 8] = [
         SortKey::Id,
         SortKey::Priority,
         SortKey::Status,
@@ -63,6 +64,7 @@ impl SortKey {
         SortKey::Opened,
         SortKey::Company,
         SortKey::Assignee,
+        SortKey::Summary,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -73,6 +75,7 @@ impl SortKey {
             SortKey::Opened => "age",
             SortKey::Company => "company",
             SortKey::Assignee => "assignee",
+            SortKey::Summary => "summary",
         }
     }
     /// The column expression; NULL due times sort last as "no clock".
@@ -85,6 +88,7 @@ impl SortKey {
             SortKey::Opened => "t.opened",
             SortKey::Company => "c.name",
             SortKey::Assignee => "coalesce(te.login, '')",
+            SortKey::Summary => "t.summary",
         }
     }
 }
@@ -191,6 +195,7 @@ impl QueueRow {
             SortKey::Opened => SortValue::Int(self.opened),
             SortKey::Company => SortValue::Text(self.company.clone()),
             SortKey::Assignee => SortValue::Text(self.assignee.clone().unwrap_or_default()),
+            SortKey::Summary => SortValue::Text(self.summary.clone()),
         }
     }
 }
