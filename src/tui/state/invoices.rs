@@ -429,4 +429,6 @@ fn start_write(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
 #[cfg(test)]
 mod agreement_tests;
 #[cfg(test)]
+mod form_tests;
+#[cfg(test)]
 mod tests;

@@ -276,3 +276,61 @@ fn snapshot_agreement_form_80x24() {
     }
     insta::assert_snapshot!("agreement_form_80x24", screen);
 }
+
+#[test]
+fn invoices_agreements_show_this_months_prepaid_balance_and_overage() {
+    let mut s = state("technician");
+    act(&mut s, Action::Invoice(InvoiceKey::Agreements));
+    let agreement = |id: i64, company_id: i64, product: Product, hours: u32| Agreement {
+        id,
+        company_id,
+        product,
+        executed: d("2026-01-15"),
+        project_completed: None,
+        ended: None,
+        onboarding_fee: Cents::ZERO,
+        monthly: Cents(100_000),
+        project_fee: Cents::ZERO,
+        labor_rate: Cents(15_000),
+        prepaid_hours_per_month: hours,
+    };
+    let line = |company: &str, a: Agreement, prepaid: Option<(i64, i64)>| AgreementLine {
+        row: AgreementRow {
+            key: format!("k{}", a.id),
+            company: company.into(),
+            agreement: a,
+        },
+        prepaid: prepaid.map(|(allowance_minutes, used_minutes)| PrepaidBalance {
+            allowance_minutes,
+            used_minutes,
+        }),
+    };
+    let rows = vec![
+        line("Acme Family Dental", agreement(1, 1, Product::Sms, 0), None),
+        line(
+            "Acme Family Dental",
+            agreement(2, 1, Product::PrepaidLabor, 10),
+            Some((600, 150)),
+        ),
+        line(
+            "Harbor Legal Group",
+            agreement(3, 2, Product::PrepaidLabor, 2),
+            Some((120, 150)),
+        ),
+        line("Harbor Legal Group", agreement(4, 2, Product::Vm, 0), None),
+    ];
+    let data = InvoiceData::Agreements {
+        month: d("2026-11-25"),
+        rows,
+    };
+    act(&mut s, Action::InvoiceData(Box::new(data)));
+    let screen = screen(&s);
+    for text in [
+        "prepaid hours for November 2026",
+        "prepaid: 2h 30m of 10h 00m used, 7h 30m left",
+        "prepaid: 2h 30m of 2h 00m used, 0h 30m over, billed as labor",
+        "awaiting completion",
+    ] {
+        assert!(screen.contains(text), "{text:?} missing:\n{screen}");
+    }
+}
