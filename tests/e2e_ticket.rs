@@ -300,3 +300,26 @@ fn esc_on_the_queue_leaves_a_search_then_a_filter() {
     c.send(ESC);
     c.wait_gone("filter p:3", TIMEOUT).unwrap();
 }
+
+#[test]
+fn a_bracketed_paste_goes_through_the_sanitiser() {
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("n");
+    c.wait_for("New ticket", TIMEOUT).unwrap();
+    type_text(&mut c, "acme");
+    c.wait_for("Acme Family Dental", TIMEOUT).unwrap();
+    for _ in 0..8 {
+        c.send(TAB);
+    }
+    // A paste of text copied from a hostile email: title-setting OSC, BEL, bidi override.
+    c.send("\x1b[200~Copier\x1b]0;PWNED\x07 jam\u{202e}med\x1b[201~");
+    c.wait_for("Copier jammed", TIMEOUT).unwrap();
+    c.send(CTRL_S);
+    c.wait_for("ticket #2001 saved", TIMEOUT).unwrap();
+    let t = show_json(c.fixture(), 2001);
+    assert_eq!(t["summary"], "Copier jammed");
+    let raw = c.raw();
+    assert!(!raw.windows(2).any(|w| w == b"\x1b]"), "no OSC reached the terminal");
+    assert!(!raw.contains(&0x07), "no BEL reached the terminal");
+}

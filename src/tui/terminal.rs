@@ -18,7 +18,7 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Restores the terminal when dropped.
 pub struct Guard {
     /// Never dropped: ratatui's `Terminal` shows the cursor when dropped and
-    /// `eprintln!`s on failure, which panics when the terminal has hung up.
+    /// prints to stderr on failure, which panics when the terminal has hung up.
     /// `restore` shows the cursor instead, ignoring errors; the process ends soon after.
     pub terminal: std::mem::ManuallyDrop<Term>,
 }
