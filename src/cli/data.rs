@@ -14,7 +14,7 @@ pub fn demo(ctx: &Ctx, tickets: u64, seed: u64) -> anyhow::Result<i32> {
     let started = std::time::Instant::now();
     let s = demo::generate(&mut conn, &ctx.config, DemoOptions { tickets, seed }, ctx.now)?;
     println!(
-        "demo data in {}: {} companies, {} contacts, {} technicians, {} agreements, {} tickets, {} notes, {} time entries ({:.1} s)",
+        "demo data in {}: {} companies, {} contacts, {} technicians, {} agreements, {} tickets, {} notes, {} time entries, {} invoices ({:.1} s)",
         ctx.db_path.display(),
         s.companies,
         s.contacts,
@@ -23,6 +23,7 @@ pub fn demo(ctx: &Ctx, tickets: u64, seed: u64) -> anyhow::Result<i32> {
         s.tickets,
         s.notes,
         s.time_entries,
+        s.invoices,
         started.elapsed().as_secs_f64()
     );
     Ok(0)

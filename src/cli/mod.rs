@@ -36,7 +36,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Fill the store with realistic, deterministic demo data
+    /// Fill the store with realistic, deterministic demo data (up to 100,000 tickets also two years of invoices and payments)
     Demo {
         /// How many tickets
         #[arg(long, default_value_t = 5000)]

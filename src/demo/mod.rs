@@ -2,6 +2,7 @@
 //! clients around Richmond, VA in healthcare, accounting and local government,
 //! their contacts, pim's technicians, agreements, and tickets over two years.
 
+mod books;
 mod directory;
 mod tickets;
 
@@ -30,7 +31,12 @@ pub struct DemoSummary {
     pub tickets: u64,
     pub notes: u64,
     pub time_entries: u64,
+    pub invoices: usize,
 }
+
+/// Stores up to this many tickets also get two years of invoices and payments
+/// (billing a million tickets' history would take the demo past its targets).
+pub const BOOKS_UP_TO: u64 = 100_000;
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct Words {
@@ -79,6 +85,9 @@ pub fn generate(
     let dir = directory::generate(&tx, &words, &mut rng, now, config, &mut summary)?;
     tickets::generate(&tx, &words, &mut rng, &dir, config, opts.tickets, now, &mut summary)?;
     tx.commit()?;
+    if opts.tickets <= BOOKS_UP_TO {
+        summary.invoices = books::generate(conn, config, &mut rng, now)?;
+    }
     Ok(summary)
 }
 

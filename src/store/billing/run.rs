@@ -23,6 +23,25 @@ pub struct RunSettings {
     pub digits: usize,
 }
 
+impl RunSettings {
+    /// From `[billing]` and `[calendar]` (a negative rate is refused by the caller).
+    pub fn from_config(config: &crate::config::Config) -> RunSettings {
+        let b = &config.billing;
+        RunSettings {
+            rules: BillingRules {
+                non_contract_rate: Cents(b.non_contract_rate_cents.max(0)),
+                non_contract_delay_days: b.non_contract_delay_days,
+                labor_increment_minutes: b.labor_increment_minutes,
+                months_in_advance: b.months_in_advance,
+                prepaid_carry_over: b.prepaid_carry_over,
+            },
+            tz: config.calendar.timezone.0,
+            prefix: b.invoice_prefix.clone(),
+            digits: usize::try_from(b.invoice_digits.min(18)).unwrap_or(6),
+        }
+    }
+}
+
 /// Bills everything due by `as_of` that is not billed yet. A dry run reads
 /// the same snapshot, computes the same invoices (with the numbers it would
 /// assign) and writes nothing; it works on a read-only connection.
