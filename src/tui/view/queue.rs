@@ -62,13 +62,13 @@ impl Widget for QueueView<'_> {
         Paragraph::new(Line::from(vec![Span::styled(title, theme.title())])).render(head, buf);
         if q.rows.is_empty() {
             let msg = if q.pending.is_some() || !q.loaded_once {
-                "Loading…"
+                "  Loading…"
+            } else if q.query.search.is_some() || !q.query.filter.is_empty() {
+                "  Nothing matches. Esc leaves the search or filter."
             } else {
-                "No tickets in this view."
+                "  No tickets in this view. v shows the next view, n opens a new ticket.\n  Empty store? `pimdesk demo` adds demo data; `pimdesk import FILE` loads yours."
             };
-            Paragraph::new(format!("  {msg}"))
-                .style(theme.dim())
-                .render(table_area, buf);
+            Paragraph::new(msg).style(theme.dim()).render(table_area, buf);
             return;
         }
         let now = s.now.timestamp();
