@@ -387,3 +387,43 @@ fn harness_detects_a_terminal_left_in_a_mess() {
         assert!(err.contains(what), "{what:?} not reported in: {err}");
     }
 }
+
+/// Scrolling uses the terminal's scroll region; what it leaves on screen must
+/// be exactly what a full redraw draws.
+#[test]
+fn scrolling_the_queue_leaves_the_same_screen_as_a_full_redraw() {
+    let mut c = console(&[]);
+    let (_, first) = queue_ids(&c);
+    for _ in 0..40 {
+        c.send("j");
+    }
+    c.wait_until("the list scrolled", TIMEOUT, |vt| {
+        !vt.contents().contains(&format!("#{}", first[0]))
+    })
+    .unwrap();
+    for _ in 0..7 {
+        c.send("k");
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let trimmed = |screen: String| {
+        screen
+            .lines()
+            .map(|l| l.trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let scrolled = trimmed(c.screen());
+    let (_, ids) = queue_ids(&c);
+    assert_eq!(ids.len(), 19, "a full page of rows:\n{scrolled}");
+    assert!(
+        ids.windows(2).all(|w| w[0] > w[1]),
+        "newest first, no row twice or missing:\n{scrolled}"
+    );
+    // Help covers the list; closing it redraws every cell from ratatui's buffer.
+    c.send("?");
+    c.wait_for("Help", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("Esc or ? closes", TIMEOUT).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(trimmed(c.screen()), scrolled, "the scrolled screen matches a redraw");
+}

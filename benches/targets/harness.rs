@@ -48,6 +48,7 @@ pub struct Harness {
     keymap: Keymap,
     theme: Theme,
     term: Terminal<CrosstermBackend<Tally>>,
+    tracker: pimdesk::tui::scroll::ScrollTracker,
     bytes: Tally,
     effects: Sender<Effect>,
     actions: Receiver<Action>,
@@ -93,6 +94,7 @@ impl Harness {
             keymap: Keymap::from_config(config),
             theme: Theme::new(&config.console.colors),
             term,
+            tracker: Default::default(),
             bytes,
             effects,
             actions,
@@ -132,7 +134,15 @@ impl Harness {
     pub fn draw(&mut self) -> usize {
         self.bytes.0.store(0, Ordering::Relaxed);
         let (state, keymap, theme) = (&self.state, &self.keymap, &self.theme);
-        let _ = self.term.draw(|f| view::draw(f, state, keymap, theme));
+        // As the console's loop does: scroll the list region when the rows only moved.
+        self.tracker.scroll(&mut self.term, state);
+        if let Ok(frame) = self
+            .term
+            .draw(|f| view::draw(f, state, keymap, theme))
+            .map(|f| f.buffer.clone())
+        {
+            self.tracker.drawn(&frame, state);
+        }
         self.bytes.0.load(Ordering::Relaxed)
     }
 

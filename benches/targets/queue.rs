@@ -302,7 +302,7 @@ fn bytes_per_move(r: &mut Report, h: &mut Harness) {
     );
     let mean = total / 200;
     r.row(
-        "bytes per cursor move, 80x24, mean of 200 moves (150 down, 50 up; half-page scrolling)",
+        "bytes per cursor move, 80x24, mean of 200 moves (150 down, 50 up)",
         format!("{mean} B"),
         "≤ 300",
         None,

@@ -54,10 +54,19 @@ pub fn run_loop(
     spawn_input(tx);
     send_all(&effect_tx, state.start());
     let mut clipboard: Vec<String> = Vec::new();
+    let mut tracker = super::scroll::ScrollTracker::default();
     loop {
         if state.dirty {
             state.dirty = false;
-            if guard.terminal.draw(|f| view::draw(f, &state, &keymap, &theme)).is_err() {
+            tracker.scroll(&mut *guard.terminal, &state);
+            let drawn = guard
+                .terminal
+                .draw(|f| view::draw(f, &state, &keymap, &theme))
+                .map(|f| f.buffer.clone());
+            if let Ok(frame) = &drawn {
+                tracker.drawn(frame, &state);
+            }
+            if drawn.is_err() {
                 // The terminal is gone (hang-up): keep the draft as a hang-up does.
                 let effects = update(&mut state, Action::Hangup, clock.now());
                 send_all(&effect_tx, effects);

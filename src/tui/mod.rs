@@ -3,6 +3,7 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod scroll;
 pub mod state;
 pub mod terminal;
 pub mod view;

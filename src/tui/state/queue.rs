@@ -170,10 +170,9 @@ impl QueueState {
         self.scroll_to_cursor();
     }
 
-    /// Keeps the cursor on screen. Leaving the screen scrolls half a page
-    /// (the cursor lands mid-screen), so a long run of moves redraws the list
-    /// once every half page rather than on every move — far fewer bytes over a
-    /// slow link; `console.scroll = "line"` scrolls one row at a time instead.
+    /// Keeps the cursor on screen: one row at a time (`console.scroll =
+    /// "line"`, the default; the app scrolls the terminal's region, see
+    /// `tui::scroll`), or half a page with the cursor landing mid-screen.
     pub fn scroll_to_cursor(&mut self) {
         let h = self.page_height.max(1);
         let jump = if self.scroll_by_line { 0 } else { h / 2 };
