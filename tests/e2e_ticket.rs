@@ -35,17 +35,26 @@ fn type_text(c: &mut Console, text: &str) {
     }
 }
 
+/// Tab presses from the company picker to the summary and description boxes.
+const SUMMARY: usize = 8;
+const DESCRIPTION: usize = 9;
+
+/// `n`, picks Acme Family Dental by typing, then tabs to a text field.
+fn new_acme_ticket_at(c: &mut Console, tabs: usize) {
+    c.send("n");
+    c.wait_for("New ticket", TIMEOUT).unwrap();
+    type_text(c, "acme");
+    c.wait_for("Acme Family Dental", TIMEOUT).unwrap();
+    for _ in 0..tabs {
+        c.send(TAB);
+    }
+}
+
 #[test]
 fn create_find_note_log_resolve_then_show_json() {
     let mut c = Console::spawn(&[], &[], 80, 24);
     c.wait_for("#2000", TIMEOUT).unwrap();
-    c.send("n");
-    c.wait_for("New ticket", TIMEOUT).unwrap();
-    type_text(&mut c, "acme");
-    c.wait_for("Acme Family Dental", TIMEOUT).unwrap();
-    for _ in 0..8 {
-        c.send(TAB);
-    }
+    new_acme_ticket_at(&mut c, SUMMARY);
     type_text(&mut c, "Label printer jammed");
     c.send(TAB);
     type_text(&mut c, "Front desk label printer eats labels.");
@@ -103,13 +112,7 @@ fn create_find_note_log_resolve_then_show_json() {
 fn a_hang_up_mid_sentence_keeps_the_sentence() {
     let mut c = Console::spawn(&[], &[], 80, 24);
     c.wait_for("#2000", TIMEOUT).unwrap();
-    c.send("n");
-    c.wait_for("New ticket", TIMEOUT).unwrap();
-    type_text(&mut c, "acme");
-    c.wait_for("Acme Family Dental", TIMEOUT).unwrap();
-    for _ in 0..9 {
-        c.send(TAB);
-    }
+    new_acme_ticket_at(&mut c, DESCRIPTION);
     type_text(&mut c, "The server room is getting warm and the");
     c.wait_for("getting warm and the", TIMEOUT).unwrap();
     c.hangup();
@@ -305,13 +308,7 @@ fn esc_on_the_queue_leaves_a_search_then_a_filter() {
 fn a_bracketed_paste_goes_through_the_sanitiser() {
     let mut c = Console::spawn(&[], &[], 80, 24);
     c.wait_for("#2000", TIMEOUT).unwrap();
-    c.send("n");
-    c.wait_for("New ticket", TIMEOUT).unwrap();
-    type_text(&mut c, "acme");
-    c.wait_for("Acme Family Dental", TIMEOUT).unwrap();
-    for _ in 0..8 {
-        c.send(TAB);
-    }
+    new_acme_ticket_at(&mut c, SUMMARY);
     // A paste of text copied from a hostile email: title-setting OSC, BEL, bidi override.
     c.send("\x1b[200~Copier\x1b]0;PWNED\x07 jam\u{202e}med\x1b[201~");
     c.wait_for("Copier jammed", TIMEOUT).unwrap();

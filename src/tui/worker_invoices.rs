@@ -28,8 +28,7 @@ pub fn handle(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Action 
             agreement_lines(conn, today, tz, carry_over).map(|rows| InvoiceData::Agreements { month: today, rows }),
         ),
         InvoiceEffect::Preview { as_of, run, at } => data(
-            billing::run(conn, &run.settings(), as_of, true, who, at)
-                .map(|invoices| InvoiceData::Preview { as_of, invoices }),
+            billing::run(conn, &run, as_of, true, who, at).map(|invoices| InvoiceData::Preview { as_of, invoices }),
         ),
         write => match finance_role(conn, who) {
             Err(e) => Action::StoreFailed(format!("store: {e}")),
@@ -42,7 +41,7 @@ pub fn handle(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Action 
 fn write_effect(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Action {
     let result = match effect {
         InvoiceEffect::Commit { as_of, run, at } => {
-            billing::run(conn, &run.settings(), as_of, false, who, at).map(|done| committed(as_of, &done))
+            billing::run(conn, &run, as_of, false, who, at).map(|done| committed(as_of, &done))
         }
         InvoiceEffect::Pay {
             number,

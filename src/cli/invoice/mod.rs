@@ -122,13 +122,8 @@ pub(super) fn rules(ctx: &Ctx) -> anyhow::Result<BillingRules> {
 }
 
 fn settings(ctx: &Ctx) -> anyhow::Result<RunSettings> {
-    let b = &ctx.config.billing;
-    Ok(RunSettings {
-        rules: rules(ctx)?,
-        tz: ctx.config.calendar.timezone.0,
-        prefix: b.invoice_prefix.clone(),
-        digits: usize::try_from(b.invoice_digits.min(18)).unwrap_or(6),
-    })
+    rules(ctx)?; // refuses a negative rate with the config path
+    Ok(RunSettings::from_config(&ctx.config))
 }
 
 /// Today in the calendar's zone.

@@ -116,6 +116,18 @@ pub struct EndOutcome {
     pub billed_beyond: Vec<NaiveDate>,
 }
 
+/// The agreement after a change still passes the billing rules' checks;
+/// the refusal names it by its key.
+fn still_valid(a: &Agreement, key: &str) -> Result<()> {
+    match check_agreement(a) {
+        Ok(()) => Ok(()),
+        Err(e) => refused(format!(
+            "agreement {key}{}",
+            e.to_string().split_once(':').map_or("", |p| p.1)
+        )),
+    }
+}
+
 /// Sets (or moves) the last active day of an agreement.
 pub fn end(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now: i64) -> Result<EndOutcome> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -123,12 +135,7 @@ pub fn end(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now: i64
     let mut a = found.agreement.clone();
     let old = a.ended;
     a.ended = Some(date);
-    if let Err(e) = check_agreement(&a) {
-        return refused(format!(
-            "agreement {key}{}",
-            e.to_string().split_once(':').map_or("", |p| p.1)
-        ));
-    }
+    still_valid(&a, key)?;
     tx.execute(
         "UPDATE agreements SET ended = ?2 WHERE id = ?1",
         params![a.id, date_text(date)],
@@ -173,12 +180,7 @@ pub fn complete(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now
         ));
     }
     a.project_completed = Some(date);
-    if let Err(e) = check_agreement(&a) {
-        return refused(format!(
-            "agreement {key}{}",
-            e.to_string().split_once(':').map_or("", |p| p.1)
-        ));
-    }
+    still_valid(&a, key)?;
     tx.execute(
         "UPDATE agreements SET project_completed = ?2 WHERE id = ?1",
         params![a.id, date_text(date)],

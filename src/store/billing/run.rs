@@ -13,7 +13,7 @@ use crate::domain::money::Cents;
 
 /// What a run needs besides the books: the rules, the calendar's zone for
 /// local dates, and how invoices are numbered.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RunSettings {
     pub rules: BillingRules,
     pub tz: Tz,

@@ -60,6 +60,10 @@ impl Field {
             Field::Description => "Description",
         }
     }
+    /// The fields drawn one per line above the summary and description boxes.
+    pub fn one_line() -> &'static [Field] {
+        &Field::ALL[..Field::ALL.len() - 2]
+    }
     pub fn is_picker(self) -> bool {
         !matches!(self, Field::Scheduled | Field::Summary | Field::Description)
     }

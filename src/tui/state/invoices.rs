@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyCode;
 
 pub use self::agreement_forms::{AgreementDateForm, AgreementForm, DateChange, AGREEMENT_FIELDS};
-pub use self::data::{AgreementLine, InvoiceData, InvoiceEffect, RunConfig};
+pub use self::data::{AgreementLine, InvoiceData, InvoiceEffect};
 pub use self::forms::{Form, PaymentForm, RunForm, VoidForm, PAYMENT_FIELDS};
 use super::lists::Cursor;
 use super::AppState;
@@ -21,6 +21,7 @@ use crate::domain::money::Cents;
 use crate::domain::permissions::Role;
 use crate::store::billing::ledger::{AgingRow, Bucket};
 use crate::store::billing::Invoice;
+pub use crate::store::billing::RunSettings;
 use crate::tui::action::{Action, Effect};
 
 /// The Invoices tab's keys (`[keys.invoices]`).
@@ -126,7 +127,7 @@ pub struct InvoicesState {
     pub form: Option<Form>,
     /// A write is on its way to the store; its answer goes to this tab.
     pub saving: bool,
-    pub run: RunConfig,
+    pub run: RunSettings,
     pub carry_over: bool,
 }
 
@@ -143,7 +144,7 @@ impl InvoicesState {
             agreements: None,
             form: None,
             saving: false,
-            run: RunConfig::from_config(config),
+            run: RunSettings::from_config(config),
             carry_over: config.billing.prepaid_carry_over,
         }
     }

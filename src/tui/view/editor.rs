@@ -150,16 +150,7 @@ impl Widget for EditorView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let t = self.theme;
         let e = self.e;
-        let pickers = [
-            Field::Company,
-            Field::Contact,
-            Field::Priority,
-            Field::Status,
-            Field::Assignee,
-            Field::Board,
-            Field::Source,
-            Field::Scheduled,
-        ];
+        let pickers = Field::one_line();
         let head_rows = if e.conflict.is_some() { 2 } else { 1 };
         let [head, fields, def, summary, desc, foot] = Layout::vertical([
             Constraint::Length(head_rows),
@@ -237,15 +228,7 @@ impl Widget for EditorView<'_> {
 impl EditorView<'_> {
     /// The focused picker's options, under its line.
     fn picker(&self, fields: Rect, buf: &mut Buffer) {
-        let pickers = [
-            Field::Company,
-            Field::Contact,
-            Field::Priority,
-            Field::Status,
-            Field::Assignee,
-            Field::Board,
-            Field::Source,
-        ];
+        let pickers = Field::one_line();
         let Some(row) = pickers.iter().position(|f| *f == self.e.focus) else {
             return;
         };

@@ -4,48 +4,11 @@
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
-use crate::config::Config;
-use crate::domain::billing::{Agreement, BillingRules};
+use crate::domain::billing::Agreement;
 use crate::domain::money::Cents;
 use crate::store::billing::agreements::{AgreementRow, PrepaidBalance};
 use crate::store::billing::ledger::AgingRow;
 use crate::store::billing::{Invoice, PaymentMethod, RunSettings};
-
-/// How the invoice run numbers and bills: `[billing]` and the calendar's zone.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunConfig {
-    pub rules: BillingRules,
-    pub tz: Tz,
-    pub prefix: String,
-    pub digits: usize,
-}
-
-impl RunConfig {
-    pub fn from_config(config: &Config) -> RunConfig {
-        let b = &config.billing;
-        RunConfig {
-            rules: BillingRules {
-                non_contract_rate: Cents(b.non_contract_rate_cents.max(0)),
-                non_contract_delay_days: b.non_contract_delay_days,
-                labor_increment_minutes: b.labor_increment_minutes,
-                months_in_advance: b.months_in_advance,
-                prepaid_carry_over: b.prepaid_carry_over,
-            },
-            tz: config.calendar.timezone.0,
-            prefix: b.invoice_prefix.clone(),
-            digits: usize::try_from(b.invoice_digits.min(18)).unwrap_or(6),
-        }
-    }
-
-    pub fn settings(&self) -> RunSettings {
-        RunSettings {
-            rules: self.rules.clone(),
-            tz: self.tz,
-            prefix: self.prefix.clone(),
-            digits: self.digits,
-        }
-    }
-}
 
 /// Work for the store worker (`worker_invoices.rs`); loads answer
 /// `Action::InvoiceData`, writes `Action::Saved` or `Action::SaveRefused`.
@@ -67,13 +30,13 @@ pub enum InvoiceEffect {
     /// A dry run: what a run as of `as_of` would write.
     Preview {
         as_of: NaiveDate,
-        run: RunConfig,
+        run: RunSettings,
         at: i64,
     },
     /// The same run, written in one transaction.
     Commit {
         as_of: NaiveDate,
-        run: RunConfig,
+        run: RunSettings,
         at: i64,
     },
     Pay {

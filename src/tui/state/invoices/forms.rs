@@ -323,7 +323,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
 }
 
 /// Enter on the run form: preview the date typed, or commit the preview shown.
-fn run_submit(r: &mut RunForm, role: &str, run: super::RunConfig, at: i64) -> Result<Option<Effect>, String> {
+fn run_submit(r: &mut RunForm, role: &str, run: super::RunSettings, at: i64) -> Result<Option<Effect>, String> {
     let as_of = parse_date(&r.as_of).map_err(|e| format!("as of: {e}"))?;
     if !r.ready() {
         if r.loading {
