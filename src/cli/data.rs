@@ -69,7 +69,7 @@ fn remove_store_files(db: &Path) {
 }
 
 pub fn export(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
-    let mut conn = ctx.open_store_read_only()?;
+    let mut conn = ctx.open_store_as_is()?;
     let data = exchange::export(&mut conn, ctx.config.calendar.timezone.0)
         .map_err(|e| StoreError::unusable(&ctx.db_path, e))?;
     let out = std::fs::File::create(file).map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?;
@@ -92,7 +92,7 @@ pub fn doctor(ctx: &Ctx) -> anyhow::Result<i32> {
     );
     println!("store:  {}", ctx.db_path.display());
     println!("user:   {}", ctx.login);
-    let conn = ctx.open_store_read_only()?;
+    let conn = ctx.open_store_as_is()?;
     let version = migrate::user_version(&conn)?;
     println!("schema: {version} (this build: {})", migrate::CURRENT);
     let mut problems = Vec::new();
@@ -108,6 +108,11 @@ pub fn doctor(ctx: &Ctx) -> anyhow::Result<i32> {
     if version == migrate::CURRENT {
         let tickets: i64 = conn.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?;
         println!("tickets: {tickets}");
+        let (cal, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
+        if !crate::store::deadlines::is_current(&conn, &cal, &policy)? {
+            // Not a fault: the next command that opens the store recomputes them.
+            println!("note: the stored SLA deadlines were computed with another calendar or SLA table than this config's; the next command that opens the store recomputes them (or run `pimdesk sla recompute`)");
+        }
     }
     for p in &problems {
         println!("problem: {p}");
@@ -120,7 +125,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> anyhow::Result<i32> {
     if dest.exists() {
         return Err(UsageError(format!("{} already exists; choose a new file", dest.display())).into());
     }
-    let conn = ctx.open_store_read_only()?;
+    let conn = ctx.open_store_as_is()?;
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]

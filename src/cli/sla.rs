@@ -10,7 +10,7 @@ use super::{Ctx, UsageError};
 use crate::domain::sla::{self, due_line};
 use crate::domain::ticket::Priority;
 use crate::domain::time::{from_secs, parse_date, rfc3339_secs, short_duration};
-use crate::store::{sla as store_sla, tickets};
+use crate::store::{deadlines, sla as store_sla};
 
 #[derive(Debug, Subcommand)]
 pub enum SlaCommand {
@@ -41,11 +41,10 @@ pub fn run(ctx: &Ctx, cmd: SlaCommand) -> anyhow::Result<i32> {
         SlaCommand::Check { after_hours } => check(ctx, after_hours),
         SlaCommand::Report { from, to, json } => report(ctx, from, to, json),
         SlaCommand::Recompute => {
-            let mut conn = ctx.open_store()?;
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let n = tickets::recompute_all(&tx, &ctx.config.sla_calendar(), &ctx.config.sla_policy())?;
-            tx.commit()?;
-            println!("recomputed the deadlines of {n} tickets");
+            let mut conn = crate::store::open(&ctx.db_path, &ctx.store_options())?;
+            let (cal, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
+            let (n, changed) = deadlines::recompute(&mut conn, &cal, &policy)?;
+            println!("recomputed the deadlines of {n} tickets ({changed} changed)");
             Ok(0)
         }
     }
@@ -77,38 +76,40 @@ fn check(ctx: &Ctx, after_hours: bool) -> anyhow::Result<i32> {
     let conn = ctx.open_store_read_only()?;
     let cal = ctx.config.sla_calendar();
     let policy = ctx.config.sla_policy();
-    let now = ctx.now.timestamp();
     if after_hours && cal.is_open(ctx.now) {
         return Ok(0);
     }
     let tz = cal.zone;
     let mut found = 0;
-    for a in store_sla::alerts(&conn, now)? {
-        let p = Priority::new(a.priority).unwrap_or(Priority::ALL[2]);
-        // After hours only the clocks that run outside contractual hours (24x7) are ticking.
-        if after_hours && policy.get(p).clock != sla::ClockKind::TwentyFourSeven {
+    for row in store_sla::needing_attention(&conn, ctx.now.timestamp())? {
+        let Some(clock) = row.clock(&policy) else { continue };
+        // After hours only the clocks that run outside contractual hours (24x7) count.
+        if after_hours && clock.kind != sla::ClockKind::TwentyFourSeven {
             continue;
         }
+        let left = clock.wall_minutes_left(ctx.now);
+        let (state, when) = match clock.state(ctx.now) {
+            sla::SlaState::Breached => ("BREACH", format!("{} overdue", short_duration(-left))),
+            sla::SlaState::Warning => ("WARNING", format!("{} left", short_duration(left))),
+            _ => continue,
+        };
         found += 1;
-        let (state, when) = if now >= a.response_due {
-            (
-                "BREACH",
-                format!("{} overdue", short_duration((now - a.response_due) / 60)),
-            )
+        let paused = if clock.is_paused(ctx.now) {
+            " (paused after the breach)"
         } else {
-            (
-                "WARNING",
-                format!("{} left", short_duration((a.response_due - now) / 60)),
-            )
+            ""
         };
         println!(
-            "#{} P{} {state} due {} ({when}) {} — {} [{}]",
-            a.id,
-            a.priority,
-            rfc3339_secs(a.response_due, tz),
-            crate::domain::text::sanitize_line(&a.company),
-            crate::domain::text::sanitize_line(&a.summary),
-            a.assignee.as_deref().unwrap_or("unassigned")
+            "#{} P{} {state}{paused} due {} ({when}) {} — {} [{}]",
+            row.id,
+            row.priority,
+            rfc3339_secs(row.response_due, tz),
+            crate::domain::text::sanitize_line(&row.company),
+            crate::domain::text::sanitize_line(&row.summary),
+            row.assignee
+                .as_deref()
+                .map(crate::domain::text::sanitize_line)
+                .unwrap_or("unassigned".into())
         );
     }
     Ok(i32::from(found > 0))
@@ -121,90 +122,67 @@ fn day_start(ctx: &Ctx, d: NaiveDate) -> i64 {
         .unwrap_or(0)
 }
 
-fn report(ctx: &Ctx, from: Option<String>, to: Option<String>, as_json: bool) -> anyhow::Result<i32> {
-    let usage = |e: String| UsageError(e);
-    let cal = ctx.config.sla_calendar();
-    let policy = ctx.config.sla_policy();
-    let today = cal.local_date(ctx.now);
-    let to = to
-        .as_deref()
-        .map(parse_date)
-        .transpose()
-        .map_err(usage)?
-        .unwrap_or(today);
-    let from = from
-        .as_deref()
-        .map(parse_date)
-        .transpose()
-        .map_err(usage)?
-        .unwrap_or(to - Duration::days(30));
+/// `--from`/`--to` as dates; the default is the 30 days up to today.
+fn period(ctx: &Ctx, from: Option<String>, to: Option<String>) -> Result<(NaiveDate, NaiveDate), UsageError> {
+    let today = ctx.config.sla_calendar().local_date(ctx.now);
+    let parse = |s: Option<String>| s.as_deref().map(parse_date).transpose().map_err(UsageError);
+    let to = parse(to)?.unwrap_or(today);
+    let from = parse(from)?.unwrap_or(to - Duration::days(30));
     if from > to {
-        return Err(UsageError(format!("--from {from} is after --to {to}")).into());
+        return Err(UsageError(format!("--from {from} is after --to {to}")));
     }
+    Ok((from, to))
+}
+
+fn report(ctx: &Ctx, from: Option<String>, to: Option<String>, as_json: bool) -> anyhow::Result<i32> {
+    let (from, to) = period(ctx, from, to)?;
+    let (cal, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
     let conn = ctx.open_store_read_only()?;
-    let rows = store_sla::opened_between(&conn, day_start(ctx, from), day_start(ctx, to + Duration::days(1)))?;
-    let now = ctx.now.timestamp();
+    let (start, end) = (day_start(ctx, from), day_start(ctx, to + Duration::days(1)));
+    let counts = store_sla::compliance(&conn, start, end, ctx.now.timestamp())?;
+    let responses = store_sla::first_responses(&conn, start, end)?;
     let mut out = Vec::new();
     for p in Priority::ALL {
+        let c = counts
+            .iter()
+            .find(|c| c.priority == p.get())
+            .copied()
+            .unwrap_or_default();
         let clock = policy.get(p).clock;
-        let mine: Vec<_> = rows.iter().filter(|r| r.priority == p.get()).collect();
-        let met = mine
+        let mut minutes: Vec<i64> = responses
             .iter()
-            .filter(|r| matches!((r.first_response.or(r.resolved), r.response_due), (Some(f), Some(d)) if f <= d))
-            .count();
-        let breached = mine
-            .iter()
-            .filter(|r| match (r.first_response.or(r.resolved), r.response_due) {
-                (Some(f), Some(d)) => f > d,
-                (None, Some(d)) => now >= d && r.paused_since.is_none(),
-                _ => false,
-            })
-            .count();
-        let mut minutes: Vec<i64> = mine
-            .iter()
-            .filter_map(|r| {
-                r.first_response
-                    .map(|f| clock.between(&cal, from_secs(r.opened), from_secs(f)).num_minutes())
-            })
+            .filter(|r| r.0 == p.get())
+            .map(|&(_, opened, first)| clock.between(&cal, from_secs(opened), from_secs(first)).num_minutes())
             .collect();
         minutes.sort_unstable();
-        let median = median(&minutes);
-        out.push(json!({"priority": p.get(), "name": policy.get(p).name, "tickets": mine.len(), "met": met, "breached": breached, "median_response_minutes": median}));
+        out.push(json!({"priority": p.get(), "name": policy.get(p).name, "tickets": c.tickets, "met": c.met,
+            "breached": c.breached, "open": c.open, "met_percent": c.percent(), "median_response_minutes": median(&minutes)}));
     }
     if as_json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({"from": from.to_string(), "to": to.to_string(), "priorities": out}))?
-        );
-    } else {
-        println!("SLA report {from} to {to}");
-        println!(
-            "{:<4} {:<22} {:>8} {:>8} {:>9} {:>10} {:>15}",
-            "", "priority", "tickets", "met", "breached", "met %", "median (min)"
-        );
-        for r in &out {
-            let (t, m) = (r["tickets"].as_u64().unwrap_or(0), r["met"].as_u64().unwrap_or(0));
-            let pct = if t > 0 {
-                format!("{:.1}", 100.0 * m as f64 / t as f64)
-            } else {
-                "-".into()
-            };
-            let median = r["median_response_minutes"]
-                .as_i64()
-                .map(|m| m.to_string())
-                .unwrap_or("-".into());
-            println!(
-                "P{:<3} {:<22} {:>8} {:>8} {:>9} {:>10} {:>15}",
-                r["priority"].as_u64().unwrap_or(0),
-                r["name"].as_str().unwrap_or(""),
-                t,
-                m,
-                r["breached"].as_u64().unwrap_or(0),
-                pct,
-                median
-            );
-        }
+        let v = json!({"from": from.to_string(), "to": to.to_string(), "met_percent_of": "met + breached", "priorities": out});
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(0);
     }
+    println!("SLA report {from} to {to} (tickets opened in the period, by the priority each clock ran on)");
+    println!(
+        "{:<4} {:<22} {:>8} {:>6} {:>9} {:>6} {:>7} {:>13}",
+        "", "priority", "tickets", "met", "breached", "open", "met %", "median (min)"
+    );
+    let dash = |v: &serde_json::Value| v.as_i64().map_or("-".to_string(), |n| n.to_string());
+    for r in &out {
+        println!(
+            "P{:<3} {:<22} {:>8} {:>6} {:>9} {:>6} {:>7} {:>13}",
+            r["priority"],
+            r["name"].as_str().unwrap_or(""),
+            r["tickets"],
+            r["met"],
+            r["breached"],
+            r["open"],
+            dash(&r["met_percent"]),
+            dash(&r["median_response_minutes"])
+        );
+    }
+    println!("met % = met ÷ (met + breached); open clocks (running, warning, paused, scheduled) are counted apart, not as misses");
     Ok(0)
 }
 

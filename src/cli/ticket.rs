@@ -288,26 +288,21 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The SLA state from the ticket's stored clock: `sla_state` in JSON.
 fn sla_state(ctx: &Ctx, d: &TicketDetail) -> &'static str {
-    let (cal, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
-    let Some(p) = crate::domain::ticket::Priority::new(d.priority) else {
-        return "-";
-    };
-    let from = crate::domain::time::from_secs;
-    let mut input = sla::SlaInput::new(p, from(d.opened));
-    input.first_response = d.first_response.map(from);
-    input.completed = d.resolved.map(from);
-    input.scheduled = d.scheduled.map(from);
-    input.paused_since = d.paused_since.map(from);
-    input.paused = d
-        .pauses
-        .iter()
-        .filter_map(|(s, e)| e.map(|e| (from(*s), from(e))))
-        .collect();
-    match sla::deadlines(&cal, &policy, &input) {
-        Ok(dl) => sla::state(&dl, &input, ctx.now).as_str(),
-        Err(_) => "-",
-    }
+    d.clock(&ctx.config.sla_policy())
+        .map_or("-", |c| c.state(ctx.now).as_str())
+}
+
+/// The SLA state in words for text output ("breached, paused").
+fn sla_label(ctx: &Ctx, d: &TicketDetail) -> String {
+    d.clock(&ctx.config.sla_policy())
+        .map_or("-".into(), |c| c.label(ctx.now))
+}
+
+/// Each pause and how far it moved the response deadline.
+fn pause_ledger(ctx: &Ctx, d: &TicketDetail) -> Vec<sla::LedgerEntry> {
+    d.pause_ledger(&ctx.config.sla_calendar(), &ctx.config.sla_policy(), ctx.now)
 }
 
 /// The `ticket show --json` object of DESIGN.md 4.
@@ -327,6 +322,11 @@ pub fn ticket_json(ctx: &Ctx, d: &TicketDetail, lists: bool) -> Value {
             .time_entries
             .iter()
             .map(|e| json!({"start": rfc3339_secs(e.start, tz), "technician": e.technician, "minutes": e.minutes, "billable": e.billable, "note": e.note}))
+            .collect();
+        let tz_time = |t: chrono::DateTime<chrono::Utc>| rfc3339_secs(t.timestamp(), tz);
+        v["pauses"] = pause_ledger(ctx, d)
+            .iter()
+            .map(|p| json!({"start": tz_time(p.start), "end": p.end.map(tz_time), "moved_minutes": p.moved_minutes}))
             .collect();
         v["history"] = d
             .history
@@ -370,8 +370,18 @@ fn print_ticket(ctx: &Ctx, d: &TicketDetail) {
         "response due {}   warning at {}   SLA {}",
         t(d.response_due),
         t(d.warning_at),
-        sla_state(ctx, d)
+        sla_label(ctx, d)
     );
+    for p in pause_ledger(ctx, d) {
+        println!(
+            "paused {} → {}: moved the deadline {} min{}",
+            t(Some(p.start.timestamp())),
+            p.end
+                .map_or("now (Waiting on Client)".into(), |e| t(Some(e.timestamp()))),
+            p.moved_minutes,
+            if p.end.is_none() { " so far" } else { "" }
+        );
+    }
     if !d.description.is_empty() {
         println!("\n{}", clean(&d.description));
     }

@@ -84,6 +84,9 @@ pub fn generate(
     let mut summary = DemoSummary::default();
     let dir = directory::generate(&tx, &words, &mut rng, now, config, &mut summary)?;
     tickets::generate(&tx, &words, &mut rng, &dir, config, opts.tickets, now, &mut summary)?;
+    // The deadlines were computed with this config's calendar and SLA table.
+    let basis = crate::domain::sla::basis(&config.sla_calendar(), &config.sla_policy());
+    crate::store::deadlines::set_basis(&tx, &basis)?;
     tx.commit()?;
     if opts.tickets <= BOOKS_UP_TO {
         summary.invoices = books::generate(conn, config, &mut rng, now)?;

@@ -9,6 +9,7 @@ use rusqlite::{params, Transaction};
 use super::directory::DemoDirectory;
 use super::{pick, DemoSummary, Words};
 use crate::config::Config;
+use crate::domain::sla;
 
 const SPAN_DAYS: i64 = 730;
 
@@ -81,8 +82,9 @@ pub(crate) fn generate(
     let cal = Calendar::new(config, today);
     let mut st = Statements {
         ticket: tx.prepare_cached(
-            "INSERT INTO tickets (id, company_id, contact_id, summary, description, priority, status, board, source, assignee_id, opened, first_response, resolved, scheduled, paused_since, updated, response_due, warning_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            "INSERT INTO tickets (id, company_id, contact_id, summary, description, priority, status, board, source, assignee_id, opened, first_response, resolved, scheduled, paused_since, updated,
+                                  clock_priority, response_due, warning_at, attention_at, breach_at, response_met)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?6, ?17, ?18, ?19, ?20, ?21)",
         )?,
         note: tx.prepare_cached("INSERT INTO notes (ticket_id, author_id, created, internal, body) VALUES (?1, ?2, ?3, ?4, ?5)")?,
         entry: tx.prepare_cached("INSERT INTO time_entries (ticket_id, technician_id, start, minutes, billable, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?,
@@ -292,7 +294,7 @@ fn write_ticket(
         (base + Duration::minutes(rng.random_range(10..240))).min(now)
     });
     let updated = t.resolved.or(paused_since).or(t.first_response).unwrap_or(t.opened);
-    let (due, warn) = deadlines(cal, t, paused_since);
+    let clock = deadlines(cal, t, paused_since);
     st.ticket.execute(params![
         id,
         t.company,
@@ -310,8 +312,11 @@ fn write_ticket(
         secs(t.scheduled),
         secs(paused_since),
         updated.timestamp(),
-        due,
-        warn
+        clock.map(|c| c.response_due.timestamp()),
+        clock.map(|c| c.warning_at.timestamp()),
+        clock.and_then(|c| c.derived().attention_at),
+        clock.and_then(|c| c.derived().breach_at),
+        clock.and_then(|c| c.derived().met),
     ])?;
     if let Some(p) = paused_since {
         st.pause.execute(params![id, p.timestamp()])?;
@@ -392,20 +397,15 @@ fn write_time(
     Ok(())
 }
 
-/// The stored response deadlines, from the same engine the console uses.
-fn deadlines(cal: &Calendar<'_>, t: &DemoTicket, paused_since: Option<DateTime<Utc>>) -> (Option<i64>, Option<i64>) {
-    use crate::domain::sla::{self, SlaInput};
+/// The response clock as stored, from the same engine the console uses.
+fn deadlines(cal: &Calendar<'_>, t: &DemoTicket, paused_since: Option<DateTime<Utc>>) -> Option<sla::Clock> {
+    use crate::domain::sla::SlaInput;
     use crate::domain::ticket::Priority;
-    let Some(p) = Priority::new(t.priority) else {
-        return (None, None);
-    };
-    let mut input = SlaInput::new(p, t.opened);
+    let mut input = SlaInput::new(Priority::new(t.priority)?, t.opened);
     input.first_response = t.first_response;
     input.completed = t.resolved;
     input.scheduled = t.scheduled;
     input.paused_since = paused_since;
-    match sla::deadlines(&cal.sla_calendar, &cal.policy, &input) {
-        Ok(d) => (Some(d.response_due.timestamp()), Some(d.warning_at.timestamp())),
-        Err(_) => (None, None),
-    }
+    let d = sla::deadlines(&cal.sla_calendar, &cal.policy, &input).ok()?;
+    Some(sla::Clock::new(&d, &input))
 }

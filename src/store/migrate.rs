@@ -7,7 +7,11 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// Each step takes the store from version i to i+1.
-const STEPS: &[&str] = &[include_str!("schema.sql"), include_str!("migrate_2.sql")];
+const STEPS: &[&str] = &[
+    include_str!("schema.sql"),
+    include_str!("migrate_2.sql"),
+    include_str!("migrate_3.sql"),
+];
 
 /// The schema version this build writes.
 pub const CURRENT: i64 = STEPS.len() as i64;

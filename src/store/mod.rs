@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod billing;
+pub mod deadlines;
 pub mod directory;
 pub mod drafts;
 pub mod exchange;
@@ -36,6 +37,8 @@ pub enum StoreError {
     Missing { path: PathBuf },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
+    #[error("the SLA deadlines in {} were computed with another calendar or SLA table than this config's, and this user cannot write the store to recompute them; run `pimdesk sla recompute` as a user who can", path.display())]
+    StaleDeadlines { path: PathBuf },
     #[error("the store is busy (another console held a write lock too long); try again")]
     Busy,
     #[error("store error: {0}")]

@@ -1,69 +1,131 @@
-//! SLA reads: clocks that need attention, and compliance over a period.
+//! SLA reads: the running response clocks (the board and `sla check`) and
+//! compliance per priority (the board's chart and `sla report`). The state of
+//! each clock comes from `domain::sla::Clock`; SQL filters only on the columns
+//! the store derived from it (`attention_at`, `breach_at`, `response_met`).
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, Row};
 
-/// A running clock in warning or breach.
+use crate::domain::sla::{Clock, SlaPolicy};
+
+/// A running response clock: one row type for the board and `sla check`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Alert {
+pub struct ClockRow {
     pub id: i64,
     pub priority: u8,
+    /// The priority the clock runs on (see the README's SLA rules).
+    pub clock_priority: u8,
     pub company: String,
     pub summary: String,
     pub assignee: Option<String>,
     pub response_due: i64,
     pub warning_at: i64,
-}
-
-/// Running, unpaused clocks whose warning time has come, most urgent first.
-pub fn alerts(conn: &Connection, now: i64) -> rusqlite::Result<Vec<Alert>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.id, t.priority, c.name, t.summary, te.login, t.response_due, t.warning_at
-         FROM tickets t JOIN companies c ON c.id = t.company_id LEFT JOIN technicians te ON te.id = t.assignee_id
-         WHERE t.first_response IS NULL AND t.resolved IS NULL AND t.response_due IS NOT NULL
-           AND t.paused_since IS NULL AND t.warning_at <= ?1
-         ORDER BY t.response_due, t.id",
-    )?;
-    let rows = stmt.query_map([now], |r| {
-        Ok(Alert {
-            id: r.get(0)?,
-            priority: r.get(1)?,
-            company: r.get(2)?,
-            summary: r.get(3)?,
-            assignee: r.get(4)?,
-            response_due: r.get(5)?,
-            warning_at: r.get(6)?,
-        })
-    })?;
-    rows.collect()
-}
-
-/// A ticket opened in the report's period.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReportTicket {
-    pub id: i64,
-    pub priority: u8,
-    pub opened: i64,
-    pub first_response: Option<i64>,
-    pub resolved: Option<i64>,
-    pub response_due: Option<i64>,
     pub paused_since: Option<i64>,
 }
 
-/// Tickets opened in [from, to), by the opened index.
-pub fn opened_between(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<Vec<ReportTicket>> {
+impl ClockRow {
+    /// The clock whose state every surface shows.
+    pub fn clock(&self, policy: &SlaPolicy) -> Option<Clock> {
+        Clock::from_stored(
+            policy,
+            self.clock_priority,
+            Some(self.response_due),
+            Some(self.warning_at),
+            None,
+            self.paused_since,
+        )
+    }
+}
+
+const CLOCK_SELECT: &str = "SELECT t.id, t.priority, coalesce(t.clock_priority, t.priority), c.name, t.summary, te.login, t.response_due, t.warning_at, t.paused_since
+     FROM tickets t JOIN companies c ON c.id = t.company_id LEFT JOIN technicians te ON te.id = t.assignee_id";
+
+fn clock_row(r: &Row<'_>) -> rusqlite::Result<ClockRow> {
+    Ok(ClockRow {
+        id: r.get(0)?,
+        priority: r.get(1)?,
+        clock_priority: r.get(2)?,
+        company: r.get(3)?,
+        summary: r.get(4)?,
+        assignee: r.get(5)?,
+        response_due: r.get(6)?,
+        warning_at: r.get(7)?,
+        paused_since: r.get(8)?,
+    })
+}
+
+/// Response clocks not yet stopped, paused ones included, soonest due first.
+pub fn running(conn: &Connection, limit: usize) -> rusqlite::Result<Vec<ClockRow>> {
+    let sql = format!(
+        "{CLOCK_SELECT} WHERE t.first_response IS NULL AND t.resolved IS NULL AND t.response_due IS NOT NULL
+         ORDER BY t.response_due, t.id LIMIT ?1"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([limit as i64], clock_row)?.collect();
+    rows
+}
+
+/// Clocks in warning or breach at `now` (a breach that is then paused
+/// included), soonest due first.
+pub fn needing_attention(conn: &Connection, now: i64) -> rusqlite::Result<Vec<ClockRow>> {
+    let sql = format!("{CLOCK_SELECT} WHERE t.attention_at <= ?1 ORDER BY t.response_due, t.id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([now], clock_row)?.collect();
+    rows
+}
+
+/// Response compliance of one priority over a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Compliance {
+    pub priority: u8,
+    /// Tickets opened in the period with a response clock.
+    pub tickets: i64,
+    /// Responses that met their due time.
+    pub met: i64,
+    /// Responses after their due time, and clocks still open but breached.
+    pub breached: i64,
+    /// Clocks still open and not breached (running, warning, paused,
+    /// scheduled): counted apart, neither met nor missed.
+    pub open: i64,
+}
+
+impl Compliance {
+    /// Met as a share of the decided clocks (met + breached), whole percent.
+    pub fn percent(&self) -> Option<i64> {
+        let decided = self.met + self.breached;
+        (decided > 0).then(|| self.met * 100 / decided)
+    }
+}
+
+/// Compliance per priority (the one each clock ran on) for tickets opened in
+/// `[from, to)`, at `now`; read from the index `tickets_sla_compliance` alone.
+pub fn compliance(conn: &Connection, from: i64, to: i64, now: i64) -> rusqlite::Result<Vec<Compliance>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, priority, opened, first_response, resolved, response_due, paused_since FROM tickets WHERE opened >= ?1 AND opened < ?2 ORDER BY opened, id",
+        "SELECT clock_priority, count(*), coalesce(sum(response_met = 1), 0),
+                coalesce(sum(response_met = 0), 0) + coalesce(sum(breach_at <= ?3), 0)
+         FROM tickets WHERE clock_priority IN (1, 2, 3, 4, 5) AND opened >= ?1 AND opened < ?2 AND response_due IS NOT NULL
+         GROUP BY clock_priority ORDER BY clock_priority",
     )?;
-    let rows = stmt.query_map(params![from, to], |r| {
-        Ok(ReportTicket {
-            id: r.get(0)?,
-            priority: r.get(1)?,
-            opened: r.get(2)?,
-            first_response: r.get(3)?,
-            resolved: r.get(4)?,
-            response_due: r.get(5)?,
-            paused_since: r.get(6)?,
+    let rows = stmt.query_map(params![from, to, now], |r| {
+        let (tickets, met, breached): (i64, i64, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
+        Ok(Compliance {
+            priority: r.get(0)?,
+            tickets,
+            met,
+            breached,
+            open: tickets - met - breached,
         })
     })?;
     rows.collect()
+}
+
+/// First response minutes need the rows: (clock priority, opened, first response).
+pub fn first_responses(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<Vec<(u8, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT clock_priority, opened, first_response FROM tickets
+         WHERE clock_priority IN (1, 2, 3, 4, 5) AND opened >= ?1 AND opened < ?2 AND first_response IS NOT NULL",
+    )?;
+    let rows = stmt
+        .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect();
+    rows
 }

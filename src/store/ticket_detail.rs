@@ -1,6 +1,11 @@
 //! One ticket with everything the ticket view and `ticket show` need.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
+
+use crate::domain::sla::{self, Calendar, Clock, LedgerEntry, SlaInput, SlaPolicy};
+use crate::domain::ticket::Priority;
+use crate::domain::time::from_secs;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketDetail {
@@ -26,6 +31,8 @@ pub struct TicketDetail {
     pub response_due: Option<i64>,
     pub warning_at: Option<i64>,
     pub paused_since: Option<i64>,
+    /// The priority the response clock runs on (README, SLA rules).
+    pub clock_priority: u8,
     pub version: i64,
     pub notes: Vec<NoteRow>,
     pub time_entries: Vec<TimeRow>,
@@ -59,6 +66,42 @@ pub struct AuditRow {
     pub new: Option<String>,
 }
 
+impl TicketDetail {
+    /// The response clock as stored: every surface takes its state from here.
+    pub fn clock(&self, policy: &SlaPolicy) -> Option<Clock> {
+        Clock::from_stored(
+            policy,
+            self.clock_priority,
+            self.response_due,
+            self.warning_at,
+            self.first_response.or(self.resolved),
+            self.paused_since,
+        )
+    }
+
+    /// The SLA engine's input for this ticket (for the pause ledger).
+    pub fn sla_input(&self) -> Option<SlaInput> {
+        let mut input = SlaInput::new(Priority::new(self.clock_priority)?, from_secs(self.opened));
+        input.first_response = self.first_response.map(from_secs);
+        input.completed = self.resolved.map(from_secs);
+        input.scheduled = self.scheduled.map(from_secs);
+        input.paused_since = self.paused_since.map(from_secs);
+        input.paused = self
+            .pauses
+            .iter()
+            .filter_map(|&(a, b)| Some((from_secs(a), from_secs(b?))))
+            .collect();
+        Some(input)
+    }
+
+    /// Each pause span and how far it moved the response deadline.
+    pub fn pause_ledger(&self, cal: &Calendar, policy: &SlaPolicy, now: DateTime<Utc>) -> Vec<LedgerEntry> {
+        self.sla_input()
+            .map(|input| sla::pause_ledger(cal, policy, &input, now))
+            .unwrap_or_default()
+    }
+}
+
 /// Reads one ticket in one read transaction; None if there is no such ticket.
 pub fn load(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
     let tx = conn.unchecked_transaction()?;
@@ -83,7 +126,7 @@ fn head(tx: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
         .query_row(
             "SELECT t.id, t.summary, t.description, t.priority, t.status, c.name, ct.name, ct.security_level, ct.phone, te.login, t.board, t.source,
                     t.opened, t.first_response, t.resolved, t.scheduled, t.response_due, t.warning_at, t.paused_since, t.version,
-                    t.company_id, t.contact_id, t.assignee_id
+                    t.company_id, t.contact_id, t.assignee_id, coalesce(t.clock_priority, t.priority)
              FROM tickets t JOIN companies c ON c.id = t.company_id LEFT JOIN contacts ct ON ct.id = t.contact_id
              LEFT JOIN technicians te ON te.id = t.assignee_id WHERE t.id = ?1",
             [id],
@@ -112,6 +155,7 @@ fn head(tx: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
                     company_id: r.get(20)?,
                     contact_id: r.get(21)?,
                     assignee_id: r.get(22)?,
+                    clock_priority: r.get(23)?,
                     ..TicketDetail::default()
                 })
             },

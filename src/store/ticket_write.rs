@@ -4,8 +4,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
+use super::deadlines::store as store_deadlines;
 pub use super::ticket_work::{acknowledge, add_note, add_time, NewTime};
-use super::tickets::store_deadlines;
 use crate::domain::sla::{Calendar, SlaPolicy};
 use crate::domain::text::{sanitize, sanitize_line};
 use crate::domain::ticket::{Board, Priority, Source, Status};
@@ -284,6 +284,14 @@ pub fn update(
             format!("P{}", p.get()),
             &p.get(),
         )?;
+        // The clock runs on the new priority only while no response has
+        // stopped it: a met response stays met (README, SLA rules).
+        if cur.first_response.is_none() && cur.resolved.is_none() {
+            tx.execute(
+                "UPDATE tickets SET clock_priority = ?2 WHERE id = ?1",
+                params![id, p.get()],
+            )?;
+        }
     } else if ch.scheduled.is_some() {
         check_priority(cur.priority, scheduled)?;
     }

@@ -2,11 +2,7 @@
 //! history, and the stored SLA deadlines.
 
 use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
-
-use crate::domain::sla::{self, Calendar, SlaInput, SlaPolicy};
-use crate::domain::ticket::Priority;
-use crate::domain::time::from_secs;
+use rusqlite::{Connection, Row, ToSql};
 
 /// The queue's saved views (DESIGN.md 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -183,9 +179,23 @@ pub struct QueueRow {
     pub response_due: Option<i64>,
     pub warning_at: Option<i64>,
     pub paused_since: Option<i64>,
+    /// The priority the response clock runs on.
+    pub clock_priority: u8,
 }
 
 impl QueueRow {
+    /// The response clock as stored: the SLA column's state comes from here.
+    pub fn clock(&self, policy: &crate::domain::sla::SlaPolicy) -> Option<crate::domain::sla::Clock> {
+        crate::domain::sla::Clock::from_stored(
+            policy,
+            self.clock_priority,
+            self.response_due,
+            self.warning_at,
+            self.first_response.or(self.resolved),
+            self.paused_since,
+        )
+    }
+
     pub fn sort_value(&self, key: SortKey) -> SortValue {
         match key {
             SortKey::Id => SortValue::Int(self.id),
@@ -201,14 +211,15 @@ impl QueueRow {
 }
 
 const OPEN: &str = "t.status NOT IN ('Resolved','Closed')";
-const RUNNING: &str = "t.first_response IS NULL AND t.resolved IS NULL";
 
 pub(super) fn view_filter(q: &QueueQuery) -> String {
     match q.view {
         View::AllOpen => OPEN.into(),
         View::Mine => format!("{OPEN} AND t.assignee_id = {}", q.me.unwrap_or(-1)),
         View::Unassigned => format!("{OPEN} AND t.assignee_id IS NULL"),
-        View::BreachingSoon => format!("{RUNNING} AND t.response_due <= {}", q.soon_until),
+        // breach_at is set only on running clocks that can breach as things
+        // stand (not those paused in time), by the SLA engine.
+        View::BreachingSoon => format!("t.breach_at <= {}", q.soon_until),
         View::AfterHours => format!("{OPEN} AND t.board = 'After Hours'"),
         View::All => "1".into(),
     }
@@ -225,7 +236,7 @@ pub fn fts_query(words: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-pub(super) const COLUMNS: &str = "t.id, t.priority, t.status, c.name, t.summary, te.login, t.opened, t.first_response, t.resolved, t.response_due, t.warning_at, t.paused_since";
+pub(super) const COLUMNS: &str = "t.id, t.priority, t.status, c.name, t.summary, te.login, t.opened, t.first_response, t.resolved, t.response_due, t.warning_at, t.paused_since, coalesce(t.clock_priority, t.priority)";
 
 pub(super) fn row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
     Ok(QueueRow {
@@ -241,6 +252,7 @@ pub(super) fn row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
         response_due: r.get(9)?,
         warning_at: r.get(10)?,
         paused_since: r.get(11)?,
+        clock_priority: r.get(12)?,
     })
 }
 
@@ -329,72 +341,6 @@ fn search_page(
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), row)?.collect();
     rows
-}
-
-/// The SLA inputs stored for one ticket.
-pub fn sla_input(conn: &Connection, id: i64) -> rusqlite::Result<Option<SlaInput>> {
-    let base = conn
-        .query_row(
-            "SELECT priority, opened, first_response, resolved, scheduled, paused_since FROM tickets WHERE id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    r.get::<_, u8>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                    r.get::<_, Option<i64>>(4)?,
-                    r.get::<_, Option<i64>>(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((p, opened, fr, resolved, scheduled, paused_since)) = base else {
-        return Ok(None);
-    };
-    let mut stmt = conn.prepare_cached(
-        "SELECT start, end FROM ticket_pauses WHERE ticket_id = ?1 AND end IS NOT NULL ORDER BY start",
-    )?;
-    let paused = stmt
-        .query_map([id], |r| Ok((from_secs(r.get(0)?), from_secs(r.get(1)?))))?
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut input = SlaInput::new(Priority::new(p).unwrap_or(Priority::ALL[2]), from_secs(opened));
-    input.paused = paused;
-    input.paused_since = paused_since.map(from_secs);
-    input.first_response = fr.map(from_secs);
-    input.completed = resolved.map(from_secs);
-    input.scheduled = scheduled.map(from_secs);
-    Ok(Some(input))
-}
-
-/// Rewrites the stored deadlines of one ticket (call inside the write's transaction).
-pub fn store_deadlines(conn: &Connection, id: i64, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<()> {
-    let Some(input) = sla_input(conn, id)? else {
-        return Ok(());
-    };
-    let (due, warn, resolve) = match sla::deadlines(cal, policy, &input) {
-        Ok(d) => (
-            Some(d.response_due.timestamp()),
-            Some(d.warning_at.timestamp()),
-            d.resolve_due.map(|t| t.timestamp()),
-        ),
-        Err(_) => (None, None, None),
-    };
-    conn.execute(
-        "UPDATE tickets SET response_due = ?2, warning_at = ?3, resolve_due = ?4 WHERE id = ?1",
-        params![id, due, warn, resolve],
-    )?;
-    Ok(())
-}
-
-/// Recomputes every ticket's deadlines (after a calendar or policy change).
-pub fn recompute_all(conn: &Connection, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<u64> {
-    let mut ids = conn.prepare("SELECT id FROM tickets ORDER BY id")?;
-    let ids: Vec<i64> = ids.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    for id in &ids {
-        store_deadlines(conn, *id, cal, policy)?;
-    }
-    Ok(ids.len() as u64)
 }
 
 /// Filters of `pimdesk ticket list`.

@@ -8,7 +8,6 @@ use crate::store::tickets::{Anchor, QueueQuery, QueueRow};
 use super::state::editor::{Choices, TicketForm};
 use super::state::forms::DraftOffer;
 use super::state::invoices::{InvoiceData, InvoiceEffect, InvoiceKey};
-use super::state::lists::SlaRow;
 use crate::store::ticket_write::{NewTime, TicketChanges};
 
 /// Key-bound intents and arriving data. Plain data, no I/O.
@@ -66,7 +65,7 @@ pub enum Action {
         rows: Vec<QueueRow>,
     },
     TicketLoaded(Option<Box<TicketDetail>>),
-    SlaLoaded(Vec<SlaRow>),
+    SlaLoaded(Vec<crate::store::sla::ClockRow>),
     ComplianceLoaded(Vec<super::state::sla::Compliance>),
     /// SLA board: all running clocks, or only those running now.
     ToggleAfterHours,
@@ -115,6 +114,7 @@ pub enum Effect {
     LoadSla,
     LoadCompliance {
         since: i64,
+        now: i64,
     },
     /// Invoices tab: a load or a finance write (state/invoices.rs).
     Invoice(Box<InvoiceEffect>),

@@ -44,6 +44,7 @@ fn run_on(ctx: &Ctx, db_path: &std::path::Path, demo: bool) -> anyhow::Result<i3
             [&ctx.login],
         )?;
     }
+    ctx.follow_sla(&mut conn)?;
     let label = if demo {
         "demo store".to_string()
     } else {

@@ -8,7 +8,6 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::action::{Action, Effect};
-use super::state::lists::SlaRow;
 pub use super::worker_writes::WriterCtx;
 use crate::store::{ticket_detail, tickets};
 
@@ -62,8 +61,10 @@ pub fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
             Action::QueueLoaded { request, anchor, rows }
         }
         Effect::LoadTicket(id) => Action::TicketLoaded(ticket_detail::load(conn, id)?.map(Box::new)),
-        Effect::LoadSla => Action::SlaLoaded(sla_rows(conn)?),
-        Effect::LoadCompliance { since } => Action::ComplianceLoaded(compliance(conn, since)?),
+        Effect::LoadSla => Action::SlaLoaded(crate::store::sla::running(conn, SLA_LIMIT)?),
+        Effect::LoadCompliance { since, now } => {
+            Action::ComplianceLoaded(crate::store::sla::compliance(conn, since, i64::MAX, now)?)
+        }
         Effect::LoadDirectory => Action::DirectoryLoaded(Box::new(crate::store::directory::load(conn)?)),
         Effect::SetContactLevel {
             contact_id,
@@ -101,32 +102,7 @@ pub fn ensure_user(conn: &Connection, login: &str) -> rusqlite::Result<(i64, Str
     Ok(found.unwrap_or((0, "technician".into())))
 }
 
-const SLA_LIMIT: i64 = 2000;
-
-fn sla_rows(conn: &Connection) -> rusqlite::Result<Vec<SlaRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.id, t.priority, c.name, t.summary, te.login, t.response_due, t.warning_at, t.paused_since IS NOT NULL
-         FROM tickets t JOIN companies c ON c.id = t.company_id LEFT JOIN technicians te ON te.id = t.assignee_id
-         WHERE t.first_response IS NULL AND t.resolved IS NULL AND t.response_due IS NOT NULL
-         ORDER BY t.response_due, t.id LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([SLA_LIMIT], |r| {
-        Ok(SlaRow {
-            id: r.get(0)?,
-            priority: r.get(1)?,
-            company: r.get(2)?,
-            summary: r.get(3)?,
-            assignee: r.get(4)?,
-            response_due: r.get(5)?,
-            warning_at: r.get(6)?,
-            paused: r.get(7)?,
-            clock_minutes_left: 0,
-            running_now: true,
-            scheduled: false,
-        })
-    })?;
-    rows.collect()
-}
+const SLA_LIMIT: usize = 2000;
 
 /// A contact's security level, as `who`: refusals come back as a message.
 fn set_contact_level(conn: &Connection, contact_id: i64, level: &str, who: i64, at: i64) -> rusqlite::Result<Action> {
@@ -146,21 +122,4 @@ fn set_contact_level(conn: &Connection, contact_id: i64, level: &str, who: i64, 
         Err(DirectoryError::Refused(m)) => Action::StoreFailed(m),
         Err(e) => Action::StoreFailed(format!("store: {e}")),
     })
-}
-
-/// Met and total first responses per priority for tickets opened since `since`,
-/// read from the covering index `tickets_sla_chart` (no table lookups, no sort).
-fn compliance(conn: &Connection, since: i64) -> rusqlite::Result<Vec<super::state::sla::Compliance>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT priority, count(*), coalesce(sum(coalesce(first_response, resolved) <= response_due), 0)
-         FROM tickets WHERE priority IN (1, 2, 3, 4, 5) AND opened >= ?1 AND response_due IS NOT NULL GROUP BY priority ORDER BY priority",
-    )?;
-    let rows = stmt.query_map([since], |r| {
-        Ok(super::state::sla::Compliance {
-            priority: r.get(0)?,
-            tickets: r.get(1)?,
-            met: r.get(2)?,
-        })
-    })?;
-    rows.collect()
 }

@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod cases;
 pub mod clock;
+pub mod state;
 #[cfg(test)]
 mod tests;
 
@@ -13,6 +14,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 pub use calendar::Calendar;
 pub use cases::due_line;
 pub use clock::{ClockKind, PriorityPolicy, SlaPolicy};
+pub use state::{basis, business_minutes_left, pause_ledger, state, Clock, Derived, LedgerEntry, SlaState};
 
 use crate::domain::ticket::Priority;
 
@@ -74,36 +76,6 @@ pub struct Deadlines {
     pub clock: ClockKind,
     /// Copied from the input: while set, minutes left are frozen at this instant.
     pub paused_since: Option<DateTime<Utc>>,
-}
-
-/// Clock state as shown on the board.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SlaState {
-    Running,
-    Warning,
-    Breached,
-    Met,
-    Paused,
-    Scheduled,
-}
-
-impl SlaState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SlaState::Running => "running",
-            SlaState::Warning => "warning",
-            SlaState::Breached => "breached",
-            SlaState::Met => "met",
-            SlaState::Paused => "paused",
-            SlaState::Scheduled => "scheduled",
-        }
-    }
-}
-
-impl std::fmt::Display for SlaState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Why deadlines could not be computed.
@@ -219,52 +191,4 @@ fn scheduled_deadlines(row: &PriorityPolicy, input: &SlaInput, spans: &[Span]) -
         clock: ClockKind::Scheduled,
         paused_since: None,
     })
-}
-
-/// The clock state at `now`. Order: met/breached by the response; breached
-/// before an open pause began; paused; breached by time; scheduled (P5 before
-/// its warning); warning; running.
-pub fn state(deadlines: &Deadlines, input: &SlaInput, now: DateTime<Utc>) -> SlaState {
-    let due = deadlines.response_due;
-    if let Some(r) = input.responded() {
-        return if r <= due { SlaState::Met } else { SlaState::Breached };
-    }
-    if let Some(since) = deadlines.paused_since.filter(|s| *s <= now) {
-        return if since >= due {
-            SlaState::Breached
-        } else {
-            SlaState::Paused
-        };
-    }
-    if now >= due {
-        SlaState::Breached
-    } else if deadlines.clock == ClockKind::Scheduled && now < deadlines.warning_at {
-        SlaState::Scheduled
-    } else if now >= deadlines.warning_at {
-        SlaState::Warning
-    } else {
-        SlaState::Running
-    }
-}
-
-/// Whole minutes left before `response_due` on priority `p`'s clock, rounded
-/// down. Past the deadline the overrun is counted on the same clock and the
-/// result is at least 1 minute negative, even when no clock time has passed
-/// since (e.g. due at closing time, now in the evening). While an open pause
-/// runs, the count is frozen at the pause start.
-pub fn business_minutes_left(
-    cal: &Calendar,
-    policy: &SlaPolicy,
-    p: Priority,
-    deadlines: &Deadlines,
-    now: DateTime<Utc>,
-) -> i64 {
-    let kind = policy.get(p).clock;
-    let at = deadlines.paused_since.map_or(now, |s| s.min(now));
-    let due = deadlines.response_due;
-    if at > due {
-        let over = kind.between(cal, due, at).num_seconds();
-        return -(over.div_euclid(60) + i64::from(over % 60 != 0)).max(1);
-    }
-    kind.between(cal, at, due).num_seconds().div_euclid(60)
 }

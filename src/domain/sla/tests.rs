@@ -389,3 +389,44 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// The columns the store derives let SQL select exactly the clocks whose
+    /// state needs attention or is breached, at any instant after the write.
+    #[test]
+    fn derived_columns_select_what_the_state_says(
+        input in case(),
+        pause_at in -600i64..400_000,
+        responded_at in prop::option::of(0i64..400_000),
+        later in 0i64..400_000,
+    ) {
+        let cal = holiday_calendar();
+        let policy = SlaPolicy::pim_default();
+        let mut input = input;
+        let since = input.opened + TimeDelta::seconds(pause_at);
+        input.paused_since = (pause_at % 2 == 0).then_some(since);
+        input.first_response = responded_at.map(|s| input.opened + TimeDelta::seconds(s));
+        let d = deadlines(&cal, &policy, &input).unwrap();
+        let clock = Clock::new(&d, &input);
+        let derived = clock.derived();
+        let written = input.paused_since.unwrap_or(input.opened).max(input.opened);
+        let now = written + TimeDelta::seconds(later);
+        let state = clock.state(now);
+        let t = now.timestamp();
+        let attention = derived.attention_at.is_some_and(|a| a <= t);
+        let breached_open = derived.breach_at.is_some_and(|b| b <= t);
+        match state {
+            SlaState::Met => prop_assert_eq!(derived.met, Some(true)),
+            SlaState::Breached if input.responded().is_some() => prop_assert_eq!(derived.met, Some(false)),
+            SlaState::Breached => prop_assert!(attention && breached_open),
+            SlaState::Warning => prop_assert!(attention && !breached_open),
+            _ => prop_assert!(!attention && !breached_open),
+        }
+        // A pause never hides a breach that came before it.
+        if input.responded().is_none() && input.paused_since.is_some_and(|s| s >= d.response_due) {
+            prop_assert_eq!(state, SlaState::Breached);
+        }
+    }
+}

@@ -172,7 +172,7 @@ pub fn import(
     let ids: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     drop(stmt);
     for id in ids {
-        crate::store::tickets::store_deadlines(&tx, id, rules.calendar, rules.policy)?;
+        crate::store::deadlines::store(&tx, id, rules.calendar, rules.policy)?;
     }
     tx.commit()?;
     Ok(summary)

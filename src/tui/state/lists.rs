@@ -1,22 +1,29 @@
 //! The SLA board's rows as loaded, and a cursor for short lists.
 
-/// A running response clock on the SLA board.
+use crate::domain::sla::{Clock, SlaPolicy};
+use crate::store::sla::ClockRow;
+
+/// A running response clock on the SLA board: the stored row, the clock that
+/// decides its state, and what the tick refreshes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlaRow {
-    pub id: i64,
-    pub priority: u8,
-    pub company: String,
-    pub summary: String,
-    pub assignee: Option<String>,
-    pub response_due: i64,
-    pub warning_at: i64,
-    pub paused: bool,
-    /// Business (clock) minutes left, refreshed on each tick by update.
+    pub row: ClockRow,
+    pub clock: Option<Clock>,
+    /// Clock minutes left (business minutes on a business clock), refreshed on each tick by update.
     pub clock_minutes_left: i64,
-    /// The clock is ticking at this moment (not paused, not outside hours).
+    /// The clock is counting at this moment (not paused, not outside hours).
     pub running_now: bool,
-    /// A planned (P5) clock: due at its agreed schedule.
-    pub scheduled: bool,
+}
+
+impl SlaRow {
+    pub fn new(row: ClockRow, policy: &SlaPolicy) -> SlaRow {
+        SlaRow {
+            clock: row.clock(policy),
+            row,
+            clock_minutes_left: 0,
+            running_now: true,
+        }
+    }
 }
 
 /// A cursor over a fully loaded, short list.

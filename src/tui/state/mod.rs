@@ -31,8 +31,8 @@ pub struct TicketView {
     pub detail: Option<Box<TicketDetail>>,
     /// The contact's security level and, in words, what it allows.
     pub contact_rights: Option<String>,
-    /// The SLA state now: running, warning, breached, met, paused, scheduled.
-    pub sla_state: Option<&'static str>,
+    /// Each pause and how far it moved the response deadline (at load).
+    pub pause_ledger: Vec<crate::domain::sla::LedgerEntry>,
     pub scroll: u16,
     pub missing: bool,
 }
@@ -188,6 +188,7 @@ impl AppState {
             self.sla_compliance_at = Some(now);
             e.push(Effect::LoadCompliance {
                 since: now - sla::COMPLIANCE_DAYS * 86_400,
+                now,
             });
         }
         e
@@ -200,7 +201,7 @@ impl AppState {
             offset: self.sla_cursor.offset,
             height: self.body_rows(),
         };
-        sla::refresh_clocks(&mut self.sla_rows, &self.calendar, &self.policy, self.now, view);
+        sla::refresh_clocks(&mut self.sla_rows, &self.calendar, self.now, view);
     }
 
     /// Outside contractual hours: the after-hours marker is shown.
@@ -288,15 +289,16 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
                         .ok()
                         .map(|l| format!("{l}: {}", l.summary()))
                 });
-                t.sla_state = detail
+                t.pause_ledger = detail
                     .as_deref()
-                    .and_then(|d| ticket_sla_state(d, &s.calendar, &s.policy, now));
+                    .map(|d| d.pause_ledger(&s.calendar, &s.policy, s.now))
+                    .unwrap_or_default();
                 t.detail = detail;
             }
             vec![]
         }
         Action::SlaLoaded(rows) => {
-            s.sla_rows = rows;
+            s.sla_rows = rows.into_iter().map(|r| SlaRow::new(r, &s.policy)).collect();
             s.refresh_sla();
             vec![]
         }
@@ -341,30 +343,6 @@ fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
     }
     s.dirty = minute_changed || countdown || s.timer.is_some() || !effects.is_empty();
     effects
-}
-
-/// The SLA state of a loaded ticket at `now`, from the same engine as the board.
-pub fn ticket_sla_state(
-    d: &TicketDetail,
-    cal: &Calendar,
-    policy: &SlaPolicy,
-    now: DateTime<Utc>,
-) -> Option<&'static str> {
-    use crate::domain::sla::{self as engine, SlaInput};
-    use crate::domain::time::from_secs;
-    let p = crate::domain::ticket::Priority::new(d.priority)?;
-    let mut input = SlaInput::new(p, from_secs(d.opened));
-    input.first_response = d.first_response.map(from_secs);
-    input.completed = d.resolved.map(from_secs);
-    input.scheduled = d.scheduled.map(from_secs);
-    input.paused_since = d.paused_since.map(from_secs);
-    input.paused = d
-        .pauses
-        .iter()
-        .filter_map(|(a, b)| b.map(|b| (from_secs(*a), from_secs(b))))
-        .collect();
-    let deadlines = engine::deadlines(cal, policy, &input).ok()?;
-    Some(engine::state(&deadlines, &input, now).as_str())
 }
 
 /// Writes the open overlay's unsaved text as a draft (every few seconds, and at hang-up).
@@ -424,7 +402,7 @@ fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     let target: Option<(i64, Option<Box<TicketDetail>>)> = match (&s.ticket, s.tab) {
         (Some(t), _) => Some((t.id, t.detail.clone())),
         (None, 0) => s.queue.selected().map(|r| (r.id, None)),
-        (None, 1) => s.sla_visible().nth(s.sla_cursor.selected).map(|r| (r.id, None)),
+        (None, 1) => s.sla_visible().nth(s.sla_cursor.selected).map(|r| (r.row.id, None)),
         _ => None,
     };
     let t = target.as_ref().map(|(id, d)| (*id, d.as_deref()));

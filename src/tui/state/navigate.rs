@@ -65,7 +65,7 @@ pub(super) fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
         }
         (0, Action::Open) => open_ticket(s, s.queue.selected().map(|r| r.id)),
         (1, Action::Open) => {
-            let id = s.sla_visible().nth(s.sla_cursor.selected).map(|r| r.id);
+            let id = s.sla_visible().nth(s.sla_cursor.selected).map(|r| r.row.id);
             open_ticket(s, id)
         }
         (tab, a) => {

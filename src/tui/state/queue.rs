@@ -227,6 +227,7 @@ mod tests {
                 response_due: None,
                 warning_at: None,
                 paused_since: None,
+                clock_priority: 3,
             })
             .collect()
     }

@@ -4,23 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use super::lists::SlaRow;
-use crate::domain::sla::{Calendar, ClockKind, SlaPolicy};
-use crate::domain::ticket::Priority;
-use crate::domain::time::from_secs;
+use crate::domain::sla::{Calendar, ClockKind};
 
-/// Response compliance of one priority over the report period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Compliance {
-    pub priority: u8,
-    pub tickets: i64,
-    pub met: i64,
-}
-
-impl Compliance {
-    pub fn percent(&self) -> Option<i64> {
-        (self.tickets > 0).then(|| self.met * 100 / self.tickets)
-    }
-}
+pub use crate::store::sla::Compliance;
 
 /// Days of history in the compliance chart.
 pub const COMPLIANCE_DAYS: i64 = 30;
@@ -28,13 +14,13 @@ pub const COMPLIANCE_DAYS: i64 = 30;
 /// Marks which clocks run now (cheap, every row), then recomputes the clock
 /// minutes left of the rows on screen only — a board of 50,000 clocks costs
 /// a screenful of calendar walks per tick, not 50,000.
-pub fn refresh_clocks(rows: &mut [SlaRow], cal: &Calendar, policy: &SlaPolicy, now: DateTime<Utc>, view: Window) {
+pub fn refresh_clocks(rows: &mut [SlaRow], cal: &Calendar, now: DateTime<Utc>, view: Window) {
     let open = cal.is_open(now);
     for r in rows.iter_mut() {
-        let clock = clock_of(policy, r.priority);
         // Business clocks stand still outside contractual hours; paused ones always.
-        r.running_now = !r.paused && (clock != ClockKind::Business || open);
-        r.scheduled = clock == ClockKind::Scheduled;
+        r.running_now = r
+            .clock
+            .is_some_and(|c| !c.is_paused(now) && (c.kind != ClockKind::Business || open));
     }
     let on_screen = rows
         .iter_mut()
@@ -42,13 +28,7 @@ pub fn refresh_clocks(rows: &mut [SlaRow], cal: &Calendar, policy: &SlaPolicy, n
         .skip(view.offset)
         .take(view.height);
     for r in on_screen {
-        let clock = clock_of(policy, r.priority);
-        let due = from_secs(r.response_due);
-        r.clock_minutes_left = if due >= now {
-            clock.between(cal, now, due).num_minutes()
-        } else {
-            -clock.between(cal, due, now).num_minutes().max(1)
-        };
+        r.clock_minutes_left = r.clock.map_or(0, |c| c.minutes_left(cal, now));
     }
 }
 
@@ -58,8 +38,4 @@ pub struct Window {
     pub only_running: bool,
     pub offset: usize,
     pub height: usize,
-}
-
-fn clock_of(policy: &SlaPolicy, priority: u8) -> ClockKind {
-    policy.get(Priority::new(priority).unwrap_or(Priority::ALL[2])).clock
 }

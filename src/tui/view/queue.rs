@@ -9,6 +9,9 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
 
 use super::safe;
 use super::theme::Theme;
+use chrono::{DateTime, Utc};
+
+use crate::domain::sla::{SlaPolicy, SlaState};
 use crate::domain::time::short_duration;
 use crate::store::tickets::QueueRow;
 use crate::tui::state::AppState;
@@ -18,26 +21,20 @@ pub struct QueueView<'a> {
     pub theme: &'a Theme,
 }
 
-/// The SLA cell: text marker and style, never colour alone.
-pub fn sla_cell(row: &QueueRow, now: i64, theme: &Theme) -> (String, Style) {
-    if let (Some(fr), Some(due)) = (row.first_response.or(row.resolved), row.response_due) {
-        return if fr <= due {
-            ("met".into(), theme.dim())
-        } else {
-            ("late".into(), theme.dim())
-        };
-    }
-    if row.first_response.is_some() || row.resolved.is_some() {
+/// The SLA cell from the row's clock: text marker and style, never colour alone.
+pub fn sla_cell(row: &QueueRow, policy: &SlaPolicy, now: DateTime<Utc>, theme: &Theme) -> (String, Style) {
+    let Some(clock) = row.clock(policy) else {
         return ("-".into(), theme.dim());
-    }
-    if row.paused_since.is_some() {
-        return ("paused".into(), theme.dim());
-    }
-    match (row.response_due, row.warning_at) {
-        (Some(due), _) if now >= due => (format!("BREACH {}", short_duration((due - now) / 60)), theme.breach()),
-        (Some(due), Some(warn)) if now >= warn => (format!("!{}", short_duration((due - now) / 60)), theme.warn()),
-        (Some(due), _) => (short_duration((due - now) / 60), Style::new()),
-        _ => ("-".into(), theme.dim()),
+    };
+    let left = short_duration(clock.wall_minutes_left(now));
+    match clock.state(now) {
+        SlaState::Met => ("met".into(), theme.dim()),
+        SlaState::Breached if clock.responded.is_some() => ("late".into(), theme.dim()),
+        SlaState::Breached if clock.is_paused(now) => (format!("BREACH {left} ‖"), theme.breach()),
+        SlaState::Breached => (format!("BREACH {left}"), theme.breach()),
+        SlaState::Paused => ("paused".into(), theme.dim()),
+        SlaState::Warning => (format!("!{left}"), theme.warn()),
+        SlaState::Running | SlaState::Scheduled => (left, Style::new()),
     }
 }
 
@@ -80,7 +77,7 @@ impl Widget for QueueView<'_> {
             .skip(q.offset)
             .take(usize::from(table_area.height.saturating_sub(1)));
         let rows = visible.map(|(i, r)| {
-            let (sla, sla_style) = sla_cell(r, now, theme);
+            let (sla, sla_style) = sla_cell(r, &s.policy, s.now, theme);
             let selected = i == q.cursor;
             let style = if selected { theme.selected() } else { Style::new() };
             // The selected row is one plain reversed band (its words still say

@@ -10,6 +10,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
 
 use super::safe;
 use super::theme::Theme;
+use crate::domain::sla::SlaState;
 use crate::domain::time::short_duration;
 use crate::tui::state::lists::SlaRow;
 use crate::tui::state::sla::COMPLIANCE_DAYS;
@@ -21,20 +22,21 @@ pub struct SlaView<'a> {
 }
 
 impl SlaView<'_> {
-    fn state_cell(&self, r: &SlaRow, now: i64) -> (&'static str, Style) {
+    /// The state from the row's clock, in text and colour (never colour alone).
+    fn state_cell(&self, r: &SlaRow) -> (&'static str, Style) {
         let t = self.theme;
-        if r.paused {
-            ("PAUSED", t.dim())
-        } else if now >= r.response_due {
-            ("BREACH", t.breach())
-        } else if now >= r.warning_at {
-            ("WARNING", t.warn())
-        } else if r.scheduled {
-            ("planned", t.dim())
-        } else if !r.running_now {
-            ("waiting", t.dim())
-        } else {
-            ("running", Style::new())
+        let now = self.state.now;
+        let Some(clock) = r.clock else {
+            return ("-", t.dim());
+        };
+        match clock.state(now) {
+            SlaState::Breached if clock.is_paused(now) => ("BREACH paused", t.breach()),
+            SlaState::Breached => ("BREACH", t.breach()),
+            SlaState::Paused => ("PAUSED", t.dim()),
+            SlaState::Warning => ("WARNING", t.warn()),
+            SlaState::Scheduled => ("planned", t.dim()),
+            _ if !r.running_now => ("waiting", t.dim()),
+            _ => ("running", Style::new()),
         }
     }
 
@@ -42,31 +44,41 @@ impl SlaView<'_> {
         let (s, t) = (self.state, self.theme);
         let now = s.now.timestamp();
         let cur = s.sla_cursor;
-        let rows = s
+        let on_screen: Vec<(usize, &SlaRow)> = s
             .sla_visible()
             .enumerate()
             .skip(cur.offset)
             .take(usize::from(area.height.saturating_sub(1)))
-            .map(|(i, r)| {
-                let (state, style) = self.state_cell(r, now);
-                let due = crate::domain::time::from_secs(r.response_due).with_timezone(&s.calendar.zone);
-                let sel = if i == cur.selected { t.selected() } else { Style::new() };
-                Row::new(vec![
-                    Cell::from(format!("#{}", r.id)),
-                    Cell::from(Span::styled(format!("P{}", r.priority), t.priority(r.priority))),
-                    Cell::from(Span::styled(state, style)),
-                    Cell::from(due.format("%a %H:%M").to_string()),
-                    Cell::from(short_duration((r.response_due - now).div_euclid(60))),
-                    Cell::from(short_duration(r.clock_minutes_left)),
-                    Cell::from(safe(&r.company).into_owned()),
-                    Cell::from(safe(&r.summary).into_owned()),
-                ])
-                .style(sel)
-            });
+            .collect();
+        // The state column widens only while a breach that is paused is on screen.
+        let state_width = on_screen
+            .iter()
+            .map(|(_, r)| self.state_cell(r).0.len() as u16)
+            .max()
+            .unwrap_or(0)
+            .max(7);
+        let rows = on_screen.into_iter().map(|(i, r)| {
+            let (state, style) = self.state_cell(r);
+            let r_clock = r;
+            let r = &r.row;
+            let due = crate::domain::time::from_secs(r.response_due).with_timezone(&s.calendar.zone);
+            let sel = if i == cur.selected { t.selected() } else { Style::new() };
+            Row::new(vec![
+                Cell::from(format!("#{}", r.id)),
+                Cell::from(Span::styled(format!("P{}", r.priority), t.priority(r.priority))),
+                Cell::from(Span::styled(state, style)),
+                Cell::from(due.format("%a %H:%M").to_string()),
+                Cell::from(short_duration((r.response_due - now).div_euclid(60))),
+                Cell::from(short_duration(r_clock.clock_minutes_left)),
+                Cell::from(safe(&r.company).into_owned()),
+                Cell::from(safe(&r.summary).into_owned()),
+            ])
+            .style(sel)
+        });
         let widths = [
             Constraint::Length(8),
             Constraint::Length(2),
-            Constraint::Length(7),
+            Constraint::Length(state_width),
             Constraint::Length(9),
             Constraint::Length(8),
             Constraint::Length(8),
@@ -77,7 +89,7 @@ impl SlaView<'_> {
         Table::new(rows, widths).header(header).render(area, buf);
     }
 
-    /// One bar per priority: met first responses as a share of tickets.
+    /// One bar per priority: met responses as a share of met + breached.
     fn compliance(&self, area: Rect, buf: &mut Buffer) {
         let t = self.theme;
         let mut lines = vec![Line::from(Span::styled(
@@ -102,6 +114,12 @@ impl SlaView<'_> {
                 }
                 None => ("░".repeat(bar_width), "  -".into()),
             };
+            // Open clocks are neither met nor missed: counted apart.
+            let open = if c.open > 0 {
+                format!(" +{} open", c.open)
+            } else {
+                String::new()
+            };
             let style = match c.percent() {
                 Some(p) if p < 80 => t.breach(),
                 Some(p) if p < 95 => t.warn(),
@@ -110,7 +128,7 @@ impl SlaView<'_> {
             lines.push(Line::from(vec![
                 Span::raw(format!("P{} {:<16.16} ", c.priority, name)),
                 Span::styled(bar, style),
-                Span::raw(format!(" {pct} {}/{}", c.met, c.tickets)),
+                Span::raw(format!(" {pct} {}/{}{open}", c.met, c.met + c.breached)),
             ]));
         }
         Paragraph::new(lines).render(area, buf);

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use super::safe;
 use super::theme::Theme;
+use crate::domain::sla::SlaState;
 use crate::domain::time::short_duration;
 use crate::store::ticket_detail::TicketDetail;
 use crate::tui::state::{AppState, TicketView};
@@ -80,15 +81,16 @@ impl TicketScreen<'_> {
         if let Some(rights) = &self.view.contact_rights {
             l.push(Line::from(Span::styled(format!("  may: {rights}"), t.dim())));
         }
-        if let Some(state) = self.view.sla_state {
-            let style = match state {
-                "breached" => t.breach(),
-                "warning" => t.warn(),
+        if let Some(clock) = d.clock(&self.state.policy) {
+            let now = self.state.now;
+            let style = match clock.state(now) {
+                SlaState::Breached => t.breach(),
+                SlaState::Warning => t.warn(),
                 _ => t.ok(),
             };
             l.push(Line::from(vec![
                 Span::raw("SLA response: "),
-                Span::styled(state.to_uppercase(), style),
+                Span::styled(clock.label(now).to_uppercase(), style),
             ]));
         }
         l.push(Line::raw(format!(
@@ -103,10 +105,22 @@ impl TicketScreen<'_> {
                 self.time(warn)
             )));
         }
-        for (start, end) in &d.pauses {
-            let end = end.map(|e| self.time(e)).unwrap_or("now (Waiting on Client)".into());
+        for p in &self.view.pause_ledger {
+            let end = p
+                .end
+                .map(|e| self.time(e.timestamp()))
+                .unwrap_or("now (Waiting on Client)".into());
+            let moved = if p.end.is_some() {
+                "moved the deadline"
+            } else {
+                "has moved it"
+            };
             l.push(Line::from(Span::styled(
-                format!("  paused {} → {}", self.time(*start), end),
+                format!(
+                    "  paused {} → {end}: {moved} {}",
+                    self.time(p.start.timestamp()),
+                    short_duration(p.moved_minutes)
+                ),
                 t.dim(),
             )));
         }
