@@ -15,7 +15,8 @@ use crate::process::{checked, pimdesk, run_measured};
 use crate::report::{bench_dir, ms, now, Report};
 use crate::NOW;
 
-fn copy_store(from: &Path, to: &Path) -> Result<()> {
+/// A copy of a store file and its WAL (the benchmark's stores are not touched).
+pub fn copy_store(from: &Path, to: &Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm"] {
         let dst = PathBuf::from(format!("{}{suffix}", to.display()));
         let _ = std::fs::remove_file(&dst);

@@ -18,6 +18,7 @@ mod harness;
 mod invoice;
 mod process;
 mod queue;
+mod recompute;
 mod report;
 mod sla;
 
@@ -54,11 +55,14 @@ fn main() -> Result<()> {
     if wanted("invoice") {
         invoice::invoice_run(&mut r, &db)?;
     }
+    if wanted("recompute") {
+        recompute::recompute_on_open(&mut r, &db)?;
+    }
     r.note(format!("load at end: {}", uptime()));
     r.finish()
 }
 
-/// `PIMDESK_BENCH_ONLY=queue,console,sla,due,invoice` runs only those parts (all by default).
+/// `PIMDESK_BENCH_ONLY=queue,console,sla,due,invoice,recompute` runs only those parts (all by default).
 fn wanted(part: &str) -> bool {
     std::env::var("PIMDESK_BENCH_ONLY").map_or(true, |only| only.split(',').any(|p| p.trim() == part))
 }

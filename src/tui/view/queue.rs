@@ -30,7 +30,6 @@ pub fn sla_cell(row: &QueueRow, policy: &SlaPolicy, now: DateTime<Utc>, theme: &
     match clock.state(now) {
         SlaState::Met => ("met".into(), theme.dim()),
         SlaState::Breached if clock.responded.is_some() => ("late".into(), theme.dim()),
-        SlaState::Breached if clock.is_paused(now) => (format!("BREACH {left} ‖"), theme.breach()),
         SlaState::Breached => (format!("BREACH {left}"), theme.breach()),
         SlaState::Paused => ("paused".into(), theme.dim()),
         SlaState::Warning => (format!("!{left}"), theme.warn()),
