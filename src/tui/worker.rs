@@ -29,18 +29,19 @@ pub fn run(mut conn: Connection, writer: WriterCtx, effects: Receiver<Effect>, a
                 if actions.send(reply).is_err() {
                     return;
                 }
-                version = data_version(&conn).unwrap_or(version);
             }
-            Err(RecvTimeoutError::Timeout) => {
-                let now = data_version(&conn).unwrap_or(version);
-                if now != version {
-                    version = now;
-                    if actions.send(Action::StoreChanged).is_err() {
-                        return;
-                    }
-                }
-            }
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
+        }
+        // A connection's own commits never move data_version, so any change
+        // since the last look is another console's commit — also one that
+        // landed while an effect ran, and while effects keep arriving.
+        let seen = data_version(&conn).unwrap_or(version);
+        if seen != version {
+            version = seen;
+            if actions.send(Action::StoreChanged).is_err() {
+                return;
+            }
         }
     }
 }

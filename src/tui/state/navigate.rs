@@ -13,7 +13,9 @@ pub(super) fn go_tab(s: &mut AppState, tab: usize) -> Vec<Effect> {
         2 => invoices::load(s),
         3 => vec![Effect::LoadDirectory],
         _ if !s.queue.loaded_once => s.queue.reload(&mut s.next_request),
-        _ => vec![],
+        // Other consoles may have committed while another tab was on show:
+        // coming back refreshes the rows in place.
+        _ => s.queue.refresh(&mut s.next_request),
     }
 }
 
