@@ -1,11 +1,12 @@
-use std::io::Write;
-
 use clap::Parser;
 
-use pimdesk::cli::{self, Cli};
+use pimdesk::cli::{self, output, Cli};
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => std::process::exit(usage(&e)),
+    };
     let code = match cli::context(&cli) {
         Ok(ctx) => {
             let _log = pimdesk::logging::init(&ctx, cli.demo);
@@ -26,7 +27,18 @@ fn main() {
 
 fn report(e: &anyhow::Error) -> i32 {
     tracing::error!("{e:#}");
-    // stderr may be a terminal that has hung up: a failed write is not a panic.
-    let _ = writeln!(std::io::stderr(), "pimdesk: {e:#}");
+    output::err_line(format_args!("pimdesk: {e:#}"));
     cli::exit_code(e)
+}
+
+/// clap's own message (an error, or --help and --version) echoes what was
+/// typed, so it goes through the sanitiser like every other output.
+fn usage(e: &clap::Error) -> i32 {
+    let message = e.render().to_string();
+    if e.use_stderr() {
+        output::err_line(format_args!("{}", message.trim_end()));
+    } else {
+        let _ = output::text(format_args!("{message}"));
+    }
+    e.exit_code()
 }

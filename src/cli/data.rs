@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use super::{read_input, Ctx, UsageError};
+use crate::cli::output::outln;
 use crate::demo::{self, DemoOptions};
 use crate::store::{exchange, migrate, StoreError};
 
@@ -13,7 +14,7 @@ pub fn demo(ctx: &Ctx, tickets: u64, seed: u64) -> anyhow::Result<i32> {
     let mut conn = ctx.open_store()?;
     let started = std::time::Instant::now();
     let s = demo::generate(&mut conn, &ctx.config, DemoOptions { tickets, seed }, ctx.now)?;
-    println!(
+    outln!(
         "demo data in {}: {} companies, {} contacts, {} technicians, {} agreements, {} tickets, {} notes, {} time entries, {} invoices ({:.1} s)",
         ctx.db_path.display(),
         s.companies,
@@ -52,9 +53,15 @@ pub fn import(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
             return Err(e);
         }
     };
-    println!(
+    outln!(
         "imported {} companies, {} contacts, {} technicians, {} agreements, {} tickets, {} time entries, {} notes",
-        s.companies, s.contacts, s.technicians, s.agreements, s.tickets, s.time_entries, s.notes
+        s.companies,
+        s.contacts,
+        s.technicians,
+        s.agreements,
+        s.tickets,
+        s.time_entries,
+        s.notes
     );
     Ok(0)
 }
@@ -81,7 +88,7 @@ pub fn export(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
 }
 
 pub fn doctor(ctx: &Ctx) -> anyhow::Result<i32> {
-    println!(
+    outln!(
         "config: {}{}",
         ctx.config_path.display(),
         if ctx.config_path.exists() {
@@ -90,11 +97,11 @@ pub fn doctor(ctx: &Ctx) -> anyhow::Result<i32> {
             " (absent: built-in defaults)"
         }
     );
-    println!("store:  {}", ctx.db_path.display());
-    println!("user:   {}", ctx.login);
+    outln!("store:  {}", ctx.db_path.display());
+    outln!("user:   {}", ctx.login);
     let conn = ctx.open_store_read_only()?;
     let version = migrate::user_version(&conn)?;
-    println!("schema: {version} (this build: {})", migrate::CURRENT);
+    outln!("schema: {version} (this build: {})", migrate::CURRENT);
     let mut problems = Vec::new();
     if version < migrate::CURRENT {
         problems.push(format!(
@@ -107,12 +114,12 @@ pub fn doctor(ctx: &Ctx) -> anyhow::Result<i32> {
     }
     if version == migrate::CURRENT {
         let tickets: i64 = conn.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?;
-        println!("tickets: {tickets}");
+        outln!("tickets: {tickets}");
     }
     for p in &problems {
-        println!("problem: {p}");
+        outln!("problem: {p}");
     }
-    println!("{}", if problems.is_empty() { "ok" } else { "problems found" });
+    outln!("{}", if problems.is_empty() { "ok" } else { "problems found" });
     Ok(if problems.is_empty() { 0 } else { 1 })
 }
 
@@ -135,7 +142,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> anyhow::Result<i32> {
         let _ = std::fs::remove_file(dest);
         return Err(StoreError::unusable(&ctx.db_path, e).into());
     }
-    println!("backup written to {}", dest.display());
+    outln!("backup written to {}", dest.display());
     Ok(0)
 }
 

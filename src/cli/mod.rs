@@ -6,6 +6,7 @@ mod data;
 pub mod directory;
 mod invoice;
 mod onboarding;
+pub mod output;
 mod sla;
 pub mod ticket;
 

@@ -7,6 +7,7 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::{Ctx, UsageError};
+use crate::cli::output::{self, outln};
 use crate::domain::sla::{self, due_line};
 use crate::domain::ticket::Priority;
 use crate::domain::time::{from_secs, parse_date, rfc3339_secs, short_duration};
@@ -45,7 +46,7 @@ pub fn run(ctx: &Ctx, cmd: SlaCommand) -> anyhow::Result<i32> {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let n = tickets::recompute_all(&tx, &ctx.config.sla_calendar(), &ctx.config.sla_policy())?;
             tx.commit()?;
-            println!("recomputed the deadlines of {n} tickets");
+            outln!("recomputed the deadlines of {n} tickets");
             Ok(0)
         }
     }
@@ -62,10 +63,10 @@ fn due(ctx: &Ctx) -> anyhow::Result<i32> {
             continue;
         }
         match due_line(&cal, &policy, &line) {
-            Ok(s) => writeln!(out, "{s}")?,
+            Ok(s) => output::json_line(&mut out, &s)?,
             Err(e) => {
                 failed = true;
-                writeln!(out, "{e}")?;
+                output::json_line(&mut out, &e)?;
             }
         }
     }
@@ -101,7 +102,7 @@ fn check(ctx: &Ctx, after_hours: bool) -> anyhow::Result<i32> {
                 format!("{} left", short_duration((a.response_due - now) / 60)),
             )
         };
-        println!(
+        outln!(
             "#{} P{} {state} due {} ({when}) {} — {} [{}]",
             a.id,
             a.priority,
@@ -172,15 +173,18 @@ fn report(ctx: &Ctx, from: Option<String>, to: Option<String>, as_json: bool) ->
         out.push(json!({"priority": p.get(), "name": policy.get(p).name, "tickets": mine.len(), "met": met, "breached": breached, "median_response_minutes": median}));
     }
     if as_json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({"from": from.to_string(), "to": to.to_string(), "priorities": out}))?
-        );
+        crate::cli::output::json(&json!({"from": from.to_string(), "to": to.to_string(), "priorities": out}))?;
     } else {
-        println!("SLA report {from} to {to}");
-        println!(
+        outln!("SLA report {from} to {to}");
+        outln!(
             "{:<4} {:<22} {:>8} {:>8} {:>9} {:>10} {:>15}",
-            "", "priority", "tickets", "met", "breached", "met %", "median (min)"
+            "",
+            "priority",
+            "tickets",
+            "met",
+            "breached",
+            "met %",
+            "median (min)"
         );
         for r in &out {
             let (t, m) = (r["tickets"].as_u64().unwrap_or(0), r["met"].as_u64().unwrap_or(0));
@@ -193,7 +197,7 @@ fn report(ctx: &Ctx, from: Option<String>, to: Option<String>, as_json: bool) ->
                 .as_i64()
                 .map(|m| m.to_string())
                 .unwrap_or("-".into());
-            println!(
+            outln!(
                 "P{:<3} {:<22} {:>8} {:>8} {:>9} {:>10} {:>15}",
                 r["priority"].as_u64().unwrap_or(0),
                 r["name"].as_str().unwrap_or(""),

@@ -6,6 +6,7 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use super::{Ctx, UsageError};
+use crate::cli::output::outln;
 use crate::domain::sla;
 use crate::domain::time::{parse_instant, rfc3339_secs};
 use crate::store::ticket_detail::{self, TicketDetail};
@@ -174,15 +175,15 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
             };
             let who = me(ctx, &conn)?;
             let id = ticket_write::create(&mut conn, &t, who, now, &rules).map_err(write_err)?;
-            println!("{id}");
+            outln!("{id}");
         }
         TicketCommand::List(a) => list(ctx, &conn, a)?,
         TicketCommand::Show { id, json } => {
             let d = ticket_detail::load(&conn, id)?.ok_or_else(|| usage(format!("no ticket #{id}")))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&ticket_json(ctx, &d, true))?);
+                crate::cli::output::json(&ticket_json(ctx, &d, true))?;
             } else {
-                print_ticket(ctx, &d);
+                print_ticket(ctx, &d)?;
             }
         }
         TicketCommand::Update(a) => {
@@ -270,18 +271,18 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
     }
     if a.json {
         let v: Vec<Value> = out.iter().map(|d| ticket_json(ctx, d, false)).collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        crate::cli::output::json(&v)?;
     } else {
         for d in &out {
             let state = sla_state(ctx, d);
-            println!(
+            outln!(
                 "#{:<7} P{} {:<17} {:<9} {:<30} {}",
                 d.id,
                 d.priority,
                 d.status,
                 state,
-                clean(&d.company),
-                clean(&d.summary)
+                &d.company,
+                &d.summary
             );
         }
     }
@@ -337,70 +338,66 @@ pub fn ticket_json(ctx: &Ctx, d: &TicketDetail, lists: bool) -> Value {
     v
 }
 
-/// Store text printed to a terminal is sanitised once more (DESIGN.md 7).
-fn clean(s: &str) -> String {
-    crate::domain::text::sanitize(s)
-}
-
-fn print_ticket(ctx: &Ctx, d: &TicketDetail) {
+fn print_ticket(ctx: &Ctx, d: &TicketDetail) -> std::io::Result<()> {
     let tz = ctx.config.calendar.timezone.0;
     let t = |s: Option<i64>| s.map(|s| rfc3339_secs(s, tz)).unwrap_or_else(|| "-".into());
-    println!("#{} {}", d.id, clean(&d.summary));
-    println!(
+    outln!("#{} {}", d.id, &d.summary);
+    outln!(
         "P{} · {} · {} · {} · via {}",
         d.priority,
         d.status,
-        clean(&d.company),
+        &d.company,
         d.board,
         d.source
     );
-    println!(
+    outln!(
         "contact: {} [{}]   assignee: {}",
-        clean(d.contact.as_deref().unwrap_or("-")),
+        d.contact.as_deref().unwrap_or("-"),
         d.contact_level.as_deref().unwrap_or("-"),
-        clean(d.assignee.as_deref().unwrap_or("-"))
+        d.assignee.as_deref().unwrap_or("-")
     );
-    println!(
+    outln!(
         "opened {}   first response {}   resolved {}",
         t(Some(d.opened)),
         t(d.first_response),
         t(d.resolved)
     );
-    println!(
+    outln!(
         "response due {}   warning at {}   SLA {}",
         t(d.response_due),
         t(d.warning_at),
         sla_state(ctx, d)
     );
     if !d.description.is_empty() {
-        println!("\n{}", clean(&d.description));
+        outln!("\n{}", &d.description);
     }
     for n in &d.notes {
-        println!(
+        outln!(
             "\n{} {} [{}]\n  {}",
             t(Some(n.created)),
             n.author.as_deref().unwrap_or("-"),
             if n.internal { "internal" } else { "client-visible" },
-            clean(&n.body).replace('\n', "\n  ")
+            n.body.replace('\n', "\n  ")
         );
     }
     for e in &d.time_entries {
-        println!(
+        outln!(
             "time {} {} min {}{}",
             t(Some(e.start)),
             e.minutes,
-            clean(&e.note),
+            &e.note,
             if e.billable { "" } else { " (not billable)" }
         );
     }
     for h in &d.history {
-        println!(
+        outln!(
             "history {} {} {}: {} -> {}",
             t(Some(h.at)),
             h.who.as_deref().unwrap_or("-"),
             h.field,
-            clean(h.old.as_deref().unwrap_or("")),
-            clean(h.new.as_deref().unwrap_or(""))
+            h.old.as_deref().unwrap_or(""),
+            h.new.as_deref().unwrap_or("")
         );
     }
+    Ok(())
 }
