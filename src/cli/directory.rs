@@ -13,6 +13,7 @@ use crate::domain::oncall::{coverage, Coverage, Rotation};
 use crate::domain::permissions::{Role, SecurityLevel};
 use crate::domain::text::sanitize_line as clean;
 use crate::domain::time::{parse_instant, rfc3339};
+use crate::store::actor::Actor;
 use crate::store::directory::{self as dir, ContactChanges, DirectoryError, Technician};
 use crate::store::lookup;
 
@@ -70,8 +71,10 @@ fn refusal(e: DirectoryError) -> anyhow::Error {
     }
 }
 
-fn me(ctx: &Ctx, conn: &Connection) -> anyhow::Result<i64> {
-    Ok(crate::tui::worker::ensure_user(conn, &ctx.login)?.0)
+/// The current user, registered by the write itself when new (nothing is
+/// written for a refused command).
+fn me(ctx: &Ctx) -> Actor<'_> {
+    Actor::Login(&ctx.login)
 }
 
 /// The rotation of the config, or the technicians marked on-call.
@@ -204,7 +207,7 @@ pub fn tech(ctx: &Ctx, cmd: TechCommand) -> anyhow::Result<i32> {
         TechCommand::List { json } => tech_list(ctx, &conn, json)?,
         TechCommand::SetRole { login, role } => {
             let role: Role = role.parse().map_err(usage)?;
-            let who = me(ctx, &conn)?;
+            let who = me(ctx);
             let c = dir::set_role(&conn, who, &login, role, now).map_err(refusal)?;
             if c.old == c.new {
                 outln!("{} is already {}; nothing changed", c.login, c.new);
@@ -222,7 +225,7 @@ pub fn tech(ctx: &Ctx, cmd: TechCommand) -> anyhow::Result<i32> {
                 "off" | "no" | "false" => false,
                 other => return Err(usage(format!("write on or off, not {other:?}"))),
             };
-            let who = me(ctx, &conn)?;
+            let who = me(ctx);
             let changed = dir::set_oncall(&conn, who, &login, on, now).map_err(refusal)?;
             let state = if on { "in" } else { "out of" };
             let note = if changed { "" } else { " (already)" };
@@ -298,7 +301,7 @@ pub fn contact(ctx: &Ctx, cmd: ContactCommand) -> anyhow::Result<i32> {
             let level: SecurityLevel = level.parse().map_err(usage)?;
             let company_id = lookup::company(&conn, &company).map_err(usage)?;
             let id = dir::find_contact(&conn, company_id, &contact).map_err(usage)?;
-            let who = me(ctx, &conn)?;
+            let who = me(ctx);
             let ch = ContactChanges {
                 level: Some(level),
                 ..Default::default()

@@ -65,7 +65,8 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCommand) -> anyhow::Result<i32> {
             let status: ItemStatus = status.parse().map_err(UsageError)?;
             let conn = ctx.open_store()?;
             let id = lookup::company(&conn, &company).map_err(|e| UsageError(e.to_string()))?;
-            let (who, role) = crate::tui::worker::ensure_user(&conn, &ctx.login)?;
+            // A login without a record is a technician: refused, and not registered.
+            let (who, role) = crate::store::actor::find(&conn, &ctx.login)?.unwrap_or((0, "technician".into()));
             if !role.parse::<Role>().is_ok_and(Role::may_edit_contacts) {
                 return Err(UsageError(format!(
                     "{} is a {role}; the checklist is kept by a dispatcher or an admin (pimdesk tech set-role)",

@@ -9,6 +9,7 @@ use super::{Ctx, UsageError};
 use crate::cli::output::outln;
 use crate::domain::sla;
 use crate::domain::time::{parse_instant, rfc3339_secs};
+use crate::store::actor::Actor;
 use crate::store::ticket_detail::{self, TicketDetail};
 use crate::store::ticket_write::{self, NewTicket, NewTime, Rules, TicketChanges, WriteError};
 use crate::store::{lookup, tickets};
@@ -122,8 +123,10 @@ fn write_err(e: WriteError) -> anyhow::Error {
     }
 }
 
-fn me(ctx: &Ctx, conn: &Connection) -> anyhow::Result<i64> {
-    Ok(crate::tui::worker::ensure_user(conn, &ctx.login)?.0)
+/// The current user, registered by the write itself when new (nothing is
+/// written for a refused command).
+fn me(ctx: &Ctx) -> Actor<'_> {
+    Actor::Login(&ctx.login)
 }
 
 fn priority(p: &str) -> anyhow::Result<u8> {
@@ -173,7 +176,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
                 assignee_id,
                 scheduled,
             };
-            let who = me(ctx, &conn)?;
+            let who = me(ctx);
             let id = ticket_write::create(&mut conn, &t, who, now, &rules).map_err(write_err)?;
             outln!("{id}");
         }
@@ -199,11 +202,11 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
                 assignee_id,
                 ..TicketChanges::default()
             };
-            let who = me(ctx, &conn)?;
+            let who = me(ctx);
             ticket_write::update(&mut conn, a.id, &ch, None, who, now, &rules).map_err(write_err)?;
         }
         TicketCommand::Note { id, text, internal } => {
-            let who = me(ctx, &conn)?;
+            let who = me(ctx);
             ticket_write::add_note(&mut conn, id, &text, internal, who, now, &rules).map_err(write_err)?;
         }
     }
@@ -224,7 +227,7 @@ pub fn run_time(ctx: &Ctx, cmd: TimeCommand) -> anyhow::Result<i32> {
         Some(s) => parse_instant(&s).map_err(usage)?.timestamp(),
         None => now - minutes.max(0) * 60,
     };
-    let who = me(ctx, &conn)?;
+    let who = me(ctx);
     let t = NewTime {
         minutes,
         start,

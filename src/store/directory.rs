@@ -5,6 +5,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
+use super::actor::Actor;
 use super::lookup::LookupError;
 use super::StoreError;
 use crate::domain::onboarding::{ItemStatus, TRANSITION_PLAN};
@@ -283,14 +284,15 @@ pub type FieldChange = (&'static str, String, String);
 
 /// Changes a contact, as a dispatcher (the concierge desk) or an admin.
 /// Returns what changed (empty when nothing did); each change is audited.
-pub fn update_contact(
+pub fn update_contact<'a>(
     conn: &Connection,
-    who: i64,
+    who: impl Into<Actor<'a>>,
     contact_id: i64,
     changes: &ContactChanges,
     now: i64,
 ) -> Result<Vec<FieldChange>, DirectoryError> {
     let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
     let role = role_of(&tx, who)?;
     if !role.may_edit_contacts() {
         return Err(refused(format!(
@@ -348,8 +350,15 @@ pub struct RoleChange {
 
 /// Sets a technician's role. Only an admin may; while the store has no admin
 /// at all, a user may make themselves admin (someone must be first).
-pub fn set_role(conn: &Connection, who: i64, login: &str, role: Role, now: i64) -> Result<RoleChange, DirectoryError> {
+pub fn set_role<'a>(
+    conn: &Connection,
+    who: impl Into<Actor<'a>>,
+    login: &str,
+    role: Role,
+    now: i64,
+) -> Result<RoleChange, DirectoryError> {
     let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
     let actor = role_of(&tx, who)?;
     let target: Option<(i64, String)> = tx
         .query_row(
@@ -403,8 +412,15 @@ pub fn set_role(conn: &Connection, who: i64, login: &str, role: Role, now: i64) 
 
 /// Marks a technician as taking part in the fallback rotation (or not).
 /// A dispatcher or admin may change anyone; a technician only themselves.
-pub fn set_oncall(conn: &Connection, who: i64, login: &str, on: bool, now: i64) -> Result<bool, DirectoryError> {
+pub fn set_oncall<'a>(
+    conn: &Connection,
+    who: impl Into<Actor<'a>>,
+    login: &str,
+    on: bool,
+    now: i64,
+) -> Result<bool, DirectoryError> {
     let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
     let actor = role_of(&tx, who)?;
     let target: Option<(i64, bool)> = tx
         .query_row(
@@ -437,9 +453,9 @@ pub fn set_oncall(conn: &Connection, who: i64, login: &str, on: bool, now: i64) 
 
 /// Sets one checklist step's status (dated today in `date`, signed by `who`).
 /// The company's seven rows are created on first change.
-pub fn set_onboarding(
+pub fn set_onboarding<'a>(
     conn: &Connection,
-    who: i64,
+    who: impl Into<Actor<'a>>,
     company_id: i64,
     position: i64,
     status: ItemStatus,
@@ -451,6 +467,7 @@ pub fn set_onboarding(
         .filter(|p| *p < TRANSITION_PLAN.len())
         .ok_or_else(|| refused(format!("the checklist has steps 1 to {}", TRANSITION_PLAN.len())))?;
     let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
     for (i, text) in TRANSITION_PLAN.iter().enumerate() {
         tx.execute(
             "INSERT OR IGNORE INTO onboarding_items (company_id, position, item, status) VALUES (?1, ?2, ?3, 'pending')",

@@ -1,6 +1,7 @@
 //! The SQLite store: one schema for the whole product, opened with the
 //! pragmas of DESIGN.md 6. One connection owner per process (the worker).
 
+pub mod actor;
 pub mod audit;
 pub mod billing;
 pub mod directory;
