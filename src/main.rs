@@ -11,7 +11,8 @@ fn main() {
         Ok(ctx) => {
             let _log = pimdesk::logging::init(&ctx, cli.demo);
             let result = if cli.command.is_none() {
-                pimdesk::tui::run(&cli, ctx)
+                let db = ctx.db_path.clone();
+                pimdesk::tui::run(&cli, ctx).map_err(|e| cli::explain(e, &db))
             } else {
                 cli::run(cli, ctx)
             };

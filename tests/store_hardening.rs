@@ -75,3 +75,74 @@ fn an_unknown_store_group_is_a_config_error_before_any_file() {
     );
     assert!(!env.db.exists(), "a store file was left behind");
 }
+
+/// Makes a file and its directory unwritable for this process until dropped:
+/// permissions for an ordinary user, the immutable flag for root (whom
+/// permissions do not stop). None where neither is possible.
+struct ReadOnly(Vec<std::path::PathBuf>, bool);
+
+impl ReadOnly {
+    fn make(file: &std::path::Path) -> Option<ReadOnly> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = file.parent().expect("a directory").to_path_buf();
+        let paths = vec![file.to_path_buf(), dir];
+        // SAFETY: geteuid has no preconditions.
+        let root = unsafe { libc::geteuid() } == 0;
+        if root {
+            let ok = std::process::Command::new("chattr")
+                .arg("+i")
+                .args(&paths)
+                .status()
+                .is_ok_and(|s| s.success());
+            return ok.then_some(ReadOnly(paths, true));
+        }
+        std::fs::set_permissions(&paths[0], std::fs::Permissions::from_mode(0o444)).ok()?;
+        std::fs::set_permissions(&paths[1], std::fs::Permissions::from_mode(0o555)).ok()?;
+        Some(ReadOnly(paths, false))
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.1 {
+            let _ = std::process::Command::new("chattr").arg("-i").args(&self.0).status();
+        } else {
+            let _ = std::fs::set_permissions(&self.0[1], std::fs::Permissions::from_mode(0o755));
+            let _ = std::fs::set_permissions(&self.0[0], std::fs::Permissions::from_mode(0o644));
+        }
+    }
+}
+
+#[test]
+fn a_read_only_store_reads_and_refuses_writes() {
+    let env = Env::new();
+    std::fs::create_dir(env.path("ro")).expect("dir");
+    let db = env.path("ro/store.db");
+    let file = env.write("doc.json", &example_doc().to_string());
+    env.run_with(&db, &env.config, &["import", file.to_str().expect("utf-8")])
+        .expect_code(0);
+    let Some(_guard) = ReadOnly::make(&db) else {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: cannot make a file read-only here (root without chattr)"
+        );
+        return;
+    };
+    let before = snapshot(&db);
+    let r = env.run_with(&db, &env.config, &["ticket", "list"]);
+    r.expect_code(0);
+    assert!(r.stdout.contains("Printer offline"), "{r}");
+    env.run_with(&db, &env.config, &["doctor"]).expect_code(0);
+    let out = env.path("export.json");
+    env.run_with(&db, &env.config, &["export", out.to_str().expect("utf-8")])
+        .expect_code(0);
+    assert!(std::fs::read_to_string(&out)
+        .expect("export")
+        .contains("Printer offline"));
+    let r = env.run_with(&db, &env.config, &["ticket", "note", "1", "--text", "hello"]);
+    r.expect_code(3);
+    assert!(r.stderr.contains("read-only"), "{r}");
+    assert_unchanged(&db, &before, "a write on a read-only store");
+}
