@@ -146,3 +146,51 @@ fn a_read_only_store_reads_and_refuses_writes() {
     assert!(r.stderr.contains("read-only"), "{r}");
     assert_unchanged(&db, &before, "a write on a read-only store");
 }
+
+/// Inverts 512 bytes inside the first page of `object` (a table or index),
+/// as a failing disk would.
+fn damage(db: &std::path::Path, object: &str) {
+    let page: i64 = {
+        let conn = rusqlite::Connection::open(db).expect("open store");
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .expect("checkpoint");
+        conn.query_row("SELECT rootpage FROM sqlite_master WHERE name = ?1", [object], |r| {
+            r.get(0)
+        })
+        .expect("root page")
+    };
+    let mut bytes = std::fs::read(db).expect("read store");
+    let start = usize::try_from((page - 1) * 4096 + 1000).expect("offset");
+    for b in &mut bytes[start..start + 512] {
+        *b = !*b;
+    }
+    std::fs::write(db, bytes).expect("write store");
+}
+
+#[test]
+fn a_damaged_store_stops_writes_and_says_what_to_do() {
+    let env = Env::new();
+    env.demo_into(&env.db, 300, 1);
+    damage(&env.db, "tickets_priority");
+    env.run(&["doctor"]).expect_code(1);
+    let before = snapshot(&env.db);
+    let r = env.run(&[
+        "ticket",
+        "new",
+        "--company",
+        "River City Audit Partners",
+        "--summary",
+        "x",
+        "--priority",
+        "3",
+    ]);
+    r.expect_code(3).expect_no_panic();
+    assert!(
+        r.stderr.contains("damaged") && r.stderr.contains("pimdesk doctor") && r.stderr.contains("backup"),
+        "{r}"
+    );
+    assert_unchanged(&env.db, &before, "a write into a damaged store");
+    let r = env.run(&["ticket", "list", "--priority", "3"]);
+    r.expect_code(3);
+    assert!(r.stderr.contains("pimdesk doctor"), "{r}");
+}

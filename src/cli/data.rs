@@ -142,8 +142,28 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> anyhow::Result<i32> {
         let _ = std::fs::remove_file(dest);
         return Err(StoreError::unusable(&ctx.db_path, e).into());
     }
-    outln!("backup written to {}", dest.display());
+    // A copy is only reported once it reads back whole.
+    if let Err(e) = verify_copy(dest) {
+        let _ = std::fs::remove_file(dest);
+        return Err(e.context(format!("the copy {} failed its check and was removed", dest.display())));
+    }
+    outln!("backup written to {} (checked)", dest.display());
     Ok(0)
+}
+
+fn verify_copy(dest: &Path) -> anyhow::Result<()> {
+    let copy = rusqlite::Connection::open_with_flags(dest, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| StoreError::unusable(dest, e))?;
+    let result: String = copy
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| StoreError::unusable(dest, e))?;
+    if result != "ok" {
+        return Err(StoreError::Corrupt {
+            path: dest.to_path_buf(),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 fn check_store(conn: &rusqlite::Connection, problems: &mut Vec<String>) -> rusqlite::Result<()> {
