@@ -104,3 +104,36 @@ fn echoed_input_is_sanitised() {
     assert_ne!(r.code, 0, "{r}");
     assert_terminal_safe(&r, "an error echoing a value");
 }
+
+#[test]
+fn invalid_utf8_from_another_tool_is_read_lossily_and_reported() {
+    let env = Env::new();
+    let file = env.write("doc.json", &example_doc().to_string());
+    env.run(&["import", file.to_str().expect("utf-8 path")]).expect_code(0);
+    let conn = rusqlite::Connection::open(&env.db).expect("open store");
+    conn.execute_batch(
+        "UPDATE tickets SET summary = CAST(X'5072696e74ff6572' AS TEXT), board = CAST(X'44657380' AS TEXT);
+         UPDATE technicians SET name = CAST(X'4a6fc3' AS TEXT);",
+    )
+    .expect("write invalid UTF-8");
+    drop(conn);
+    for (args, shown) in [
+        (&["ticket", "list"][..], "Print\u{fffd}er"),
+        (&["ticket", "show", "1"], "Des\u{fffd}"),
+        (&["ticket", "show", "1", "--json"], "Print\u{fffd}er"),
+        (&["tech", "list"], "Jo\u{fffd}"),
+    ] {
+        let r = env.run(args);
+        r.expect_code(0);
+        assert!(r.stdout.contains(shown), "{args:?} shows the readable text:\n{r}");
+    }
+    let out = env.path("export.json");
+    env.run(&["export", out.to_str().expect("utf-8")]).expect_code(0);
+    assert!(std::fs::read_to_string(&out)
+        .expect("export is UTF-8")
+        .contains("Print\u{fffd}er"));
+    let r = env.run(&["doctor"]);
+    r.expect_code(1);
+    assert!(r.stdout.contains("tickets.summary of row 1 is not valid UTF-8"), "{r}");
+    assert!(r.stdout.contains("technicians.name"), "{r}");
+}

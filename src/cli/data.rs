@@ -176,5 +176,14 @@ fn check_store(conn: &rusqlite::Connection, problems: &mut Vec<String>) -> rusql
     if fk > 0 {
         problems.push(format!("{fk} rows point at records that do not exist"));
     }
+    let bad = crate::store::lossy::invalid_utf8(conn)?;
+    for (table, column, rowid) in bad.iter().take(20) {
+        problems.push(format!(
+            "{table}.{column} of row {rowid} is not valid UTF-8 (another program wrote it); it is shown and exported with U+FFFD"
+        ));
+    }
+    if bad.len() > 20 {
+        problems.push(format!("{} more values are not valid UTF-8", bad.len() - 20));
+    }
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod directory;
 pub mod drafts;
 pub mod exchange;
 pub mod lookup;
+pub mod lossy;
 pub mod migrate;
 pub mod open;
 pub mod queue_assignee;
