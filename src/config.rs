@@ -240,12 +240,15 @@ impl Config {
 
     /// Reads `path` if it exists (or fails if `required`), laid over the defaults.
     pub fn load(path: &Path, required: bool) -> Result<Config, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
+        let bytes = match std::fs::read(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => return Ok(Config::defaults()),
             Err(e) => return Err(err_at(path, None, None, format!("cannot read the file: {e}"))),
         };
-        Config::from_user_text(path, &text)
+        if let Some(message) = checks::not_text(&bytes) {
+            return Err(err_at(path, None, None, message));
+        }
+        Config::from_user_text(path, &String::from_utf8_lossy(&bytes))
     }
 
     /// The user's text laid over the defaults, validated.
@@ -329,15 +332,6 @@ fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError>
             "write \"half-page\" or \"line\"".into(),
         ));
     }
-    if config.billing.labor_increment_minutes == 0 {
-        let line = find_line(text, "labor_increment_minutes");
-        return Err(err_at(
-            path,
-            line,
-            Some("billing.labor_increment_minutes".into()),
-            "must be at least 1".into(),
-        ));
-    }
     for (section, actions) in &config.keys {
         for (action, keys) in actions {
             let where_ = format!("keys.{section}.{action}");
@@ -346,7 +340,7 @@ fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError>
                 .map_err(|m| err_at(path, line, Some(where_.clone()), m))?;
         }
     }
-    Ok(())
+    checks::all(path, text, config)
 }
 
 fn err_at(path: &Path, line: Option<usize>, key: Option<String>, message: String) -> ConfigError {
@@ -394,6 +388,7 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
     err_at(path, line, key, e.message().trim().to_string())
 }
 
+mod checks;
 #[cfg(test)]
 mod tests;
 

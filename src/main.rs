@@ -1,16 +1,18 @@
-use std::io::Write;
-
 use clap::Parser;
 
-use pimdesk::cli::{self, Cli};
+use pimdesk::cli::{self, output, Cli};
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => std::process::exit(usage(&e)),
+    };
     let code = match cli::context(&cli) {
         Ok(ctx) => {
             let _log = pimdesk::logging::init(&ctx, cli.demo);
             let result = if cli.command.is_none() {
-                pimdesk::tui::run(&cli, ctx)
+                let db = ctx.db_path.clone();
+                pimdesk::tui::run(&cli, ctx).map_err(|e| cli::explain(e, &db))
             } else {
                 cli::run(cli, ctx)
             };
@@ -26,7 +28,18 @@ fn main() {
 
 fn report(e: &anyhow::Error) -> i32 {
     tracing::error!("{e:#}");
-    // stderr may be a terminal that has hung up: a failed write is not a panic.
-    let _ = writeln!(std::io::stderr(), "pimdesk: {e:#}");
+    output::err_line(format_args!("pimdesk: {e:#}"));
     cli::exit_code(e)
+}
+
+/// clap's own message (an error, or --help and --version) echoes what was
+/// typed, so it goes through the sanitiser like every other output.
+fn usage(e: &clap::Error) -> i32 {
+    let message = e.render().to_string();
+    if e.use_stderr() {
+        output::err_line(format_args!("{}", message.trim_end()));
+    } else {
+        let _ = output::text(format_args!("{message}"));
+    }
+    e.exit_code()
 }

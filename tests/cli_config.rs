@@ -240,3 +240,100 @@ fn unknown_action_is_located_in_its_own_section() {
         &[],
     );
 }
+
+/// `ticket list` with the config `text` is refused with exit code 2, naming
+/// the file, `line N`, `key` and each of `also`, and no store file is made.
+#[track_caller]
+fn assert_refused_at_load(text: &str, line: usize, key: &str, also: &[&str]) {
+    let env = Env::new();
+    let bad = env.write("bad.toml", text);
+    let r = env.run_with(&env.db, &bad, &["ticket", "list"]);
+    let what = format!("config\n{text}");
+    r.expect_code(2).expect_no_panic();
+    for word in [&format!("line {line}"), key, &bad.display().to_string()]
+        .into_iter()
+        .chain(also.iter().copied())
+    {
+        assert!(
+            r.stderr.contains(word),
+            "{what}: the message does not mention {word:?}:\n{r}"
+        );
+    }
+    assert!(!env.db.exists(), "{what}: a store file was made");
+}
+
+#[test]
+fn every_number_has_a_range() {
+    assert_refused_at_load(
+        "[store]\nbusy_timeout_ms = 2147483648\n",
+        2,
+        "store.busy_timeout_ms",
+        &["0 to 600000"],
+    );
+    assert_refused_at_load(
+        "[console]\nbreaching_soon_minutes = -5\n",
+        2,
+        "console.breaching_soon_minutes",
+        &[],
+    );
+    assert_refused_at_load(
+        "[billing]\nnon_contract_rate_cents = -15000\n",
+        2,
+        "billing.non_contract_rate_cents",
+        &[],
+    );
+    assert_refused_at_load(
+        "\n[console]\ndraft_interval_secs = 0\n",
+        3,
+        "console.draft_interval_secs",
+        &[],
+    );
+}
+
+#[test]
+fn settings_that_cannot_work_are_refused_at_load() {
+    let p2 = "[sla.p1]\nname = \"a\"\nclock = \"24x7\"\ngoal_minutes = 1\ntarget_minutes = 60\ndefinition = \"\"\n\
+              [sla.p2]\nname = \"b\"\nclock = \"business\"\ngoal_minutes = 90\ntarget_minutes = 60\ndefinition = \"\"\n\
+              [sla.p3]\nname = \"c\"\nclock = \"business\"\ngoal_minutes = 1\ntarget_minutes = 60\ndefinition = \"\"\n\
+              [sla.p4]\nname = \"d\"\nclock = \"business\"\ngoal_minutes = 1\ntarget_minutes = 60\ndefinition = \"\"\n\
+              [sla.p5]\nname = \"e\"\nclock = \"scheduled\"\ngoal_minutes = 60\ntarget_minutes = 0\ndefinition = \"\"\n";
+    assert_refused_at_load(p2, 10, "sla.p2.goal_minutes", &["target"]);
+    assert_refused_at_load("[oncall]\nhandover = \"25:99\"\n", 2, "oncall.handover", &["HH:MM"]);
+    assert_refused_at_load("[oncall]\nstart = \"2026-01-06\"\n", 2, "oncall.start", &["Monday"]);
+    assert_refused_at_load("[console]\ncolors = \"rainbow\"\n", 2, "console.colors", &["ansi16"]);
+    assert_refused_at_load(
+        "[store]\ngroup = \"no-such-group-pimdesk\"\n",
+        2,
+        "store.group",
+        &["no such group"],
+    );
+}
+
+#[test]
+fn colliding_key_bindings_are_refused_naming_both() {
+    assert_refused_at_load(
+        "[keys.global]\nquit = \"q\"\nhelp = \"q\"\n",
+        3,
+        "keys.global.help",
+        &["keys.global.quit"],
+    );
+    assert_refused_at_load(
+        "[keys.queue]\nsort_next = \"j\"\n",
+        2,
+        "keys.queue.sort_next",
+        &["keys.list.down"],
+    );
+}
+
+#[test]
+fn binary_and_utf16_files_say_so() {
+    let env = Env::new();
+    let utf16: Vec<u8> = "\u{feff}[store]\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    for (bytes, word) in [(utf16, "UTF-16"), (vec![0x7f, b'E', b'L', b'F', 0, 1, 2], "binary")] {
+        let bad = env.path("bad.toml");
+        std::fs::write(&bad, &bytes).expect("write config");
+        let r = env.run_with(&env.db, &bad, &["ticket", "list"]);
+        r.expect_code(2).expect_no_panic();
+        assert!(r.stderr.contains(word) && r.stderr.contains("bad.toml"), "{r}");
+    }
+}

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::invoice::{date_arg, fit, money_arg, require_finance, rules, store_err, today, usage};
 use super::Ctx;
+use crate::cli::output::{errln, outln};
 use crate::domain::billing::{month_end, Agreement, Product};
 use crate::domain::money::Cents;
 use crate::store::billing::agreements::{self, AgreementRow, PrepaidBalance};
@@ -76,14 +77,14 @@ pub fn run(ctx: &Ctx, cmd: AgreementCommand) -> anyhow::Result<i32> {
             let mut conn = ctx.open_store()?;
             let who = require_finance(ctx, &conn, "ending an agreement")?;
             let outcome = agreements::end(&mut conn, &key, date, who, now).map_err(store_err)?;
-            println!("agreement {key} ends on {date}");
+            outln!("agreement {key} ends on {date}");
             if !outcome.billed_beyond.is_empty() {
                 let months: Vec<String> = outcome
                     .billed_beyond
                     .iter()
                     .map(|m| m.format("%B %Y").to_string())
                     .collect();
-                eprintln!(
+                errln!(
                     "note: already billed in full: {}; billed months stay billed, so issue any credit by hand",
                     months.join(", ")
                 );
@@ -95,7 +96,7 @@ pub fn run(ctx: &Ctx, cmd: AgreementCommand) -> anyhow::Result<i32> {
             let mut conn = ctx.open_store()?;
             let who = require_finance(ctx, &conn, "recording a project completion")?;
             agreements::complete(&mut conn, &key, date, who, now).map_err(store_err)?;
-            println!("agreement {key}: project completed on {date}");
+            outln!("agreement {key}: project completed on {date}");
             Ok(0)
         }
     }
@@ -124,7 +125,7 @@ fn add(ctx: &Ctx, a: AddArgs) -> anyhow::Result<i32> {
     };
     let who = require_finance(ctx, &conn, "adding an agreement")?;
     let key = agreements::add(&mut conn, &agreement, who, ctx.now.timestamp()).map_err(store_err)?;
-    println!("{key}");
+    outln!("{key}");
     Ok(0)
 }
 
@@ -139,15 +140,15 @@ fn list(ctx: &Ctx, company: Option<&str>, json: bool) -> anyhow::Result<i32> {
             .iter()
             .map(|r| row_json(r, balances.get(&r.agreement.id), &month))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        crate::cli::output::json(&v)?;
         return Ok(0);
     }
     if rows.is_empty() {
-        println!("No agreements (pimdesk agreement add --company NAME --product P --executed D --monthly M).");
+        outln!("No agreements (pimdesk agreement add --company NAME --product P --executed D --monthly M).");
         return Ok(0);
     }
     for r in &rows {
-        print_row(r, balances.get(&r.agreement.id), &month);
+        print_row(r, balances.get(&r.agreement.id), &month)?;
     }
     Ok(0)
 }
@@ -194,7 +195,7 @@ fn row_json(r: &AgreementRow, balance: Option<&PrepaidBalance>, month: &str) -> 
     })
 }
 
-fn print_row(r: &AgreementRow, balance: Option<&PrepaidBalance>, month: &str) {
+fn print_row(r: &AgreementRow, balance: Option<&PrepaidBalance>, month: &str) -> std::io::Result<()> {
     let a = &r.agreement;
     let mut dates = format!("executed {}", a.executed);
     if let Some(c) = a.project_completed {
@@ -205,7 +206,7 @@ fn print_row(r: &AgreementRow, balance: Option<&PrepaidBalance>, month: &str) {
     if let Some(e) = a.ended {
         dates.push_str(&format!(", ends {e}"));
     }
-    println!("{}  {}  {}", fit(&r.key, 30), fit(&r.company, 28), a.product);
+    outln!("{}  {}  {}", fit(&r.key, 30), fit(&r.company, 28), a.product);
     let mut money = format!("  {dates}; {}/month", a.monthly);
     for (label, c) in [("onboarding", a.onboarding_fee), ("project fee", a.project_fee)] {
         if c != Cents::ZERO {
@@ -213,13 +214,14 @@ fn print_row(r: &AgreementRow, balance: Option<&PrepaidBalance>, month: &str) {
         }
     }
     money.push_str(&format!(", labor {}/h", a.labor_rate));
-    println!("{money}");
+    outln!("{money}");
     if let Some(b) = balance {
-        println!(
+        outln!(
             "  prepaid {month}: {} of {} used, {} left",
             hours(b.used_minutes),
             hours(b.allowance_minutes),
             hours(b.left_minutes())
         );
     }
+    Ok(())
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use super::{read_input, Ctx, UsageError};
+use crate::cli::output::outln;
 use crate::demo::{self, DemoOptions};
 use crate::store::{exchange, migrate, StoreError};
 
@@ -13,7 +14,7 @@ pub fn demo(ctx: &Ctx, tickets: u64, seed: u64) -> anyhow::Result<i32> {
     let mut conn = ctx.open_store()?;
     let started = std::time::Instant::now();
     let s = demo::generate(&mut conn, &ctx.config, DemoOptions { tickets, seed }, ctx.now)?;
-    println!(
+    outln!(
         "demo data in {}: {} companies, {} contacts, {} technicians, {} agreements, {} tickets, {} notes, {} time entries, {} invoices ({:.1} s)",
         ctx.db_path.display(),
         s.companies,
@@ -52,9 +53,15 @@ pub fn import(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
             return Err(e);
         }
     };
-    println!(
+    outln!(
         "imported {} companies, {} contacts, {} technicians, {} agreements, {} tickets, {} time entries, {} notes",
-        s.companies, s.contacts, s.technicians, s.agreements, s.tickets, s.time_entries, s.notes
+        s.companies,
+        s.contacts,
+        s.technicians,
+        s.agreements,
+        s.tickets,
+        s.time_entries,
+        s.notes
     );
     Ok(0)
 }
@@ -81,7 +88,7 @@ pub fn export(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
 }
 
 pub fn doctor(ctx: &Ctx) -> anyhow::Result<i32> {
-    println!(
+    outln!(
         "config: {}{}",
         ctx.config_path.display(),
         if ctx.config_path.exists() {
@@ -90,11 +97,11 @@ pub fn doctor(ctx: &Ctx) -> anyhow::Result<i32> {
             " (absent: built-in defaults)"
         }
     );
-    println!("store:  {}", ctx.db_path.display());
-    println!("user:   {}", ctx.login);
+    outln!("store:  {}", ctx.db_path.display());
+    outln!("user:   {}", ctx.login);
     let conn = ctx.open_store_as_is()?;
     let version = migrate::user_version(&conn)?;
-    println!("schema: {version} (this build: {})", migrate::CURRENT);
+    outln!("schema: {version} (this build: {})", migrate::CURRENT);
     let mut problems = Vec::new();
     if version < migrate::CURRENT {
         problems.push(format!(
@@ -107,17 +114,17 @@ pub fn doctor(ctx: &Ctx) -> anyhow::Result<i32> {
     }
     if version == migrate::CURRENT {
         let tickets: i64 = conn.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?;
-        println!("tickets: {tickets}");
+        outln!("tickets: {tickets}");
         let (cal, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
         if !crate::store::deadlines::is_current(&conn, &cal, &policy)? {
             // Not a fault: the next command that opens the store recomputes them.
-            println!("note: the stored SLA deadlines were computed with another calendar or SLA table than this config's; the next command that opens the store recomputes them (or run `pimdesk sla recompute`)");
+            outln!("note: the stored SLA deadlines were computed with another calendar or SLA table than this config's; the next command that opens the store recomputes them (or run `pimdesk sla recompute`)");
         }
     }
     for p in &problems {
-        println!("problem: {p}");
+        outln!("problem: {p}");
     }
-    println!("{}", if problems.is_empty() { "ok" } else { "problems found" });
+    outln!("{}", if problems.is_empty() { "ok" } else { "problems found" });
     Ok(if problems.is_empty() { 0 } else { 1 })
 }
 
@@ -140,8 +147,28 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> anyhow::Result<i32> {
         let _ = std::fs::remove_file(dest);
         return Err(StoreError::unusable(&ctx.db_path, e).into());
     }
-    println!("backup written to {}", dest.display());
+    // A copy is only reported once it reads back whole.
+    if let Err(e) = verify_copy(dest) {
+        let _ = std::fs::remove_file(dest);
+        return Err(e.context(format!("the copy {} failed its check and was removed", dest.display())));
+    }
+    outln!("backup written to {} (checked)", dest.display());
     Ok(0)
+}
+
+fn verify_copy(dest: &Path) -> anyhow::Result<()> {
+    let copy = rusqlite::Connection::open_with_flags(dest, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| StoreError::unusable(dest, e))?;
+    let result: String = copy
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| StoreError::unusable(dest, e))?;
+    if result != "ok" {
+        return Err(StoreError::Corrupt {
+            path: dest.to_path_buf(),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 fn check_store(conn: &rusqlite::Connection, problems: &mut Vec<String>) -> rusqlite::Result<()> {
@@ -153,6 +180,15 @@ fn check_store(conn: &rusqlite::Connection, problems: &mut Vec<String>) -> rusql
     let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
     if fk > 0 {
         problems.push(format!("{fk} rows point at records that do not exist"));
+    }
+    let bad = crate::store::lossy::invalid_utf8(conn)?;
+    for (table, column, rowid) in bad.iter().take(20) {
+        problems.push(format!(
+            "{table}.{column} of row {rowid} is not valid UTF-8 (another program wrote it); it is shown and exported with U+FFFD"
+        ));
+    }
+    if bad.len() > 20 {
+        problems.push(format!("{} more values are not valid UTF-8", bad.len() - 20));
     }
     Ok(())
 }

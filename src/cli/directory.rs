@@ -8,10 +8,12 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use super::{Ctx, UsageError};
+use crate::cli::output::outln;
 use crate::domain::oncall::{coverage, Coverage, Rotation};
 use crate::domain::permissions::{Role, SecurityLevel};
 use crate::domain::text::sanitize_line as clean;
 use crate::domain::time::{parse_instant, rfc3339};
+use crate::store::actor::Actor;
 use crate::store::directory::{self as dir, ContactChanges, DirectoryError, Technician};
 use crate::store::lookup;
 
@@ -69,8 +71,10 @@ fn refusal(e: DirectoryError) -> anyhow::Error {
     }
 }
 
-fn me(ctx: &Ctx, conn: &Connection) -> anyhow::Result<i64> {
-    Ok(crate::tui::worker::ensure_user(conn, &ctx.login)?.0)
+/// The current user, registered by the write itself when new (nothing is
+/// written for a refused command).
+fn me(ctx: &Ctx) -> Actor<'_> {
+    Actor::Login(&ctx.login)
 }
 
 /// The rotation of the config, or the technicians marked on-call.
@@ -153,7 +157,7 @@ pub fn oncall(ctx: &Ctx, a: OncallArgs) -> anyhow::Result<i32> {
                 "until": until.map(|u| rfc3339(u, tz)), "tonight": null, "tonight_from": null,
             }),
         };
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        crate::cli::output::json(&v)?;
         return Ok(if matches!(c, Coverage::AfterHours { login: None, .. }) {
             1
         } else {
@@ -162,13 +166,13 @@ pub fn oncall(ctx: &Ctx, a: OncallArgs) -> anyhow::Result<i32> {
     }
     match c {
         Coverage::Office { closes, tonight } => {
-            println!("{}: the office is open (contractual hours).", when(ctx, at));
+            outln!("{}: the office is open (contractual hours).", when(ctx, at));
             if let Some(d) = department(ctx, "Support") {
-                println!("  Support: {}", reach(d));
+                outln!("  Support: {}", reach(d));
             }
             match tonight {
-                Some(l) => println!("On call tonight from {}: {}", when(ctx, closes), person_line(l, &techs)),
-                None => println!(
+                Some(l) => outln!("On call tonight from {}: {}", when(ctx, closes), person_line(l, &techs)),
+                None => outln!(
                     "On call tonight from {}: nobody (the rotation is empty)",
                     when(ctx, closes)
                 ),
@@ -176,17 +180,17 @@ pub fn oncall(ctx: &Ctx, a: OncallArgs) -> anyhow::Result<i32> {
             Ok(0)
         }
         Coverage::AfterHours { login: Some(l), until } => {
-            println!("{}: after hours. On call: {}", when(ctx, at), person_line(l, &techs));
+            outln!("{}: after hours. On call: {}", when(ctx, at), person_line(l, &techs));
             if let Some(u) = until {
-                println!("  until the office opens {}", when(ctx, u));
+                outln!("  until the office opens {}", when(ctx, u));
             }
             if let Some(d) = department(ctx, "After Hours") {
-                println!("  clients call the after-hours line: {}", reach(d));
+                outln!("  clients call the after-hours line: {}", reach(d));
             }
             Ok(0)
         }
         Coverage::AfterHours { login: None, .. } => {
-            println!(
+            outln!(
                 "{}: after hours and nobody is on call: list logins in [oncall] rotation in {}, or mark technicians (pimdesk tech set-oncall LOGIN on)",
                 when(ctx, at),
                 ctx.config_path.display()
@@ -203,17 +207,17 @@ pub fn tech(ctx: &Ctx, cmd: TechCommand) -> anyhow::Result<i32> {
         TechCommand::List { json } => tech_list(ctx, &conn, json)?,
         TechCommand::SetRole { login, role } => {
             let role: Role = role.parse().map_err(usage)?;
-            let who = me(ctx, &conn)?;
+            let who = me(ctx);
             let c = dir::set_role(&conn, who, &login, role, now).map_err(refusal)?;
             if c.old == c.new {
-                println!("{} is already {}; nothing changed", c.login, c.new);
+                outln!("{} is already {}; nothing changed", c.login, c.new);
             } else {
-                println!("{}: role {} -> {}", c.login, c.old, c.new);
+                outln!("{}: role {} -> {}", c.login, c.old, c.new);
             }
             if c.bootstrap {
-                println!("The store had no admin, so its first user may become one; from now on only an admin changes roles.");
+                outln!("The store had no admin, so its first user may become one; from now on only an admin changes roles.");
             }
-            println!("Roles organise work; the store file's permissions are what protect the data.");
+            outln!("Roles organise work; the store file's permissions are what protect the data.");
         }
         TechCommand::SetOncall { login, on } => {
             let on = match on.as_str() {
@@ -221,13 +225,13 @@ pub fn tech(ctx: &Ctx, cmd: TechCommand) -> anyhow::Result<i32> {
                 "off" | "no" | "false" => false,
                 other => return Err(usage(format!("write on or off, not {other:?}"))),
             };
-            let who = me(ctx, &conn)?;
+            let who = me(ctx);
             let changed = dir::set_oncall(&conn, who, &login, on, now).map_err(refusal)?;
             let state = if on { "in" } else { "out of" };
             let note = if changed { "" } else { " (already)" };
-            println!("{login} is {state} the fallback on-call rotation{note}");
+            outln!("{login} is {state} the fallback on-call rotation{note}");
             if !ctx.config.oncall.rotation.is_empty() {
-                println!("Note: [oncall] rotation in the config names the rotation, so this flag is not used now.");
+                outln!("Note: [oncall] rotation in the config names the rotation, so this flag is not used now.");
             }
         }
     }
@@ -252,7 +256,7 @@ fn tech_list(ctx: &Ctx, conn: &Connection, json: bool) -> anyhow::Result<()> {
                        "on_call_now": now_login.as_deref() == Some(t.login.as_str())})
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        crate::cli::output::json(&v)?;
         return Ok(());
     }
     for t in &techs {
@@ -265,7 +269,7 @@ fn tech_list(ctx: &Ctx, conn: &Connection, json: bool) -> anyhow::Result<()> {
         } else {
             ""
         };
-        println!(
+        outln!(
             "{:<12} {:<20} {:<10} {:<13} {:<32} {}",
             clean(&t.login),
             clean(&t.name),
@@ -297,17 +301,17 @@ pub fn contact(ctx: &Ctx, cmd: ContactCommand) -> anyhow::Result<i32> {
             let level: SecurityLevel = level.parse().map_err(usage)?;
             let company_id = lookup::company(&conn, &company).map_err(usage)?;
             let id = dir::find_contact(&conn, company_id, &contact).map_err(usage)?;
-            let who = me(ctx, &conn)?;
+            let who = me(ctx);
             let ch = ContactChanges {
                 level: Some(level),
                 ..Default::default()
             };
             let done = dir::update_contact(&conn, who, id, &ch, ctx.now.timestamp()).map_err(refusal)?;
             match done.first() {
-                Some((_, old, new)) => println!("{}: security level {old} -> {new}", clean(&contact)),
-                None => println!("{}: already {level}; nothing changed", clean(&contact)),
+                Some((_, old, new)) => outln!("{}: security level {old} -> {new}", clean(&contact)),
+                None => outln!("{}: already {level}; nothing changed", clean(&contact)),
             }
-            println!("  may: {}", level.summary());
+            outln!("  may: {}", level.summary());
         }
     }
     Ok(0)
@@ -330,16 +334,16 @@ fn contact_list(conn: &Connection, company_id: Option<i64>, json: bool) -> anyho
                        "security_level": c.level, "rights": rights(&c.level)})
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        crate::cli::output::json(&v)?;
         return Ok(());
     }
     let mut last = None;
     for c in &contacts {
         if last != Some(c.company_id) {
-            println!("{}", clean(&c.company));
+            outln!("{}", clean(&c.company));
             last = Some(c.company_id);
         }
-        println!(
+        outln!(
             "  {:<22} {:<22} {:<14} {:<13} {}",
             clean(&c.name),
             clean(&c.title),
@@ -347,7 +351,7 @@ fn contact_list(conn: &Connection, company_id: Option<i64>, json: bool) -> anyho
             clean(&c.phone),
             clean(&c.email)
         );
-        println!("  {:<22} may: {}", "", rights(&c.level).join(", "));
+        outln!("  {:<22} may: {}", "", rights(&c.level).join(", "));
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ mod data;
 pub mod directory;
 mod invoice;
 mod onboarding;
+pub mod output;
 mod sla;
 pub mod ticket;
 
@@ -200,6 +201,33 @@ pub fn context(cli: &Cli) -> anyhow::Result<Ctx> {
 
 /// Runs a subcommand; returns the exit code for a command that ran.
 pub fn run(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
+    let db = ctx.db_path.clone();
+    dispatch(cli, ctx).map_err(|e| explain(e, &db))
+}
+
+/// A store that cannot take writes (read-only, damaged, disk full) is said
+/// in words whatever statement hit it, so every command reports it alike:
+/// exit code 3, and what to do.
+pub fn explain(err: anyhow::Error, db: &Path) -> anyhow::Error {
+    let trouble = err.chain().find_map(|cause| {
+        let sqlite = cause
+            .downcast_ref::<rusqlite::Error>()
+            .or(match cause.downcast_ref::<StoreError>() {
+                Some(StoreError::Sqlite(e)) => Some(e),
+                _ => None,
+            })?;
+        StoreError::trouble(db, sqlite)
+    });
+    match trouble {
+        Some(t) => {
+            tracing::error!("{err:#}");
+            t.into()
+        }
+        None => err,
+    }
+}
+
+fn dispatch(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
     match cli.command {
         None => unreachable_console(),
         Some(Command::Demo { tickets, seed }) => data::demo(&ctx, tickets, seed),

@@ -4,6 +4,7 @@
 use clap::Subcommand;
 
 use super::{Ctx, UsageError};
+use crate::cli::output::outln;
 use crate::domain::onboarding::{ItemStatus, TRANSITION_PLAN};
 use crate::domain::permissions::Role;
 use crate::store::{directory, lookup};
@@ -51,11 +52,11 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCommand) -> anyhow::Result<i32> {
                     .iter()
                     .map(|r| serde_json::json!({"step": r.0, "item": r.1, "status": r.2, "date": r.3, "who": r.4}))
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                crate::cli::output::json(&v)?;
             } else {
                 for (n, text, status, date, who) in rows {
                     let marker = status.parse::<ItemStatus>().map(|s| s.marker()).unwrap_or("[?]");
-                    println!("{n}. {marker} {text:<56} {status:<11} {date:<10} {who}");
+                    outln!("{n}. {marker} {text:<56} {status:<11} {date:<10} {who}");
                 }
             }
             Ok(0)
@@ -64,7 +65,8 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCommand) -> anyhow::Result<i32> {
             let status: ItemStatus = status.parse().map_err(UsageError)?;
             let conn = ctx.open_store()?;
             let id = lookup::company(&conn, &company).map_err(|e| UsageError(e.to_string()))?;
-            let (who, role) = crate::tui::worker::ensure_user(&conn, &ctx.login)?;
+            // A login without a record is a technician: refused, and not registered.
+            let (who, role) = crate::store::actor::find(&conn, &ctx.login)?.unwrap_or((0, "technician".into()));
             if !role.parse::<Role>().is_ok_and(Role::may_edit_contacts) {
                 return Err(UsageError(format!(
                     "{} is a {role}; the checklist is kept by a dispatcher or an admin (pimdesk tech set-role)",
@@ -75,7 +77,7 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCommand) -> anyhow::Result<i32> {
             let today = ctx.config.sla_calendar().local_date(ctx.now).to_string();
             let changed = directory::set_onboarding(&conn, who, id, step - 1, status, &today, ctx.now.timestamp())
                 .map_err(|e| UsageError(e.to_string()))?;
-            println!(
+            outln!(
                 "{}",
                 if changed.is_some() {
                     format!("step {step} is now {status}")

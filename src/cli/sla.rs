@@ -7,6 +7,7 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::{Ctx, UsageError};
+use crate::cli::output::{self, outln};
 use crate::domain::sla::{self, due_line};
 use crate::domain::ticket::Priority;
 use crate::domain::time::{from_secs, parse_date, rfc3339_secs, short_duration};
@@ -44,7 +45,7 @@ pub fn run(ctx: &Ctx, cmd: SlaCommand) -> anyhow::Result<i32> {
             let mut conn = crate::store::open(&ctx.db_path, &ctx.store_options())?;
             let (cal, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
             let (n, changed) = deadlines::recompute(&mut conn, &cal, &policy)?;
-            println!("recomputed the deadlines of {n} tickets ({changed} changed)");
+            outln!("recomputed the deadlines of {n} tickets ({changed} changed)");
             Ok(0)
         }
     }
@@ -61,10 +62,10 @@ fn due(ctx: &Ctx) -> anyhow::Result<i32> {
             continue;
         }
         match due_line(&cal, &policy, &line) {
-            Ok(s) => writeln!(out, "{s}")?,
+            Ok(s) => output::json_line(&mut out, &s)?,
             Err(e) => {
                 failed = true;
-                writeln!(out, "{e}")?;
+                output::json_line(&mut out, &e)?;
             }
         }
     }
@@ -99,7 +100,7 @@ fn check(ctx: &Ctx, after_hours: bool) -> anyhow::Result<i32> {
         } else {
             ""
         };
-        println!(
+        outln!(
             "#{} P{} {state}{paused} due {} ({when}) {} — {} [{}]",
             row.id,
             row.priority,
@@ -160,17 +161,24 @@ fn report(ctx: &Ctx, from: Option<String>, to: Option<String>, as_json: bool) ->
     }
     if as_json {
         let v = json!({"from": from.to_string(), "to": to.to_string(), "met_percent_of": "met + breached", "priorities": out});
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        crate::cli::output::json(&v)?;
         return Ok(0);
     }
-    println!("SLA report {from} to {to} (tickets opened in the period, by the priority each clock ran on)");
-    println!(
+    outln!("SLA report {from} to {to} (tickets opened in the period, by the priority each clock ran on)");
+    outln!(
         "{:<4} {:<22} {:>8} {:>6} {:>9} {:>6} {:>7} {:>13}",
-        "", "priority", "tickets", "met", "breached", "open", "met %", "median (min)"
+        "",
+        "priority",
+        "tickets",
+        "met",
+        "breached",
+        "open",
+        "met %",
+        "median (min)"
     );
     let dash = |v: &serde_json::Value| v.as_i64().map_or("-".to_string(), |n| n.to_string());
     for r in &out {
-        println!(
+        outln!(
             "P{:<3} {:<22} {:>8} {:>6} {:>9} {:>6} {:>7} {:>13}",
             r["priority"],
             r["name"].as_str().unwrap_or(""),
@@ -182,7 +190,7 @@ fn report(ctx: &Ctx, from: Option<String>, to: Option<String>, as_json: bool) ->
             dash(&r["median_response_minutes"])
         );
     }
-    println!("met % = met ÷ (met + breached); open clocks (running, warning, paused, scheduled) are counted apart, not as misses");
+    outln!("met % = met ÷ (met + breached); open clocks (running, warning, paused, scheduled) are counted apart, not as misses");
     Ok(0)
 }
 

@@ -6,8 +6,10 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use super::{Ctx, UsageError};
+use crate::cli::output::outln;
 use crate::domain::sla;
 use crate::domain::time::{parse_instant, rfc3339_secs};
+use crate::store::actor::Actor;
 use crate::store::ticket_detail::{self, TicketDetail};
 use crate::store::ticket_write::{self, NewTicket, NewTime, Rules, TicketChanges, WriteError};
 use crate::store::{lookup, tickets};
@@ -121,8 +123,10 @@ fn write_err(e: WriteError) -> anyhow::Error {
     }
 }
 
-fn me(ctx: &Ctx, conn: &Connection) -> anyhow::Result<i64> {
-    Ok(crate::tui::worker::ensure_user(conn, &ctx.login)?.0)
+/// The current user, registered by the write itself when new (nothing is
+/// written for a refused command).
+fn me(ctx: &Ctx) -> Actor<'_> {
+    Actor::Login(&ctx.login)
 }
 
 fn priority(p: &str) -> anyhow::Result<u8> {
@@ -172,17 +176,17 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
                 assignee_id,
                 scheduled,
             };
-            let who = me(ctx, &conn)?;
+            let who = me(ctx);
             let id = ticket_write::create(&mut conn, &t, who, now, &rules).map_err(write_err)?;
-            println!("{id}");
+            outln!("{id}");
         }
         TicketCommand::List(a) => list(ctx, &conn, a)?,
         TicketCommand::Show { id, json } => {
             let d = ticket_detail::load(&conn, id)?.ok_or_else(|| usage(format!("no ticket #{id}")))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&ticket_json(ctx, &d, true))?);
+                crate::cli::output::json(&ticket_json(ctx, &d, true))?;
             } else {
-                print_ticket(ctx, &d);
+                print_ticket(ctx, &d)?;
             }
         }
         TicketCommand::Update(a) => {
@@ -198,11 +202,11 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
                 assignee_id,
                 ..TicketChanges::default()
             };
-            let who = me(ctx, &conn)?;
+            let who = me(ctx);
             ticket_write::update(&mut conn, a.id, &ch, None, who, now, &rules).map_err(write_err)?;
         }
         TicketCommand::Note { id, text, internal } => {
-            let who = me(ctx, &conn)?;
+            let who = me(ctx);
             ticket_write::add_note(&mut conn, id, &text, internal, who, now, &rules).map_err(write_err)?;
         }
     }
@@ -223,7 +227,7 @@ pub fn run_time(ctx: &Ctx, cmd: TimeCommand) -> anyhow::Result<i32> {
         Some(s) => parse_instant(&s).map_err(usage)?.timestamp(),
         None => now - minutes.max(0) * 60,
     };
-    let who = me(ctx, &conn)?;
+    let who = me(ctx);
     let t = NewTime {
         minutes,
         start,
@@ -270,18 +274,18 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
     }
     if a.json {
         let v: Vec<Value> = out.iter().map(|d| ticket_json(ctx, d, false)).collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        crate::cli::output::json(&v)?;
     } else {
         for d in &out {
             let state = sla_state(ctx, d);
-            println!(
+            outln!(
                 "#{:<7} P{} {:<17} {:<9} {:<30} {}",
                 d.id,
                 d.priority,
                 d.status,
                 state,
-                clean(&d.company),
-                clean(&d.summary)
+                &d.company,
+                &d.summary
             );
         }
     }
@@ -337,43 +341,38 @@ pub fn ticket_json(ctx: &Ctx, d: &TicketDetail, lists: bool) -> Value {
     v
 }
 
-/// Store text printed to a terminal is sanitised once more (DESIGN.md 7).
-fn clean(s: &str) -> String {
-    crate::domain::text::sanitize(s)
-}
-
-fn print_ticket(ctx: &Ctx, d: &TicketDetail) {
+fn print_ticket(ctx: &Ctx, d: &TicketDetail) -> std::io::Result<()> {
     let tz = ctx.config.calendar.timezone.0;
     let t = |s: Option<i64>| s.map(|s| rfc3339_secs(s, tz)).unwrap_or_else(|| "-".into());
-    println!("#{} {}", d.id, clean(&d.summary));
-    println!(
+    outln!("#{} {}", d.id, &d.summary);
+    outln!(
         "P{} · {} · {} · {} · via {}",
         d.priority,
         d.status,
-        clean(&d.company),
+        &d.company,
         d.board,
         d.source
     );
-    println!(
+    outln!(
         "contact: {} [{}]   assignee: {}",
-        clean(d.contact.as_deref().unwrap_or("-")),
+        d.contact.as_deref().unwrap_or("-"),
         d.contact_level.as_deref().unwrap_or("-"),
-        clean(d.assignee.as_deref().unwrap_or("-"))
+        d.assignee.as_deref().unwrap_or("-")
     );
-    println!(
+    outln!(
         "opened {}   first response {}   resolved {}",
         t(Some(d.opened)),
         t(d.first_response),
         t(d.resolved)
     );
-    println!(
+    outln!(
         "response due {}   warning at {}   SLA {}",
         t(d.response_due),
         t(d.warning_at),
         sla_label(ctx, d)
     );
     for p in pause_ledger(ctx, d) {
-        println!(
+        outln!(
             "paused {} → {}: moved the deadline {} min{}",
             t(Some(p.start.timestamp())),
             p.end
@@ -383,34 +382,35 @@ fn print_ticket(ctx: &Ctx, d: &TicketDetail) {
         );
     }
     if !d.description.is_empty() {
-        println!("\n{}", clean(&d.description));
+        outln!("\n{}", &d.description);
     }
     for n in &d.notes {
-        println!(
+        outln!(
             "\n{} {} [{}]\n  {}",
             t(Some(n.created)),
             n.author.as_deref().unwrap_or("-"),
             if n.internal { "internal" } else { "client-visible" },
-            clean(&n.body).replace('\n', "\n  ")
+            n.body.replace('\n', "\n  ")
         );
     }
     for e in &d.time_entries {
-        println!(
+        outln!(
             "time {} {} min {}{}",
             t(Some(e.start)),
             e.minutes,
-            clean(&e.note),
+            &e.note,
             if e.billable { "" } else { " (not billable)" }
         );
     }
     for h in &d.history {
-        println!(
+        outln!(
             "history {} {} {}: {} -> {}",
             t(Some(h.at)),
             h.who.as_deref().unwrap_or("-"),
             h.field,
-            clean(h.old.as_deref().unwrap_or("")),
-            clean(h.new.as_deref().unwrap_or(""))
+            h.old.as_deref().unwrap_or(""),
+            h.new.as_deref().unwrap_or("")
         );
     }
+    Ok(())
 }

@@ -3,8 +3,10 @@
 //! checklist. Every change is one `BEGIN IMMEDIATE` transaction with its audit
 //! rows, and the actor's role is read inside it.
 
+use crate::store::lossy::LossyRow;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
+use super::actor::Actor;
 use super::lookup::LookupError;
 use super::StoreError;
 use crate::domain::onboarding::{ItemStatus, TRANSITION_PLAN};
@@ -106,13 +108,13 @@ pub fn technicians(conn: &Connection) -> rusqlite::Result<Vec<Technician>> {
         .prepare_cached("SELECT id, login, name, role, phone, email, oncall FROM technicians ORDER BY name, login")?;
     let rows = stmt.query_map([], |r| {
         Ok(Technician {
-            id: r.get(0)?,
-            login: r.get(1)?,
-            name: r.get(2)?,
-            role: r.get(3)?,
-            phone: r.get(4)?,
-            email: r.get(5)?,
-            oncall: r.get(6)?,
+            id: r.lossy(0)?,
+            login: r.lossy(1)?,
+            name: r.lossy(2)?,
+            role: r.lossy(3)?,
+            phone: r.lossy(4)?,
+            email: r.lossy(5)?,
+            oncall: r.lossy(6)?,
         })
     })?;
     rows.collect()
@@ -122,11 +124,11 @@ pub fn companies(conn: &Connection) -> rusqlite::Result<Vec<Company>> {
     let mut stmt = conn.prepare_cached("SELECT id, name, industry, city, phone FROM companies ORDER BY name")?;
     let rows = stmt.query_map([], |r| {
         Ok(Company {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            industry: r.get(2)?,
-            city: r.get(3)?,
-            phone: r.get(4)?,
+            id: r.lossy(0)?,
+            name: r.lossy(1)?,
+            industry: r.lossy(2)?,
+            city: r.lossy(3)?,
+            phone: r.lossy(4)?,
         })
     })?;
     rows.collect()
@@ -141,14 +143,14 @@ pub fn contacts(conn: &Connection, company_id: Option<i64>) -> rusqlite::Result<
     )?;
     let rows = stmt.query_map([company_id], |r| {
         Ok(Contact {
-            id: r.get(0)?,
-            company_id: r.get(1)?,
-            company: r.get(2)?,
-            name: r.get(3)?,
-            title: r.get(4)?,
-            phone: r.get(5)?,
-            email: r.get(6)?,
-            level: r.get(7)?,
+            id: r.lossy(0)?,
+            company_id: r.lossy(1)?,
+            company: r.lossy(2)?,
+            name: r.lossy(3)?,
+            title: r.lossy(4)?,
+            phone: r.lossy(5)?,
+            email: r.lossy(6)?,
+            level: r.lossy(7)?,
         })
     })?;
     rows.collect()
@@ -167,11 +169,11 @@ pub fn onboarding(conn: &Connection, company_id: Option<i64>) -> rusqlite::Resul
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, Option<i64>>(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
+            r.lossy(2)?,
+            r.lossy(3)?,
+            r.lossy(4)?,
+            r.lossy(5)?,
+            r.lossy(6)?,
         ))
     })?;
     let mut out = Vec::new();
@@ -230,7 +232,7 @@ pub fn find_contact(conn: &Connection, company_id: i64, name_or_email: &str) -> 
         .query_row(
             "SELECT id FROM contacts WHERE company_id = ?1 AND email = ?2 COLLATE NOCASE",
             params![company_id, name_or_email.trim()],
-            |r| r.get(0),
+            |r| r.lossy(0),
         )
         .optional()
         .map_err(|e| LookupError(e.to_string()))?;
@@ -242,7 +244,7 @@ pub fn find_contact(conn: &Connection, company_id: i64, name_or_email: &str) -> 
 
 fn role_of(tx: &Transaction<'_>, who: i64) -> Result<Role, DirectoryError> {
     let role: Option<String> = tx
-        .query_row("SELECT role FROM technicians WHERE id = ?1", [who], |r| r.get(0))
+        .query_row("SELECT role FROM technicians WHERE id = ?1", [who], |r| r.lossy(0))
         .optional()?;
     let role = role.ok_or_else(|| refused(format!("no technician record #{who}")))?;
     role.parse().map_err(refused)
@@ -283,14 +285,15 @@ pub type FieldChange = (&'static str, String, String);
 
 /// Changes a contact, as a dispatcher (the concierge desk) or an admin.
 /// Returns what changed (empty when nothing did); each change is audited.
-pub fn update_contact(
+pub fn update_contact<'a>(
     conn: &Connection,
-    who: i64,
+    who: impl Into<Actor<'a>>,
     contact_id: i64,
     changes: &ContactChanges,
     now: i64,
 ) -> Result<Vec<FieldChange>, DirectoryError> {
     let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
     let role = role_of(&tx, who)?;
     if !role.may_edit_contacts() {
         return Err(refused(format!(
@@ -301,7 +304,7 @@ pub fn update_contact(
         .query_row(
             "SELECT name, title, phone, email, security_level FROM contacts WHERE id = ?1",
             [contact_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok((r.lossy(0)?, r.lossy(1)?, r.lossy(2)?, r.lossy(3)?, r.lossy(4)?)),
         )
         .optional()?;
     let (name, title, phone, email, level) = current.ok_or_else(|| refused(format!("no contact #{contact_id}")))?;
@@ -348,19 +351,26 @@ pub struct RoleChange {
 
 /// Sets a technician's role. Only an admin may; while the store has no admin
 /// at all, a user may make themselves admin (someone must be first).
-pub fn set_role(conn: &Connection, who: i64, login: &str, role: Role, now: i64) -> Result<RoleChange, DirectoryError> {
+pub fn set_role<'a>(
+    conn: &Connection,
+    who: impl Into<Actor<'a>>,
+    login: &str,
+    role: Role,
+    now: i64,
+) -> Result<RoleChange, DirectoryError> {
     let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
     let actor = role_of(&tx, who)?;
     let target: Option<(i64, String)> = tx
         .query_row(
             "SELECT id, role FROM technicians WHERE login = ?1",
             [login.trim()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.lossy(0)?, r.lossy(1)?)),
         )
         .optional()?;
     let (id, old) = target.ok_or_else(|| refused(format!("unknown technician {login:?} (see pimdesk tech list)")))?;
     let admins: i64 = tx.query_row("SELECT count(*) FROM technicians WHERE role = 'admin'", [], |r| {
-        r.get(0)
+        r.lossy(0)
     })?;
     let bootstrap = admins == 0 && id == who && role == Role::Admin;
     if !actor.may_change_roles() && !bootstrap {
@@ -403,14 +413,21 @@ pub fn set_role(conn: &Connection, who: i64, login: &str, role: Role, now: i64) 
 
 /// Marks a technician as taking part in the fallback rotation (or not).
 /// A dispatcher or admin may change anyone; a technician only themselves.
-pub fn set_oncall(conn: &Connection, who: i64, login: &str, on: bool, now: i64) -> Result<bool, DirectoryError> {
+pub fn set_oncall<'a>(
+    conn: &Connection,
+    who: impl Into<Actor<'a>>,
+    login: &str,
+    on: bool,
+    now: i64,
+) -> Result<bool, DirectoryError> {
     let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
     let actor = role_of(&tx, who)?;
     let target: Option<(i64, bool)> = tx
         .query_row(
             "SELECT id, oncall FROM technicians WHERE login = ?1",
             [login.trim()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.lossy(0)?, r.lossy(1)?)),
         )
         .optional()?;
     let (id, old) = target.ok_or_else(|| refused(format!("unknown technician {login:?}")))?;
@@ -437,9 +454,9 @@ pub fn set_oncall(conn: &Connection, who: i64, login: &str, on: bool, now: i64) 
 
 /// Sets one checklist step's status (dated today in `date`, signed by `who`).
 /// The company's seven rows are created on first change.
-pub fn set_onboarding(
+pub fn set_onboarding<'a>(
     conn: &Connection,
-    who: i64,
+    who: impl Into<Actor<'a>>,
     company_id: i64,
     position: i64,
     status: ItemStatus,
@@ -451,6 +468,7 @@ pub fn set_onboarding(
         .filter(|p| *p < TRANSITION_PLAN.len())
         .ok_or_else(|| refused(format!("the checklist has steps 1 to {}", TRANSITION_PLAN.len())))?;
     let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
     for (i, text) in TRANSITION_PLAN.iter().enumerate() {
         tx.execute(
             "INSERT OR IGNORE INTO onboarding_items (company_id, position, item, status) VALUES (?1, ?2, ?3, 'pending')",
@@ -460,7 +478,7 @@ pub fn set_onboarding(
     let (id, old): (i64, String) = tx.query_row(
         "SELECT id, status FROM onboarding_items WHERE company_id = ?1 AND position = ?2",
         params![company_id, position],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.lossy(0)?, r.lossy(1)?)),
     )?;
     if old == status.as_str() {
         tx.commit()?;

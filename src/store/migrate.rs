@@ -1,6 +1,9 @@
-//! Schema migrations on `PRAGMA user_version`, applied inside one
-//! `BEGIN IMMEDIATE` that re-reads the version, so two consoles starting on a
-//! fresh file together do not both migrate.
+//! Schema migrations on `PRAGMA user_version`. The version is first read
+//! without a lock, so opening a current store never waits for a writer (an
+//! import or an invoice run may hold the write lock for a long time); only
+//! when a migration is due is it applied inside one `BEGIN IMMEDIATE` that
+//! re-reads the version, so two consoles starting on a fresh file together
+//! do not both migrate.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -22,6 +25,10 @@ pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// Brings the store up to [`CURRENT`]; refuses a newer store without writing.
 pub fn migrate(conn: &mut Connection, path: &std::path::Path) -> Result<(), StoreError> {
+    // A plain read: in WAL mode it sees the last commit and takes no write lock.
+    if user_version(conn)? == CURRENT {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found = user_version(&tx)?;
     if found == 0 && super::open::has_foreign_tables(&tx)? {

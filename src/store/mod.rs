@@ -1,6 +1,7 @@
 //! The SQLite store: one schema for the whole product, opened with the
 //! pragmas of DESIGN.md 6. One connection owner per process (the worker).
 
+pub mod actor;
 pub mod audit;
 pub mod billing;
 pub mod deadlines;
@@ -8,6 +9,7 @@ pub mod directory;
 pub mod drafts;
 pub mod exchange;
 pub mod lookup;
+pub mod lossy;
 pub mod migrate;
 pub mod open;
 pub mod queue_assignee;
@@ -41,6 +43,12 @@ pub enum StoreError {
     StaleDeadlines { path: PathBuf },
     #[error("the store is busy (another console held a write lock too long); try again")]
     Busy,
+    #[error("{} is read-only (its file or directory cannot be written): reading, doctor and export work, writes are refused; nothing was written", path.display())]
+    ReadOnly { path: PathBuf },
+    #[error("{} is damaged (SQLite reports corruption); nothing more was written: run `pimdesk doctor` and restore from a backup (`pimdesk backup` makes one)", path.display())]
+    Corrupt { path: PathBuf },
+    #[error("disk full writing {}; nothing was written: free some space and try again", path.display())]
+    DiskFull { path: PathBuf },
     #[error("store error: {0}")]
     Sqlite(rusqlite::Error),
 }
@@ -55,7 +63,22 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 impl StoreError {
+    /// The error a user should see for `e` on the store at `path`, when it
+    /// means the store cannot take writes (read-only, damaged, disk full).
+    pub fn trouble(path: &std::path::Path, e: &rusqlite::Error) -> Option<StoreError> {
+        let path = path.to_path_buf();
+        match e.sqlite_error_code()? {
+            rusqlite::ErrorCode::ReadOnly => Some(StoreError::ReadOnly { path }),
+            rusqlite::ErrorCode::DatabaseCorrupt => Some(StoreError::Corrupt { path }),
+            rusqlite::ErrorCode::DiskFull => Some(StoreError::DiskFull { path }),
+            _ => None,
+        }
+    }
+
     pub fn unusable(path: &std::path::Path, e: rusqlite::Error) -> StoreError {
+        if let Some(t) = StoreError::trouble(path, &e) {
+            return t;
+        }
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotSqlite {
                 path: path.to_path_buf(),

@@ -33,6 +33,17 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Connection, StoreError> {
     let existed = path.exists();
     if existed {
         check_header(path)?;
+        if !writable(path) {
+            // Another user's store or a mounted backup: reads work, writes are
+            // refused by SQLite (exit 3, "read-only").
+            let conn = open_read_only(path, opts)?;
+            if migrate::user_version(&conn).map_err(|e| StoreError::unusable(path, e))? < migrate::CURRENT {
+                return Err(StoreError::ReadOnly {
+                    path: path.to_path_buf(),
+                });
+            }
+            return Ok(conn);
+        }
     } else {
         create_private(path, opts.group.as_deref())?;
     }
@@ -102,7 +113,17 @@ pub fn open_read_only(path: &Path, opts: &OpenOptions) -> Result<Connection, Sto
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| StoreError::unusable(path, e))?;
     conn.busy_timeout(opts.busy_timeout)?;
-    let version = migrate::user_version(&conn).map_err(|e| StoreError::unusable(path, e))?;
+    let (conn, version) = match migrate::user_version(&conn) {
+        Ok(v) => (conn, v),
+        // A WAL store whose directory cannot be written has no -shm to share;
+        // SQLite reads it only as immutable (a snapshot nobody else writes).
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) && !dir_writable(path) => {
+            let conn = open_immutable(path).map_err(|e| StoreError::unusable(path, e))?;
+            let v = migrate::user_version(&conn).map_err(|e| StoreError::unusable(path, e))?;
+            (conn, v)
+        }
+        Err(e) => return Err(StoreError::unusable(path, e)),
+    };
     if version > migrate::CURRENT {
         return Err(StoreError::Newer {
             path: path.to_path_buf(),
@@ -116,6 +137,50 @@ pub fn open_read_only(path: &Path, opts: &OpenOptions) -> Result<Connection, Sto
         });
     }
     Ok(conn)
+}
+
+/// `path` as an immutable SQLite URI (read-only, no locks, no -shm).
+fn open_immutable(path: &Path) -> rusqlite::Result<Connection> {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for b in abs.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => uri.push(char::from(b)),
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri.push_str("?immutable=1");
+    Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+    )
+}
+
+/// The store file and its directory (for the WAL and -shm) can be written.
+fn writable(path: &Path) -> bool {
+    access_w(path) && dir_writable(path)
+}
+
+fn dir_writable(path: &Path) -> bool {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => access_w(d),
+        None => access_w(Path::new(".")),
+    }
+}
+
+#[cfg(unix)]
+fn access_w(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: access only reads the NUL-terminated path we pass.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}
+
+#[cfg(not(unix))]
+fn access_w(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
 }
 
 /// Refuses a file that is neither empty nor a SQLite database, or one whose

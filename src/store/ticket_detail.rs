@@ -1,5 +1,6 @@
 //! One ticket with everything the ticket view and `ticket show` need.
 
+use crate::store::lossy::LossyRow;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
@@ -116,7 +117,7 @@ pub fn load_head(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDe
     let Some(mut t) = head(conn, id)? else { return Ok(None) };
     let mut stmt = conn.prepare_cached("SELECT start, end FROM ticket_pauses WHERE ticket_id = ?1 ORDER BY start")?;
     t.pauses = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([id], |r| Ok((r.lossy(0)?, r.lossy(1)?)))?
         .collect::<Result<_, _>>()?;
     Ok(Some(t))
 }
@@ -132,30 +133,30 @@ fn head(tx: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
             [id],
             |r| {
                 Ok(TicketDetail {
-                    id: r.get(0)?,
-                    summary: r.get(1)?,
-                    description: r.get(2)?,
-                    priority: r.get(3)?,
-                    status: r.get(4)?,
-                    company: r.get(5)?,
-                    contact: r.get(6)?,
-                    contact_level: r.get(7)?,
-                    contact_phone: r.get(8)?,
-                    assignee: r.get(9)?,
-                    board: r.get(10)?,
-                    source: r.get(11)?,
-                    opened: r.get(12)?,
-                    first_response: r.get(13)?,
-                    resolved: r.get(14)?,
-                    scheduled: r.get(15)?,
-                    response_due: r.get(16)?,
-                    warning_at: r.get(17)?,
-                    paused_since: r.get(18)?,
-                    version: r.get(19)?,
-                    company_id: r.get(20)?,
-                    contact_id: r.get(21)?,
-                    assignee_id: r.get(22)?,
-                    clock_priority: r.get(23)?,
+                    id: r.lossy(0)?,
+                    summary: r.lossy(1)?,
+                    description: r.lossy(2)?,
+                    priority: r.lossy(3)?,
+                    status: r.lossy(4)?,
+                    company: r.lossy(5)?,
+                    contact: r.lossy(6)?,
+                    contact_level: r.lossy(7)?,
+                    contact_phone: r.lossy(8)?,
+                    assignee: r.lossy(9)?,
+                    board: r.lossy(10)?,
+                    source: r.lossy(11)?,
+                    opened: r.lossy(12)?,
+                    first_response: r.lossy(13)?,
+                    resolved: r.lossy(14)?,
+                    scheduled: r.lossy(15)?,
+                    response_due: r.lossy(16)?,
+                    warning_at: r.lossy(17)?,
+                    paused_since: r.lossy(18)?,
+                    version: r.lossy(19)?,
+                    company_id: r.lossy(20)?,
+                    contact_id: r.lossy(21)?,
+                    assignee_id: r.lossy(22)?,
+                    clock_priority: r.lossy(23)?,
                     ..TicketDetail::default()
                 })
             },
@@ -169,10 +170,10 @@ fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Resul
     t.notes = stmt
         .query_map([id], |r| {
             Ok(NoteRow {
-                created: r.get(0)?,
-                author: r.get(1)?,
-                internal: r.get(2)?,
-                body: r.get(3)?,
+                created: r.lossy(0)?,
+                author: r.lossy(1)?,
+                internal: r.lossy(2)?,
+                body: r.lossy(3)?,
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -180,11 +181,11 @@ fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Resul
     t.time_entries = stmt
         .query_map([id], |r| {
             Ok(TimeRow {
-                start: r.get(0)?,
-                technician: r.get(1)?,
-                minutes: r.get(2)?,
-                billable: r.get(3)?,
-                note: r.get(4)?,
+                start: r.lossy(0)?,
+                technician: r.lossy(1)?,
+                minutes: r.lossy(2)?,
+                billable: r.lossy(3)?,
+                note: r.lossy(4)?,
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -192,17 +193,17 @@ fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Resul
     t.history = stmt
         .query_map([id], |r| {
             Ok(AuditRow {
-                at: r.get(0)?,
-                who: r.get(1)?,
-                field: r.get(2)?,
-                old: r.get(3)?,
-                new: r.get(4)?,
+                at: r.lossy(0)?,
+                who: r.lossy(1)?,
+                field: r.lossy(2)?,
+                old: r.lossy(3)?,
+                new: r.lossy(4)?,
             })
         })?
         .collect::<Result<_, _>>()?;
     let mut stmt = tx.prepare_cached("SELECT start, end FROM ticket_pauses WHERE ticket_id = ?1 ORDER BY start")?;
     t.pauses = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([id], |r| Ok((r.lossy(0)?, r.lossy(1)?)))?
         .collect::<Result<_, _>>()?;
     Ok(())
 }

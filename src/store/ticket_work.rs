@@ -3,16 +3,17 @@
 
 use rusqlite::{params, Connection};
 
+use super::actor::Actor;
 use super::ticket_write::{audit, begin, current, finish, invalid, Rules, WriteError};
 use crate::domain::text::{sanitize, sanitize_line};
 
 /// Adds a note; a client-visible note by a technician is a first response.
-pub fn add_note(
+pub fn add_note<'a>(
     conn: &mut Connection,
     id: i64,
     body: &str,
     internal: bool,
-    who: i64,
+    who: impl Into<Actor<'a>>,
     now: i64,
     rules: &Rules<'_>,
 ) -> Result<(), WriteError> {
@@ -21,6 +22,7 @@ pub fn add_note(
         return Err(invalid("text", "the note is empty"));
     }
     let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
     let cur = current(&tx, id)?;
     tx.execute(
         "INSERT INTO notes (ticket_id, author_id, created, internal, body) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -63,8 +65,15 @@ fn first_words(s: &str) -> String {
 }
 
 /// Records the first response explicitly.
-pub fn acknowledge(conn: &mut Connection, id: i64, who: i64, now: i64, rules: &Rules<'_>) -> Result<bool, WriteError> {
+pub fn acknowledge<'a>(
+    conn: &mut Connection,
+    id: i64,
+    who: impl Into<Actor<'a>>,
+    now: i64,
+    rules: &Rules<'_>,
+) -> Result<bool, WriteError> {
     let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
     let cur = current(&tx, id)?;
     if cur.first_response.is_some() {
         return Ok(false);
@@ -85,11 +94,18 @@ pub struct NewTime {
     pub note: String,
 }
 
-pub fn add_time(conn: &mut Connection, id: i64, t: &NewTime, who: i64, now: i64) -> Result<(), WriteError> {
+pub fn add_time<'a>(
+    conn: &mut Connection,
+    id: i64,
+    t: &NewTime,
+    who: impl Into<Actor<'a>>,
+    now: i64,
+) -> Result<(), WriteError> {
     if !(1..=24 * 60).contains(&t.minutes) {
         return Err(invalid("minutes", format!("{} is not between 1 and 1440", t.minutes)));
     }
     let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
     current(&tx, id)?;
     let note = sanitize_line(&t.note);
     tx.execute(

@@ -4,6 +4,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
+use super::actor::Actor;
 use super::deadlines::store as store_deadlines;
 pub use super::ticket_work::{acknowledge, add_note, add_time, NewTime};
 use crate::domain::sla::{Calendar, SlaPolicy};
@@ -122,7 +123,13 @@ fn check_contact(tx: &Transaction<'_>, company: i64, contact: Option<i64>) -> Re
 }
 
 /// Creates a ticket (status New); returns its ID.
-pub fn create(conn: &mut Connection, t: &NewTicket, who: i64, now: i64, rules: &Rules<'_>) -> Result<i64, WriteError> {
+pub fn create<'a>(
+    conn: &mut Connection,
+    t: &NewTicket,
+    who: impl Into<Actor<'a>>,
+    now: i64,
+    rules: &Rules<'_>,
+) -> Result<i64, WriteError> {
     let summary = sanitize_line(&t.summary);
     if summary.is_empty() {
         return Err(invalid("summary", "a ticket needs a summary"));
@@ -138,6 +145,7 @@ pub fn create(conn: &mut Connection, t: &NewTicket, who: i64, now: i64, rules: &
         .parse()
         .map_err(|e: crate::domain::ticket::UnknownValue| invalid("source", e.to_string()))?;
     let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
     check_contact(&tx, t.company_id, t.contact_id)?;
     tx.execute(
         "INSERT INTO tickets (company_id, contact_id, summary, description, priority, status, board, source, assignee_id, opened, scheduled, updated)
@@ -225,16 +233,17 @@ fn changed_since(
 }
 
 /// Applies changes if the ticket is still at `expected_version` (None: whatever it is now).
-pub fn update(
+pub fn update<'a>(
     conn: &mut Connection,
     id: i64,
     ch: &TicketChanges,
     expected_version: Option<i64>,
-    who: i64,
+    who: impl Into<Actor<'a>>,
     now: i64,
     rules: &Rules<'_>,
 ) -> Result<i64, WriteError> {
     let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
     let cur = current(&tx, id)?;
     if let Some(v) = expected_version.filter(|v| *v != cur.version) {
         let (by, fields) = changed_since(&tx, id, v, cur.version)?;

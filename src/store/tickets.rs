@@ -1,6 +1,7 @@
 //! Tickets: keyset pages for the queue, one ticket with its notes, time and
 //! history, and the stored SLA deadlines.
 
+use crate::store::lossy::LossyRow;
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row, ToSql};
 
@@ -240,19 +241,19 @@ pub(super) const COLUMNS: &str = "t.id, t.priority, t.status, c.name, t.summary,
 
 pub(super) fn row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
     Ok(QueueRow {
-        id: r.get(0)?,
-        priority: r.get(1)?,
-        status: r.get(2)?,
-        company: r.get(3)?,
-        summary: r.get(4)?,
-        assignee: r.get(5)?,
-        opened: r.get(6)?,
-        first_response: r.get(7)?,
-        resolved: r.get(8)?,
-        response_due: r.get(9)?,
-        warning_at: r.get(10)?,
-        paused_since: r.get(11)?,
-        clock_priority: r.get(12)?,
+        id: r.lossy(0)?,
+        priority: r.lossy(1)?,
+        status: r.lossy(2)?,
+        company: r.lossy(3)?,
+        summary: r.lossy(4)?,
+        assignee: r.lossy(5)?,
+        opened: r.lossy(6)?,
+        first_response: r.lossy(7)?,
+        resolved: r.lossy(8)?,
+        response_due: r.lossy(9)?,
+        warning_at: r.lossy(10)?,
+        paused_since: r.lossy(11)?,
+        clock_priority: r.lossy(12)?,
     })
 }
 

@@ -181,6 +181,61 @@ pub fn check_binding(section: &str, action: &str, keys: &KeyList) -> Result<(), 
     Ok(())
 }
 
+/// The sections each screen resolves keys in, most specific first. The
+/// state picks one per screen; the config check refuses a key bound twice
+/// on the same screen, since the first match would hide the other.
+pub mod screens {
+    use super::Section::{self, *};
+    pub const EDITOR: &[Section] = &[Editor];
+    pub const TICKET: &[Section] = &[Ticket, Actions, Global];
+    pub const QUEUE: &[Section] = &[Queue, Actions, List, Global];
+    pub const SLA: &[Section] = &[Sla, Actions, List, Global];
+    pub const INVOICES: &[Section] = &[Invoices, List, Global];
+    pub const DIRECTORY: &[Section] = &[Directory, List, Global];
+    pub const LIST: &[Section] = &[List, Global];
+    pub const ALL: &[&[Section]] = &[EDITOR, TICKET, QUEUE, SLA, INVOICES, DIRECTORY, LIST];
+}
+
+/// Two actions one key would reach on the same screen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("key {key:?} is bound to both keys.{section}.{action} and keys.{other_section}.{other_action}, which are active on the same screen; bind one of them to another key")]
+pub struct Collision {
+    pub key: String,
+    pub section: &'static str,
+    pub action: &'static str,
+    pub other_section: &'static str,
+    pub other_action: &'static str,
+}
+
+/// Config validation: no key reaches two actions on one screen.
+pub fn check_collisions(config: &Config) -> Result<(), Collision> {
+    for screen in screens::ALL {
+        let mut seen: HashMap<(KeyCode, KeyModifiers), (&Bindable, &str)> = HashMap::new();
+        for b in CATALOGUE.iter().filter(|b| screen.contains(&b.section)) {
+            let keys = config.keys.get(b.section.name()).and_then(|s| s.get(b.name));
+            for label in keys.map(|k| k.keys()).unwrap_or_default() {
+                let Ok(key) = parse_key(label) else { continue };
+                match seen.get(&key) {
+                    Some((first, _)) if first.action != b.action => {
+                        return Err(Collision {
+                            key: label.to_string(),
+                            section: b.section.name(),
+                            action: b.name,
+                            other_section: first.section.name(),
+                            other_action: first.name,
+                        })
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(key, (b, label));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Resolved bindings, built once from the config.
 pub struct Keymap {
     map: HashMap<(Section, KeyCode, KeyModifiers), Action>,

@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::{store_err, usage, Ctx};
+use crate::cli::output::outln;
 use crate::domain::money::Cents;
 use crate::store::billing::ledger;
 
@@ -77,7 +78,7 @@ pub fn write(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
     f.write_all(out.as_bytes())
         .and_then(|_| f.flush())
         .map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?;
-    println!(
+    outln!(
         "wrote {} invoice(s) and {} payment(s) to {}",
         invoices.len(),
         payments.len(),

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde_json::{json, Value};
 
 use super::{Ctx, UsageError};
+use crate::cli::output::{out, outln};
 use crate::domain::billing::BillingRules;
 use crate::domain::money::Cents;
 use crate::domain::time::parse_date;
@@ -165,7 +166,7 @@ pub fn run(ctx: &Ctx, cmd: InvoiceCommand) -> anyhow::Result<i32> {
             let who = require_finance(ctx, &conn, "voiding an invoice")?;
             let now = ctx.now.timestamp();
             let released = ledger::void(&mut conn, &number, &reason, who, now).map_err(store_err)?;
-            println!(
+            outln!(
                 "{} is void; {released} billed item(s) released for the next invoice run",
                 number.trim().to_ascii_uppercase()
             );
@@ -193,7 +194,7 @@ pub fn run_payment(ctx: &Ctx, cmd: PaymentCommand) -> anyhow::Result<i32> {
         reference: a.reference,
     };
     let inv = ledger::add_payment(&mut conn, &a.number, &p, who, ctx.now.timestamp()).map_err(store_err)?;
-    println!(
+    outln!(
         "recorded {} by {} on {}; balance {} ({})",
         amount,
         method.label(),
@@ -221,9 +222,9 @@ fn invoice_run(ctx: &Ctx, as_of: &str, dry_run: bool, json: bool) -> anyhow::Res
             "as_of": as_of.to_string(),
             "invoices": invoices.iter().map(run_json).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        crate::cli::output::json(&v)?;
     } else {
-        print_run(as_of, dry_run, &invoices);
+        print_run(as_of, dry_run, &invoices)?;
     }
     Ok(0)
 }
@@ -287,23 +288,23 @@ pub(super) fn fit(s: &str, width: usize) -> String {
     }
 }
 
-fn print_run(as_of: NaiveDate, dry_run: bool, invoices: &[Invoice]) {
+fn print_run(as_of: NaiveDate, dry_run: bool, invoices: &[Invoice]) -> std::io::Result<()> {
     let note = if dry_run { " (dry run: nothing written)" } else { "" };
-    println!("Invoice run as of {as_of}{note}");
+    outln!("Invoice run as of {as_of}{note}");
     if invoices.is_empty() {
-        println!("Nothing unbilled is due by {as_of}; no invoices.");
-        return;
+        outln!("Nothing unbilled is due by {as_of}; no invoices.");
+        return Ok(());
     }
     for inv in invoices {
-        println!();
-        println!(
+        outln!();
+        outln!(
             "{}  {}  {:>14}",
             inv.number,
             fit(&inv.company, 40),
             inv.total.to_string()
         );
         for l in &inv.lines {
-            println!(
+            outln!(
                 "  {:<13} {}  {:>12}",
                 l.kind.as_str(),
                 fit(&l.description, 52),
@@ -313,7 +314,8 @@ fn print_run(as_of: NaiveDate, dry_run: bool, invoices: &[Invoice]) {
     }
     let total: Cents = invoices.iter().map(|i| i.total).sum();
     let verb = if dry_run { "would be written" } else { "written" };
-    println!("\n{} invoice(s) {verb}, total {total}", invoices.len());
+    outln!("\n{} invoice(s) {verb}, total {total}", invoices.len());
+    Ok(())
 }
 
 fn list(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
@@ -321,14 +323,14 @@ fn list(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
     let invoices = ledger::list(&conn).map_err(store_err)?;
     if json {
         let v: Vec<Value> = invoices.iter().map(|i| status_json(i, false)).collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        crate::cli::output::json(&v)?;
         return Ok(0);
     }
     if invoices.is_empty() {
-        println!("No invoices yet (pimdesk invoice run --as-of YYYY-MM-DD).");
+        outln!("No invoices yet (pimdesk invoice run --as-of YYYY-MM-DD).");
         return Ok(0);
     }
-    println!(
+    outln!(
         "{:<12} {:<10}  {}  {:>12}  {:>12}  status",
         "number",
         "date",
@@ -337,7 +339,7 @@ fn list(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
         "balance"
     );
     for i in &invoices {
-        println!(
+        outln!(
             "{:<12} {}  {}  {:>12}  {:>12}  {}",
             i.number,
             i.date,
@@ -356,11 +358,11 @@ fn show(ctx: &Ctx, number: &str, json: bool, markdown: bool) -> anyhow::Result<i
         .map_err(store_err)?
         .ok_or_else(|| usage(format!("no invoice {number:?} (see pimdesk invoice list)")))?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&status_json(&inv, true))?);
+        crate::cli::output::json(&status_json(&inv, true))?;
     } else if markdown {
-        print!("{}", document::markdown(&ctx.config, &inv));
+        out!("{}", document::markdown(&ctx.config, &inv));
     } else {
-        print!("{}", document::text(&ctx.config, &inv));
+        out!("{}", document::text(&ctx.config, &inv));
     }
     Ok(0)
 }
@@ -388,14 +390,14 @@ fn aging(ctx: &Ctx, as_of: Option<&str>, json: bool) -> anyhow::Result<i32> {
             "invoices": rows.iter().map(|r| json!({"number": r.number, "company": r.company, "due": r.due.to_string(),
                 "days_past_due": r.days_past_due, "balance_cents": r.balance.0, "bucket": r.bucket.label()})).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        crate::cli::output::json(&v)?;
         return Ok(0);
     }
-    println!("Aging as of {as_of} (days past due)");
+    outln!("Aging as of {as_of} (days past due)");
     let widest = sums.iter().map(|s| s.2 .0).max().unwrap_or(0).max(1);
     for (b, n, c) in &sums {
         let bar = usize::try_from(c.0 * 30 / widest).unwrap_or(0);
-        println!(
+        outln!(
             "  {:<8} {:>3} inv {:>14}  {}",
             b.label(),
             n,
@@ -403,9 +405,9 @@ fn aging(ctx: &Ctx, as_of: Option<&str>, json: bool) -> anyhow::Result<i32> {
             "#".repeat(bar)
         );
     }
-    println!("  {:<8}     {:>14}", "total", total.to_string());
+    outln!("  {:<8}     {:>14}", "total", total.to_string());
     for r in &rows {
-        println!(
+        outln!(
             "{:<12} {}  due {}  {:>4} days  {:>12}  {}",
             r.number,
             fit(&r.company, 28),

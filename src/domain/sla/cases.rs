@@ -188,6 +188,7 @@ mod tests {
     /// Release-mode figure: `cargo test --release -- --ignored --nocapture due_line_speed`.
     #[test]
     #[ignore]
+    #[allow(clippy::disallowed_macros)] // a measurement printed by hand
     fn due_line_speed() {
         let cal = thanksgiving();
         let policy = SlaPolicy::pim_default();

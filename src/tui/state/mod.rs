@@ -164,19 +164,19 @@ impl AppState {
 
     /// The binding sections of the screen on show, most specific first.
     pub fn sections(&self) -> Vec<crate::tui::keymap::Section> {
-        use crate::tui::keymap::Section;
+        use crate::tui::keymap::screens;
         let state = self;
         if state.overlay.is_some() {
-            return vec![Section::Editor];
+            return screens::EDITOR.to_vec();
         }
         match (&state.ticket, state.tab) {
-            (Some(_), _) => vec![Section::Ticket, Section::Actions, Section::Global],
-            (None, 0) => vec![Section::Queue, Section::Actions, Section::List, Section::Global],
-            (None, 1) => vec![Section::Sla, Section::Actions, Section::List, Section::Global],
-            (None, 2) if invoices::form_open(state) => vec![Section::Editor],
-            (None, 2) => vec![Section::Invoices, Section::List, Section::Global],
-            (None, 3) => vec![Section::Directory, Section::List, Section::Global],
-            _ => vec![Section::List, Section::Global],
+            (Some(_), _) => screens::TICKET.to_vec(),
+            (None, 0) => screens::QUEUE.to_vec(),
+            (None, 1) => screens::SLA.to_vec(),
+            (None, 2) if invoices::form_open(state) => screens::EDITOR.to_vec(),
+            (None, 2) => screens::INVOICES.to_vec(),
+            (None, 3) => screens::DIRECTORY.to_vec(),
+            _ => screens::LIST.to_vec(),
         }
     }
 

@@ -1,0 +1,49 @@
+//! Who makes a write. A technician already on record is an id; the
+//! operating-system account of a command is a login, registered (as a
+//! technician) inside the transaction of the write it makes, so a refused
+//! command leaves no technician behind.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// The author of a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor<'a> {
+    /// A technician record.
+    Id(i64),
+    /// An account that may not have a record yet.
+    Login(&'a str),
+}
+
+impl From<i64> for Actor<'_> {
+    fn from(id: i64) -> Self {
+        Actor::Id(id)
+    }
+}
+
+impl Actor<'_> {
+    /// The technician id, registering a new login. Call it inside the write's
+    /// transaction: a rollback then removes the registration with the write.
+    pub fn id(self, tx: &Connection) -> rusqlite::Result<i64> {
+        match self {
+            Actor::Id(id) => Ok(id),
+            Actor::Login(login) => {
+                if let Some((id, _)) = find(tx, login)? {
+                    return Ok(id);
+                }
+                tx.execute(
+                    "INSERT OR IGNORE INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'technician')",
+                    params![login],
+                )?;
+                Ok(find(tx, login)?.map_or(0, |(id, _)| id))
+            }
+        }
+    }
+}
+
+/// The id and role of the technician with `login`, if on record; writes nothing.
+pub fn find(conn: &Connection, login: &str) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.query_row("SELECT id, role FROM technicians WHERE login = ?1", [login], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
+    .optional()
+}

@@ -1,0 +1,196 @@
+//! The store under a bad day (DESIGN.md 6): a long write does not lock
+//! readers out, a refused command writes nothing, a bad store setting is
+//! refused before any file is made.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::cli::{assert_unchanged, example_doc, snapshot, Env};
+
+/// An env whose store holds the example document.
+fn imported() -> Env {
+    let env = Env::new();
+    let file = env.write("doc.json", &example_doc().to_string());
+    env.run(&["import", file.to_str().expect("utf-8 path")]).expect_code(0);
+    env
+}
+
+/// Another program holding the write lock, as a long import or invoice run does.
+fn hold_write_lock(env: &Env) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(&env.db).expect("open store");
+    conn.execute_batch("BEGIN IMMEDIATE; UPDATE tickets SET summary = summary || '!' WHERE id = 1;")
+        .expect("take the write lock");
+    conn
+}
+
+#[test]
+fn readers_do_not_wait_for_a_writer() {
+    let env = imported();
+    std::fs::write(&env.config, "[store]\nbusy_timeout_ms = 3000\n").expect("config");
+    let writer = hold_write_lock(&env);
+    let started = Instant::now();
+    let r = env.run(&["ticket", "list"]);
+    r.expect_code(0);
+    assert!(r.stdout.contains("Printer offline"), "{r}");
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "ticket list waited {:?} for the writer",
+        started.elapsed()
+    );
+    env.run(&["ticket", "show", "1"]).expect_code(0);
+    env.run(&["tech", "list"]).expect_code(0);
+    drop(writer);
+}
+
+#[test]
+fn a_refused_command_registers_no_one() {
+    let env = imported();
+    let techs = |env: &Env| -> i64 {
+        let conn = rusqlite::Connection::open(&env.db).expect("open store");
+        conn.query_row("SELECT count(*) FROM technicians", [], |r| r.get(0))
+            .expect("count")
+    };
+    let before = techs(&env);
+    let snap = snapshot(&env.db);
+    env.run(&["tech", "set-role", "jtate", "admin"]).expect_code(2);
+    env.run(&["ticket", "note", "999", "--text", "hello"]).expect_code(2);
+    assert_eq!(techs(&env), before, "a refused command added a technician");
+    assert_unchanged(&env.db, &snap, "refused commands");
+    // The same user's first real write registers them, in that write.
+    env.run(&["ticket", "note", "1", "--text", "hello"]).expect_code(0);
+    assert_eq!(techs(&env), before + 1);
+}
+
+#[test]
+fn an_unknown_store_group_is_a_config_error_before_any_file() {
+    let env = Env::new();
+    std::fs::write(&env.config, "[store]\ngroup = \"no-such-group-pimdesk\"\n").expect("config");
+    let r = env.run(&["ticket", "list"]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("store.group") || r.stderr.contains("group"), "{r}");
+    assert!(
+        r.stderr.contains("config.toml") && r.stderr.contains("line 2"),
+        "names file and line:\n{r}"
+    );
+    assert!(!env.db.exists(), "a store file was left behind");
+}
+
+/// Makes a file and its directory unwritable for this process until dropped:
+/// permissions for an ordinary user, the immutable flag for root (whom
+/// permissions do not stop). None where neither is possible.
+struct ReadOnly(Vec<std::path::PathBuf>, bool);
+
+impl ReadOnly {
+    fn make(file: &std::path::Path) -> Option<ReadOnly> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = file.parent().expect("a directory").to_path_buf();
+        let paths = vec![file.to_path_buf(), dir];
+        // SAFETY: geteuid has no preconditions.
+        let root = unsafe { libc::geteuid() } == 0;
+        if root {
+            let ok = std::process::Command::new("chattr")
+                .arg("+i")
+                .args(&paths)
+                .status()
+                .is_ok_and(|s| s.success());
+            return ok.then_some(ReadOnly(paths, true));
+        }
+        std::fs::set_permissions(&paths[0], std::fs::Permissions::from_mode(0o444)).ok()?;
+        std::fs::set_permissions(&paths[1], std::fs::Permissions::from_mode(0o555)).ok()?;
+        Some(ReadOnly(paths, false))
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.1 {
+            let _ = std::process::Command::new("chattr").arg("-i").args(&self.0).status();
+        } else {
+            let _ = std::fs::set_permissions(&self.0[1], std::fs::Permissions::from_mode(0o755));
+            let _ = std::fs::set_permissions(&self.0[0], std::fs::Permissions::from_mode(0o644));
+        }
+    }
+}
+
+#[test]
+fn a_read_only_store_reads_and_refuses_writes() {
+    let env = Env::new();
+    std::fs::create_dir(env.path("ro")).expect("dir");
+    let db = env.path("ro/store.db");
+    let file = env.write("doc.json", &example_doc().to_string());
+    env.run_with(&db, &env.config, &["import", file.to_str().expect("utf-8")])
+        .expect_code(0);
+    let Some(_guard) = ReadOnly::make(&db) else {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: cannot make a file read-only here (root without chattr)"
+        );
+        return;
+    };
+    let before = snapshot(&db);
+    let r = env.run_with(&db, &env.config, &["ticket", "list"]);
+    r.expect_code(0);
+    assert!(r.stdout.contains("Printer offline"), "{r}");
+    env.run_with(&db, &env.config, &["doctor"]).expect_code(0);
+    let out = env.path("export.json");
+    env.run_with(&db, &env.config, &["export", out.to_str().expect("utf-8")])
+        .expect_code(0);
+    assert!(std::fs::read_to_string(&out)
+        .expect("export")
+        .contains("Printer offline"));
+    let r = env.run_with(&db, &env.config, &["ticket", "note", "1", "--text", "hello"]);
+    r.expect_code(3);
+    assert!(r.stderr.contains("read-only"), "{r}");
+    assert_unchanged(&db, &before, "a write on a read-only store");
+}
+
+/// Inverts 512 bytes inside the first page of `object` (a table or index),
+/// as a failing disk would.
+fn damage(db: &std::path::Path, object: &str) {
+    let page: i64 = {
+        let conn = rusqlite::Connection::open(db).expect("open store");
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .expect("checkpoint");
+        conn.query_row("SELECT rootpage FROM sqlite_master WHERE name = ?1", [object], |r| {
+            r.get(0)
+        })
+        .expect("root page")
+    };
+    let mut bytes = std::fs::read(db).expect("read store");
+    let start = usize::try_from((page - 1) * 4096 + 1000).expect("offset");
+    for b in &mut bytes[start..start + 512] {
+        *b = !*b;
+    }
+    std::fs::write(db, bytes).expect("write store");
+}
+
+#[test]
+fn a_damaged_store_stops_writes_and_says_what_to_do() {
+    let env = Env::new();
+    env.demo_into(&env.db, 300, 1);
+    damage(&env.db, "tickets_priority");
+    env.run(&["doctor"]).expect_code(1);
+    let before = snapshot(&env.db);
+    let r = env.run(&[
+        "ticket",
+        "new",
+        "--company",
+        "River City Audit Partners",
+        "--summary",
+        "x",
+        "--priority",
+        "3",
+    ]);
+    r.expect_code(3).expect_no_panic();
+    assert!(
+        r.stderr.contains("damaged") && r.stderr.contains("pimdesk doctor") && r.stderr.contains("backup"),
+        "{r}"
+    );
+    assert_unchanged(&env.db, &before, "a write into a damaged store");
+    let r = env.run(&["ticket", "list", "--priority", "3"]);
+    r.expect_code(3);
+    assert!(r.stderr.contains("pimdesk doctor"), "{r}");
+}
