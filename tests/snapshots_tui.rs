@@ -11,6 +11,7 @@ use pimdesk::store;
 use pimdesk::tui::action::{Action, Effect};
 use pimdesk::tui::keymap::Keymap;
 use pimdesk::tui::state::{update, AppState};
+use pimdesk::tui::tab::Tab;
 use pimdesk::tui::view::{self, theme::Theme};
 use pimdesk::tui::{worker, worker_writes};
 
@@ -140,7 +141,7 @@ fn editor_at_80x24_and_120x40() {
 fn sla_board_at_80x24_and_120x40() {
     for (w, h) in [(80, 24), (120, 40)] {
         let mut f = Fixture::with_tickets(w, h, 4000);
-        f.act(Action::GoTab(1));
+        f.act(Action::GoTab(Tab::Sla));
         let screen = f.screen();
         assert!(screen.contains("Running response clocks"), "{screen}");
         assert!(

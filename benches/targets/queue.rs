@@ -11,6 +11,7 @@ use pimdesk::store::tickets::{page, Anchor, QueueQuery, SortKey, SortValue, View
 use pimdesk::store::OpenOptions;
 use pimdesk::tui::action::Action;
 use pimdesk::tui::state::AppState;
+use pimdesk::tui::tab::Tab;
 
 use crate::floor::{captured, floor_all, page_floor, plans, trace};
 use crate::harness::{queries, times, Harness, Pair, Sample};
@@ -149,19 +150,18 @@ fn views(r: &mut Report, p: &mut Pair) {
 }
 
 fn tabs(r: &mut Report, p: &mut Pair) {
-    let names = ["Queue", "SLA", "Invoices", "Directory"];
-    let mut by_tab: Vec<Vec<Sample>> = names.iter().map(|_| Vec::new()).collect();
+    let mut by_tab: Vec<Vec<Sample>> = Tab::ALL.iter().map(|_| Vec::new()).collect();
     // The SLA tab loads the 30-day compliance chart at most once a minute: visits that did
     // are kept apart from those that loaded the board alone.
     let mut charted = Vec::new();
     for _ in 0..20 {
-        for tab in [1, 2, 3, 0] {
+        for tab in [Tab::Sla, Tab::Invoices, Tab::Directory, Tab::Queue] {
             let before = p.h.state.sla_compliance_at;
             let s = p.h.key(Action::GoTab(tab));
-            if tab == 1 && p.h.state.sla_compliance_at != before {
+            if tab == Tab::Sla && p.h.state.sla_compliance_at != before {
                 charted.push(s);
             } else {
-                by_tab[tab].push(s);
+                by_tab[tab.number() - 1].push(s);
             }
         }
     }
@@ -170,21 +170,22 @@ fn tabs(r: &mut Report, p: &mut Pair) {
     let base = p.h.now;
     while charted.len() < 20 {
         p.h.now += minute;
-        charted.push(p.h.key(Action::GoTab(1)));
-        p.h.key(Action::GoTab(0));
+        charted.push(p.h.key(Action::GoTab(Tab::Sla)));
+        p.h.key(Action::GoTab(Tab::Queue));
     }
     p.h.now = base;
     let mut floors = [None; 4];
     p.t.now += minute;
-    let chart_floor = p.key_floor(r, Action::GoTab(1));
+    let chart_floor = p.key_floor(r, Action::GoTab(Tab::Sla));
     p.t.now -= minute;
-    for tab in [1, 2, 3, 0] {
-        floors[tab] = p.key_floor(r, Action::GoTab(tab));
+    for tab in [Tab::Sla, Tab::Invoices, Tab::Directory, Tab::Queue] {
+        floors[tab.number() - 1] = p.key_floor(r, Action::GoTab(tab));
     }
-    for (i, samples) in by_tab.iter().enumerate() {
-        let what = match i {
-            1 => format!("key→frame: tab → {} (board; chart loaded this minute)", names[i]),
-            _ => format!("key→frame: tab → {}", names[i]),
+    for (tab, samples) in Tab::ALL.iter().zip(&by_tab) {
+        let i = tab.number() - 1;
+        let what = match tab {
+            Tab::Sla => format!("key→frame: tab → {} (board; chart loaded this minute)", tab.name()),
+            _ => format!("key→frame: tab → {}", tab.name()),
         };
         r.timed(&what, &times(samples), 10.0, floors[i]);
     }
@@ -197,8 +198,8 @@ fn tabs(r: &mut Report, p: &mut Pair) {
 }
 
 fn searches(r: &mut Report, p: &mut Pair) {
-    p.h.key(Action::GoTab(0));
-    p.t.key(Action::GoTab(0));
+    p.h.key(Action::GoTab(Tab::Queue));
+    p.t.key(Action::GoTab(Tab::Queue));
     for words in SEARCHES {
         let mut keyed = Vec::new();
         for _ in 0..30 {

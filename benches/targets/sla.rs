@@ -10,6 +10,7 @@ use rusqlite::Connection;
 use pimdesk::config::Config;
 use pimdesk::tui::action::Action;
 use pimdesk::tui::state::update;
+use pimdesk::tui::tab::Tab;
 
 use crate::floor::{captured, floor_all, plans};
 use crate::harness::{times, Harness};
@@ -65,8 +66,8 @@ pub fn sla_board(r: &mut Report) -> Result<()> {
     let config = Config::defaults();
     let mut h = Harness::new(&db, &config, false)?;
     let mut t = Harness::new(&db, &config, true)?;
-    h.key(Action::GoTab(1));
-    t.key(Action::GoTab(1));
+    h.key(Action::GoTab(Tab::Sla));
+    t.key(Action::GoTab(Tab::Sla));
     // Within the minute a refresh reloads the board alone (the chart loads at most once a minute).
     let refresh = h.keys(&Action::Refresh, 30);
     let rows = h.state.sla_rows.len();
@@ -76,7 +77,7 @@ pub fn sla_board(r: &mut Report) -> Result<()> {
     r.timed(&what, &times(&refresh), 10.0, f);
     // The tick as the app runs it: `update(Tick)` on the SLA tab calls `AppState::refresh_sla`,
     // which recomputes the clocks of the rows on screen only; then the draw.
-    if h.state.tab != 1 || h.state.ticket.is_some() {
+    if h.state.tab != pimdesk::tui::tab::Tab::Sla || h.state.ticket.is_some() {
         bail!("the SLA tick must be measured on the SLA board");
     }
     let on_screen = h.state.body_rows().min(rows);

@@ -18,7 +18,7 @@ pub enum Action {
     OpenPalette,
     NextTab,
     PrevTab,
-    GoTab(usize),
+    GoTab(super::tab::Tab),
     Move(i32),
     Page(i32),
     First,

@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::action::Action;
 use super::state::directory::DirectoryKey;
 use super::state::invoices::InvoiceKey;
+use super::tab::Tab;
 use crate::config::{Config, KeyList};
 
 /// Where a binding applies. Global bindings apply everywhere but the editor.
@@ -70,10 +71,10 @@ catalogue! {
     Global "palette" => Action::OpenPalette, "command palette", "commands";
     Global "next_tab" => Action::NextTab, "next tab";
     Global "prev_tab" => Action::PrevTab, "previous tab";
-    Global "tab_queue" => Action::GoTab(0), "Queue tab";
-    Global "tab_sla" => Action::GoTab(1), "SLA tab";
-    Global "tab_invoices" => Action::GoTab(2), "Invoices tab";
-    Global "tab_directory" => Action::GoTab(3), "Directory tab";
+    Global "tab_queue" => Action::GoTab(Tab::Queue), "Queue tab";
+    Global "tab_sla" => Action::GoTab(Tab::Sla), "SLA tab";
+    Global "tab_invoices" => Action::GoTab(Tab::Invoices), "Invoices tab";
+    Global "tab_directory" => Action::GoTab(Tab::Directory), "Directory tab";
     List "down" => Action::Move(1), "move down", "down";
     List "up" => Action::Move(-1), "move up", "up";
     List "page_down" => Action::Page(1), "page down";

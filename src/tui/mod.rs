@@ -5,6 +5,7 @@ pub mod app;
 pub mod keymap;
 pub mod scroll;
 pub mod state;
+pub mod tab;
 pub mod terminal;
 pub mod view;
 pub mod worker;

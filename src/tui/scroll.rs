@@ -23,7 +23,8 @@ pub struct ScrollTracker {
 
 /// The queue's rows on screen, when the queue is all there is to see.
 fn queue_rows(state: &AppState) -> Vec<i64> {
-    let plain_queue = state.tab == 0 && state.ticket.is_none() && state.overlay.is_none() && !state.help;
+    let plain_queue =
+        state.tab == crate::tui::tab::Tab::Queue && state.ticket.is_none() && state.overlay.is_none() && !state.help;
     if !plain_queue {
         return Vec::new();
     }

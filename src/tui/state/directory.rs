@@ -297,7 +297,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     if let Some(e) = on_data(s, action) {
         return Some(e);
     }
-    if s.tab != 3 || s.ticket.is_some() || s.help {
+    if s.tab != crate::tui::tab::Tab::Directory || s.ticket.is_some() || s.help {
         return None;
     }
     if s.directory.search_input.is_some() {

@@ -211,7 +211,7 @@ fn load_agreements(s: &AppState) -> Effect {
 
 /// The screen takes keys as text while a form is open.
 pub fn form_open(s: &AppState) -> bool {
-    s.tab == 2 && s.ticket.is_none() && s.invoices.form.is_some()
+    s.tab == crate::tui::tab::Tab::Invoices && s.ticket.is_none() && s.invoices.form.is_some()
 }
 
 /// None when `role` may do finance work, else the refusal naming the roles needed.
@@ -229,7 +229,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     if let Some(e) = on_data(s, action) {
         return Some(e);
     }
-    if s.tab != 2 || s.ticket.is_some() || s.help || s.overlay.is_some() {
+    if s.tab != crate::tui::tab::Tab::Invoices || s.ticket.is_some() || s.help || s.overlay.is_some() {
         return None;
     }
     if s.invoices.form.is_some() {

@@ -18,11 +18,10 @@ use self::lists::{Cursor, SlaRow};
 use self::navigate::{go_tab, navigate, open_ticket, reload_visible};
 use self::queue::QueueState;
 use super::action::{Action, Effect};
+pub use super::tab::Tab;
 use crate::config::{Config, Department};
 use crate::domain::sla::{Calendar, SlaPolicy};
 use crate::store::ticket_detail::TicketDetail;
-
-pub const TABS: [&str; 4] = ["Queue", "SLA", "Invoices", "Directory"];
 
 /// The open ticket (Enter on a row).
 #[derive(Debug, Default)]
@@ -38,7 +37,7 @@ pub struct TicketView {
 }
 
 pub struct AppState {
-    pub tab: usize,
+    pub tab: Tab,
     /// The editor or a small form, over everything else.
     pub overlay: Option<forms::Overlay>,
     pub choices: editor::Choices,
@@ -61,7 +60,6 @@ pub struct AppState {
     pub sla_compliance_at: Option<i64>,
     pub invoices: invoices::InvoicesState,
     pub directory: directory::DirectoryState,
-    pub directory_cursor: Cursor,
     pub departments: Vec<Department>,
     /// The guide's definition of each priority, P1 first.
     pub definitions: Vec<String>,
@@ -83,7 +81,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(config: &Config, login: String, store_label: String, now: DateTime<Utc>) -> AppState {
         AppState {
-            tab: 0,
+            tab: Tab::Queue,
             overlay: None,
             choices: editor::Choices::default(),
             priority_names: (1..=5)
@@ -108,7 +106,6 @@ impl AppState {
             sla_compliance_at: None,
             invoices: invoices::InvoicesState::new(config),
             directory: directory::DirectoryState::new(config),
-            directory_cursor: Cursor::default(),
             departments: config.directory.departments.clone(),
             definitions: (1..=5)
                 .map(|p| {
@@ -171,12 +168,11 @@ impl AppState {
         }
         match (&state.ticket, state.tab) {
             (Some(_), _) => screens::TICKET.to_vec(),
-            (None, 0) => screens::QUEUE.to_vec(),
-            (None, 1) => screens::SLA.to_vec(),
-            (None, 2) if invoices::form_open(state) => screens::EDITOR.to_vec(),
-            (None, 2) => screens::INVOICES.to_vec(),
-            (None, 3) => screens::DIRECTORY.to_vec(),
-            _ => screens::LIST.to_vec(),
+            (None, Tab::Queue) => screens::QUEUE.to_vec(),
+            (None, Tab::Sla) => screens::SLA.to_vec(),
+            (None, Tab::Invoices) if invoices::form_open(state) => screens::EDITOR.to_vec(),
+            (None, Tab::Invoices) => screens::INVOICES.to_vec(),
+            (None, Tab::Directory) => screens::DIRECTORY.to_vec(),
         }
     }
 
@@ -257,9 +253,9 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
             s.overlay = Some(forms::Overlay::Palette(palette::Palette::new(&s.sections())));
             vec![]
         }
-        Action::NextTab => go_tab(s, (s.tab + 1) % TABS.len()),
-        Action::PrevTab => go_tab(s, (s.tab + TABS.len() - 1) % TABS.len()),
-        Action::GoTab(i) => go_tab(s, i.min(TABS.len() - 1)),
+        Action::NextTab => go_tab(s, s.tab.next()),
+        Action::PrevTab => go_tab(s, s.tab.prev()),
+        Action::GoTab(tab) => go_tab(s, tab),
         Action::Resize(w, h) => {
             s.set_size(w, h);
             vec![]
@@ -306,7 +302,7 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
             s.sla_compliance = c;
             vec![]
         }
-        Action::ToggleAfterHours if s.tab == 1 => {
+        Action::ToggleAfterHours if s.tab == Tab::Sla => {
             s.sla_after_hours = !s.sla_after_hours;
             s.sla_cursor = Cursor::default();
             s.refresh_sla();
@@ -337,7 +333,7 @@ fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
         effects = save_draft(s);
     }
     // The countdown repaints each second only while it is on screen.
-    let countdown = s.tab == 1 && s.ticket.is_none();
+    let countdown = s.tab == Tab::Sla && s.ticket.is_none();
     if countdown {
         s.refresh_sla();
     }
@@ -401,8 +397,8 @@ fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
 fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     let target: Option<(i64, Option<Box<TicketDetail>>)> = match (&s.ticket, s.tab) {
         (Some(t), _) => Some((t.id, t.detail.clone())),
-        (None, 0) => s.queue.selected().map(|r| (r.id, None)),
-        (None, 1) => s.sla_visible().nth(s.sla_cursor.selected).map(|r| (r.row.id, None)),
+        (None, Tab::Queue) => s.queue.selected().map(|r| (r.id, None)),
+        (None, Tab::Sla) => s.sla_visible().nth(s.sla_cursor.selected).map(|r| (r.row.id, None)),
         _ => None,
     };
     let t = target.as_ref().map(|(id, d)| (*id, d.as_deref()));

@@ -20,7 +20,8 @@ use ratatui::widgets::{Paragraph, Widget};
 use ratatui::Frame;
 
 use super::keymap::{Keymap, Section};
-use super::state::{AppState, TABS};
+use super::state::AppState;
+use super::tab::Tab;
 use theme::Theme;
 
 /// Text from the store, made safe to draw (second line of defence, DESIGN.md 7).
@@ -47,10 +48,10 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Th
     let buf = frame.buffer_mut();
     match (&state.ticket, state.tab) {
         (Some(t), _) => ticket::TicketScreen { view: t, state, theme }.render(body, buf),
-        (None, 0) => queue::QueueView { state, theme }.render(body, buf),
-        (None, 1) => sla::SlaView { state, theme }.render(body, buf),
-        (None, 2) => invoices::InvoicesView { state, theme }.render(body, buf),
-        (None, _) => directory::DirectoryView {
+        (None, Tab::Queue) => queue::QueueView { state, theme }.render(body, buf),
+        (None, Tab::Sla) => sla::SlaView { state, theme }.render(body, buf),
+        (None, Tab::Invoices) => invoices::InvoicesView { state, theme }.render(body, buf),
+        (None, Tab::Directory) => directory::DirectoryView {
             state: &state.directory,
             theme,
         }
@@ -84,13 +85,13 @@ pub fn sections(state: &AppState) -> Vec<Section> {
 
 fn draw_tabs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
     let mut spans = vec![Span::styled(" pimdesk ", theme.title())];
-    for (i, name) in TABS.iter().enumerate() {
-        let style = if i == state.tab {
+    for tab in Tab::ALL {
+        let style = if tab == state.tab {
             theme.tab_active()
         } else {
             ratatui::style::Style::new()
         };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, name), style));
+        spans.push(Span::styled(format!(" {} {} ", tab.number(), tab.name()), style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -88,7 +88,7 @@ pub(super) fn state(now: &str, role: &str) -> AppState {
     s.user_id = Some(7);
     s.role = role.into();
     update(&mut s, Action::DirectoryLoaded(Box::new(data())), now);
-    update(&mut s, Action::GoTab(3), now);
+    update(&mut s, Action::GoTab(crate::tui::tab::Tab::Directory), now);
     s
 }
 

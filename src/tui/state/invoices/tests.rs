@@ -129,7 +129,7 @@ pub(super) fn state(role: &str) -> AppState {
     let mut s = AppState::new(&config, "tester".into(), "test.db".into(), now);
     s.user_id = Some(7);
     s.role = role.into();
-    update(&mut s, Action::GoTab(2), now);
+    update(&mut s, Action::GoTab(crate::tui::tab::Tab::Invoices), now);
     let listed = InvoiceData::Listed {
         as_of: d("2026-11-25"),
         invoices: books(),
@@ -188,7 +188,7 @@ fn invoices_tab_loads_with_today_in_the_calendar_zone() {
     // 03:00 UTC on the 26th is still the 25th in New York.
     let now = at("2026-11-26T03:00:00Z");
     let mut s = AppState::new(&config, "tester".into(), "test.db".into(), now);
-    let effects = invoice_effects(update(&mut s, Action::GoTab(2), now));
+    let effects = invoice_effects(update(&mut s, Action::GoTab(crate::tui::tab::Tab::Invoices), now));
     assert_eq!(effects, vec![InvoiceEffect::Load { today: d("2026-11-25") }]);
 }
 

@@ -139,7 +139,7 @@ fn rotation_toggle_says_the_configs_list_is_in_force() {
     s.user_id = Some(7);
     s.role = "admin".into();
     update(&mut s, Action::DirectoryLoaded(Box::new(data())), now);
-    update(&mut s, Action::GoTab(3), now);
+    update(&mut s, Action::GoTab(crate::tui::tab::Tab::Directory), now);
     while !matches!(s.directory.selected_row(), Some(Row::Technician(_))) {
         act(&mut s, Action::Move(1));
     }
