@@ -17,21 +17,24 @@ const WATCH: Duration = Duration::from_millis(500);
 /// draft saved at hang-up is written before the process ends).
 pub fn run(mut conn: Connection, writer: WriterCtx, effects: Receiver<Effect>, actions: Sender<Action>) {
     let mut version = data_version(&conn).unwrap_or(0);
+    let mut jobs = Jobs::new(&conn, &writer, &actions);
     loop {
-        match effects.recv_timeout(WATCH) {
-            Ok(effect) => {
-                let reply = match super::worker_writes::handle(&mut conn, &writer, effect.clone()) {
-                    Ok(Some(a)) => Ok(a),
-                    Ok(None) => handle(&conn, effect),
-                    Err(e) => Err(e),
-                };
-                let reply = reply.unwrap_or_else(|e| Action::StoreFailed(format!("store: {e}")));
-                if actions.send(reply).is_err() {
-                    return;
-                }
-            }
-            Err(RecvTimeoutError::Timeout) => {}
+        let batch = match effects.recv_timeout(WATCH) {
+            Ok(first) => coalesce(first, &effects),
+            Err(RecvTimeoutError::Timeout) => Vec::new(),
             Err(RecvTimeoutError::Disconnected) => return,
+        };
+        for effect in batch {
+            let Some(effect) = jobs.take(effect) else { continue };
+            let reply = match super::worker_writes::handle(&mut conn, &writer, effect.clone()) {
+                Ok(Some(a)) => Ok(a),
+                Ok(None) => handle(&conn, effect),
+                Err(e) => Err(e),
+            };
+            let reply = reply.unwrap_or_else(|e| Action::StoreFailed(format!("store: {e}")));
+            if actions.send(reply).is_err() {
+                return;
+            }
         }
         // A connection's own commits never move data_version, so any change
         // since the last look is another console's commit — also one that
@@ -43,6 +46,116 @@ pub fn run(mut conn: Connection, writer: WriterCtx, effects: Receiver<Effect>, a
                 return;
             }
         }
+    }
+}
+
+/// Which loads a newer one of the same kind replaces (gitui's
+/// `AsyncSingleJob`): only the answer to the latest question is wanted.
+fn load_kind(e: &Effect) -> Option<u8> {
+    match e {
+        Effect::LoadQueue { .. } => Some(0),
+        Effect::LoadTicket(_) => Some(1),
+        Effect::LoadSla => Some(2),
+        Effect::LoadCompliance { .. } => Some(3),
+        Effect::LoadDirectory => Some(4),
+        Effect::LoadChoices => Some(5),
+        _ => None,
+    }
+}
+
+/// The effect just received and every one already waiting, in order, less
+/// the loads a later load of the same kind in the batch replaces. Writes are
+/// never dropped or reordered.
+pub fn coalesce(first: Effect, waiting: &Receiver<Effect>) -> Vec<Effect> {
+    let mut batch = vec![first];
+    batch.extend(waiting.try_iter());
+    let mut seen = [false; 6];
+    let mut keep = vec![true; batch.len()];
+    for (i, e) in batch.iter().enumerate().rev() {
+        if let Some(k) = load_kind(e) {
+            keep[i] = !std::mem::replace(&mut seen[usize::from(k)], true);
+        }
+    }
+    batch
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect()
+}
+
+/// Invoice runs (a preview or a commit can take seconds on a large store) go
+/// to a thread of their own with its own connection, so queue loads and the
+/// data_version watch never wait behind them. Runs keep their order.
+struct Jobs {
+    path: Option<std::path::PathBuf>,
+    user_id: i64,
+    actions: Sender<Action>,
+    queue: Option<Sender<Effect>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Jobs {
+    /// A run already handed over finishes (or fails whole) before the worker ends.
+    fn drop(&mut self) {
+        self.queue = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Jobs {
+    fn new(conn: &Connection, writer: &WriterCtx, actions: &Sender<Action>) -> Jobs {
+        Jobs {
+            path: conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from),
+            user_id: writer.user_id,
+            actions: actions.clone(),
+            queue: None,
+            thread: None,
+        }
+    }
+
+    /// Hands a long job to the job thread; gives back any other effect.
+    fn take(&mut self, effect: Effect) -> Option<Effect> {
+        use super::state::invoices::InvoiceEffect;
+        let long = matches!(&effect, Effect::Invoice(e) if matches!(**e, InvoiceEffect::Preview { .. } | InvoiceEffect::Commit { .. }));
+        if !long {
+            return Some(effect);
+        }
+        if self.queue.is_none() {
+            self.start();
+        }
+        let Some(queue) = &self.queue else {
+            return Some(effect); // no second connection: run it here
+        };
+        match queue.send(effect) {
+            Ok(()) => None,
+            Err(back) => Some(back.0),
+        }
+    }
+
+    fn start(&mut self) -> Option<()> {
+        let path = self.path.clone()?;
+        let conn = crate::store::open(&path, &Default::default()).ok()?;
+        let (tx, rx) = std::sync::mpsc::channel::<Effect>();
+        let (who, actions) = (self.user_id, self.actions.clone());
+        let thread = std::thread::Builder::new()
+            .name("store-jobs".into())
+            .spawn(move || {
+                let mut conn = conn;
+                for effect in rx {
+                    if let Effect::Invoice(e) = effect {
+                        let reply = super::worker_invoices::handle(&mut conn, who, *e);
+                        if actions.send(reply).is_err() {
+                            return;
+                        }
+                    }
+                }
+            })
+            .ok()?;
+        self.queue = Some(tx);
+        self.thread = Some(thread);
+        Some(())
     }
 }
 
@@ -123,4 +236,38 @@ fn set_contact_level(conn: &Connection, contact_id: i64, level: &str, who: i64, 
         Err(DirectoryError::Refused(m)) => Action::StoreFailed(m),
         Err(e) => Action::StoreFailed(format!("store: {e}")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_newer_load_replaces_a_waiting_one_and_writes_keep_their_order() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let sla = || Effect::LoadSla;
+        let note = |id: i64| Effect::AddNote {
+            id,
+            text: "x".into(),
+            internal: true,
+            at: 0,
+        };
+        for e in [
+            Effect::LoadTicket(1),
+            note(1),
+            sla(),
+            Effect::LoadTicket(2),
+            note(2),
+            sla(),
+        ] {
+            tx.send(e).unwrap();
+        }
+        let batch = coalesce(Effect::LoadSla, &rx);
+        let names: Vec<String> = batch.iter().map(|e| format!("{e:?}")).collect();
+        assert_eq!(names.len(), 4, "{names:?}");
+        assert!(names[0].starts_with("AddNote { id: 1"), "{names:?}");
+        assert_eq!(names[1], "LoadTicket(2)");
+        assert!(names[2].starts_with("AddNote { id: 2"), "{names:?}");
+        assert_eq!(names[3], "LoadSla");
+    }
 }
