@@ -12,6 +12,7 @@ pub mod lookup;
 pub mod lossy;
 pub mod migrate;
 pub mod open;
+pub mod queue;
 pub mod queue_assignee;
 pub mod queue_filter;
 pub mod sla;

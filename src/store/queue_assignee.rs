@@ -5,7 +5,7 @@
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
-use super::tickets::{row, view_filter, Anchor, QueueQuery, QueueRow, SortValue, COLUMNS};
+use super::queue::{row, view_filter, Anchor, QueueQuery, QueueRow, SortValue, COLUMNS};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Region {

@@ -1,0 +1,248 @@
+//! The queue's vocabulary: saved views, sort keys, the query, keyset
+//! anchors and the row it shows — shared by the pages of `tickets` and
+//! `queue_assignee`.
+
+use crate::store::lossy::LossyRow;
+use rusqlite::types::Value;
+use rusqlite::{Row, ToSql};
+
+/// The queue's saved views (DESIGN.md 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    AllOpen,
+    Mine,
+    Unassigned,
+    BreachingSoon,
+    AfterHours,
+    All,
+}
+
+impl View {
+    pub const ALL: [View; 6] = [
+        View::AllOpen,
+        View::Mine,
+        View::Unassigned,
+        View::BreachingSoon,
+        View::AfterHours,
+        View::All,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            View::AllOpen => "All open",
+            View::Mine => "My tickets",
+            View::Unassigned => "Unassigned",
+            View::BreachingSoon => "Breaching soon",
+            View::AfterHours => "After hours",
+            View::All => "All tickets",
+        }
+    }
+}
+
+/// Sortable columns; every sort breaks ties by ticket ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Id,
+    Priority,
+    Status,
+    Due,
+    Opened,
+    Company,
+    Assignee,
+    Summary,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 8] = [
+        SortKey::Id,
+        SortKey::Priority,
+        SortKey::Status,
+        SortKey::Due,
+        SortKey::Opened,
+        SortKey::Company,
+        SortKey::Assignee,
+        SortKey::Summary,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            SortKey::Id => "ID",
+            SortKey::Priority => "priority",
+            SortKey::Status => "status",
+            SortKey::Due => "SLA due",
+            SortKey::Opened => "age",
+            SortKey::Company => "company",
+            SortKey::Assignee => "assignee",
+            SortKey::Summary => "summary",
+        }
+    }
+    /// The column expression; NULL due times sort last as "no clock".
+    pub(super) fn expr(self) -> &'static str {
+        match self {
+            SortKey::Id => "t.id",
+            SortKey::Priority => "t.priority",
+            SortKey::Status => "t.status",
+            SortKey::Due => "coalesce(t.response_due, 9223372036854775807)",
+            SortKey::Opened => "t.opened",
+            SortKey::Company => "c.name",
+            SortKey::Assignee => "coalesce(te.login, '')",
+            SortKey::Summary => "t.summary",
+        }
+    }
+}
+
+/// What the queue shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueQuery {
+    pub view: View,
+    pub sort: SortKey,
+    pub descending: bool,
+    /// Full-text search words (prefix matching).
+    pub search: Option<String>,
+    /// The technician id of the current user, for "My tickets".
+    pub me: Option<i64>,
+    /// For "Breaching soon": unix seconds up to which a due time counts as soon.
+    pub soon_until: i64,
+    /// The filter line's conditions, on top of the view.
+    pub filter: super::queue_filter::QueueFilter,
+}
+
+impl QueueQuery {
+    /// Most tickets qualify: walking an index in sort order finds a page at
+    /// once. Narrow views sort their few rows instead.
+    pub fn is_broad(&self) -> bool {
+        matches!(self.view, View::All | View::AllOpen) && self.filter.is_empty()
+    }
+}
+
+impl Default for QueueQuery {
+    /// Open tickets, newest first.
+    fn default() -> Self {
+        QueueQuery {
+            view: View::AllOpen,
+            sort: SortKey::Id,
+            descending: true,
+            search: None,
+            me: None,
+            soon_until: 0,
+            filter: Default::default(),
+        }
+    }
+}
+
+/// Where a page starts: an end of the list, or just past a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Anchor {
+    Start,
+    End,
+    /// This row and those after it.
+    From(SortValue, i64),
+    After(SortValue, i64),
+    Before(SortValue, i64),
+}
+
+/// A row's value in the sort column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortValue {
+    Int(i64),
+    Text(String),
+}
+
+impl SortValue {
+    pub(super) fn to_value(&self) -> Value {
+        match self {
+            SortValue::Int(i) => Value::Integer(*i),
+            SortValue::Text(s) => Value::Text(s.clone()),
+        }
+    }
+}
+
+impl ToSql for SortValue {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            SortValue::Int(i) => i.to_sql(),
+            SortValue::Text(s) => s.to_sql(),
+        }
+    }
+}
+
+/// One queue line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow {
+    pub id: i64,
+    pub priority: u8,
+    pub status: String,
+    pub company: String,
+    pub summary: String,
+    pub assignee: Option<String>,
+    pub opened: i64,
+    pub first_response: Option<i64>,
+    pub resolved: Option<i64>,
+    pub response_due: Option<i64>,
+    pub warning_at: Option<i64>,
+    pub paused_since: Option<i64>,
+    /// The priority the response clock runs on.
+    pub clock_priority: u8,
+}
+
+impl QueueRow {
+    /// The response clock as stored: the SLA column's state comes from here.
+    pub fn clock(&self, policy: &crate::domain::sla::SlaPolicy) -> Option<crate::domain::sla::Clock> {
+        crate::domain::sla::Clock::from_stored(
+            policy,
+            self.clock_priority,
+            self.response_due,
+            self.warning_at,
+            self.first_response.or(self.resolved),
+            self.paused_since,
+        )
+    }
+
+    pub fn sort_value(&self, key: SortKey) -> SortValue {
+        match key {
+            SortKey::Id => SortValue::Int(self.id),
+            SortKey::Priority => SortValue::Int(i64::from(self.priority)),
+            SortKey::Status => SortValue::Text(self.status.clone()),
+            SortKey::Due => SortValue::Int(self.response_due.unwrap_or(i64::MAX)),
+            SortKey::Opened => SortValue::Int(self.opened),
+            SortKey::Company => SortValue::Text(self.company.clone()),
+            SortKey::Assignee => SortValue::Text(self.assignee.clone().unwrap_or_default()),
+            SortKey::Summary => SortValue::Text(self.summary.clone()),
+        }
+    }
+}
+
+const OPEN: &str = "t.status NOT IN ('Resolved','Closed')";
+
+pub(super) fn view_filter(q: &QueueQuery) -> String {
+    match q.view {
+        View::AllOpen => OPEN.into(),
+        View::Mine => format!("{OPEN} AND t.assignee_id = {}", q.me.unwrap_or(-1)),
+        View::Unassigned => format!("{OPEN} AND t.assignee_id IS NULL"),
+        // breach_at is set only on running clocks that can breach as things
+        // stand (not those paused in time), by the SLA engine.
+        View::BreachingSoon => format!("t.breach_at <= {}", q.soon_until),
+        View::AfterHours => format!("{OPEN} AND t.board = 'After Hours'"),
+        View::All => "1".into(),
+    }
+}
+
+pub(super) const COLUMNS: &str = "t.id, t.priority, t.status, c.name, t.summary, te.login, t.opened, t.first_response, t.resolved, t.response_due, t.warning_at, t.paused_since, coalesce(t.clock_priority, t.priority)";
+
+pub(super) fn row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
+    Ok(QueueRow {
+        id: r.lossy(0)?,
+        priority: r.lossy(1)?,
+        status: r.lossy(2)?,
+        company: r.lossy(3)?,
+        summary: r.lossy(4)?,
+        assignee: r.lossy(5)?,
+        opened: r.lossy(6)?,
+        first_response: r.lossy(7)?,
+        resolved: r.lossy(8)?,
+        response_due: r.lossy(9)?,
+        warning_at: r.lossy(10)?,
+        paused_since: r.lossy(11)?,
+        clock_priority: r.lossy(12)?,
+    })
+}
