@@ -1,6 +1,7 @@
 //! pimdesk: a terminal helpdesk console for a managed IT services provider.
 //! The module tree is public so tests and benches use it.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;

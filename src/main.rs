@@ -12,7 +12,7 @@ fn main() {
             let _log = pimdesk::logging::init(&ctx, cli.demo);
             let result = if cli.command.is_none() {
                 let db = ctx.db_path.clone();
-                pimdesk::tui::run(&cli, ctx).map_err(|e| cli::explain(e, &db))
+                pimdesk::tui::run(ctx, cli.demo).map_err(|e| cli::explain(e, &db))
             } else {
                 cli::run(cli, ctx)
             };

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, ConfigError};
-use crate::store::{self, StoreError};
+use crate::store::StoreError;
 
 #[derive(Debug, Parser)]
 #[command(name = "pimdesk", version, about = "Terminal helpdesk console for a managed IT services provider", long_about = None)]
@@ -87,76 +87,10 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
 }
 
-/// Bad usage or bad input: exit code 2, nothing written.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
+pub use crate::app::UsageError;
 
-/// Everything a command needs: settings, where the store is, and the time.
-pub struct Ctx {
-    pub config: Config,
-    pub config_path: PathBuf,
-    pub db_path: PathBuf,
-    pub now: DateTime<Utc>,
-    /// The time is frozen by PIMDESK_NOW.
-    pub frozen: bool,
-    pub login: String,
-}
-
-impl Ctx {
-    /// Opens the store for writing, its SLA deadlines following this config.
-    pub fn open_store(&self) -> Result<rusqlite::Connection, StoreError> {
-        let mut conn = store::open(&self.db_path, &self.store_options())?;
-        self.follow_sla(&mut conn)?;
-        Ok(conn)
-    }
-
-    /// Opens the store for reading. Deadlines computed with another calendar
-    /// or SLA table are recomputed first (through a writable connection), so
-    /// no answer mixes the two; a store this user cannot write is refused then.
-    pub fn open_store_read_only(&self) -> Result<rusqlite::Connection, StoreError> {
-        let conn = self.open_store_as_is()?;
-        let (cal, policy) = (self.config.sla_calendar(), self.config.sla_policy());
-        if store::deadlines::is_current(&conn, &cal, &policy).unwrap_or(false) {
-            return Ok(conn);
-        }
-        drop(conn);
-        if store::open(&self.db_path, &self.store_options())
-            .and_then(|mut rw| self.follow_sla(&mut rw))
-            .is_err()
-        {
-            return Err(StoreError::StaleDeadlines {
-                path: self.db_path.clone(),
-            });
-        }
-        self.open_store_as_is()
-    }
-
-    /// Opens the store for reading exactly as it is (doctor, export, backup).
-    pub fn open_store_as_is(&self) -> Result<rusqlite::Connection, StoreError> {
-        store::open_read_only(&self.db_path, &self.store_options())
-    }
-
-    /// Recomputes the stored deadlines when they were computed with another
-    /// calendar or SLA table than this config's (one transaction).
-    pub fn follow_sla(&self, conn: &mut rusqlite::Connection) -> Result<(), StoreError> {
-        let (cal, policy) = (self.config.sla_calendar(), self.config.sla_policy());
-        if let Some(changed) = store::deadlines::ensure_current(conn, &cal, &policy)? {
-            tracing::warn!(
-                changed,
-                "the calendar or SLA table changed: stored deadlines recomputed"
-            );
-        }
-        Ok(())
-    }
-    pub fn store_options(&self) -> store::OpenOptions {
-        let group = Some(self.config.store.group.clone()).filter(|g| !g.is_empty());
-        store::OpenOptions {
-            busy_timeout: std::time::Duration::from_millis(self.config.store.busy_timeout_ms),
-            group,
-        }
-    }
-}
+/// The commands' name for the shared context.
+pub use crate::app::Context as Ctx;
 
 /// Default locations from the platform's conventions.
 pub fn default_paths() -> (PathBuf, PathBuf) {

@@ -77,7 +77,7 @@ pub fn generate(
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let existing: i64 = tx.query_row("SELECT count(*) FROM companies", [], |r| r.get(0))?;
     if existing > 0 {
-        anyhow::bail!(crate::cli::UsageError(
+        anyhow::bail!(crate::app::UsageError(
             "the store already holds data; demo data goes into a new store (use --db NEW_FILE)".into()
         ));
     }

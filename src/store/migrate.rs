@@ -31,7 +31,7 @@ pub fn migrate(conn: &mut Connection, path: &std::path::Path) -> Result<(), Stor
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found = user_version(&tx)?;
-    if found == 0 && super::open::has_foreign_tables(&tx)? {
+    if found == 0 && has_foreign_tables(&tx)? {
         return Err(StoreError::NotOurs {
             path: path.to_path_buf(),
         });
@@ -52,4 +52,15 @@ pub fn migrate(conn: &mut Connection, path: &std::path::Path) -> Result<(), Stor
     }
     tx.commit()?;
     Ok(())
+}
+
+/// A version-0 file that already has tables belongs to some other program.
+pub fn has_foreign_tables(conn: &Connection) -> rusqlite::Result<bool> {
+    // One statement, one snapshot: another console may be migrating right now.
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE (SELECT user_version FROM pragma_user_version) = 0",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
 }

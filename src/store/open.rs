@@ -62,7 +62,7 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Connection, StoreError> {
             supported: migrate::CURRENT,
         });
     }
-    if version == 0 && existed && has_foreign_tables(&conn).map_err(|e| StoreError::unusable(path, e))? {
+    if version == 0 && existed && migrate::has_foreign_tables(&conn).map_err(|e| StoreError::unusable(path, e))? {
         return Err(StoreError::NotOurs {
             path: path.to_path_buf(),
         });
@@ -72,17 +72,6 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     migrate::migrate(&mut conn, path)?;
     Ok(conn)
-}
-
-/// A version-0 file that already has tables belongs to some other program.
-pub(crate) fn has_foreign_tables(conn: &Connection) -> rusqlite::Result<bool> {
-    // One statement, one snapshot: another console may be migrating right now.
-    conn.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE (SELECT user_version FROM pragma_user_version) = 0",
-        [],
-        |r| r.get::<_, i64>(0),
-    )
-    .map(|n| n > 0)
 }
 
 /// Switching to WAL takes a lock the busy handler does not wait for; retry
@@ -131,7 +120,7 @@ pub fn open_read_only(path: &Path, opts: &OpenOptions) -> Result<Connection, Sto
             supported: migrate::CURRENT,
         });
     }
-    if version == 0 && has_foreign_tables(&conn).map_err(|e| StoreError::unusable(path, e))? {
+    if version == 0 && migrate::has_foreign_tables(&conn).map_err(|e| StoreError::unusable(path, e))? {
         return Err(StoreError::NotOurs {
             path: path.to_path_buf(),
         });

@@ -13,13 +13,11 @@ pub mod worker_directory;
 pub mod worker_invoices;
 pub mod worker_writes;
 
-use crate::cli::{Cli, Ctx};
+use crate::app::Context as Ctx;
 
-/// Opens the console on the store (or a throwaway demo store) and runs it.
-pub fn run(cli: &Cli, ctx: Ctx) -> anyhow::Result<i32> {
-    let demo_dir = cli
-        .demo
-        .then(|| std::env::temp_dir().join(format!("pimdesk-demo-{}", std::process::id())));
+/// Opens the console on the store (or, with `demo`, a throwaway demo store) and runs it.
+pub fn run(ctx: Ctx, demo: bool) -> anyhow::Result<i32> {
+    let demo_dir = demo.then(|| std::env::temp_dir().join(format!("pimdesk-demo-{}", std::process::id())));
     let db_path = match &demo_dir {
         Some(dir) => {
             let _ = std::fs::remove_dir_all(dir);
