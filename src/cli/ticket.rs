@@ -98,7 +98,8 @@ pub enum TimeCommand {
     /// Log time on a ticket
     Add {
         id: i64,
-        #[arg(long)]
+        /// How long: 90, 45m, 2h, 1h30, 1h 30m, 1:30 or 1.5h
+        #[arg(long, value_parser = crate::domain::time::parse_duration)]
         minutes: i64,
         /// Start (RFC 3339); default: now minus the minutes
         #[arg(long)]

@@ -42,3 +42,90 @@ pub fn short_duration(minutes: i64) -> String {
         format!("{sign}{mm}m")
     }
 }
+
+/// A duration as technicians type it, in whole minutes: `90`, `45m`, `2h`,
+/// `1h30`, `1h 30m`, `1:30`, `1.5h`. Anything else is refused with the forms
+/// that are understood, never guessed at (`1h30` is 90 minutes, not 130).
+pub fn parse_duration(text: &str) -> Result<i64, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let refuse = || {
+        format!("{text:?} is not a duration: write minutes (90, 45m), hours (2h, 1.5h) or both (1h30, 1h 30m, 1:30)")
+    };
+    let whole = |s: &str| -> Option<i64> {
+        (!s.is_empty() && s.len() <= 6 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+    };
+    let minutes = if let Some((h, m)) = t.split_once(':') {
+        let (h, m) = (whole(h.trim()), whole(m.trim()));
+        match (h, m) {
+            (Some(h), Some(m)) if m < 60 => Some(h * 60 + m),
+            _ => None,
+        }
+    } else if let Some(n) = whole(&t) {
+        Some(n)
+    } else if let Some(m) = t.strip_suffix('m').and_then(|m| whole(m.trim_end())) {
+        Some(m)
+    } else if let Some((h, rest)) = t.split_once('h') {
+        let rest = rest.trim();
+        let rest = rest.strip_suffix('m').unwrap_or(rest).trim();
+        match (whole(h.trim()), rest) {
+            (Some(h), "") => Some(h * 60),
+            (Some(h), r) => whole(r).filter(|m| *m < 60).map(|m| h * 60 + m),
+            (None, "") => fractional_hours(h.trim()),
+            (None, _) => None,
+        }
+    } else {
+        None
+    };
+    match minutes {
+        Some(m) if m > 0 => Ok(m),
+        Some(_) => Err(format!("{text:?} is no time at all: a duration is at least 1 minute")),
+        None => Err(refuse()),
+    }
+}
+
+/// `1.5` hours → 90 minutes; only fractions that come to whole minutes.
+fn fractional_hours(s: &str) -> Option<i64> {
+    let (int, frac) = s.split_once('.')?;
+    if frac.is_empty() || frac.len() > 4 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let int: i64 = if int.is_empty() { 0 } else { int.parse().ok()? };
+    let scale = 10i64.pow(frac.len() as u32);
+    let sixty = frac.parse::<i64>().ok()? * 60;
+    (sixty % scale == 0).then(|| int * 60 + sixty / scale)
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::parse_duration;
+
+    #[test]
+    fn every_written_form_means_what_it_says() {
+        for (text, want) in [
+            ("90", 90),
+            ("45m", 45),
+            ("45 m", 45),
+            ("2h", 120),
+            ("1h30", 90),
+            ("1h30m", 90),
+            ("1h 30m", 90),
+            ("1H 30", 90),
+            ("1:30", 90),
+            ("0:05", 5),
+            ("1.5h", 90),
+            (".25h", 15),
+            ("1.75h", 105),
+        ] {
+            assert_eq!(parse_duration(text), Ok(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_refused_not_guessed() {
+        for text in [
+            "", "1h70", "1:75", "1.33h", "abc", "1.5", "-5", "0", "0m", "1h30x", "h", "1d",
+        ] {
+            assert!(parse_duration(text).is_err(), "{text:?} was accepted");
+        }
+    }
+}

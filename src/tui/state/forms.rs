@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::editor::{EditorState, TicketForm};
 use crate::domain::ticket::Status;
+use crate::domain::time::short_duration;
 
 /// What a draft holds: a ticket form, or a note being written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,7 +109,8 @@ impl TimeForm {
                     TimeField::Note => TimeField::Billable,
                 }
             }
-            (TimeField::Minutes, KeyCode::Char(c)) if c.is_ascii_digit() && !ctrl => self.minutes.push(c),
+            // A duration as typed: 90, 45m, 1h30, 1h 30m, 1:30, 1.5h (domain::time::parse_duration).
+            (TimeField::Minutes, KeyCode::Char(c)) if is_duration_char(c) && !ctrl => self.minutes.push(c),
             (TimeField::Minutes, KeyCode::Backspace) => {
                 self.minutes.pop();
             }
@@ -122,12 +124,18 @@ impl TimeForm {
             _ => {}
         }
     }
-    /// Minutes between 1 and 1440, or the error to show.
+    /// The duration typed, between 1 minute and 24 hours, or the error to show.
     pub fn checked_minutes(&self) -> Result<i64, String> {
-        match self.minutes.parse::<i64>() {
-            Ok(m) if (1..=1440).contains(&m) => Ok(m),
-            _ => Err("minutes: a whole number from 1 to 1440".into()),
+        match crate::domain::time::parse_duration(&self.minutes) {
+            Ok(m) if m <= 1440 => Ok(m),
+            Ok(m) => Err(format!("time: {} is more than a day (24h at most)", short_duration(m))),
+            Err(e) => Err(format!("time: {e}")),
         }
+    }
+
+    /// What the field will log, shown beside it before saving ("1h 30m").
+    pub fn parsed(&self) -> Option<String> {
+        self.checked_minutes().ok().map(short_duration)
     }
 }
 
@@ -196,4 +204,8 @@ impl Overlay {
             _ => {}
         }
     }
+}
+
+fn is_duration_char(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, 'h' | 'H' | 'm' | 'M' | ':' | '.' | ' ')
 }

@@ -307,8 +307,16 @@ fn time(f: &TimeForm, t: &Theme, area: Rect, buf: &mut Buffer) {
         Line::from(Span::styled(format!(" Log time on ticket #{}", f.ticket_id), t.title())),
         Line::raw(""),
         Line::from(vec![
-            Span::raw("    Minutes  "),
+            Span::raw("       Time  "),
             Span::styled(format!("{}█", f.minutes), mark(TimeField::Minutes)),
+            Span::styled(
+                match f.parsed() {
+                    Some(d) => format!("  = {d}"),
+                    None if f.minutes.trim().is_empty() => "  90, 45m, 1h30, 1:30, 1.5h".into(),
+                    None => "  ? not a duration".into(),
+                },
+                t.dim(),
+            ),
         ]),
         Line::from(vec![
             Span::raw("   Billable  "),
