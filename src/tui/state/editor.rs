@@ -263,7 +263,35 @@ impl EditorState {
         let n = Field::ALL.len() as i32;
         self.focus = Field::ALL[((i + delta).rem_euclid(n)) as usize];
         self.filter.clear();
-        self.highlight = 0;
+        self.highlight = self.current_position(choices, names);
+    }
+
+    /// The focused picker's current value, as an option id.
+    fn current_value(&self) -> Option<i64> {
+        let f = &self.form;
+        fn index(mut names: impl Iterator<Item = &'static str>, v: &str) -> Option<i64> {
+            names.position(|x| x == v).map(|i| i as i64)
+        }
+        match self.focus {
+            Field::Company => f.company_id,
+            Field::Contact => f.contact_id,
+            Field::Priority => Some(i64::from(f.priority)),
+            Field::Status => index(Status::ALL.iter().map(|s| s.as_str()), &f.status),
+            Field::Assignee => Some(f.assignee_id.unwrap_or(0)),
+            Field::Board => index(Board::ALL.iter().map(|b| b.as_str()), &f.board),
+            Field::Source => index(Source::ALL.iter().map(|s| s.as_str()), &f.source),
+            _ => None,
+        }
+    }
+
+    /// Where the unfiltered list stands on the current value: a picker opens
+    /// on what the ticket has, so Enter without typing changes nothing.
+    fn current_position(&self, choices: &Choices, names: &[String]) -> usize {
+        let Some(v) = self.current_value() else { return 0 };
+        self.options(choices, names)
+            .iter()
+            .position(|(id, _)| *id == v)
+            .unwrap_or(0)
     }
 
     /// Leaving a picker with typed filter text takes the highlighted option.
@@ -308,16 +336,22 @@ impl EditorState {
         match k.code {
             KeyCode::Down => self.highlight = (self.highlight + 1).min(count.saturating_sub(1)),
             KeyCode::Up => self.highlight = self.highlight.saturating_sub(1),
+            // Enter takes the highlighted match and moves on, so a second
+            // Enter never lands on the top of a reopened list.
             KeyCode::Enter => {
                 if let Some((v, _)) = self.options(choices, names).get(self.highlight).cloned() {
                     self.pick(v);
                     self.filter.clear();
-                    self.highlight = 0;
+                    self.focus_next(1, choices, names);
                 }
             }
             KeyCode::Backspace => {
                 self.filter.pop();
-                self.highlight = 0;
+                self.highlight = if self.filter.is_empty() {
+                    self.current_position(choices, names)
+                } else {
+                    0
+                };
             }
             KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
                 self.filter.push(c);
