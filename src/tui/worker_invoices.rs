@@ -11,11 +11,11 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::action::Action;
 use super::state::invoices::{AgreementLine, InvoiceData, InvoiceEffect};
-use crate::domain::billing::{month_end, Product};
+use crate::domain::billing::Product;
 use crate::domain::permissions::Role;
 use crate::store::billing::agreements::{self, PrepaidBalance};
 use crate::store::billing::ledger::{self, NewPayment};
-use crate::store::billing::{self as billing, load_agreements, load_entries, BillingStoreError, Invoice};
+use crate::store::billing::{self as billing, BillingStoreError, Invoice};
 
 /// Runs one Invoices effect as technician `who`.
 pub fn handle(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Action {
@@ -167,9 +167,7 @@ fn agreement_lines(
         .collect();
     let mut balances: BTreeMap<i64, PrepaidBalance> = BTreeMap::new();
     for company in companies {
-        let all = load_agreements(conn, Some(company))?;
-        let entries = load_entries(conn, tz, Some(company), Some(month_end(today)))?;
-        balances.extend(agreements::prepaid_balances(&all, &entries, today, carry_over));
+        balances.extend(agreements::prepaid_balances(conn, tz, company, today, carry_over)?);
     }
     Ok(rows
         .into_iter()
