@@ -8,7 +8,7 @@
 //! never draws more than its allowance and its prepaid and overage minutes
 //! come to what one run over all the entries bills.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -35,41 +35,66 @@ pub fn price_entries<'a>(
     entries: &'a [LaborEntry],
     billed: &Billed,
 ) -> Vec<(&'a LaborEntry, Pricing)> {
-    let mut contracts: HashMap<i64, Vec<&Agreement>> = HashMap::new();
-    for a in agreements.iter().filter(|a| a.product.is_contract()) {
-        contracts.entry(a.company_id).or_default().push(a);
+    let contracts = Contracts::new(agreements);
+    let mut sorted: Vec<&LaborEntry> = entries.iter().filter(|e| e.billable && e.minutes > 0).collect();
+    sorted.sort_by_key(|e| (e.start, e.id));
+    // How each entry draws when nothing is billed: a billed draw is split
+    // across blocks the same way, as it was drawn unless the books changed.
+    let mut fresh = PrepaidLedger::new(carry_over);
+    let split: HashMap<i64, Vec<(i64, u32)>> = sorted
+        .iter()
+        .map(|e| (e.id, fresh.draw(&contracts.active(e), e, e.minutes, &[])))
+        .collect();
+    let mut ledger = PrepaidLedger::new(carry_over);
+    // Billed draws first: they are final whatever was logged since.
+    let fixed: HashMap<i64, Vec<(i64, u32)>> = sorted
+        .iter()
+        .filter_map(|e| {
+            let want = billed_draw(billed, e)?;
+            let prefer = split.get(&e.id).map_or(&[][..], Vec::as_slice);
+            Some((e.id, ledger.draw(&contracts.active(e), e, want, prefer)))
+        })
+        .collect();
+    sorted
+        .into_iter()
+        .map(|entry| {
+            let active = contracts.active(entry);
+            let draws = match fixed.get(&entry.id) {
+                Some(draws) => draws.clone(),
+                None => ledger.draw(&active, entry, entry.minutes, &[]),
+            };
+            (entry, pricing(&active, entry, draws))
+        })
+        .collect()
+}
+
+/// Contract agreements by company.
+struct Contracts<'a>(HashMap<i64, Vec<&'a Agreement>>);
+
+impl<'a> Contracts<'a> {
+    fn new(agreements: &'a [Agreement]) -> Self {
+        let mut by_company: HashMap<i64, Vec<&Agreement>> = HashMap::new();
+        for a in agreements.iter().filter(|a| a.product.is_contract()) {
+            by_company.entry(a.company_id).or_default().push(a);
+        }
+        for list in by_company.values_mut() {
+            list.sort_by_key(|a| (a.executed, a.id));
+        }
+        Contracts(by_company)
     }
-    let active = |entry: &LaborEntry| -> Vec<&Agreement> {
+
+    /// The company's contract agreements active on the entry's day, oldest
+    /// executed first.
+    fn active(&self, entry: &LaborEntry) -> Vec<&'a Agreement> {
         let day = entry.start.date();
-        let mut found: Vec<&Agreement> = contracts
+        self.0
             .get(&entry.company_id)
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .copied()
             .filter(|a| a.executed <= day && a.ended.is_none_or(|e| day <= e))
-            .collect();
-        found.sort_by_key(|a| (a.executed, a.id));
-        found
-    };
-    let mut sorted: Vec<&LaborEntry> = entries.iter().filter(|e| e.billable && e.minutes > 0).collect();
-    sorted.sort_by_key(|e| (e.start, e.id));
-    let mut ledger = PrepaidLedger::new(carry_over);
-    // Billed draws first: they are final whatever was logged since.
-    let fixed: HashMap<i64, Vec<(i64, u32)>> = sorted
-        .iter()
-        .filter_map(|e| Some((e.id, ledger.draw(&active(e), e, billed_draw(billed, e)?))))
-        .collect();
-    sorted
-        .into_iter()
-        .map(|entry| {
-            let active = active(entry);
-            let draws = match fixed.get(&entry.id) {
-                Some(draws) => draws.clone(),
-                None => ledger.draw(&active, entry, entry.minutes),
-            };
-            (entry, pricing(&active, entry, draws))
-        })
-        .collect()
+            .collect()
+    }
 }
 
 /// The prepaid minutes a billed entry drew: its billed draw, or none when
@@ -100,11 +125,10 @@ fn is_block(a: &Agreement) -> bool {
     a.product == Product::PrepaidLabor && a.prepaid_hours_per_month > 0
 }
 
-/// Prepaid minutes drawn so far, per agreement and month (or per agreement
-/// over its whole life when unused minutes carry over).
+/// Prepaid minutes drawn so far, per agreement and month.
 struct PrepaidLedger {
     carry_over: bool,
-    drawn: HashMap<(i64, Option<NaiveDate>), u64>,
+    drawn: HashMap<i64, BTreeMap<NaiveDate, u64>>,
 }
 
 impl PrepaidLedger {
@@ -115,34 +139,58 @@ impl PrepaidLedger {
         }
     }
 
-    /// Takes up to `want` of `entry`'s minutes from the active blocks, oldest
-    /// executed first; returns what each block gave.
-    fn draw(&mut self, active: &[&Agreement], entry: &LaborEntry, want: u32) -> Vec<(i64, u32)> {
+    /// Takes up to `want` of `entry`'s minutes from the active blocks: first
+    /// up to each `prefer` share, then oldest executed first; returns what
+    /// each block gave.
+    fn draw(&mut self, active: &[&Agreement], entry: &LaborEntry, want: u32, prefer: &[(i64, u32)]) -> Vec<(i64, u32)> {
         let mut left = u64::from(want.min(entry.minutes));
-        let mut out = Vec::new();
-        for block in active.iter().filter(|a| is_block(a)) {
-            let take = self.take(block, entry.start.date(), left);
+        let blocks: Vec<&Agreement> = active.iter().copied().filter(|a| is_block(a)).collect();
+        let mut taken: Vec<(i64, u64)> = blocks.iter().map(|b| (b.id, 0)).collect();
+        let preferred = prefer.iter().filter_map(|&(id, share)| {
+            let i = blocks.iter().position(|b| b.id == id)?;
+            Some((i, u64::from(share)))
+        });
+        let rest = (0..blocks.len()).map(|i| (i, u64::MAX));
+        for (i, cap) in preferred.collect::<Vec<_>>().into_iter().chain(rest) {
+            let take = self.take(blocks[i], entry.start.date(), left.min(cap));
             left -= take;
-            if take > 0 {
-                out.push((block.id, u32::try_from(take).unwrap_or(u32::MAX))); // take <= entry.minutes
-            }
+            taken[i].1 += take;
         }
-        out
+        taken
+            .into_iter()
+            .filter(|(_, m)| *m > 0)
+            .map(|(id, m)| (id, u32::try_from(m).unwrap_or(u32::MAX))) // m <= entry.minutes
+            .collect()
     }
 
     /// Takes up to `want` minutes from `block` for `day`; returns the taken.
     fn take(&mut self, block: &Agreement, day: NaiveDate, want: u64) -> u64 {
+        let month = month_start(day);
         let per_month = u64::from(block.prepaid_hours_per_month) * 60;
-        let (slot, allowance) = if self.carry_over {
-            (None, per_month * months_between(block.executed, day))
+        let drawn = self.drawn.entry(block.id).or_default();
+        let free = if self.carry_over {
+            carried_free(drawn, per_month, block.executed, month)
         } else {
-            (Some(month_start(day)), per_month)
+            per_month.saturating_sub(drawn.get(&month).copied().unwrap_or(0))
         };
-        let drawn = self.drawn.entry((block.id, slot)).or_insert(0);
-        let take = want.min(allowance.saturating_sub(*drawn));
-        *drawn += take;
+        let take = want.min(free);
+        *drawn.entry(month).or_default() += take;
         take
     }
+}
+
+/// With carry-over, minutes bought up to a month may be drawn by then: what
+/// `month` can still take is the least room left in it or any later month
+/// already drawn on (a later month may have used this month's minutes).
+fn carried_free(drawn: &BTreeMap<NaiveDate, u64>, per_month: u64, executed: NaiveDate, month: NaiveDate) -> u64 {
+    let mut through: u64 = drawn.range(..month).map(|(_, m)| m).sum();
+    let mut free = u64::MAX;
+    let later = drawn.range(month..).map(|(k, m)| (*k, *m));
+    for (k, m) in std::iter::once((month, 0)).chain(later) {
+        through += m;
+        free = free.min((per_month * months_between(executed, k)).saturating_sub(through));
+    }
+    free
 }
 
 /// Calendar months from `from`'s month to `to`'s month, both counted.

@@ -333,7 +333,6 @@ proptest! {
         (books, logged) in arb_late_books(),
         dates in arb_run_dates(),
     ) {
-        let rules = BillingRules { prepaid_carry_over: false, ..rules };
         // Every run sees the entries logged by then; a last run far ahead
         // sees them all and finds everything due.
         let mut dates = dates;
@@ -361,7 +360,13 @@ proptest! {
         let allowance = books.0.iter().find(|a| a.product == Product::PrepaidLabor)
             .map_or(0, |a| u64::from(a.prepaid_hours_per_month) * 60);
         let drawn = drawn_per_month(&books, &already);
-        prop_assert!(drawn.values().all(|&m| m <= allowance), "{drawn:?} over {allowance}");
-        prop_assert_eq!(drawn, drawn_per_month(&books, &once));
+        // Without carry-over each month stands alone: it draws at most its
+        // allowance, and what one run over all the entries draws. (With
+        // carry-over a later month may have drawn an earlier one's minutes
+        // before a late entry arrived; the totals above still agree.)
+        if !rules.prepaid_carry_over {
+            prop_assert!(drawn.values().all(|&m| m <= allowance), "{drawn:?} over {allowance}");
+            prop_assert_eq!(drawn, drawn_per_month(&books, &once));
+        }
     }
 }

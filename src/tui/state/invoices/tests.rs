@@ -246,7 +246,7 @@ fn invoices_enter_opens_the_detail_grouped_by_kind_and_esc_goes_back() {
             LineKind::Onboarding,
             LineKind::Recurring,
             LineKind::Recurring,
-            LineKind::Labor
+            LineKind::ContractLabor
         ]
     );
     act(&mut s, Action::Back);
