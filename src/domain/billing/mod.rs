@@ -73,8 +73,13 @@ pub enum BillingError {
     UnknownProduct(String),
     #[error("unknown line kind {0:?}")]
     UnknownLineKind(String),
+    /// `field` is the exchange format's name for the value at fault.
     #[error("agreement {id}: {problem}")]
-    InvalidAgreement { id: i64, problem: String },
+    InvalidAgreement {
+        id: i64,
+        field: &'static str,
+        problem: String,
+    },
 }
 
 /// What an agreement sells.

@@ -31,31 +31,45 @@ pub fn billable_items(
     out
 }
 
-/// What the store should refuse when an agreement is saved. The engine never
-/// bills a negative amount whatever it is given, but it cannot guess intent.
+/// What the store should refuse when an agreement is saved, and what an
+/// import refuses: the one check every path to the books goes through. The
+/// engine never bills a negative amount whatever it is given, but it cannot
+/// guess intent.
 pub fn check_agreement(a: &Agreement) -> Result<(), BillingError> {
     let money = [
-        ("onboarding fee", a.onboarding_fee),
-        ("monthly amount", a.monthly),
-        ("project fee", a.project_fee),
-        ("labor rate", a.labor_rate),
+        ("onboarding_fee_cents", "onboarding fee", a.onboarding_fee),
+        ("monthly_cents", "monthly amount", a.monthly),
+        ("project_fee_cents", "project fee", a.project_fee),
+        ("labor_rate_cents", "labor rate", a.labor_rate),
     ];
-    let problem = if let Some((name, _)) = money.iter().find(|(_, c)| c.is_negative()) {
-        Some(format!("{name} is negative"))
+    let product = a.product;
+    let problem = if let Some((field, name, _)) = money.iter().find(|(_, _, c)| c.is_negative()) {
+        Some((*field, format!("{name} is negative")))
     } else if a.ended.is_some_and(|e| e < a.executed) {
-        Some("ends before it was executed".to_string())
+        Some(("ended", "ends before it was executed".to_string()))
     } else if a.project_completed.is_some_and(|c| c < a.executed) {
-        Some("project completed before the agreement was executed".to_string())
-    } else if !a.product.is_project() && (a.project_completed.is_some() || a.project_fee.0 != 0) {
-        Some(format!("{} is not a project product", a.product))
-    } else if a.prepaid_hours_per_month > 0 && a.product != super::Product::PrepaidLabor {
-        Some(format!("{} carries no prepaid hours", a.product))
+        let text = "project completed before the agreement was executed";
+        Some(("project_completed", text.to_string()))
+    } else if !product.is_project() && a.project_completed.is_some() {
+        Some(("project_completed", not_a_project(product)))
+    } else if !product.is_project() && a.project_fee.0 != 0 {
+        Some(("project_fee_cents", not_a_project(product)))
+    } else if a.prepaid_hours_per_month > 0 && product != super::Product::PrepaidLabor {
+        Some(("prepaid_hours_per_month", format!("{product} carries no prepaid hours")))
     } else {
         None
     };
-    problem.map_or(Ok(()), |problem| {
-        Err(BillingError::InvalidAgreement { id: a.id, problem })
+    problem.map_or(Ok(()), |(field, problem)| {
+        Err(BillingError::InvalidAgreement {
+            id: a.id,
+            field,
+            problem,
+        })
     })
+}
+
+fn not_a_project(product: super::Product) -> String {
+    format!("{product} is not delivered as a project (only VM, COLO, ECHO and ENTERPRISE_EMAIL are)")
 }
 
 /// Onboarding fee at execution; project fee at completion (project products).

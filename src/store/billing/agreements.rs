@@ -167,12 +167,6 @@ pub fn complete(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found = find(&tx, key)?.ok_or_else(|| unknown(key))?;
     let mut a = found.agreement.clone();
-    if !a.product.is_project() {
-        return refused(format!(
-            "agreement {key} is {}, which is not delivered as a project (only VM, COLO, ECHO and ENTERPRISE_EMAIL are)",
-            a.product
-        ));
-    }
     let old = a.project_completed;
     if old.is_some() && (project_billed(&tx, a.id)? || !billed_months(&tx, a.id)?.is_empty()) {
         return refused(format!(
