@@ -136,3 +136,68 @@ fn an_end_date_moved_earlier_then_later_bills_only_what_was_not_billed() {
     assert_eq!(summary(&rest), [("recurring", 25_000, 0)]);
     assert_eq!(rest.lines[0].period_start, Some(d("2026-02-15")));
 }
+
+fn block(id: i64, executed: &str, hours: u32) -> Agreement {
+    let mut block = agreement(id, 10, Product::PrepaidLabor, executed);
+    block.prepaid_hours_per_month = hours;
+    block
+}
+
+fn balances(
+    carry_over: bool,
+    blocks: &[Agreement],
+    entries: &[LaborEntry],
+    billed: &Billed,
+) -> Vec<(i64, i64, i64, i64)> {
+    prepaid_balances(carry_over, blocks, entries, billed, d("2026-11-25"))
+        .into_iter()
+        .map(|(id, b)| (id, b.allowance_minutes, b.used_minutes, b.overage_minutes))
+        .collect()
+}
+
+#[test]
+fn the_balance_counts_this_month_caps_used_at_the_allowance_and_shows_overage() {
+    let entries = [
+        entry(1, 1, 10, "2026-10-30 09:00", 600), // last month: not counted
+        entry(2, 1, 10, "2026-11-02 09:00", 90),
+        entry(3, 1, 10, "2026-11-20 09:00", 75),
+    ];
+    let got = balances(false, &[block(1, "2026-01-15", 2)], &entries, &Billed::default());
+    assert_eq!(got, [(1, 120, 120, 45)]);
+}
+
+#[test]
+fn the_balance_fills_the_oldest_block_first_and_charges_overage_to_the_newest() {
+    let blocks = [block(2, "2026-06-01", 1), block(1, "2026-02-01", 1)];
+    let got = balances(
+        false,
+        &blocks,
+        &[entry(1, 1, 10, "2026-11-03 10:00", 150)],
+        &Billed::default(),
+    );
+    assert_eq!(got, [(2, 60, 60, 30), (1, 60, 60, 0)]);
+}
+
+#[test]
+fn the_balance_with_carry_over_counts_from_execution() {
+    let got = balances(
+        true,
+        &[block(1, "2026-10-01", 1)],
+        &[entry(1, 1, 10, "2026-10-03 10:00", 30)],
+        &Billed::default(),
+    );
+    assert_eq!(got, [(1, 120, 30, 0)]);
+}
+
+#[test]
+fn the_balance_reads_billed_draws_as_the_run_does() {
+    // 90 min billed on Nov 10 (60 prepaid, 30 over); then 30 min dated Nov 3.
+    let mut books = Books::new(
+        vec![block(1, "2026-01-01", 1)],
+        vec![done(entry(1, 1, 10, "2026-11-10 09:00", 90), "2026-11-10")],
+    );
+    books.run("2026-11-16");
+    books.entries.push(entry(2, 2, 10, "2026-11-03 09:00", 30));
+    let got = balances(false, &books.agreements, &books.entries, &books.billed);
+    assert_eq!(got, [(1, 60, 60, 60)]);
+}
