@@ -711,8 +711,9 @@ fn moving_an_end_date_later_bills_the_rest_of_the_month_on_the_next_run() {
     let env = books_with(sms, &[], &[]);
     let feb = run_at(&env, "2026-02-01", &[]);
     assert_eq!(lines(&invoices(&feb)[0]), [("recurring".into(), 50_000)], "{feb:#}");
-    env.run(&["agreement", "end", "a1", "--date", "2026-04-30"])
-        .expect_code(0);
+    let later = env.run(&["agreement", "end", "a1", "--date", "2026-04-30"]);
+    let says = "note: billed in part: February 2026; the next invoice run bills the rest";
+    assert!(later.expect_code(0).stderr.contains(says), "{later}");
     let next = run_at(&env, "2026-02-02", &[]);
     let got: Vec<(i64, &str, &str)> = invoices(&next)[0]["lines"]
         .as_array()
@@ -739,7 +740,9 @@ fn moving_an_end_date_later_bills_the_rest_of_the_month_on_the_next_run() {
     assert!(invoices(&run_at(&env, "2026-02-02", &[])).is_empty(), "billed once");
     // Moving it earlier again still names what was over-billed.
     let earlier = env.run(&["agreement", "end", "a1", "--date", "2026-03-20"]);
-    assert!(earlier.expect_code(0).stderr.contains("March 2026"), "{earlier}");
+    let says = "note: already billed in full: March 2026;";
+    assert!(earlier.expect_code(0).stderr.contains(says), "{earlier}");
+    assert!(!earlier.stderr.contains("February"), "{earlier}");
 }
 
 #[test]

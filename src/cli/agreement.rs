@@ -87,6 +87,17 @@ pub fn run(ctx: &Ctx, cmd: AgreementCommand) -> anyhow::Result<i32> {
                     months.join(", ")
                 );
             }
+            if !outcome.rest_owed.is_empty() {
+                let months: Vec<String> = outcome
+                    .rest_owed
+                    .iter()
+                    .map(|m| m.format("%B %Y").to_string())
+                    .collect();
+                eprintln!(
+                    "note: billed in part: {}; the next invoice run bills the rest",
+                    months.join(", ")
+                );
+            }
             Ok(0)
         }
         AgreementCommand::Complete { key, date } => {

@@ -77,7 +77,7 @@ fn write_effect(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Actio
             agreements::add(conn, &agreement, who, at).map(|key| format!("agreement {key} added (audited)"))
         }
         InvoiceEffect::EndAgreement { key, date, at } => {
-            agreements::end(conn, &key, date, who, at).map(|outcome| ended(&key, date, &outcome.billed_beyond))
+            agreements::end(conn, &key, date, who, at).map(|outcome| ended(&key, date, &outcome))
         }
         InvoiceEffect::CompleteAgreement { key, date, at } => agreements::complete(conn, &key, date, who, at)
             .map(|()| format!("agreement {key}: project completed on {date} (audited)")),
@@ -90,14 +90,19 @@ fn write_effect(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Actio
     }
 }
 
-fn ended(key: &str, date: NaiveDate, billed_beyond: &[NaiveDate]) -> String {
+fn ended(key: &str, date: NaiveDate, outcome: &agreements::EndOutcome) -> String {
+    let names = |months: &[NaiveDate]| -> String {
+        let names: Vec<String> = months.iter().map(|m| m.format("%B %Y").to_string()).collect();
+        names.join(", ")
+    };
     let mut m = format!("agreement {key} ends on {date} (audited)");
-    if !billed_beyond.is_empty() {
-        let months: Vec<String> = billed_beyond.iter().map(|m| m.format("%B %Y").to_string()).collect();
-        m.push_str(&format!(
-            "; already billed: {} (stays billed: credit by hand)",
-            months.join(", ")
-        ));
+    if !outcome.billed_beyond.is_empty() {
+        let months = names(&outcome.billed_beyond);
+        m.push_str(&format!("; already billed: {months} (stays billed: credit by hand)"));
+    }
+    if !outcome.rest_owed.is_empty() {
+        let months = names(&outcome.rest_owed);
+        m.push_str(&format!("; billed in part: {months} (the next run bills the rest)"));
     }
     m
 }

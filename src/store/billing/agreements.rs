@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
 use super::{agreement_row, audit, date_text, refused, Result};
 pub use crate::domain::billing::PrepaidBalance;
-use crate::domain::billing::{check_agreement, month_end, Agreement, Billed, BilledItem, ItemKey};
+use crate::domain::billing::{check_agreement, month_end, month_start, Agreement, Billed, BilledItem, ItemKey};
 
 /// An agreement with its key and company name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,6 +115,9 @@ pub struct EndOutcome {
     /// Service months already billed that reach past the new end date
     /// (billed months stay billed; no credit is issued automatically).
     pub billed_beyond: Vec<NaiveDate>,
+    /// Service months billed for fewer days than are now active: the next
+    /// invoice run bills the rest of each.
+    pub rest_owed: Vec<NaiveDate>,
 }
 
 /// The agreement after a change still passes the billing rules' checks;
@@ -152,12 +155,49 @@ pub fn end(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now: i64
         old.as_deref(),
         Some(&date_text(date)),
     )?;
-    let billed_beyond = billed_months(&tx, a.id)?
-        .into_iter()
-        .filter(|m| month_end(*m) > date)
+    let through = billed_through(&tx, a.id)?;
+    let billed_beyond = through.iter().filter(|(_, t)| *t > date).map(|(m, _)| *m).collect();
+    let rest_owed = through
+        .iter()
+        .filter(|(m, t)| *t < date.min(month_end(*m)))
+        .map(|(m, _)| *m)
         .collect();
     tx.commit()?;
-    Ok(EndOutcome { billed_beyond })
+    Ok(EndOutcome {
+        billed_beyond,
+        rest_owed,
+    })
+}
+
+/// Each billed service month of an agreement with the last day its billed
+/// lines cover (its own charge and any rest billed since), by month.
+fn billed_through(conn: &Connection, id: i64) -> Result<Vec<(NaiveDate, NaiveDate)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.item_key, l.period_end FROM billed_items b JOIN invoice_lines l ON l.id = b.line_id
+         WHERE (b.item_key >= ?1 AND b.item_key < ?2) OR (b.item_key >= ?3 AND b.item_key < ?4)",
+    )?;
+    let ranges = [
+        format!("recurring:{id}:"),
+        format!("recurring:{id};"),
+        format!("recurring_rest:{id}:"),
+        format!("recurring_rest:{id};"),
+    ];
+    let rows = stmt.query_map(rusqlite::params_from_iter(ranges), |r| {
+        Ok((r.get::<_, String>(0)?, super::opt_date_col(r, 1)?))
+    })?;
+    let mut by_month: std::collections::BTreeMap<NaiveDate, NaiveDate> = std::collections::BTreeMap::new();
+    for row in rows {
+        let (key, end) = row?;
+        let month = match ItemKey::decode(&key) {
+            Some(ItemKey::Recurring { service_month, .. }) => service_month,
+            Some(ItemKey::RecurringRest { from, .. }) => month_start(from),
+            _ => continue,
+        };
+        let end = end.unwrap_or(month_end(month));
+        let t = by_month.entry(month).or_insert(end);
+        *t = (*t).max(end);
+    }
+    Ok(by_month.into_iter().collect())
 }
 
 /// Records the completion of a project product's project (VM, COLO, ECHO,
