@@ -57,9 +57,11 @@ impl Billed {
         for line in invoices.iter().flat_map(|i| &i.lines) {
             let single = line.items.len() == 1;
             for (key, &minutes) in line.items.iter().zip(&line.item_minutes) {
+                // Labor is priced per line, so only other charges keep an amount.
+                let counted = key_has_minutes(key);
                 let billed = BilledItem {
-                    minutes: key_has_minutes(key).then_some(minutes),
-                    amount: if single { line.amount } else { Cents::ZERO },
+                    minutes: counted.then_some(minutes),
+                    amount: if single && !counted { line.amount } else { Cents::ZERO },
                     period_end: line.period_end,
                 };
                 self.insert(key.clone(), billed);

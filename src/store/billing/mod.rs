@@ -20,7 +20,7 @@ use chrono_tz::Tz;
 use rusqlite::{params, Connection, Row};
 
 use super::StoreError;
-use crate::domain::billing::{Agreement, Billed, BilledItem, ItemKey, LaborEntry, LineKind, Product};
+use crate::domain::billing::{key_has_minutes, Agreement, Billed, BilledItem, ItemKey, LaborEntry, LineKind, Product};
 use crate::domain::money::Cents;
 use crate::domain::time::from_secs;
 
@@ -313,7 +313,7 @@ pub fn billed(conn: &Connection) -> Result<Billed> {
     let mut out = Billed::default();
     for row in rows {
         let (key, mut item) = row?;
-        if key.kind().is_billed_labor() || key.kind() == LineKind::PrepaidLabor {
+        if key_has_minutes(&key) {
             item.amount = Cents::ZERO; // priced per line, not per entry
         }
         out.insert(key, item);
