@@ -139,8 +139,8 @@ fn a_second_run_bills_nothing_and_numbers_continue_across_runs() {
         .map(|i| i["number"].as_str().expect("number"))
         .collect();
     assert_eq!(numbers, ["INV-000002", "INV-000003"]);
-    // Acme's April was billed on execution; only its labor is new.
-    assert_eq!(lines(&invoices(&later)[0]), [("labor".into(), 18_750)]);
+    // Acme's April was billed on execution; only its (contract) labor is new.
+    assert_eq!(lines(&invoices(&later)[0]), [("contract_labor".into(), 18_750)]);
     let list = json_of(env.run(&["invoice", "list", "--json"]).expect_code(0));
     assert_eq!(list.as_array().map(Vec::len), Some(3));
     assert!(invoices(&run_at(&env, "2026-03-26", &[])).is_empty());
@@ -554,4 +554,220 @@ fn every_billing_change_leaves_an_audit_row_by_the_current_user() {
         ]
     );
     assert!(rows.iter().all(|r| r.3 == me), "{rows:?}");
+}
+
+/// The current user (finance), Acme with `agreement` and tickets t1..tN
+/// resolved on the given local days (ids 1..N), each with the given
+/// billable entries `(ticket, start, minutes)`.
+fn books_with(agreement: Value, tickets: &[&str], entries: &[(&str, &str, u32)]) -> Env {
+    let env = Env::new();
+    let me = current_login(&env);
+    let tickets: Vec<Value> = tickets
+        .iter()
+        .enumerate()
+        .map(|(i, day)| {
+            json!({"key": format!("t{}", i + 1), "company": "acme", "summary": format!("Ticket {}", i + 1),
+                   "priority": 3, "status": "Resolved", "board": "Service Desk", "source": "phone",
+                   "opened": format!("{day}T08:00:00-05:00"), "first_response": format!("{day}T08:05:00-05:00"),
+                   "resolved": format!("{day}T16:00:00-05:00")})
+        })
+        .collect();
+    let entries: Vec<Value> = entries
+        .iter()
+        .map(|(t, start, minutes)| json!({"ticket": t, "start": start, "minutes": minutes, "billable": true}))
+        .collect();
+    let doc = json!({
+      "companies": [{"key":"acme","name":"Acme Family Dental","industry":"healthcare"}],
+      "technicians": [{"key":"me","name":"Current User","login":me,"role":"finance"}],
+      "agreements": [agreement], "tickets": tickets, "time_entries": entries
+    });
+    let file = env.write("books.json", &doc.to_string());
+    env.run(&["import", file.to_str().expect("utf-8 path")]).expect_code(0);
+    env
+}
+
+fn agreement_json(product: &str, executed: &str, ended: Option<&str>, monthly: i64, rate: i64, hours: u32) -> Value {
+    json!({"key":"a1","company":"acme","product":product,"executed":executed,"project_completed":null,"ended":ended,
+           "onboarding_fee_cents":0,"monthly_cents":monthly,"project_fee_cents":0,"labor_rate_cents":rate,
+           "prepaid_hours_per_month":hours})
+}
+
+/// (kind, minutes, amount_cents) of every line of every invoice.
+fn labor_lines(v: &Value) -> Vec<(String, i64, i64)> {
+    invoices(v)
+        .iter()
+        .flat_map(|i| i["lines"].as_array().expect("lines").iter())
+        .map(|l| {
+            let kind = l["kind"].as_str().expect("kind").to_string();
+            (
+                kind,
+                l["minutes"].as_i64().expect("minutes"),
+                l["amount_cents"].as_i64().expect("amount"),
+            )
+        })
+        .collect()
+}
+
+fn billed_total(v: &Value) -> i64 {
+    invoices(v)
+        .iter()
+        .map(|i| i["total_cents"].as_i64().expect("total"))
+        .sum()
+}
+
+#[test]
+fn a_back_dated_entry_finds_the_prepaid_hour_drawn_and_is_billed_as_overage() {
+    // PREPAID_LABOR 1 h a month, $100/h beyond it; 90 min on Feb 10.
+    let block = agreement_json("PREPAID_LABOR", "2026-01-01", None, 0, 10_000, 1);
+    let env = books_with(
+        block,
+        &["2026-02-10", "2026-02-03"],
+        &[("t1", "2026-02-10T09:00:00-05:00", 90)],
+    );
+    let first = run_at(&env, "2026-02-16", &[]);
+    assert_eq!(
+        labor_lines(&first),
+        [("contract_labor".into(), 30, 5_000), ("prepaid_labor".into(), 60, 0)],
+        "{first:#}"
+    );
+    // Then 30 minutes dated Feb 3 are logged on the other ticket.
+    env.run(&[
+        "time",
+        "add",
+        "2",
+        "--minutes",
+        "30",
+        "--start",
+        "2026-02-03T09:00:00-05:00",
+    ])
+    .expect_code(0);
+    let second = run_at(&env, "2026-02-17", &[]);
+    assert_eq!(
+        labor_lines(&second),
+        [("contract_labor".into(), 30, 5_000)],
+        "{second:#}"
+    );
+    // $100 in all: what one run over both entries bills.
+    assert_eq!(billed_total(&first) + billed_total(&second), 10_000);
+}
+
+#[test]
+fn contract_and_non_contract_labor_of_one_ticket_are_separate_lines_everywhere() {
+    // SMS at $150/h ending Mar 10; 10 min on its last day, 20 min the day after.
+    let sms = agreement_json("SMS", "2026-01-01", Some("2026-03-10"), 0, 15_000, 0);
+    let entries = [
+        ("t1", "2026-03-10T09:00:00-05:00", 10),
+        ("t1", "2026-03-11T09:00:00-05:00", 20),
+    ];
+    let env = books_with(sms, &["2026-03-11"], &entries);
+    let v = run_at(&env, "2026-03-25", &[]);
+    assert_eq!(
+        labor_lines(&v),
+        [("labor".into(), 30, 7_500), ("contract_labor".into(), 15, 3_750)],
+        "{v:#}"
+    );
+    let descriptions: Vec<&str> = invoices(&v)[0]["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| l["description"].as_str().expect("description"))
+        .collect();
+    assert_eq!(
+        descriptions,
+        [
+            "Non-contract labor, ticket #1 at $150.00/h",
+            "Contract labor, ticket #1 at $150.00/h"
+        ]
+    );
+    let number = invoices(&v)[0]["number"].as_str().expect("number").to_string();
+    let shown = json_of(env.run(&["invoice", "show", &number, "--json"]).expect_code(0));
+    let kinds: Vec<&str> = shown["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| l["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(kinds, ["labor", "contract_labor"], "{shown:#}");
+    let md = env.run(&["invoice", "show", &number, "--markdown"]);
+    let md = &md.expect_code(0).stdout;
+    let row = |kind: &str| {
+        md.lines()
+            .find(|l| l.contains(&format!("| {kind} |")))
+            .map(str::to_string)
+    };
+    let non_contract = row("Non-contract labor").unwrap_or_else(|| panic!("{md}"));
+    let contract = row("Contract labor").unwrap_or_else(|| panic!("{md}"));
+    assert!(
+        non_contract.contains("0h 30m") && non_contract.contains("$75.00"),
+        "{md}"
+    );
+    assert!(contract.contains("0h 15m") && contract.contains("$37.50"), "{md}");
+}
+
+#[test]
+fn moving_an_end_date_later_bills_the_rest_of_the_month_on_the_next_run() {
+    // SMS at $1,000 a month, ending Feb 14: February billed prorated, $500.
+    let sms = agreement_json("SMS", "2026-02-01", Some("2026-02-14"), 100_000, 15_000, 0);
+    let env = books_with(sms, &[], &[]);
+    let feb = run_at(&env, "2026-02-01", &[]);
+    assert_eq!(lines(&invoices(&feb)[0]), [("recurring".into(), 50_000)], "{feb:#}");
+    let later = env.run(&["agreement", "end", "a1", "--date", "2026-04-30"]);
+    let says = "note: billed in part: February 2026; the next invoice run bills the rest";
+    assert!(later.expect_code(0).stderr.contains(says), "{later}");
+    let next = run_at(&env, "2026-02-02", &[]);
+    let got: Vec<(i64, &str, &str)> = invoices(&next)[0]["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| {
+            let s = |k: &str| l[k].as_str().unwrap_or_default();
+            (
+                l["amount_cents"].as_i64().expect("amount"),
+                s("period_start"),
+                s("period_end"),
+            )
+        })
+        .collect();
+    // The rest of February as its own line, and March now that it is active.
+    assert_eq!(
+        got,
+        [
+            (50_000, "2026-02-15", "2026-02-28"),
+            (100_000, "2026-03-01", "2026-03-31")
+        ],
+        "{next:#}"
+    );
+    assert!(invoices(&run_at(&env, "2026-02-02", &[])).is_empty(), "billed once");
+    // Moving it earlier again still names what was over-billed.
+    let earlier = env.run(&["agreement", "end", "a1", "--date", "2026-03-20"]);
+    let says = "note: already billed in full: March 2026;";
+    assert!(earlier.expect_code(0).stderr.contains(says), "{earlier}");
+    assert!(!earlier.stderr.contains("February"), "{earlier}");
+}
+
+#[test]
+fn the_prepaid_balance_caps_hours_used_at_the_allowance_and_shows_overage_apart() {
+    // 2 h a month; 2 h 45 m logged in November (NOW is 2026-11-25).
+    let block = agreement_json("PREPAID_LABOR", "2026-01-01", None, 0, 10_000, 2);
+    let entries = [
+        ("t1", "2026-11-02T09:00:00-05:00", 90),
+        ("t1", "2026-11-20T09:00:00-05:00", 75),
+    ];
+    let env = books_with(block, &["2026-11-20"], &entries);
+    let v = json_of(env.run(&["agreement", "list", "--json"]).expect_code(0));
+    let p = &v[0]["prepaid"];
+    let got = [
+        &p["allowance_minutes"],
+        &p["used_minutes"],
+        &p["left_minutes"],
+        &p["overage_minutes"],
+    ];
+    assert_eq!(got, [&json!(120), &json!(120), &json!(0), &json!(45)], "{v:#}");
+    let text = env.run(&["agreement", "list"]);
+    let text = &text.expect_code(0).stdout;
+    assert!(
+        text.contains("prepaid 2026-11: 2h 00m of 2h 00m used, 0h 00m left; 0h 45m over, billed as contract labor"),
+        "{text}"
+    );
+    assert!(!text.contains("-0h"), "{text}");
 }

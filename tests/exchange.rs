@@ -343,3 +343,122 @@ fn demo_refuses_a_store_with_data() {
     r.expect_code(2).expect_no_panic();
     assert_unchanged(&env.db, &before, "demo into a store with data");
 }
+
+/// The agreement of the example document with `changes` applied.
+fn agreement_with(changes: &[(&str, Value)]) -> String {
+    broken(|d| {
+        for (k, v) in changes {
+            d["agreements"][0][*k] = v.clone();
+        }
+    })
+}
+
+/// The ticket of the example document with `changes` applied.
+fn ticket_with(changes: &[(&str, Value)]) -> String {
+    broken(|d| {
+        for (k, v) in changes {
+            d["tickets"][0][*k] = v.clone();
+        }
+    })
+}
+
+#[test]
+fn a_project_completed_before_its_execution_is_refused() {
+    let vm = agreement_with(&[("product", json!("VM")), ("project_completed", json!("2026-01-05"))]);
+    assert_import_refused(
+        &vm,
+        &[
+            "agreements[0] (key \"a1\")",
+            "field `project_completed`",
+            "project completed before the agreement was executed",
+        ],
+    );
+}
+
+#[test]
+fn a_project_completion_on_a_product_that_is_not_a_project_is_refused() {
+    for product in ["SMS", "FITS", "PREPAID_LABOR"] {
+        let a = agreement_with(&[("product", json!(product)), ("project_completed", json!("2026-04-01"))]);
+        let says = format!("{product} is not delivered as a project");
+        assert_import_refused(&a, &["agreements[0] (key \"a1\")", "field `project_completed`", &says]);
+    }
+}
+
+#[test]
+fn prepaid_hours_on_a_product_other_than_prepaid_labor_are_refused() {
+    let a = agreement_with(&[("prepaid_hours_per_month", json!(3))]);
+    assert_import_refused(
+        &a,
+        &[
+            "agreements[0] (key \"a1\")",
+            "field `prepaid_hours_per_month`",
+            "SMS carries no prepaid hours",
+        ],
+    );
+}
+
+#[test]
+fn a_resolved_or_closed_ticket_without_its_resolved_time_is_refused() {
+    for status in ["Resolved", "Closed"] {
+        let t = ticket_with(&[("status", json!(status)), ("resolved", Value::Null)]);
+        let says = format!("a {status} ticket needs the time it was resolved");
+        assert_import_refused(&t, &["tickets[0] (key \"t1\")", "field `resolved`", &says]);
+    }
+}
+
+#[test]
+fn a_new_ticket_with_a_response_or_resolution_is_refused() {
+    let answered = ticket_with(&[("status", json!("New")), ("resolved", Value::Null)]);
+    assert_import_refused(
+        &answered,
+        &[
+            "tickets[0] (key \"t1\")",
+            "field `first_response`",
+            "a New ticket has no first response",
+        ],
+    );
+    let resolved = ticket_with(&[("status", json!("New")), ("first_response", Value::Null)]);
+    assert_import_refused(
+        &resolved,
+        &[
+            "tickets[0] (key \"t1\")",
+            "field `resolved`",
+            "a New ticket has no resolved time",
+        ],
+    );
+}
+
+#[test]
+fn a_response_or_resolution_before_opening_is_refused() {
+    let early = json!("2026-03-12T09:00:00-05:00");
+    let answered = ticket_with(&[("first_response", early.clone())]);
+    assert_import_refused(
+        &answered,
+        &[
+            "tickets[0] (key \"t1\")",
+            "field `first_response`",
+            "before the ticket was opened",
+        ],
+    );
+    let resolved = ticket_with(&[("first_response", Value::Null), ("resolved", early)]);
+    assert_import_refused(
+        &resolved,
+        &[
+            "tickets[0] (key \"t1\")",
+            "field `resolved`",
+            "before the ticket was opened",
+        ],
+    );
+}
+
+#[test]
+fn the_command_line_refuses_moving_an_answered_ticket_back_to_new_as_the_import_does() {
+    let env = seeded();
+    env.run(&["ticket", "update", "1", "--status", "In Progress"])
+        .expect_code(0);
+    let before = snapshot(&env.db);
+    let r = env.run(&["ticket", "update", "1", "--status", "New"]);
+    r.expect_code(2).expect_no_panic();
+    assert!(r.stderr.contains("a New ticket has no first response"), "{r}");
+    assert_unchanged(&env.db, &before, "refused status move");
+}

@@ -10,10 +10,9 @@ use serde_json::{json, Value};
 use super::invoice::{date_arg, fit, money_arg, require_finance, rules, store_err, today, usage};
 use super::Ctx;
 use crate::cli::output::{errln, outln};
-use crate::domain::billing::{month_end, Agreement, Product};
+use crate::domain::billing::{Agreement, Product};
 use crate::domain::money::Cents;
 use crate::store::billing::agreements::{self, AgreementRow, PrepaidBalance};
-use crate::store::billing::load_entries;
 use crate::store::lookup;
 
 #[derive(Debug, Subcommand)]
@@ -86,6 +85,17 @@ pub fn run(ctx: &Ctx, cmd: AgreementCommand) -> anyhow::Result<i32> {
                     .collect();
                 errln!(
                     "note: already billed in full: {}; billed months stay billed, so issue any credit by hand",
+                    months.join(", ")
+                );
+            }
+            if !outcome.rest_owed.is_empty() {
+                let months: Vec<String> = outcome
+                    .rest_owed
+                    .iter()
+                    .map(|m| m.format("%B %Y").to_string())
+                    .collect();
+                errln!(
+                    "note: billed in part: {}; the next invoice run bills the rest",
                     months.join(", ")
                 );
             }
@@ -167,11 +177,9 @@ fn balances(
         .map(|r| r.agreement.company_id)
         .collect();
     let mut out = BTreeMap::new();
+    let tz = ctx.config.calendar.timezone.0;
     for company in companies {
-        let all = crate::store::billing::load_agreements(conn, Some(company)).map_err(store_err)?;
-        let tz = ctx.config.calendar.timezone.0;
-        let entries = load_entries(conn, tz, Some(company), Some(month_end(today))).map_err(store_err)?;
-        out.extend(agreements::prepaid_balances(&all, &entries, today, carry_over));
+        out.extend(agreements::prepaid_balances(conn, tz, company, today, carry_over).map_err(store_err)?);
     }
     Ok(out)
 }
@@ -191,7 +199,8 @@ fn row_json(r: &AgreementRow, balance: Option<&PrepaidBalance>, month: &str) -> 
         "onboarding_fee_cents": a.onboarding_fee.0, "monthly_cents": a.monthly.0, "project_fee_cents": a.project_fee.0,
         "labor_rate_cents": a.labor_rate.0, "prepaid_hours_per_month": a.prepaid_hours_per_month,
         "prepaid": balance.map(|b| json!({"month": month, "allowance_minutes": b.allowance_minutes,
-            "used_minutes": b.used_minutes, "left_minutes": b.left_minutes()})),
+            "used_minutes": b.used_minutes, "left_minutes": b.left_minutes(),
+            "overage_minutes": b.overage_minutes})),
     })
 }
 
@@ -216,12 +225,19 @@ fn print_row(r: &AgreementRow, balance: Option<&PrepaidBalance>, month: &str) ->
     money.push_str(&format!(", labor {}/h", a.labor_rate));
     outln!("{money}");
     if let Some(b) = balance {
-        outln!(
+        let mut text = format!(
             "  prepaid {month}: {} of {} used, {} left",
             hours(b.used_minutes),
             hours(b.allowance_minutes),
             hours(b.left_minutes())
         );
+        if b.overage_minutes > 0 {
+            text.push_str(&format!(
+                "; {} over, billed as contract labor",
+                hours(b.overage_minutes)
+            ));
+        }
+        outln!("{text}");
     }
     Ok(())
 }

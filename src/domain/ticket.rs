@@ -178,3 +178,98 @@ mod tests {
         assert!("9".parse::<Priority>().is_err());
     }
 }
+
+/// A ticket's status and the times that go with it (Unix seconds), as a
+/// write or an import file would leave them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TicketTimes {
+    pub status: Status,
+    pub opened: i64,
+    pub first_response: Option<i64>,
+    pub resolved: Option<i64>,
+}
+
+/// Why a ticket's times do not fit its status; `field` is the exchange
+/// format's name for the time at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct TimesProblem {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// The states a ticket can reach through pimdesk (DESIGN.md 3.1): answers
+/// and resolutions come after opening; any answer moves a ticket out of New;
+/// a completed ticket has its completion time (its labor is billed from it),
+/// and reopening clears it. Every write and the import check this one rule.
+pub fn check_times(t: &TicketTimes) -> Result<(), TimesProblem> {
+    let problem = |field: &'static str, message: String| Err(TimesProblem { field, message });
+    let completed = t.status.is_completed();
+    if t.first_response.is_some_and(|f| f < t.opened) {
+        return problem("first_response", "is before the ticket was opened".into());
+    }
+    if t.resolved.is_some_and(|r| r < t.opened) {
+        return problem("resolved", "is before the ticket was opened".into());
+    }
+    if t.status == Status::New && t.first_response.is_some() {
+        return problem(
+            "first_response",
+            "a New ticket has no first response (an answer moves it out of New)".into(),
+        );
+    }
+    if completed && t.resolved.is_none() {
+        let status = t.status.as_str();
+        return problem("resolved", format!("a {status} ticket needs the time it was resolved"));
+    }
+    if !completed && t.resolved.is_some() {
+        let status = t.status.as_str();
+        return problem(
+            "resolved",
+            format!("a {status} ticket has no resolved time (only Resolved and Closed tickets do)"),
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod times_tests {
+    use super::*;
+
+    fn times(status: Status, first_response: Option<i64>, resolved: Option<i64>) -> TicketTimes {
+        TicketTimes {
+            status,
+            opened: 1_000,
+            first_response,
+            resolved,
+        }
+    }
+
+    fn field(t: TicketTimes) -> Option<&'static str> {
+        check_times(&t).err().map(|p| p.field)
+    }
+
+    #[test]
+    fn ticket_times_that_pimdesk_itself_writes_pass() {
+        assert_eq!(field(times(Status::New, None, None)), None);
+        assert_eq!(field(times(Status::InProgress, Some(1_000), None)), None);
+        assert_eq!(field(times(Status::Resolved, None, Some(2_000))), None);
+        assert_eq!(field(times(Status::Closed, Some(1_500), Some(2_000))), None);
+    }
+
+    #[test]
+    fn ticket_times_that_no_write_can_make_are_refused_naming_the_field() {
+        assert_eq!(
+            field(times(Status::InProgress, Some(999), None)),
+            Some("first_response")
+        );
+        assert_eq!(field(times(Status::Resolved, Some(1_000), Some(999))), Some("resolved"));
+        assert_eq!(field(times(Status::New, Some(1_200), None)), Some("first_response"));
+        assert_eq!(field(times(Status::New, None, Some(1_200))), Some("resolved"));
+        assert_eq!(field(times(Status::Resolved, Some(1_200), None)), Some("resolved"));
+        assert_eq!(field(times(Status::Closed, None, None)), Some("resolved"));
+        assert_eq!(
+            field(times(Status::WaitingOnClient, Some(1_200), Some(1_300))),
+            Some("resolved")
+        );
+    }
+}

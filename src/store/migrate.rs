@@ -14,6 +14,7 @@ const STEPS: &[&str] = &[
     include_str!("schema.sql"),
     include_str!("migrate_2.sql"),
     include_str!("migrate_3.sql"),
+    include_str!("migrate_4.sql"),
 ];
 
 /// The schema version this build writes.
@@ -63,4 +64,75 @@ pub fn has_foreign_tables(conn: &Connection) -> rusqlite::Result<bool> {
         |r| r.get::<_, i64>(0),
     )
     .map(|n| n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store at the schema before contract labor had a kind of its own,
+    /// with a prepaid block's billed draws: one entry drawn in full, one
+    /// split between prepaid hours and labor on a line of its own.
+    fn billed_before_v4() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        for step in &STEPS[..2] {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO companies (id, key, name) VALUES (1, 'acme', 'Acme');
+             INSERT INTO tickets (id, company_id, summary, priority, status, board, source, opened, updated)
+               VALUES (1, 1, 'Printer', 3, 'Resolved', 'Service Desk', 'phone', 0, 0);
+             INSERT INTO time_entries (id, ticket_id, start, minutes, billable) VALUES (7, 1, 0, 40, 1), (8, 1, 60, 50, 1);
+             INSERT INTO invoices (id, number, company_id, date, due, total_cents, created)
+               VALUES (1, 'INV-000001', 1, '2026-02-16', '2026-02-16', 5000, 0);
+             INSERT INTO invoice_lines (id, invoice_id, kind, description, ticket_id, minutes, unit_cents, amount_cents)
+               VALUES (1, 1, 'prepaid_labor', 'Prepaid labor drawn, ticket #1', 1, 40, 0, 0),
+                      (2, 1, 'prepaid_labor', 'Prepaid labor drawn, ticket #1', 1, 20, 0, 0),
+                      (3, 1, 'labor', 'Labor, ticket #1 at $100.00/h', 1, 30, 10000, 5000);
+             INSERT INTO billed_items (item_key, line_id)
+               VALUES ('prepaid_labor:7', 1), ('prepaid_labor:8', 2), ('labor:8', 3);",
+        )
+        .unwrap();
+        conn
+    }
+
+    #[test]
+    fn migrating_keeps_invoices_and_recovers_billed_prepaid_draws() {
+        let mut conn = billed_before_v4();
+        migrate(&mut conn, std::path::Path::new(":memory:")).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), CURRENT);
+        let minutes: Vec<(String, Option<i64>, i64)> = conn
+            .prepare("SELECT b.item_key, b.minutes, l.minutes FROM billed_items b JOIN invoice_lines l ON l.id = b.line_id ORDER BY 1")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let expected = [
+            ("labor:8".to_string(), None, 30),
+            ("prepaid_labor:7".to_string(), Some(40), 40),
+            ("prepaid_labor:8".to_string(), Some(20), 20),
+        ];
+        assert_eq!(minutes, expected);
+        conn.execute(
+            "INSERT INTO invoice_lines (invoice_id, kind, description, amount_cents) VALUES (1, 'contract_labor', 'x', 0)",
+            [],
+        )
+        .unwrap();
+        let sql: String = conn
+            .query_row("SELECT sql FROM sqlite_schema WHERE name = 'billed_items'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(
+            sql.contains("REFERENCES \"invoice_lines\"") || sql.contains("REFERENCES invoice_lines("),
+            "{sql}"
+        );
+        let fk: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 0);
+    }
 }

@@ -9,7 +9,7 @@ use super::deadlines::store as store_deadlines;
 pub use super::ticket_work::{acknowledge, add_note, add_time, NewTime};
 use crate::domain::sla::{Calendar, SlaPolicy};
 use crate::domain::text::{sanitize, sanitize_line};
-use crate::domain::ticket::{Board, Priority, Source, Status};
+use crate::domain::ticket::{check_times, Board, Priority, Source, Status, TicketTimes};
 
 /// Why a write was refused; nothing was written.
 #[derive(Debug, thiserror::Error)]
@@ -339,6 +339,7 @@ pub fn update<'a>(
             .parse()
             .map_err(|e: crate::domain::ticket::UnknownValue| invalid("status", e.to_string()))?;
         changed |= set_status(&tx, id, &cur, s, who, now)?;
+        times_fit_status(&tx, id)?;
     }
     if changed {
         finish(&tx, id, now, rules)?;
@@ -405,6 +406,26 @@ fn set_status(
         tx.execute("UPDATE tickets SET resolved = NULL WHERE id = ?1", [id])?;
     }
     Ok(true)
+}
+
+/// The ticket's times after a status move still fit its status (the rule
+/// the import checks too); the refusal names the status, which moved.
+fn times_fit_status(tx: &Transaction<'_>, id: i64) -> Result<(), WriteError> {
+    let (status, opened, first_response, resolved): (String, i64, Option<i64>, Option<i64>) = tx.query_row(
+        "SELECT status, opened, first_response, resolved FROM tickets WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    let status: Status = status
+        .parse()
+        .map_err(|e: crate::domain::ticket::UnknownValue| invalid("status", e.to_string()))?;
+    let times = TicketTimes {
+        status,
+        opened,
+        first_response,
+        resolved,
+    };
+    check_times(&times).map_err(|p| invalid("status", p.message))
 }
 
 /// Bumps the version, restamps deadlines and the search row.

@@ -11,11 +11,11 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::action::Action;
 use super::state::invoices::{AgreementLine, InvoiceData, InvoiceEffect};
-use crate::domain::billing::{month_end, Product};
+use crate::domain::billing::Product;
 use crate::domain::permissions::Role;
 use crate::store::billing::agreements::{self, PrepaidBalance};
 use crate::store::billing::ledger::{self, NewPayment};
-use crate::store::billing::{self as billing, load_agreements, load_entries, BillingStoreError, Invoice};
+use crate::store::billing::{self as billing, BillingStoreError, Invoice};
 
 /// Runs one Invoices effect as technician `who`.
 pub fn handle(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Action {
@@ -77,7 +77,7 @@ fn write_effect(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Actio
             agreements::add(conn, &agreement, who, at).map(|key| format!("agreement {key} added (audited)"))
         }
         InvoiceEffect::EndAgreement { key, date, at } => {
-            agreements::end(conn, &key, date, who, at).map(|outcome| ended(&key, date, &outcome.billed_beyond))
+            agreements::end(conn, &key, date, who, at).map(|outcome| ended(&key, date, &outcome))
         }
         InvoiceEffect::CompleteAgreement { key, date, at } => agreements::complete(conn, &key, date, who, at)
             .map(|()| format!("agreement {key}: project completed on {date} (audited)")),
@@ -90,14 +90,19 @@ fn write_effect(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Actio
     }
 }
 
-fn ended(key: &str, date: NaiveDate, billed_beyond: &[NaiveDate]) -> String {
+fn ended(key: &str, date: NaiveDate, outcome: &agreements::EndOutcome) -> String {
+    let names = |months: &[NaiveDate]| -> String {
+        let names: Vec<String> = months.iter().map(|m| m.format("%B %Y").to_string()).collect();
+        names.join(", ")
+    };
     let mut m = format!("agreement {key} ends on {date} (audited)");
-    if !billed_beyond.is_empty() {
-        let months: Vec<String> = billed_beyond.iter().map(|m| m.format("%B %Y").to_string()).collect();
-        m.push_str(&format!(
-            "; already billed: {} (stays billed: credit by hand)",
-            months.join(", ")
-        ));
+    if !outcome.billed_beyond.is_empty() {
+        let months = names(&outcome.billed_beyond);
+        m.push_str(&format!("; already billed: {months} (stays billed: credit by hand)"));
+    }
+    if !outcome.rest_owed.is_empty() {
+        let months = names(&outcome.rest_owed);
+        m.push_str(&format!("; billed in part: {months} (the next run bills the rest)"));
     }
     m
 }
@@ -167,9 +172,7 @@ fn agreement_lines(
         .collect();
     let mut balances: BTreeMap<i64, PrepaidBalance> = BTreeMap::new();
     for company in companies {
-        let all = load_agreements(conn, Some(company))?;
-        let entries = load_entries(conn, tz, Some(company), Some(month_end(today)))?;
-        balances.extend(agreements::prepaid_balances(&all, &entries, today, carry_over));
+        balances.extend(agreements::prepaid_balances(conn, tz, company, today, carry_over)?);
     }
     Ok(rows
         .into_iter()

@@ -28,7 +28,8 @@ fn kind_label(k: LineKind) -> &'static str {
         LineKind::Onboarding => "Onboarding",
         LineKind::Recurring => "Monthly",
         LineKind::Project => "Project",
-        LineKind::Labor => "Labor",
+        LineKind::Labor => "Non-contract labor",
+        LineKind::ContractLabor => "Contract labor",
         LineKind::PrepaidLabor => "Prepaid hours",
     }
 }
@@ -44,7 +45,7 @@ fn line_cells(l: &InvoiceLine) -> [String; 6] {
         _ => String::new(),
     };
     let quantity = match l.kind {
-        LineKind::Labor => format!("{} at {}/h", hours(l.minutes), l.unit),
+        LineKind::Labor | LineKind::ContractLabor => format!("{} at {}/h", hours(l.minutes), l.unit),
         LineKind::PrepaidLabor => format!("{} drawn", hours(l.minutes)),
         _ => String::new(),
     };

@@ -86,7 +86,7 @@ fn time_logged_after_resolution_is_never_billed_before_its_own_day() {
     let late_walk_in = done(entry(2, 2010, 201, "2026-03-05 09:00", 30), "2026-03-02");
     let mut books = Books::new(vec![sms], vec![late_contract, late_walk_in]);
     assert!(books.run("2026-03-04").is_empty());
-    assert_eq!(summary(&only(books.run("2026-03-05"))), [("labor", 6_000, 30)]);
+    assert_eq!(summary(&only(books.run("2026-03-05"))), [("contract_labor", 6_000, 30)]);
     // non-contract: 14 days after the entry's own day, not after completion
     assert!(books.run("2026-03-18").is_empty());
     assert_eq!(summary(&only(books.run("2026-03-19"))), [("labor", 7_500, 30)]);
@@ -118,6 +118,6 @@ fn contract_labor_at_a_zero_rate_records_the_time() {
     let e = done(entry(1, 2300, 230, "2026-03-03 09:00", 50), "2026-03-03");
     let mut books = Books::new(vec![sms], vec![e]);
     let inv = only(books.run("2026-03-03"));
-    assert_eq!(summary(&inv), [("labor", 0, 60)]);
+    assert_eq!(summary(&inv), [("contract_labor", 0, 60)]);
     assert_eq!(inv.total, Cents::ZERO);
 }

@@ -1,8 +1,8 @@
 //! The billing engine: which charges are due, and how they group into invoices.
 //!
 //! Pure functions over plain data (DESIGN.md §3.3): no I/O, no clock, no SQL.
-//! The store loads agreements and time entries, calls [`billable_items`] and
-//! [`plan_run`] with the keys it has already billed, and writes the result.
+//! The store loads agreements, time entries and what it has already billed,
+//! calls [`billable_items`] and [`plan_run`], and writes the result.
 //!
 //! Every charge has an [`ItemKey`] whose text form ([`ItemKey::encode`]) the
 //! store keeps in a UNIQUE column, so nothing is ever billed twice.
@@ -25,9 +25,15 @@
 //!   date once resolved, so unbilled entries wait for it.
 //! - Labor is never billed before the entry's own day (time logged after
 //!   resolution); entries before a company's first agreement are non-contract.
+//! - Prepaid draws already billed are final ([`Billed`]); entries not billed
+//!   yet draw what is left, so an entry logged late finds the hours drawn.
 //! - Labor lines group by (kind, ticket, rate) and round up per line, so
-//!   billing in several runs can round differently from one run; keys, fees,
-//!   monthly amounts and worked minutes are identical either way.
+//!   billing in several runs can round differently from one run; fees,
+//!   monthly amounts and worked minutes are identical either way. Contract
+//!   labor (`contract_labor`) and non-contract labor (`labor`) are kinds of
+//!   their own, never one line.
+//! - An end date moved later after a month was billed in part bills the rest
+//!   of that month once (`ItemKey::RecurringRest`).
 //! - Zero and negative amounts are never billed (contract labor at a $0 rate
 //!   still makes a $0 line, recording the time).
 
@@ -40,9 +46,14 @@ use thiserror::Error;
 
 use crate::domain::money::Cents;
 
+mod billed;
+mod prepaid;
+mod recurring;
 mod rules;
 mod run;
 
+#[cfg(test)]
+mod drawn_tests;
 #[cfg(test)]
 mod key_tests;
 #[cfg(test)]
@@ -50,6 +61,8 @@ mod prop_tests;
 #[cfg(test)]
 mod tests;
 
+pub use billed::{key_has_minutes, Billed, BilledItem};
+pub use prepaid::{prepaid_balances, PrepaidBalance};
 pub use rules::{billable_items, check_agreement};
 pub use run::plan_run;
 
@@ -60,8 +73,13 @@ pub enum BillingError {
     UnknownProduct(String),
     #[error("unknown line kind {0:?}")]
     UnknownLineKind(String),
+    /// `field` is the exchange format's name for the value at fault.
     #[error("agreement {id}: {problem}")]
-    InvalidAgreement { id: i64, problem: String },
+    InvalidAgreement {
+        id: i64,
+        field: &'static str,
+        problem: String,
+    },
 }
 
 /// What an agreement sells.
@@ -207,16 +225,20 @@ pub enum LineKind {
     Onboarding,
     Recurring,
     Project,
+    /// Non-contract labor, at the configured rate ($150/h).
     Labor,
+    /// Contract labor, at the agreement's labor rate (prepaid overage too).
+    ContractLabor,
     PrepaidLabor,
 }
 
 impl LineKind {
-    pub const ALL: [LineKind; 5] = [
+    pub const ALL: [LineKind; 6] = [
         LineKind::Onboarding,
         LineKind::Recurring,
         LineKind::Project,
         LineKind::Labor,
+        LineKind::ContractLabor,
         LineKind::PrepaidLabor,
     ];
 
@@ -226,8 +248,14 @@ impl LineKind {
             LineKind::Recurring => "recurring",
             LineKind::Project => "project",
             LineKind::Labor => "labor",
+            LineKind::ContractLabor => "contract_labor",
             LineKind::PrepaidLabor => "prepaid_labor",
         }
+    }
+
+    /// Billed by the minute on a ticket (priced per line, rounded up).
+    pub fn is_billed_labor(self) -> bool {
+        matches!(self, LineKind::Labor | LineKind::ContractLabor)
     }
 }
 
@@ -258,6 +286,12 @@ pub enum ItemKey {
         agreement: i64,
         service_month: NaiveDate,
     },
+    /// The rest of a service month already billed in part, owed because the
+    /// end date moved later; `from` is its first day.
+    RecurringRest {
+        agreement: i64,
+        from: NaiveDate,
+    },
     Project {
         agreement: i64,
     },
@@ -271,7 +305,8 @@ pub enum ItemKey {
 
 impl ItemKey {
     /// Stable text form: `onboarding:12`, `recurring:12:2026-03`,
-    /// `project:12`, `labor:345`, `prepaid_labor:345`.
+    /// `recurring_rest:12:2026-02-15`, `project:12`, `labor:345`,
+    /// `prepaid_labor:345`.
     pub fn encode(&self) -> String {
         match self {
             ItemKey::Onboarding { agreement } => format!("onboarding:{agreement}"),
@@ -279,6 +314,7 @@ impl ItemKey {
                 agreement,
                 service_month: m,
             } => format!("recurring:{agreement}:{:04}-{:02}", m.year(), m.month()),
+            ItemKey::RecurringRest { agreement, from } => format!("recurring_rest:{agreement}:{from}"),
             ItemKey::Project { agreement } => format!("project:{agreement}"),
             ItemKey::Labor { entry } => format!("labor:{entry}"),
             ItemKey::PrepaidLabor { entry } => format!("prepaid_labor:{entry}"),
@@ -292,11 +328,12 @@ impl ItemKey {
         (key.encode() == text).then_some(key)
     }
 
-    /// The line kind this key bills as.
+    /// The line kind this key bills as; a labor key bills as `labor` or, on a
+    /// contract, `contract_labor` (its pricing decides, the key stays).
     pub fn kind(&self) -> LineKind {
         match self {
             ItemKey::Onboarding { .. } => LineKind::Onboarding,
-            ItemKey::Recurring { .. } => LineKind::Recurring,
+            ItemKey::Recurring { .. } | ItemKey::RecurringRest { .. } => LineKind::Recurring,
             ItemKey::Project { .. } => LineKind::Project,
             ItemKey::Labor { .. } => LineKind::Labor,
             ItemKey::PrepaidLabor { .. } => LineKind::PrepaidLabor,
@@ -308,7 +345,7 @@ fn decode_loose(text: &str) -> Option<ItemKey> {
     let mut parts = text.split(':');
     let (kind, id) = (parts.next()?, parts.next()?.parse::<i64>().ok()?);
     let month = parts.next();
-    if parts.next().is_some() || (month.is_some() != (kind == "recurring")) {
+    if parts.next().is_some() || (month.is_some() != matches!(kind, "recurring" | "recurring_rest")) {
         return None;
     }
     Some(match kind {
@@ -316,6 +353,10 @@ fn decode_loose(text: &str) -> Option<ItemKey> {
         "recurring" => ItemKey::Recurring {
             agreement: id,
             service_month: parse_month(month?)?,
+        },
+        "recurring_rest" => ItemKey::RecurringRest {
+            agreement: id,
+            from: NaiveDate::parse_from_str(month?, "%Y-%m-%d").ok()?,
         },
         "project" => ItemKey::Project { agreement: id },
         "labor" => ItemKey::Labor { entry: id },
@@ -383,6 +424,9 @@ pub struct PlannedLine {
     pub period_end: Option<NaiveDate>,
     /// The charges this line bills, in key order.
     pub items: Vec<ItemKey>,
+    /// The minutes each of `items` bills (same order): exact worked minutes
+    /// for labor and prepaid draws, 0 for fees and monthly charges.
+    pub item_minutes: Vec<u32>,
 }
 
 /// One invoice a run would write.

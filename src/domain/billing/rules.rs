@@ -1,58 +1,75 @@
 //! Per-rule item generation: which charges are due on or before a date.
 
-use std::collections::HashMap;
+use chrono::{Days, Months, NaiveDate};
 
-use chrono::{Datelike, Days, Months, NaiveDate};
-
+use super::prepaid::{price_entries, Pricing};
+use super::recurring::{still_owed, BilledMonths};
 use super::{
-    days_in_month, monday_after, month_end, month_start, Agreement, BillableItem, BillingError, BillingRules, ItemKey,
-    LaborEntry,
+    days_in_month, monday_after, month_end, month_start, Agreement, BillableItem, Billed, BillingError, BillingRules,
+    ItemKey, LaborEntry, LineKind,
 };
 use crate::domain::money::Cents;
 
-/// Every charge whose bill date is on or before `as_of`, billed or not (the
-/// run drops those already billed). Deterministic: the same books give the
-/// same keys and amounts whatever `as_of` is.
+/// Every charge whose bill date is on or before `as_of`, given what is
+/// already `billed` (the run drops charges billed already). Deterministic:
+/// the same books and billed charges give the same keys and amounts whatever
+/// `as_of` is.
 pub fn billable_items(
     rules: &BillingRules,
     agreements: &[Agreement],
     entries: &[LaborEntry],
+    billed: &Billed,
     as_of: NaiveDate,
 ) -> Vec<BillableItem> {
     let mut out = Vec::new();
+    let months = super::recurring::billed_months(billed);
     for agreement in agreements {
         fee_items(agreement, as_of, &mut out);
-        recurring_items(rules, agreement, as_of, &mut out);
+        recurring_items(rules, agreement, &months, as_of, &mut out);
     }
-    labor_items(rules, agreements, entries, as_of, &mut out);
+    labor_items(rules, agreements, entries, billed, as_of, &mut out);
     out
 }
 
-/// What the store should refuse when an agreement is saved. The engine never
-/// bills a negative amount whatever it is given, but it cannot guess intent.
+/// What the store should refuse when an agreement is saved, and what an
+/// import refuses: the one check every path to the books goes through. The
+/// engine never bills a negative amount whatever it is given, but it cannot
+/// guess intent.
 pub fn check_agreement(a: &Agreement) -> Result<(), BillingError> {
     let money = [
-        ("onboarding fee", a.onboarding_fee),
-        ("monthly amount", a.monthly),
-        ("project fee", a.project_fee),
-        ("labor rate", a.labor_rate),
+        ("onboarding_fee_cents", "onboarding fee", a.onboarding_fee),
+        ("monthly_cents", "monthly amount", a.monthly),
+        ("project_fee_cents", "project fee", a.project_fee),
+        ("labor_rate_cents", "labor rate", a.labor_rate),
     ];
-    let problem = if let Some((name, _)) = money.iter().find(|(_, c)| c.is_negative()) {
-        Some(format!("{name} is negative"))
+    let product = a.product;
+    let problem = if let Some((field, name, _)) = money.iter().find(|(_, _, c)| c.is_negative()) {
+        Some((*field, format!("{name} is negative")))
     } else if a.ended.is_some_and(|e| e < a.executed) {
-        Some("ends before it was executed".to_string())
+        Some(("ended", "ends before it was executed".to_string()))
     } else if a.project_completed.is_some_and(|c| c < a.executed) {
-        Some("project completed before the agreement was executed".to_string())
-    } else if !a.product.is_project() && (a.project_completed.is_some() || a.project_fee.0 != 0) {
-        Some(format!("{} is not a project product", a.product))
-    } else if a.prepaid_hours_per_month > 0 && a.product != super::Product::PrepaidLabor {
-        Some(format!("{} carries no prepaid hours", a.product))
+        let text = "project completed before the agreement was executed";
+        Some(("project_completed", text.to_string()))
+    } else if !product.is_project() && a.project_completed.is_some() {
+        Some(("project_completed", not_a_project(product)))
+    } else if !product.is_project() && a.project_fee.0 != 0 {
+        Some(("project_fee_cents", not_a_project(product)))
+    } else if a.prepaid_hours_per_month > 0 && product != super::Product::PrepaidLabor {
+        Some(("prepaid_hours_per_month", format!("{product} carries no prepaid hours")))
     } else {
         None
     };
-    problem.map_or(Ok(()), |problem| {
-        Err(BillingError::InvalidAgreement { id: a.id, problem })
+    problem.map_or(Ok(()), |(field, problem)| {
+        Err(BillingError::InvalidAgreement {
+            id: a.id,
+            field,
+            problem,
+        })
     })
+}
+
+fn not_a_project(product: super::Product) -> String {
+    format!("{product} is not delivered as a project (only VM, COLO, ECHO and ENTERPRISE_EMAIL are)")
 }
 
 /// Onboarding fee at execution; project fee at completion (project products).
@@ -98,7 +115,13 @@ fn recurring_start(a: &Agreement) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 /// One item per service month whose bill date is on or before `as_of`.
-fn recurring_items(rules: &BillingRules, a: &Agreement, as_of: NaiveDate, out: &mut Vec<BillableItem>) {
+fn recurring_items(
+    rules: &BillingRules,
+    a: &Agreement,
+    months: &BilledMonths,
+    as_of: NaiveDate,
+    out: &mut Vec<BillableItem>,
+) {
     let Some((start, known)) = recurring_start(a) else {
         return;
     };
@@ -110,7 +133,7 @@ fn recurring_items(rules: &BillingRules, a: &Agreement, as_of: NaiveDate, out: &
             break;
         }
         if let Some(item) = service_month(a, start, month, bill_date) {
-            out.push(item);
+            out.extend(still_owed(item, months.get(&(a.id, month))));
         }
         let Some(next) = month.checked_add_months(Months::new(1)) else {
             break;
@@ -143,39 +166,16 @@ fn service_month(a: &Agreement, start: NaiveDate, month: NaiveDate, bill_date: N
     Some(item)
 }
 
-/// How one entry's minutes are billed.
-struct Pricing {
-    prepaid_minutes: u32,
-    labor_minutes: u32,
-    /// `None` for non-contract labor.
-    contract_rate: Option<Cents>,
-}
-
 /// Labor and prepaid-draw items for all billable entries, in entry order.
 fn labor_items(
     rules: &BillingRules,
     agreements: &[Agreement],
     entries: &[LaborEntry],
+    billed: &Billed,
     as_of: NaiveDate,
     out: &mut Vec<BillableItem>,
 ) {
-    let mut contracts: HashMap<i64, Vec<&Agreement>> = HashMap::new();
-    for a in agreements.iter().filter(|a| a.product.is_contract()) {
-        contracts.entry(a.company_id).or_default().push(a);
-    }
-    let mut sorted: Vec<&LaborEntry> = entries.iter().filter(|e| e.billable && e.minutes > 0).collect();
-    sorted.sort_by_key(|e| (e.start, e.id));
-    let mut ledger = PrepaidLedger::new(rules.prepaid_carry_over);
-    for entry in sorted {
-        let day = entry.start.date();
-        let active: Vec<&Agreement> = contracts
-            .get(&entry.company_id)
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
-            .copied()
-            .filter(|a| a.executed <= day && a.ended.is_none_or(|e| day <= e))
-            .collect();
-        let pricing = ledger.price(&active, entry);
+    for (entry, pricing) in price_entries(rules.prepaid_carry_over, agreements, entries, billed) {
         entry_items(rules, entry, &pricing, as_of, out);
     }
 }
@@ -198,7 +198,7 @@ fn entry_items(
         return;
     }
     let (date, rate, text) = match pricing.contract_rate {
-        Some(rate) => (Some(due), rate, "Labor"),
+        Some(rate) => (Some(due), rate, "Contract labor"),
         None => {
             let date = non_contract_date(rules, entry);
             (date, rules.non_contract_rate, "Non-contract labor")
@@ -207,7 +207,11 @@ fn entry_items(
     if let Some(date) = date.filter(|&d| d <= as_of) {
         let key = ItemKey::Labor { entry: entry.id };
         let (minutes, rate) = (pricing.labor_minutes, rate.max(Cents::ZERO));
-        out.push(labor_item(entry, key, date, minutes, rate, text));
+        let mut item = labor_item(entry, key, date, minutes, rate, text);
+        if pricing.contract_rate.is_some() {
+            item.kind = LineKind::ContractLabor;
+        }
+        out.push(item);
     }
 }
 
@@ -248,63 +252,4 @@ fn labor_item(
         period_end: Some(entry.start.date()),
         description: format!("{label}, ticket #{}", entry.ticket_id),
     }
-}
-
-/// Prepaid minutes drawn so far, per agreement and month (or per agreement
-/// over its whole life when unused minutes carry over).
-struct PrepaidLedger {
-    carry_over: bool,
-    drawn: HashMap<(i64, Option<NaiveDate>), u64>,
-}
-
-impl PrepaidLedger {
-    fn new(carry_over: bool) -> Self {
-        PrepaidLedger {
-            carry_over,
-            drawn: HashMap::new(),
-        }
-    }
-
-    /// Draws `entry` on the active prepaid blocks (oldest agreement first);
-    /// the rest is contract labor at the most recently executed active
-    /// contract agreement's rate, or non-contract labor if none is active.
-    fn price(&mut self, active: &[&Agreement], entry: &LaborEntry) -> Pricing {
-        let mut blocks: Vec<&Agreement> = active
-            .iter()
-            .copied()
-            .filter(|a| a.product == super::Product::PrepaidLabor && a.prepaid_hours_per_month > 0)
-            .collect();
-        blocks.sort_by_key(|a| (a.executed, a.id));
-        let mut left = u64::from(entry.minutes);
-        for block in blocks {
-            left -= self.draw(block, entry.start.date(), left);
-        }
-        let rate_agreement = active.iter().max_by_key(|a| (a.executed, a.id));
-        let labor = u32::try_from(left).unwrap_or(u32::MAX); // left <= entry.minutes
-        Pricing {
-            prepaid_minutes: entry.minutes - labor,
-            labor_minutes: labor,
-            contract_rate: rate_agreement.map(|a| a.labor_rate),
-        }
-    }
-
-    /// Takes up to `want` minutes from `block` for `day`; returns the taken.
-    fn draw(&mut self, block: &Agreement, day: NaiveDate, want: u64) -> u64 {
-        let per_month = u64::from(block.prepaid_hours_per_month) * 60;
-        let (slot, allowance) = if self.carry_over {
-            (None, per_month * months_between(block.executed, day))
-        } else {
-            (Some(month_start(day)), per_month)
-        };
-        let drawn = self.drawn.entry((block.id, slot)).or_insert(0);
-        let take = want.min(allowance.saturating_sub(*drawn));
-        *drawn += take;
-        take
-    }
-}
-
-/// Calendar months from `from`'s month to `to`'s month, both counted.
-fn months_between(from: NaiveDate, to: NaiveDate) -> u64 {
-    let index = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
-    u64::try_from(index(to) - index(from) + 1).unwrap_or(0)
 }

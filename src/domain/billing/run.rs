@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 
-use super::{BillableItem, BillingRules, ItemKey, LineKind, PlannedInvoice, PlannedLine};
+use super::{BillableItem, Billed, BillingRules, ItemKey, LineKind, PlannedInvoice, PlannedLine};
 use crate::domain::money::Cents;
 
 /// One invoice per company with unbilled items due by `as_of`, dated and due
@@ -13,7 +13,7 @@ use crate::domain::money::Cents;
 pub fn plan_run(
     rules: &BillingRules,
     items: Vec<BillableItem>,
-    already_billed: &HashSet<ItemKey>,
+    already_billed: &Billed,
     as_of: NaiveDate,
 ) -> Vec<PlannedInvoice> {
     let mut seen: HashSet<ItemKey> = HashSet::new();
@@ -30,8 +30,9 @@ pub fn plan_run(
         .collect()
 }
 
-/// What makes items share a line: labor by (kind, ticket, rate); every other
-/// item is a line of its own.
+/// What makes items share a line: labor by (kind, ticket, rate), so contract
+/// and non-contract labor of one ticket are two lines even at one rate;
+/// every other item is a line of its own.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 enum LineGroup {
     Labor {
@@ -44,7 +45,7 @@ enum LineGroup {
 
 fn group_of(item: &BillableItem) -> LineGroup {
     match item.kind {
-        LineKind::Labor | LineKind::PrepaidLabor => LineGroup::Labor {
+        LineKind::Labor | LineKind::ContractLabor | LineKind::PrepaidLabor => LineGroup::Labor {
             kind: item.kind,
             ticket: item.ticket_id,
             rate: item.rate,
@@ -89,7 +90,7 @@ fn build_line(rules: &BillingRules, mut items: Vec<BillableItem>) -> Option<Plan
     let first = items.first()?;
     let worked: u64 = items.iter().map(|i| u64::from(i.minutes)).sum();
     let (minutes, unit, amount) = match first.kind {
-        LineKind::Labor => {
+        LineKind::Labor | LineKind::ContractLabor => {
             let billed = round_up(worked, rules.labor_increment_minutes);
             let billed_i64 = i64::try_from(billed).unwrap_or(i64::MAX);
             (billed, first.rate, Cents::per_hour(first.rate, billed_i64))
@@ -107,13 +108,15 @@ fn build_line(rules: &BillingRules, mut items: Vec<BillableItem>) -> Option<Plan
         amount,
         period_start: items.iter().filter_map(|i| i.period_start).min(),
         period_end: items.iter().filter_map(|i| i.period_end).max(),
+        item_minutes: items.iter().map(|i| i.minutes).collect(),
         items: items.into_iter().map(|i| i.key).collect(),
     })
 }
 
 fn line_description(first: &BillableItem) -> String {
     match (first.kind, first.ticket_id) {
-        (LineKind::Labor, Some(t)) => format!("Labor, ticket #{t} at {}/h", first.rate),
+        (LineKind::Labor, Some(t)) => format!("Non-contract labor, ticket #{t} at {}/h", first.rate),
+        (LineKind::ContractLabor, Some(t)) => format!("Contract labor, ticket #{t} at {}/h", first.rate),
         (LineKind::PrepaidLabor, Some(t)) => format!("Prepaid labor drawn, ticket #{t}"),
         _ => first.description.clone(),
     }

@@ -1,7 +1,5 @@
 //! Worked examples a finance person would check by hand.
 
-use std::collections::HashSet;
-
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::*;
@@ -53,7 +51,7 @@ pub(super) struct Books {
     pub(super) rules: BillingRules,
     pub(super) agreements: Vec<Agreement>,
     pub(super) entries: Vec<LaborEntry>,
-    pub(super) billed: HashSet<ItemKey>,
+    pub(super) billed: Billed,
 }
 
 impl Books {
@@ -62,17 +60,18 @@ impl Books {
             rules: BillingRules::pim_default(),
             agreements,
             entries,
-            billed: HashSet::new(),
+            billed: Billed::default(),
         }
     }
 
     pub(super) fn run(&mut self, as_of: &str) -> Vec<PlannedInvoice> {
         let as_of = d(as_of);
-        let items = billable_items(&self.rules, &self.agreements, &self.entries, as_of);
+        let items = billable_items(&self.rules, &self.agreements, &self.entries, &self.billed, as_of);
         let invoices = plan_run(&self.rules, items, &self.billed, as_of);
-        for line in invoices.iter().flat_map(|i| &i.lines) {
-            assert!(line.items.iter().all(|k| self.billed.insert(k.clone())));
+        for key in invoices.iter().flat_map(|i| &i.lines).flat_map(|l| &l.items) {
+            assert!(!self.billed.contains(key), "{key} billed twice");
         }
+        self.billed.record(&invoices);
         invoices
     }
 }
@@ -200,12 +199,12 @@ fn long_open_ticket_is_billed_weekly_on_contract() {
     assert!(books.run("2026-03-08").is_empty());
     let week10 = only(books.run("2026-03-09"));
     // 125 worked → 135 billed at $125/h = $281.25
-    assert_eq!(summary(&week10), [("labor", 28_125, 135)]);
+    assert_eq!(summary(&week10), [("contract_labor", 28_125, 135)]);
     assert_eq!(week10.lines[0].worked_minutes, 125);
     assert_eq!(week10.lines[0].ticket_id, Some(600));
     assert_eq!(week10.lines[0].unit_cents, Cents(12_500));
     let week11 = only(books.run("2026-03-16"));
-    assert_eq!(summary(&week11), [("labor", 6_250, 30)]); // $62.50
+    assert_eq!(summary(&week11), [("contract_labor", 6_250, 30)]); // $62.50
 }
 
 #[test]
@@ -215,7 +214,10 @@ fn contract_labor_bills_at_completion_when_before_monday() {
     let e = done(entry(1, 700, 70, "2026-03-10 09:00", 60), "2026-03-12");
     let mut books = Books::new(vec![fits], vec![e]);
     assert!(books.run("2026-03-11").is_empty());
-    assert_eq!(summary(&only(books.run("2026-03-12"))), [("labor", 10_000, 60)]);
+    assert_eq!(
+        summary(&only(books.run("2026-03-12"))),
+        [("contract_labor", 10_000, 60)]
+    );
 }
 
 #[test]
@@ -259,7 +261,7 @@ fn prepaid_block_used_up_mid_month_splits_the_entry() {
     assert_eq!(
         summary(&inv),
         [
-            ("labor", 24_000, 120),
+            ("contract_labor", 24_000, 120),
             ("prepaid_labor", 0, 480),
             ("prepaid_labor", 0, 120)
         ]
@@ -310,7 +312,7 @@ fn two_contracts_latest_rate_and_prepaid_draws_first() {
     assert_eq!(labor.len(), 2);
     assert_eq!(
         (labor[0].kind, labor[0].minutes, labor[0].amount),
-        (LineKind::Labor, 30, Cents(7_000))
+        (LineKind::ContractLabor, 30, Cents(7_000))
     );
     assert_eq!((labor[1].kind, labor[1].minutes), (LineKind::PrepaidLabor, 60));
 }
@@ -361,13 +363,16 @@ fn entries_before_the_first_agreement_are_non_contract() {
         done(entry(2, 1500, 150, "2026-03-11 09:00", 60), "2026-03-12"),
     ];
     let mut books = Books::new(vec![sms.clone()], entries.clone());
-    assert_eq!(summary(&only(books.run("2026-03-12"))), [("labor", 12_500, 60)]);
+    assert_eq!(
+        summary(&only(books.run("2026-03-12"))),
+        [("contract_labor", 12_500, 60)]
+    );
     assert!(books.run("2026-03-25").is_empty());
     assert_eq!(summary(&only(books.run("2026-03-26"))), [("labor", 15_000, 60)]);
     // both in one run: one line per rate for the same ticket, earliest first
     let mut once = Books::new(vec![sms], entries);
     let inv = only(once.run("2026-03-26"));
-    assert_eq!(summary(&inv), [("labor", 15_000, 60), ("labor", 12_500, 60)]);
+    assert_eq!(summary(&inv), [("labor", 15_000, 60), ("contract_labor", 12_500, 60)]);
     assert!(inv.lines.iter().all(|l| l.ticket_id == Some(1500)));
     assert_eq!(inv.total, Cents(27_500));
 }
@@ -406,8 +411,8 @@ fn invoices_sorted_by_company_and_lines_by_kind_period_ticket() {
             ("recurring", None),
             ("recurring", None),
             ("recurring", None),
-            ("labor", Some(20)),
-            ("labor", Some(21)),
+            ("contract_labor", Some(20)),
+            ("contract_labor", Some(21)),
         ]
     );
     for inv in &invs {

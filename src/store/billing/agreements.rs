@@ -1,11 +1,12 @@
 //! Agreements: create, end, record project completion, list with the
 //! month's prepaid-hours balance. Each write is one transaction with audit.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
 use super::{agreement_row, audit, date_text, refused, Result};
-use crate::domain::billing::{check_agreement, month_end, month_start, Agreement, ItemKey, LaborEntry, Product};
+pub use crate::domain::billing::PrepaidBalance;
+use crate::domain::billing::{check_agreement, month_end, month_start, Agreement, Billed, BilledItem, ItemKey};
 
 /// An agreement with its key and company name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,6 +115,9 @@ pub struct EndOutcome {
     /// Service months already billed that reach past the new end date
     /// (billed months stay billed; no credit is issued automatically).
     pub billed_beyond: Vec<NaiveDate>,
+    /// Service months billed for fewer days than are now active: the next
+    /// invoice run bills the rest of each.
+    pub rest_owed: Vec<NaiveDate>,
 }
 
 /// The agreement after a change still passes the billing rules' checks;
@@ -151,12 +155,49 @@ pub fn end(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now: i64
         old.as_deref(),
         Some(&date_text(date)),
     )?;
-    let billed_beyond = billed_months(&tx, a.id)?
-        .into_iter()
-        .filter(|m| month_end(*m) > date)
+    let through = billed_through(&tx, a.id)?;
+    let billed_beyond = through.iter().filter(|(_, t)| *t > date).map(|(m, _)| *m).collect();
+    let rest_owed = through
+        .iter()
+        .filter(|(m, t)| *t < date.min(month_end(*m)))
+        .map(|(m, _)| *m)
         .collect();
     tx.commit()?;
-    Ok(EndOutcome { billed_beyond })
+    Ok(EndOutcome {
+        billed_beyond,
+        rest_owed,
+    })
+}
+
+/// Each billed service month of an agreement with the last day its billed
+/// lines cover (its own charge and any rest billed since), by month.
+fn billed_through(conn: &Connection, id: i64) -> Result<Vec<(NaiveDate, NaiveDate)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.item_key, l.period_end FROM billed_items b JOIN invoice_lines l ON l.id = b.line_id
+         WHERE (b.item_key >= ?1 AND b.item_key < ?2) OR (b.item_key >= ?3 AND b.item_key < ?4)",
+    )?;
+    let ranges = [
+        format!("recurring:{id}:"),
+        format!("recurring:{id};"),
+        format!("recurring_rest:{id}:"),
+        format!("recurring_rest:{id};"),
+    ];
+    let rows = stmt.query_map(rusqlite::params_from_iter(ranges), |r| {
+        Ok((r.get::<_, String>(0)?, super::opt_date_col(r, 1)?))
+    })?;
+    let mut by_month: std::collections::BTreeMap<NaiveDate, NaiveDate> = std::collections::BTreeMap::new();
+    for row in rows {
+        let (key, end) = row?;
+        let month = match ItemKey::decode(&key) {
+            Some(ItemKey::Recurring { service_month, .. }) => service_month,
+            Some(ItemKey::RecurringRest { from, .. }) => month_start(from),
+            _ => continue,
+        };
+        let end = end.unwrap_or(month_end(month));
+        let t = by_month.entry(month).or_insert(end);
+        *t = (*t).max(end);
+    }
+    Ok(by_month.into_iter().collect())
 }
 
 /// Records the completion of a project product's project (VM, COLO, ECHO,
@@ -166,12 +207,6 @@ pub fn complete(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found = find(&tx, key)?.ok_or_else(|| unknown(key))?;
     let mut a = found.agreement.clone();
-    if !a.product.is_project() {
-        return refused(format!(
-            "agreement {key} is {}, which is not delivered as a project (only VM, COLO, ECHO and ENTERPRISE_EMAIL are)",
-            a.product
-        ));
-    }
     let old = a.project_completed;
     if old.is_some() && (project_billed(&tx, a.id)? || !billed_months(&tx, a.id)?.is_empty()) {
         return refused(format!(
@@ -226,160 +261,44 @@ fn project_billed(conn: &Connection, id: i64) -> Result<bool> {
     Ok(n > 0)
 }
 
-/// A prepaid block's hours in one month.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PrepaidBalance {
-    /// The month's allowance (with carry-over: everything bought so far).
-    pub allowance_minutes: i64,
-    /// Billable minutes logged by the company against it.
-    pub used_minutes: i64,
-}
-
-impl PrepaidBalance {
-    /// Negative when more was logged than bought (the rest is billed as labor).
-    pub fn left_minutes(&self) -> i64 {
-        self.allowance_minutes - self.used_minutes
-    }
-}
-
 /// The balance of each PREPAID_LABOR agreement of one company in the month
-/// of `today`: allowance minus billable minutes logged that month on days
-/// the block is active. With several blocks, minutes fill the oldest first,
-/// like the billing engine; with `carry_over`, allowance and use count from
-/// execution. `entries` are the company's billable entries.
+/// of `today`, priced as the invoice run prices it (billed draws are final):
+/// prepaid minutes used never exceed the allowance; the rest is overage.
 pub fn prepaid_balances(
-    agreements: &[Agreement],
-    entries: &[LaborEntry],
+    conn: &Connection,
+    tz: chrono_tz::Tz,
+    company_id: i64,
     today: NaiveDate,
     carry_over: bool,
-) -> Vec<(i64, PrepaidBalance)> {
-    let mut blocks: Vec<&Agreement> = agreements
-        .iter()
-        .filter(|a| a.product == Product::PrepaidLabor && a.prepaid_hours_per_month > 0)
-        .filter(|a| a.executed <= month_end(today) && a.ended.is_none_or(|e| e >= month_start(today)))
-        .collect();
-    blocks.sort_by_key(|a| (a.executed, a.id));
-    let from = |a: &Agreement| {
-        if carry_over {
-            a.executed
-        } else {
-            month_start(today).max(a.executed)
-        }
-    };
-    let mut out: Vec<(i64, PrepaidBalance)> = blocks
-        .iter()
-        .map(|a| {
-            let months = if carry_over {
-                months_between(a.executed, today)
-            } else {
-                1
-            };
-            let allowance = i64::from(a.prepaid_hours_per_month) * 60 * months;
-            (
-                a.id,
-                PrepaidBalance {
-                    allowance_minutes: allowance,
-                    used_minutes: 0,
-                },
-            )
-        })
-        .collect();
-    let mut sorted: Vec<&LaborEntry> = entries.iter().filter(|e| e.billable).collect();
-    sorted.sort_by_key(|e| (e.start, e.id));
-    for e in sorted {
-        let day = e.start.date();
-        let active: Vec<usize> = (0..blocks.len())
-            .filter(|&i| {
-                let a = blocks[i];
-                from(a) <= day && day <= month_end(today) && a.ended.is_none_or(|end| day <= end)
-            })
-            .collect();
-        let mut left = i64::from(e.minutes);
-        for (n, &i) in active.iter().enumerate() {
-            let bal = &mut out[i].1;
-            // The newest active block takes any overage, so it shows as negative.
-            let take = if n + 1 == active.len() {
-                left
-            } else {
-                left.min(bal.left_minutes().max(0))
-            };
-            bal.used_minutes += take;
-            left -= take;
-        }
-    }
-    out
+) -> Result<Vec<(i64, PrepaidBalance)>> {
+    let all = super::load_agreements(conn, Some(company_id))?;
+    let entries = super::load_entries(conn, tz, Some(company_id), Some(month_end(today)))?;
+    let billed = billed_labor(conn, company_id)?;
+    Ok(crate::domain::billing::prepaid_balances(
+        carry_over, &all, &entries, &billed, today,
+    ))
 }
 
-fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
-    let index = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
-    (index(to) - index(from) + 1).max(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use chrono::NaiveDateTime;
-
-    use super::*;
-    use crate::domain::money::Cents;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    fn block(id: i64, executed: &str, hours: u32) -> Agreement {
-        Agreement {
-            id,
-            company_id: 1,
-            product: Product::PrepaidLabor,
-            executed: d(executed),
-            project_completed: None,
-            ended: None,
-            onboarding_fee: Cents::ZERO,
-            monthly: Cents(100_000),
-            project_fee: Cents::ZERO,
-            labor_rate: Cents(15_000),
-            prepaid_hours_per_month: hours,
+/// The billed labor and prepaid draws of one company's time entries.
+fn billed_labor(conn: &Connection, company_id: i64) -> Result<Billed> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.item_key, b.minutes FROM tickets t JOIN time_entries te ON te.ticket_id = t.id
+         JOIN billed_items b ON b.item_key IN ('labor:' || te.id, 'prepaid_labor:' || te.id)
+         WHERE t.company_id = ?1",
+    )?;
+    let rows = stmt.query_map([company_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<u32>>(1)?))
+    })?;
+    let mut out = Billed::default();
+    for row in rows {
+        let (key, minutes) = row?;
+        if let Some(key) = ItemKey::decode(&key) {
+            let item = BilledItem {
+                minutes,
+                ..BilledItem::default()
+            };
+            out.insert(key, item);
         }
     }
-
-    fn entry(id: i64, start: &str, minutes: u32) -> LaborEntry {
-        LaborEntry {
-            id,
-            ticket_id: 1,
-            company_id: 1,
-            start: NaiveDateTime::parse_from_str(start, "%Y-%m-%d %H:%M").unwrap(),
-            minutes,
-            billable: true,
-            ticket_completed: None,
-        }
-    }
-
-    #[test]
-    fn billing_prepaid_balance_counts_this_month_only_and_shows_overage() {
-        let blocks = [block(1, "2026-01-15", 2)];
-        let entries = [
-            entry(1, "2026-10-30 09:00", 600), // last month: not counted
-            entry(2, "2026-11-02 09:00", 90),
-            entry(3, "2026-11-20 09:00", 60),
-        ];
-        let got = prepaid_balances(&blocks, &entries, d("2026-11-25"), false);
-        assert_eq!(got.len(), 1);
-        let b = got[0].1;
-        assert_eq!((b.allowance_minutes, b.used_minutes, b.left_minutes()), (120, 150, -30));
-    }
-
-    #[test]
-    fn billing_prepaid_balance_fills_the_oldest_block_first() {
-        let blocks = [block(2, "2026-06-01", 1), block(1, "2026-02-01", 1)];
-        let got = prepaid_balances(&blocks, &[entry(1, "2026-11-03 10:00", 90)], d("2026-11-25"), false);
-        let by_id: Vec<(i64, i64)> = got.iter().map(|(id, b)| (*id, b.used_minutes)).collect();
-        assert_eq!(by_id, [(1, 60), (2, 30)]);
-    }
-
-    #[test]
-    fn billing_prepaid_balance_with_carry_over_counts_from_execution() {
-        let blocks = [block(1, "2026-10-01", 1)];
-        let got = prepaid_balances(&blocks, &[entry(1, "2026-10-03 10:00", 30)], d("2026-11-25"), true);
-        assert_eq!((got[0].1.allowance_minutes, got[0].1.left_minutes()), (120, 90));
-    }
+    Ok(out)
 }

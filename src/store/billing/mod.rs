@@ -20,7 +20,7 @@ use chrono_tz::Tz;
 use rusqlite::{params, Connection, Row};
 
 use super::StoreError;
-use crate::domain::billing::{Agreement, ItemKey, LaborEntry, LineKind, Product};
+use crate::domain::billing::{key_has_minutes, Agreement, Billed, BilledItem, ItemKey, LaborEntry, LineKind, Product};
 use crate::domain::money::Cents;
 use crate::domain::time::from_secs;
 
@@ -290,13 +290,33 @@ pub fn load_entries(
 
 /// Every item key already billed (on a non-void invoice).
 pub fn billed_keys(conn: &Connection) -> Result<HashSet<ItemKey>> {
-    let mut stmt = conn.prepare_cached("SELECT item_key FROM billed_items")?;
-    let keys = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    let mut out = HashSet::new();
-    for key in keys {
-        let key = key?;
-        let decoded = ItemKey::decode(&key).ok_or_else(|| bad_column(0, format!("bad billed item key {key:?}")))?;
-        out.insert(decoded);
+    Ok(billed(conn)?.iter().map(|(k, _)| k.clone()).collect())
+}
+
+/// Every charge already billed (on a non-void invoice), with its minutes,
+/// and the amount and last day of its line.
+pub fn billed(conn: &Connection) -> Result<Billed> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.item_key, b.minutes, l.amount_cents, l.period_end
+         FROM billed_items b JOIN invoice_lines l ON l.id = b.line_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let key: String = r.get(0)?;
+        let key = ItemKey::decode(&key).ok_or_else(|| bad_column(0, format!("bad billed item key {key:?}")))?;
+        let item = BilledItem {
+            minutes: r.get(1)?,
+            amount: Cents(r.get(2)?),
+            period_end: opt_date_col(r, 3)?,
+        };
+        Ok((key, item))
+    })?;
+    let mut out = Billed::default();
+    for row in rows {
+        let (key, mut item) = row?;
+        if key_has_minutes(&key) {
+            item.amount = Cents::ZERO; // priced per line, not per entry
+        }
+        out.insert(key, item);
     }
     Ok(out)
 }

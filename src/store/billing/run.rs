@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use rusqlite::{params, Connection, TransactionBehavior};
 
-use super::{audit, billed_keys, date_text, load_agreements, load_entries, Invoice, InvoiceLine, Result};
-use crate::domain::billing::{billable_items, plan_run, BillingRules, PlannedInvoice, PlannedLine};
+use super::{audit, billed, date_text, load_agreements, load_entries, Invoice, InvoiceLine, Result};
+use crate::domain::billing::{billable_items, key_has_minutes, plan_run, BillingRules, PlannedInvoice, PlannedLine};
 use crate::domain::money::Cents;
 
 /// What a run needs besides the books: the rules, the calendar's zone for
@@ -85,8 +85,8 @@ pub fn run(
 pub fn plan(conn: &Connection, settings: &RunSettings, as_of: NaiveDate) -> Result<Vec<PlannedInvoice>> {
     let agreements = load_agreements(conn, None)?;
     let entries = load_entries(conn, settings.tz, None, Some(as_of))?;
-    let billed = billed_keys(conn)?;
-    let items = billable_items(&settings.rules, &agreements, &entries, as_of);
+    let billed = billed(conn)?;
+    let items = billable_items(&settings.rules, &agreements, &entries, &billed, as_of);
     Ok(plan_run(&settings.rules, items, &billed, as_of))
 }
 
@@ -157,7 +157,8 @@ fn write_invoice(conn: &Connection, p: &PlannedInvoice, number: &str, who: i64, 
         "INSERT INTO invoice_lines (invoice_id, kind, description, ticket_id, minutes, unit_cents, amount_cents, period_start, period_end)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
-    let mut item_stmt = conn.prepare_cached("INSERT INTO billed_items (item_key, line_id) VALUES (?1, ?2)")?;
+    let mut item_stmt =
+        conn.prepare_cached("INSERT INTO billed_items (item_key, line_id, minutes) VALUES (?1, ?2, ?3)")?;
     for l in &p.lines {
         line_stmt.execute(params![
             id,
@@ -171,8 +172,9 @@ fn write_invoice(conn: &Connection, p: &PlannedInvoice, number: &str, who: i64, 
             l.period_end.map(date_text),
         ])?;
         let line_id = conn.last_insert_rowid();
-        for key in &l.items {
-            item_stmt.execute(params![key.encode(), line_id])?;
+        for (key, &minutes) in l.items.iter().zip(&l.item_minutes) {
+            let minutes = key_has_minutes(key).then_some(minutes);
+            item_stmt.execute(params![key.encode(), line_id, minutes])?;
         }
     }
     audit(conn, "invoice", id, who, now, "created", None, Some(number))?;

@@ -5,8 +5,10 @@ use std::path::Path;
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
 use super::{store_keys, unique_keys, Exchange, ImportError, Keys};
+use crate::domain::billing::{self, Agreement, BillingError};
+use crate::domain::money::Cents;
 use crate::domain::text::{sanitize, sanitize_line};
-use crate::domain::ticket::{Board, Priority, Source, Status};
+use crate::domain::ticket::{check_times, Board, Priority, Source, Status, TicketTimes};
 use crate::domain::time::{parse_date, parse_instant};
 use crate::store::ticket_write::Rules;
 
@@ -246,9 +248,6 @@ fn load_agreements(
         let executed = at.date("executed", &Some(r.executed.clone()))?;
         let completed = at.date("project_completed", &r.project_completed)?;
         let ended = at.date("ended", &r.ended)?;
-        if ended.is_some() && ended < executed {
-            return Err(at.err("ended", "ends before it was executed").into());
-        }
         for (f, v) in [
             ("onboarding_fee_cents", r.onboarding_fee_cents),
             ("monthly_cents", r.monthly_cents),
@@ -258,6 +257,7 @@ fn load_agreements(
         ] {
             at.not_negative(f, v)?;
         }
+        check_agreement(&at, company, r)?;
         tx.execute(
             "INSERT INTO agreements (key, company_id, product, executed, project_completed, ended, onboarding_fee_cents, monthly_cents, project_fee_cents, labor_rate_cents, prepaid_hours_per_month)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -266,6 +266,44 @@ fn load_agreements(
         .map_err(|e| at.err("key", e.to_string()))?;
     }
     Ok(data.agreements.len())
+}
+
+/// The billing rules' own check of an agreement (the one the command line
+/// and the console go through), on the record as the store would hold it.
+fn check_agreement(at: &Rec<'_>, company_id: i64, r: &super::AgreementRec) -> Result<(), ImportError> {
+    let date = |field: &str, s: &str| parse_date(s).map_err(|m| at.err(field, m));
+    let product = r
+        .product
+        .parse()
+        .map_err(|e: BillingError| at.err("product", e.to_string()))?;
+    let hours = u32::try_from(r.prepaid_hours_per_month).map_err(|_| {
+        at.err(
+            "prepaid_hours_per_month",
+            format!("{} is too large", r.prepaid_hours_per_month),
+        )
+    })?;
+    let agreement = Agreement {
+        id: 0,
+        company_id,
+        product,
+        executed: date("executed", &r.executed)?,
+        project_completed: r
+            .project_completed
+            .as_deref()
+            .map(|d| date("project_completed", d))
+            .transpose()?,
+        ended: r.ended.as_deref().map(|d| date("ended", d)).transpose()?,
+        onboarding_fee: Cents(r.onboarding_fee_cents),
+        monthly: Cents(r.monthly_cents),
+        project_fee: Cents(r.project_fee_cents),
+        labor_rate: Cents(r.labor_rate_cents),
+        prepaid_hours_per_month: hours,
+    };
+    match billing::check_agreement(&agreement) {
+        Err(BillingError::InvalidAgreement { field, problem, .. }) => Err(at.err(field, problem)),
+        Err(e) => Err(at.err_whole(e.to_string())),
+        Ok(()) => Ok(()),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -304,6 +342,13 @@ fn load_tickets(
         let first_response = at.opt_instant("first_response", &r.first_response)?;
         let resolved = at.opt_instant("resolved", &r.resolved)?;
         let scheduled = at.opt_instant("scheduled", &r.scheduled)?;
+        let times = TicketTimes {
+            status,
+            opened,
+            first_response,
+            resolved,
+        };
+        check_times(&times).map_err(|p| at.err(p.field, p.message))?;
         if priority.get() == 5 && scheduled.is_none() {
             return Err(at
                 .err("scheduled", "a P5 (planned) ticket needs its scheduled time")

@@ -36,7 +36,8 @@ fn kind_title(k: LineKind) -> &'static str {
         LineKind::Onboarding => "Onboarding",
         LineKind::Recurring => "Recurring (monthly)",
         LineKind::Project => "Project",
-        LineKind::Labor => "Labor",
+        LineKind::Labor => "Non-contract labor",
+        LineKind::ContractLabor => "Contract labor",
         LineKind::PrepaidLabor => "Prepaid labor",
     }
 }
@@ -396,13 +397,15 @@ impl InvoicesView<'_> {
     }
 }
 
-/// "prepaid: 2h 30m of 10h 00m used, 7h 30m left" (or the overage, billed as labor).
+/// "prepaid: 2h 30m of 10h 00m used, 7h 30m left"; once the hours are used
+/// up, the overage beside them ("2h 00m of 2h 00m used, 0h 45m over, billed
+/// as contract labor").
 fn prepaid_line(b: PrepaidBalance, t: &Theme) -> Line<'static> {
-    let left = b.left_minutes();
-    let (text, style) = if left < 0 {
-        (format!("{} over, billed as labor", hours(-left)), t.breach())
+    let (text, style) = if b.overage_minutes > 0 {
+        let over = hours(b.overage_minutes);
+        (format!("{over} over, billed as contract labor"), t.breach())
     } else {
-        (format!("{} left", hours(left)), t.ok())
+        (format!("{} left", hours(b.left_minutes())), t.ok())
     };
     Line::from(vec![
         Span::raw(format!(
@@ -427,7 +430,7 @@ fn line_text(l: &InvoiceLine, desc_w: usize) -> String {
     } else {
         String::new()
     };
-    let unit = if matches!(l.kind, LineKind::Labor | LineKind::PrepaidLabor) {
+    let unit = if l.kind.is_billed_labor() || l.kind == LineKind::PrepaidLabor {
         format!("{}/h", l.unit)
     } else {
         l.unit.to_string()

@@ -29,6 +29,7 @@ fn row(key: &str, company: &str, a: Agreement) -> AgreementLine {
     let prepaid = (a.product == Product::PrepaidLabor).then_some(PrepaidBalance {
         allowance_minutes: 600,
         used_minutes: 150,
+        overage_minutes: 0,
     });
     AgreementLine {
         row: AgreementRow {
@@ -294,15 +295,16 @@ fn invoices_agreements_show_this_months_prepaid_balance_and_overage() {
         labor_rate: Cents(15_000),
         prepaid_hours_per_month: hours,
     };
-    let line = |company: &str, a: Agreement, prepaid: Option<(i64, i64)>| AgreementLine {
+    let line = |company: &str, a: Agreement, prepaid: Option<(i64, i64, i64)>| AgreementLine {
         row: AgreementRow {
             key: format!("k{}", a.id),
             company: company.into(),
             agreement: a,
         },
-        prepaid: prepaid.map(|(allowance_minutes, used_minutes)| PrepaidBalance {
+        prepaid: prepaid.map(|(allowance_minutes, used_minutes, overage_minutes)| PrepaidBalance {
             allowance_minutes,
             used_minutes,
+            overage_minutes,
         }),
     };
     let rows = vec![
@@ -310,12 +312,12 @@ fn invoices_agreements_show_this_months_prepaid_balance_and_overage() {
         line(
             "Acme Family Dental",
             agreement(2, 1, Product::PrepaidLabor, 10),
-            Some((600, 150)),
+            Some((600, 150, 0)),
         ),
         line(
             "Harbor Legal Group",
             agreement(3, 2, Product::PrepaidLabor, 2),
-            Some((120, 150)),
+            Some((120, 120, 30)),
         ),
         line("Harbor Legal Group", agreement(4, 2, Product::Vm, 0), None),
     ];
@@ -328,7 +330,8 @@ fn invoices_agreements_show_this_months_prepaid_balance_and_overage() {
     for text in [
         "prepaid hours for November 2026",
         "prepaid: 2h 30m of 10h 00m used, 7h 30m left",
-        "prepaid: 2h 30m of 2h 00m used, 0h 30m over, billed as labor",
+        // Prepaid hours used never exceed the allowance; the overage is apart.
+        "prepaid: 2h 00m of 2h 00m used, 0h 30m over, billed as contract labor",
         "awaiting completion",
     ] {
         assert!(screen.contains(text), "{text:?} missing:\n{screen}");

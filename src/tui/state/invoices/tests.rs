@@ -31,7 +31,7 @@ fn line(
     InvoiceLine {
         kind,
         description: description.into(),
-        ticket_id: matches!(kind, LineKind::Labor | LineKind::PrepaidLabor).then_some(1042),
+        ticket_id: (kind.is_billed_labor() || kind == LineKind::PrepaidLabor).then_some(1042),
         minutes,
         unit: Cents(unit),
         amount: Cents(amount),
@@ -88,7 +88,7 @@ fn detail() -> Invoice {
     let mut i = invoice(4, "Acme Family Dental", "2026-11-01", 170_000, 20_000);
     i.lines = vec![
         line(
-            LineKind::Labor,
+            LineKind::ContractLabor,
             "Printer offline",
             75,
             15_000,
@@ -246,7 +246,7 @@ fn invoices_enter_opens_the_detail_grouped_by_kind_and_esc_goes_back() {
             LineKind::Onboarding,
             LineKind::Recurring,
             LineKind::Recurring,
-            LineKind::Labor
+            LineKind::ContractLabor
         ]
     );
     act(&mut s, Action::Back);
@@ -384,7 +384,7 @@ fn snapshot_invoices_detail_80x24() {
     for text in [
         "Onboarding",
         "Recurring",
-        "Labor",
+        "Contract labor",
         "2026-12-01..12-31",
         "1h 15m",
         "check 1187",
@@ -416,4 +416,46 @@ fn invoices_help_lists_every_binding_of_the_tab_at_80x24() {
         .collect();
     assert!(missing.is_empty(), "help lacks {missing:?}:\n{screen}");
     assert!(screen.contains("invoices keys"), "{screen}");
+}
+
+#[test]
+fn invoices_detail_tells_contract_from_non_contract_labor_of_one_ticket() {
+    let mut s = state("finance");
+    act(&mut s, Action::Open);
+    let mut invoice = invoice(5, "Acme Family Dental", "2026-03-25", 11_250, 0);
+    invoice.lines = vec![
+        line(
+            LineKind::Labor,
+            "Non-contract labor, ticket #1042 at $150.00/h",
+            30,
+            15_000,
+            7_500,
+            None,
+        ),
+        line(
+            LineKind::ContractLabor,
+            "Contract labor, ticket #1042 at $150.00/h",
+            15,
+            15_000,
+            3_750,
+            None,
+        ),
+    ];
+    let data = InvoiceData::Detail {
+        number: "INV-000004".into(),
+        invoice: Some(invoice),
+    };
+    act(&mut s, Action::InvoiceData(Box::new(data)));
+    let screen = screen(&s);
+    let row = |text: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(text))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(row("#1042 Non-contract labor").contains("$75.00"), "{screen}");
+    assert!(row("#1042 Contract labor").contains("$37.50"), "{screen}");
+    assert!(screen.lines().any(|l| l.trim() == "Contract labor"), "{screen}");
+    assert!(screen.lines().any(|l| l.trim() == "Non-contract labor"), "{screen}");
 }
