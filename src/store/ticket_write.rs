@@ -107,7 +107,7 @@ fn check_priority(p: u8, scheduled: Option<i64>) -> Result<Priority, WriteError>
     Ok(p)
 }
 
-fn check_contact(tx: &Transaction<'_>, company: i64, contact: Option<i64>) -> Result<(), WriteError> {
+pub(crate) fn check_contact(tx: &Transaction<'_>, company: i64, contact: Option<i64>) -> Result<(), WriteError> {
     if let Some(c) = contact {
         let owner: Option<i64> = tx
             .query_row("SELECT company_id FROM contacts WHERE id = ?1", [c], |r| r.get(0))
