@@ -118,8 +118,11 @@ fn write_clipboard(out: &mut impl std::io::Write, text: &str) -> std::io::Result
 }
 
 /// `ESC ] 52 ; c ; BASE64 BEL`, inside `ESC P tmux; … ESC \` (ESCs doubled) for tmux.
+/// The clipboard gets what the screen shows: store text through the
+/// sanitiser, so a pasted phone number carries no escape sequence or bidi.
 pub fn osc52(text: &str, tmux: bool) -> String {
     const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let text = crate::domain::text::sanitize_line(text);
     let mut b64 = String::new();
     for chunk in text.as_bytes().chunks(3) {
         let n = chunk
