@@ -320,3 +320,79 @@ fn a_bracketed_paste_goes_through_the_sanitiser() {
     assert!(!raw.windows(2).any(|w| w == b"\x1b]"), "no OSC reached the terminal");
     assert!(!raw.contains(&0x07), "no BEL reached the terminal");
 }
+
+/// The pid of `parent`'s only child (the console under `setsid -w`).
+fn child_of(parent: u32) -> u32 {
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    loop {
+        let kids = std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children")).unwrap_or_default();
+        if let Some(pid) = kids.split_whitespace().next().and_then(|p| p.parse().ok()) {
+            return pid;
+        }
+        assert!(std::time::Instant::now() < deadline, "setsid started no child");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// User plus system CPU time of `pid` in clock ticks, or None once it has
+/// exited (gone, or a zombie nobody reaped).
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    if fields.first() == Some(&"Z") {
+        return None;
+    }
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
+#[test]
+fn a_terminal_closed_without_sighup_keeps_the_draft_and_exits_without_spinning() {
+    let fixture = Arc::new(Fixture::demo());
+    let db = fixture.db.to_string_lossy().into_owned();
+    // In a session of its own the console is not the terminal's controlling
+    // process, so closing the terminal sends it no SIGHUP: only EOF/EIO.
+    let program = common::pty::binary();
+    let mut c = Console::spawn_program(
+        Arc::clone(&fixture),
+        "setsid",
+        &["-w", program, "--db", &db],
+        &[],
+        80,
+        24,
+    );
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    let pid = child_of(c.pid());
+    new_acme_ticket_at(&mut c, DESCRIPTION);
+    type_text(&mut c, "Closed without a hang-up signal");
+    c.wait_for("without a hang-up", TIMEOUT).unwrap();
+    let before = cpu_ticks(pid).expect("the console runs");
+    c.hangup();
+    let closed = std::time::Instant::now();
+    while cpu_ticks(pid).is_some() && closed.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let after = cpu_ticks(pid);
+    if let Some(t) = after {
+        // SAFETY: ends the process this test started, by its pid.
+        unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+        panic!(
+            "still running 3 s after the terminal closed, {} CPU ticks used since",
+            t - before
+        );
+    }
+    assert!(
+        closed.elapsed() < Duration::from_millis(1500),
+        "took {:?} to exit",
+        closed.elapsed()
+    );
+    let drafts: i64 = rusqlite::Connection::open(&fixture.db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM drafts WHERE body LIKE '%without a hang-up%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(drafts, 1, "the draft was saved");
+}

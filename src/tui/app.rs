@@ -160,6 +160,7 @@ fn forward(rx: mpsc::Receiver<Action>, tx: Sender<Msg>) {
 
 /// Blocks on terminal input; a read error means the terminal went away.
 fn spawn_input(tx: Sender<Msg>) {
+    watch_terminal(tx.clone());
     std::thread::spawn(move || loop {
         match event::read() {
             Ok(ev) => {
@@ -174,6 +175,40 @@ fn spawn_input(tx: Sender<Msg>) {
         }
     });
 }
+
+/// A terminal closed without SIGHUP (some SSH servers and multiplexers)
+/// reads as EOF or EIO forever, which crossterm retries in a busy loop and
+/// never reports. poll with no events asked wakes only on a hang-up
+/// (POLLHUP/POLLERR) and reads nothing, so it never races the input thread:
+/// the console then saves the draft and exits, ending that loop with it.
+#[cfg(unix)]
+fn watch_terminal(tx: Sender<Msg>) {
+    // crossterm reads stdin when it is a terminal (else /dev/tty, not watched).
+    // SAFETY: isatty only inspects fd 0.
+    if unsafe { libc::isatty(0) } != 1 {
+        return;
+    }
+    std::thread::spawn(move || loop {
+        let mut fds = libc::pollfd {
+            fd: 0,
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: poll writes only into the one pollfd we pass.
+        let n = unsafe { libc::poll(&mut fds, 1, -1) };
+        if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+            continue;
+        }
+        if n != 0 {
+            tracing::info!(revents = fds.revents, "the terminal closed: closing the console");
+            let _ = tx.send(Msg::Act(Action::Hangup));
+            return;
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn watch_terminal(_tx: Sender<Msg>) {}
 
 fn watch_signals(tx: Sender<Msg>) -> anyhow::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
