@@ -369,22 +369,21 @@ fn a_terminal_closed_without_sighup_keeps_the_draft_and_exits_without_spinning()
     let before = cpu_ticks(pid).expect("the console runs");
     c.hangup();
     let closed = std::time::Instant::now();
-    while cpu_ticks(pid).is_some() && closed.elapsed() < Duration::from_secs(3) {
+    // Exit waits for the draft's fsync, which parallel tests can make slow;
+    // a busy loop shows as CPU time (a spinning console burns ~100 ticks a second).
+    let mut used = 0;
+    while let Some(t) = cpu_ticks(pid) {
+        used = t - before;
+        if closed.elapsed() > Duration::from_secs(5) {
+            // SAFETY: ends the process this test started, by its pid.
+            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+            panic!("still running 5 s after the terminal closed, {used} CPU ticks used since");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let after = cpu_ticks(pid);
-    if let Some(t) = after {
-        // SAFETY: ends the process this test started, by its pid.
-        unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-        panic!(
-            "still running 3 s after the terminal closed, {} CPU ticks used since",
-            t - before
-        );
-    }
     assert!(
-        closed.elapsed() < Duration::from_millis(1500),
-        "took {:?} to exit",
-        closed.elapsed()
+        used < 30,
+        "{used} CPU ticks between the hang-up and the exit: a busy loop"
     );
     let drafts: i64 = rusqlite::Connection::open(&fixture.db)
         .unwrap()
@@ -395,4 +394,42 @@ fn a_terminal_closed_without_sighup_keeps_the_draft_and_exits_without_spinning()
         )
         .unwrap();
     assert_eq!(drafts, 1, "the draft was saved");
+}
+
+/// `pimdesk ticket ARGS` on the fixture's store; must succeed.
+fn cli(f: &Fixture, args: &[&str]) {
+    let out = f.command().arg("ticket").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "ticket {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_save_conflict_names_only_what_changed_since_the_editor_opened() {
+    let fixture = Arc::new(Fixture::demo());
+    // An older change, before the editor opens the ticket: not part of the conflict.
+    cli(&fixture, &["update", "2000", "--summary", "Printer queue stuck again"]);
+    let mut c = Console::spawn_in(Arc::clone(&fixture), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send(ENTER);
+    c.wait_for("Printer queue stuck again", TIMEOUT).unwrap();
+    c.send("e");
+    c.wait_for("Edit ticket #2000", TIMEOUT).unwrap();
+    cli(&fixture, &["update", "2000", "--priority", "1"]);
+    for _ in 0..SUMMARY {
+        c.send(TAB);
+    }
+    c.send("\x05"); // Ctrl-E: end of the summary line
+    type_text(&mut c, " (mine)");
+    c.send(CTRL_S);
+    let screen = c.wait_for("was changed by", TIMEOUT).unwrap();
+    // The message may wrap: read it as one line from "since you opened it".
+    let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    let named = &flat[flat.find("since you opened it").unwrap_or(0)..];
+    assert!(
+        named.contains("(priority;"),
+        "the conflict names the priority change only:\n{screen}"
+    );
 }

@@ -201,10 +201,28 @@ fn watch_terminal(tx: Sender<Msg>) {
         }
         if n != 0 {
             tracing::info!(revents = fds.revents, "the terminal closed: closing the console");
+            park_input();
             let _ = tx.send(Msg::Act(Action::Hangup));
             return;
         }
     });
+}
+
+/// Puts an empty pipe where the dead terminal was on fd 0, so the input
+/// thread's next read waits instead of spinning on EIO while the console
+/// saves the draft and exits. The write end stays open (leaked) so the pipe
+/// never reads as EOF.
+#[cfg(unix)]
+fn park_input() {
+    let mut ends = [0 as libc::c_int; 2];
+    // SAFETY: pipe fills the two-int array; dup2 swaps fd 0 for its read end,
+    // which reading threads then see as an empty, open pipe.
+    unsafe {
+        if libc::pipe(ends.as_mut_ptr()) == 0 {
+            libc::dup2(ends[0], 0);
+            libc::close(ends[0]);
+        }
+    }
 }
 
 #[cfg(not(unix))]
