@@ -52,7 +52,7 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Connection, StoreError> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
     )
     .map_err(|e| StoreError::unusable(path, e))?;
-    conn.busy_timeout(opts.busy_timeout)?;
+    super::busy::install(&mut conn, opts.busy_timeout)?;
     // A newer store is refused before any pragma writes to it.
     let version = migrate::user_version(&conn).map_err(|e| StoreError::unusable(path, e))?;
     if version > migrate::CURRENT {
@@ -110,9 +110,10 @@ pub fn open_read_only(path: &Path, opts: &OpenOptions) -> Result<Connection, Sto
         });
     }
     check_header(path)?;
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| StoreError::unusable(path, e))?;
-    conn.busy_timeout(opts.busy_timeout)?;
+    let mut conn =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| StoreError::unusable(path, e))?;
+    super::busy::install(&mut conn, opts.busy_timeout)?;
     let (conn, version) = match migrate::user_version(&conn) {
         Ok(v) => (conn, v),
         // A WAL store whose directory cannot be written has no -shm to share;
