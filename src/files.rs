@@ -71,6 +71,19 @@ impl Access<'_> {
         Ok(())
     }
 
+    /// Creates an empty file (and its directories) if none is there; true
+    /// when this call made it, so only its maker removes it after a failure.
+    pub fn create_empty(self, path: &Path) -> io::Result<bool> {
+        if let Some(dir) = path.parent() {
+            self.create_dirs(dir)?;
+        }
+        match create_new(path) {
+            Ok(file) => self.apply(&file).map(|()| true),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Opens (creating with this access if new) a file to append to.
     pub fn append(self, path: &Path) -> io::Result<File> {
         let existed = path.exists();

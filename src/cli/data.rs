@@ -10,15 +10,26 @@ use crate::demo::{self, DemoOptions};
 use crate::store::{exchange, migrate, StoreError};
 
 pub fn demo(ctx: &Ctx, tickets: u64, seed: u64) -> anyhow::Result<i32> {
-    let existed = ctx.db_path.exists();
+    // Made here, so that a demo that runs out of disk filling it removes it.
+    // Only then: a demo refused because another one filled the file first
+    // must leave that one's store alone.
+    let created = ctx.access().create_empty(&ctx.db_path).map_err(|e| StoreError::Io {
+        path: ctx.db_path.clone(),
+        source: e,
+    })?;
     let started = std::time::Instant::now();
     let result = ctx
         .open_store()
         .map_err(anyhow::Error::from)
         .and_then(|mut conn| demo::generate(&mut conn, &ctx.config, DemoOptions { tickets, seed }, ctx.now));
     // A store this command created and could not fill (a full disk) is not left behind.
-    let s = result.inspect_err(|_| {
-        if !existed {
+    let s = result.inspect_err(|e| {
+        let full = matches!(e.downcast_ref::<StoreError>(), Some(StoreError::DiskFull { .. }))
+            || matches!(
+                super::sqlite_trouble(e, &ctx.db_path),
+                Some(StoreError::DiskFull { .. })
+            );
+        if created && full {
             remove_store_files(&ctx.db_path);
         }
     })?;
