@@ -427,3 +427,34 @@ fn scrolling_the_queue_leaves_the_same_screen_as_a_full_redraw() {
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(trimmed(c.screen()), scrolled, "the scrolled screen matches a redraw");
 }
+
+#[test]
+fn the_console_starts_while_another_program_holds_the_write_lock() {
+    let f = std::sync::Arc::new(common::pty::Fixture::demo());
+    // A known user (the console registers a new one, which is a write).
+    let me = pimdesk::platform::current_login();
+    let writer = rusqlite::Connection::open(&f.db).expect("open the store");
+    writer
+        .execute(
+            "INSERT OR IGNORE INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'technician')",
+            [&me],
+        )
+        .expect("register the tester");
+    // A long import or invoice run: the write lock is held throughout.
+    writer
+        .execute_batch("BEGIN IMMEDIATE; UPDATE tickets SET summary = summary WHERE id = 1;")
+        .expect("take the write lock");
+    f.write_config("[store]\nbusy_timeout_ms = 8000\n");
+    let started = Instant::now();
+    let mut c = Console::spawn_in(std::sync::Arc::clone(&f), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT)
+        .unwrap_or_else(|e| panic!("the queue shows while the lock is held: {e}"));
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "start-up waited {:?}",
+        started.elapsed()
+    );
+    c.send("q");
+    c.wait_exit(TIMEOUT).expect("quits");
+    drop(writer);
+}
