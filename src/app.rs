@@ -73,6 +73,32 @@ impl Context {
         Ok(())
     }
 
+    /// Who may read the files this run creates: as the store.
+    pub fn access(&self) -> crate::files::Access<'_> {
+        crate::files::Access {
+            group: Some(self.config.store.group.as_str()).filter(|g| !g.is_empty()),
+        }
+    }
+
+    /// Writes a whole file (export, CSV) privately and atomically; a full
+    /// disk is exit code 3 and leaves no file.
+    pub fn write_file(
+        &self,
+        path: &std::path::Path,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
+        self.access().write_new(path, write).map_err(|e| {
+            if crate::files::is_disk_full(&e) {
+                StoreError::DiskFull {
+                    path: path.to_path_buf(),
+                }
+                .into()
+            } else {
+                UsageError(format!("cannot write {}: {e}", path.display())).into()
+            }
+        })
+    }
+
     pub fn store_options(&self) -> store::OpenOptions {
         let group = Some(self.config.store.group.clone()).filter(|g| !g.is_empty());
         store::OpenOptions {

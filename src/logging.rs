@@ -12,12 +12,14 @@ pub fn init(ctx: &Ctx, demo: bool) -> Option<tracing_appender::non_blocking::Wor
             .filter(|p| !p.as_os_str().is_empty())?
             .to_path_buf()
     };
-    std::fs::create_dir_all(&dir).ok()?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("pimdesk.log"))
-        .ok()?;
+    // The log holds imported values in its error lines: as private as the store.
+    let access = if demo {
+        crate::files::Access::default()
+    } else {
+        ctx.access()
+    };
+    access.create_dirs(&dir).ok()?;
+    let file = access.append(&dir.join("pimdesk.log")).ok()?;
     let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = tracing_subscriber::EnvFilter::try_from_env("PIMDESK_LOG").unwrap_or_else(|_| "info".into());
     tracing_subscriber::fmt()

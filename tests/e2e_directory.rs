@@ -114,3 +114,43 @@ fn the_status_line_names_who_is_on_call_after_hours() {
     c.send("q");
     c.wait_exit(TIMEOUT).expect("quits");
 }
+
+#[test]
+fn copy_puts_only_sanitised_text_on_the_clipboard() {
+    let (f, id, name, phone) = fixture();
+    let hostile = format!("{phone}\u{1b}]0;pwned\u{7}\u{202e}\u{9b}2J");
+    let conn = rusqlite::Connection::open(&f.db).expect("open the store");
+    conn.execute(
+        "UPDATE contacts SET phone = ?1 WHERE id = ?2",
+        rusqlite::params![hostile, id],
+    )
+    .expect("another program writes a hostile phone number");
+    drop(conn);
+    let mut c = Console::spawn_in(Arc::clone(&f), &[], &[], 80, 24);
+    c.wait_for("Queue", TIMEOUT).expect("the console starts");
+    c.send("4");
+    c.wait_for("Client Concierge", TIMEOUT).expect("the Directory tab");
+    c.send("/");
+    c.wait_for("Search directory", TIMEOUT).expect("the search line");
+    c.send(&name);
+    c.wait_for("Contacts", TIMEOUT).expect("the contact is found");
+    c.send("\r");
+    c.wait_gone("Search directory", TIMEOUT)
+        .expect("Enter keeps the results");
+    let mark = c.raw_len();
+    c.send("y");
+    c.wait_for(&format!("copied {phone}"), TIMEOUT)
+        .expect("the copy is confirmed");
+    let after = c.raw_since(mark);
+    let start = after
+        .windows(OSC52.len())
+        .position(|w| w == OSC52)
+        .expect("an OSC 52 sequence follows the copy key");
+    let end = start + after[start..].iter().position(|b| *b == 7).expect("the sequence ends");
+    let sent = String::from_utf8_lossy(&after[start..=end]).into_owned();
+    // The phone number alone: what the screen shows, nothing a paste would run.
+    let clean = pimdesk::tui::app::osc52(&phone, false);
+    assert_eq!(sent, clean, "the clipboard holds the sanitised phone number only");
+    c.send("q");
+    c.wait_exit(TIMEOUT).expect("the console quits");
+}

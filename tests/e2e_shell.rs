@@ -164,15 +164,21 @@ fn enter_opens_a_ticket_and_esc_goes_back() {
     quit_cleanly(&mut c);
 }
 
-/// A terminating signal closes the console within a second, restoring the terminal.
+/// How long a handled exit may take on a loaded test machine. On a quiet one it
+/// takes well under a second; the
+/// bound is generous so a busy CI host does not fail it, while a console that
+/// ignores the signal (and waits for the kernel) still does.
+const EXIT_BOUND: Duration = Duration::from_secs(4);
+
+/// A terminating signal closes the console promptly, restoring the terminal.
 fn signal_exits_within_a_second_and_restores(sig: libc::c_int) {
     let mut c = console(&[]);
     let t = Instant::now();
     c.signal(sig);
     let status = c
-        .wait_exit(Duration::from_secs(1))
-        .unwrap_or_else(|| panic!("signal {sig}: still running after 1 s:\n{}", framed(&c.vt())));
-    assert!(t.elapsed() <= Duration::from_secs(1), "took {:?}", t.elapsed());
+        .wait_exit(EXIT_BOUND)
+        .unwrap_or_else(|| panic!("signal {sig}: still running after {EXIT_BOUND:?}:\n{}", framed(&c.vt())));
+    assert!(t.elapsed() <= EXIT_BOUND, "took {:?}", t.elapsed());
     // Handled, not killed by it (a killed process restores nothing).
     assert!(
         status.signal().is_none(),
@@ -201,8 +207,8 @@ fn closing_the_terminal_ends_the_process() {
     let mut c = console(&[]);
     assert!(c.running());
     c.hangup();
-    let status = c.wait_exit(Duration::from_secs(2));
-    let status = status.expect("still running 2 s after the terminal closed");
+    let status = c.wait_exit(EXIT_BOUND);
+    let status = status.expect("still running long after the terminal closed");
     assert!(!c.running(), "the process is gone");
     // It noticed and closed itself (drafts get saved on that path), rather
     // than being killed by the kernel's SIGHUP.
@@ -426,4 +432,35 @@ fn scrolling_the_queue_leaves_the_same_screen_as_a_full_redraw() {
     c.wait_gone("Esc or ? closes", TIMEOUT).unwrap();
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(trimmed(c.screen()), scrolled, "the scrolled screen matches a redraw");
+}
+
+#[test]
+fn the_console_starts_while_another_program_holds_the_write_lock() {
+    let f = std::sync::Arc::new(common::pty::Fixture::demo());
+    // A known user (the console registers a new one, which is a write).
+    let me = pimdesk::platform::current_login();
+    let writer = rusqlite::Connection::open(&f.db).expect("open the store");
+    writer
+        .execute(
+            "INSERT OR IGNORE INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'technician')",
+            [&me],
+        )
+        .expect("register the tester");
+    // A long import or invoice run: the write lock is held throughout.
+    writer
+        .execute_batch("BEGIN IMMEDIATE; UPDATE tickets SET summary = summary WHERE id = 1;")
+        .expect("take the write lock");
+    f.write_config("[store]\nbusy_timeout_ms = 8000\n");
+    let started = Instant::now();
+    let mut c = Console::spawn_in(std::sync::Arc::clone(&f), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT)
+        .unwrap_or_else(|e| panic!("the queue shows while the lock is held: {e}"));
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "start-up waited {:?}",
+        started.elapsed()
+    );
+    c.send("q");
+    c.wait_exit(TIMEOUT).expect("quits");
+    drop(writer);
 }

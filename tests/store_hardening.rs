@@ -194,3 +194,37 @@ fn a_damaged_store_stops_writes_and_says_what_to_do() {
     r.expect_code(3);
     assert!(r.stderr.contains("pimdesk doctor"), "{r}");
 }
+
+/// `import` of `text` into a fresh store: refused with exit 2 naming each of `words`, and no store left.
+#[track_caller]
+fn assert_import_refused(text: &str, words: &[&str]) {
+    let env = Env::new();
+    let file = env.write("doc.json", text);
+    let r = env.run(&["import", file.to_str().expect("utf-8")]);
+    r.expect_code(2).expect_no_panic();
+    for w in words {
+        assert!(r.stderr.contains(w), "the refusal does not name {w:?}:\n{r}");
+    }
+    assert!(!env.db.exists(), "a refused import left a store:\n{r}");
+}
+
+#[test]
+fn import_refuses_what_the_command_line_refuses_naming_record_and_field() {
+    let mut doc = example_doc();
+    doc["companies"]
+        .as_array_mut()
+        .expect("companies")
+        .push(serde_json::json!({"key":"other","name":"Other Co"}));
+    doc["tickets"][0]["company"] = "other".into();
+    assert_import_refused(&doc.to_string(), &["tickets[0]", "`contact`", "company"]);
+
+    let dup = example_doc()
+        .to_string()
+        .replacen("\"priority\":3", "\"priority\":3,\"priority\":1", 1);
+    assert!(dup.contains("\"priority\":1"), "the test document has the field");
+    assert_import_refused(&dup, &["tickets[0]", "`priority`", "twice"]);
+
+    let mut doc = example_doc();
+    doc["tickets"][0]["priority"] = "high".into();
+    assert_import_refused(&doc.to_string(), &["tickets[0]", "`priority`"]);
+}

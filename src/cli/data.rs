@@ -1,6 +1,5 @@
 //! Whole-store commands: demo, import, export, doctor, backup.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -11,9 +10,29 @@ use crate::demo::{self, DemoOptions};
 use crate::store::{exchange, migrate, StoreError};
 
 pub fn demo(ctx: &Ctx, tickets: u64, seed: u64) -> anyhow::Result<i32> {
-    let mut conn = ctx.open_store()?;
+    // Made here, so that a demo that runs out of disk filling it removes it.
+    // Only then: a demo refused because another one filled the file first
+    // must leave that one's store alone.
+    let created = ctx.access().create_empty(&ctx.db_path).map_err(|e| StoreError::Io {
+        path: ctx.db_path.clone(),
+        source: e,
+    })?;
     let started = std::time::Instant::now();
-    let s = demo::generate(&mut conn, &ctx.config, DemoOptions { tickets, seed }, ctx.now)?;
+    let result = ctx
+        .open_store()
+        .map_err(anyhow::Error::from)
+        .and_then(|mut conn| demo::generate(&mut conn, &ctx.config, DemoOptions { tickets, seed }, ctx.now));
+    // A store this command created and could not fill (a full disk) is not left behind.
+    let s = result.inspect_err(|e| {
+        let full = matches!(e.downcast_ref::<StoreError>(), Some(StoreError::DiskFull { .. }))
+            || matches!(
+                super::sqlite_trouble(e, &ctx.db_path),
+                Some(StoreError::DiskFull { .. })
+            );
+        if created && full {
+            remove_store_files(&ctx.db_path);
+        }
+    })?;
     outln!(
         "demo data in {}: {} companies, {} contacts, {} technicians, {} agreements, {} tickets, {} notes, {} time entries, {} invoices ({:.1} s)",
         ctx.db_path.display(),
@@ -79,11 +98,10 @@ pub fn export(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
     let mut conn = ctx.open_store_as_is()?;
     let data = exchange::export(&mut conn, ctx.config.calendar.timezone.0)
         .map_err(|e| StoreError::unusable(&ctx.db_path, e))?;
-    let out = std::fs::File::create(file).map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?;
-    let mut out = std::io::BufWriter::new(out);
-    serde_json::to_writer_pretty(&mut out, &data).with_context(|| format!("writing {}", file.display()))?;
-    out.write_all(b"\n")?;
-    out.flush()?;
+    ctx.write_file(file, |out| {
+        serde_json::to_writer_pretty(&mut *out, &data)?;
+        out.write_all(b"\n")
+    })?;
     Ok(0)
 }
 
@@ -133,27 +151,41 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> anyhow::Result<i32> {
         return Err(UsageError(format!("{} already exists; choose a new file", dest.display())).into());
     }
     let conn = ctx.open_store_as_is()?;
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    o.open(dest)
-        .map_err(|e| UsageError(format!("cannot create {}: {e}", dest.display())))?;
-    let target = dest
-        .to_str()
-        .ok_or_else(|| UsageError(format!("{} is not valid UTF-8", dest.display())))?;
-    // VACUUM INTO reads one snapshot, so the copy is consistent while others write.
-    if let Err(e) = conn.execute("VACUUM INTO ?1", [target]) {
-        let _ = std::fs::remove_file(dest);
-        return Err(StoreError::unusable(&ctx.db_path, e).into());
-    }
-    // A copy is only reported once it reads back whole.
-    if let Err(e) = verify_copy(dest) {
-        let _ = std::fs::remove_file(dest);
-        return Err(e.context(format!("the copy {} failed its check and was removed", dest.display())));
+    // The copy is made under a temporary name and renamed only once checked.
+    let tmp = crate::files::temp_name(dest);
+    let result = copy_store(ctx, &conn, &tmp).and_then(|()| {
+        verify_copy(&tmp)?;
+        std::fs::rename(&tmp, dest).with_context(|| format!("renaming the copy to {}", dest.display()))
+    });
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.context(format!("no backup was written to {}", dest.display())));
     }
     outln!("backup written to {} (checked)", dest.display());
     Ok(0)
+}
+
+/// VACUUM INTO reads one snapshot, so the copy is consistent while others write.
+fn copy_store(ctx: &Ctx, conn: &rusqlite::Connection, tmp: &Path) -> anyhow::Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(tmp)
+        .map_err(|e| UsageError(format!("cannot create {}: {e}", tmp.display())))?;
+    ctx.access().apply(&file)?;
+    drop(file);
+    let target = tmp
+        .to_str()
+        .ok_or_else(|| UsageError(format!("{} is not valid UTF-8", tmp.display())))?;
+    // A full disk is the copy's; any other trouble (corruption) is the store's.
+    conn.execute("VACUUM INTO ?1", [target])
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull {
+                path: tmp.to_path_buf(),
+            },
+            _ => StoreError::unusable(&ctx.db_path, e),
+        })?;
+    Ok(())
 }
 
 fn verify_copy(dest: &Path) -> anyhow::Result<()> {

@@ -143,15 +143,7 @@ pub fn run(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
 /// in words whatever statement hit it, so every command reports it alike:
 /// exit code 3, and what to do.
 pub fn explain(err: anyhow::Error, db: &Path) -> anyhow::Error {
-    let trouble = err.chain().find_map(|cause| {
-        let sqlite = cause
-            .downcast_ref::<rusqlite::Error>()
-            .or(match cause.downcast_ref::<StoreError>() {
-                Some(StoreError::Sqlite(e)) => Some(e),
-                _ => None,
-            })?;
-        StoreError::trouble(db, sqlite)
-    });
+    let trouble = sqlite_trouble(&err, db);
     match trouble {
         Some(t) => {
             tracing::error!("{err:#}");
@@ -159,6 +151,19 @@ pub fn explain(err: anyhow::Error, db: &Path) -> anyhow::Error {
         }
         None => err,
     }
+}
+
+/// The read-only, damaged or full store SQLite reported behind `err`, if any.
+pub fn sqlite_trouble(err: &anyhow::Error, db: &Path) -> Option<StoreError> {
+    err.chain().find_map(|cause| {
+        let sqlite = cause
+            .downcast_ref::<rusqlite::Error>()
+            .or(match cause.downcast_ref::<StoreError>() {
+                Some(StoreError::Sqlite(e)) => Some(e),
+                _ => None,
+            })?;
+        StoreError::trouble(db, sqlite)
+    })
 }
 
 fn dispatch(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {

@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 mod read;
+mod strict;
 mod write;
 
 pub use read::export;

@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod audit;
 pub mod billing;
+pub mod busy;
 pub mod deadlines;
 pub mod directory;
 pub mod drafts;

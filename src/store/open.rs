@@ -52,7 +52,7 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Connection, StoreError> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
     )
     .map_err(|e| StoreError::unusable(path, e))?;
-    conn.busy_timeout(opts.busy_timeout)?;
+    super::busy::install(&mut conn, opts.busy_timeout)?;
     // A newer store is refused before any pragma writes to it.
     let version = migrate::user_version(&conn).map_err(|e| StoreError::unusable(path, e))?;
     if version > migrate::CURRENT {
@@ -99,9 +99,10 @@ pub fn open_read_only(path: &Path, opts: &OpenOptions) -> Result<Connection, Sto
         });
     }
     check_header(path)?;
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| StoreError::unusable(path, e))?;
-    conn.busy_timeout(opts.busy_timeout)?;
+    let mut conn =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| StoreError::unusable(path, e))?;
+    super::busy::install(&mut conn, opts.busy_timeout)?;
     let (conn, version) = match migrate::user_version(&conn) {
         Ok(v) => (conn, v),
         // A WAL store whose directory cannot be written has no -shm to share;
@@ -218,44 +219,22 @@ fn create_private(path: &Path, group: Option<&str>) -> Result<(), StoreError> {
         path: path.to_path_buf(),
         source: e,
     };
+    let access = crate::files::Access { group };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(io)?;
+        access.create_dirs(dir).map_err(io)?;
     }
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.mode(if group.is_some() { 0o660 } else { 0o600 });
+        o.mode(0o600);
     }
     match o.open(path) {
-        Ok(_) => {}
+        // The mode is set explicitly: the umask would take the group's write bit.
+        Ok(file) => access.apply(&file).map_err(io),
         // Another console created it first: fine, we share it.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
-        Err(e) => return Err(io(e)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(io(e)),
     }
-    if let Some(g) = group {
-        set_group(path, g)?;
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn set_group(path: &Path, group: &str) -> Result<(), StoreError> {
-    let gid = crate::platform::group_id(group).ok_or_else(|| StoreError::Io {
-        path: path.to_path_buf(),
-        source: std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            format!("no such group {group:?} (config store.group)"),
-        ),
-    })?;
-    std::os::unix::fs::chown(path, None, Some(gid)).map_err(|e| StoreError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })
-}
-
-#[cfg(not(unix))]
-fn set_group(_path: &Path, _group: &str) -> Result<(), StoreError> {
-    Ok(())
 }

@@ -38,6 +38,9 @@ pub struct TicketDetail {
     pub notes: Vec<NoteRow>,
     pub time_entries: Vec<TimeRow>,
     pub history: Vec<AuditRow>,
+    /// The newest audit row of the ticket when loaded: a save conflict lists
+    /// only the changes after it.
+    pub audit_mark: i64,
     pub pauses: Vec<(i64, Option<i64>)>,
 }
 
@@ -201,6 +204,11 @@ fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Resul
             })
         })?
         .collect::<Result<_, _>>()?;
+    t.audit_mark = tx.query_row(
+        "SELECT coalesce(max(id), 0) FROM audit WHERE entity = 'ticket' AND entity_id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
     let mut stmt = tx.prepare_cached("SELECT start, end FROM ticket_pauses WHERE ticket_id = ?1 ORDER BY start")?;
     t.pauses = stmt
         .query_map([id], |r| Ok((r.lossy(0)?, r.lossy(1)?)))?

@@ -107,7 +107,7 @@ fn check_priority(p: u8, scheduled: Option<i64>) -> Result<Priority, WriteError>
     Ok(p)
 }
 
-fn check_contact(tx: &Transaction<'_>, company: i64, contact: Option<i64>) -> Result<(), WriteError> {
+pub(crate) fn check_contact(tx: &Transaction<'_>, company: i64, contact: Option<i64>) -> Result<(), WriteError> {
     if let Some(c) = contact {
         let owner: Option<i64> = tx
             .query_row("SELECT company_id FROM contacts WHERE id = ?1", [c], |r| r.get(0))
@@ -207,20 +207,32 @@ pub(super) fn current(tx: &Transaction<'_>, id: i64) -> Result<Current, WriteErr
 }
 
 /// Fields changed by others since `version`, from the audit.
+/// What a save was based on: the version the editor opened, and the newest
+/// audit row then (None from a draft older than the mark).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub version: i64,
+    pub audit_mark: Option<i64>,
+}
+
+/// Who changed the ticket since `seen`, and which fields: the audit rows
+/// after the mark (without one, a guess from the newest rows).
 fn changed_since(
     tx: &Transaction<'_>,
     id: i64,
-    version: i64,
+    seen: Seen,
     current_version: i64,
 ) -> Result<(String, Vec<String>), WriteError> {
+    let (after, limit) = match seen.audit_mark {
+        Some(mark) => (mark, -1),
+        None => (0, (current_version - seen.version).max(1) * 4),
+    };
     let mut stmt = tx.prepare(
         "SELECT a.field, coalesce(te.login, '?') FROM audit a LEFT JOIN technicians te ON te.id = a.who_id
-         WHERE a.entity = 'ticket' AND a.entity_id = ?1 ORDER BY a.id DESC LIMIT ?2",
+         WHERE a.entity = 'ticket' AND a.entity_id = ?1 AND a.id > ?2 ORDER BY a.id DESC LIMIT ?3",
     )?;
     let rows: Vec<(String, String)> = stmt
-        .query_map(params![id, (current_version - version).max(1) * 4], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?
+        .query_map(params![id, after, limit], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     let by = rows
         .first()
@@ -232,12 +244,12 @@ fn changed_since(
     Ok((by, fields))
 }
 
-/// Applies changes if the ticket is still at `expected_version` (None: whatever it is now).
+/// Applies changes if the ticket is still at the version `expected` saw (None: whatever it is now).
 pub fn update<'a>(
     conn: &mut Connection,
     id: i64,
     ch: &TicketChanges,
-    expected_version: Option<i64>,
+    expected: Option<Seen>,
     who: impl Into<Actor<'a>>,
     now: i64,
     rules: &Rules<'_>,
@@ -245,11 +257,11 @@ pub fn update<'a>(
     let tx = begin(conn)?;
     let who = who.into().id(&tx)?;
     let cur = current(&tx, id)?;
-    if let Some(v) = expected_version.filter(|v| *v != cur.version) {
-        let (by, fields) = changed_since(&tx, id, v, cur.version)?;
+    if let Some(seen) = expected.filter(|s| s.version != cur.version) {
+        let (by, fields) = changed_since(&tx, id, seen, cur.version)?;
         return Err(WriteError::Conflict {
             id,
-            ours: v,
+            ours: seen.version,
             theirs: cur.version,
             by,
             fields,

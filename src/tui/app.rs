@@ -118,8 +118,11 @@ fn write_clipboard(out: &mut impl std::io::Write, text: &str) -> std::io::Result
 }
 
 /// `ESC ] 52 ; c ; BASE64 BEL`, inside `ESC P tmux; … ESC \` (ESCs doubled) for tmux.
+/// The clipboard gets what the screen shows: store text through the
+/// sanitiser, so a pasted phone number carries no escape sequence or bidi.
 pub fn osc52(text: &str, tmux: bool) -> String {
     const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let text = crate::domain::text::sanitize_line(text);
     let mut b64 = String::new();
     for chunk in text.as_bytes().chunks(3) {
         let n = chunk
@@ -157,6 +160,7 @@ fn forward(rx: mpsc::Receiver<Action>, tx: Sender<Msg>) {
 
 /// Blocks on terminal input; a read error means the terminal went away.
 fn spawn_input(tx: Sender<Msg>) {
+    watch_terminal(tx.clone());
     std::thread::spawn(move || loop {
         match event::read() {
             Ok(ev) => {
@@ -171,6 +175,58 @@ fn spawn_input(tx: Sender<Msg>) {
         }
     });
 }
+
+/// A terminal closed without SIGHUP (some SSH servers and multiplexers)
+/// reads as EOF or EIO forever, which crossterm retries in a busy loop and
+/// never reports. poll with no events asked wakes only on a hang-up
+/// (POLLHUP/POLLERR) and reads nothing, so it never races the input thread:
+/// the console then saves the draft and exits, ending that loop with it.
+#[cfg(unix)]
+fn watch_terminal(tx: Sender<Msg>) {
+    // crossterm reads stdin when it is a terminal (else /dev/tty, not watched).
+    // SAFETY: isatty only inspects fd 0.
+    if unsafe { libc::isatty(0) } != 1 {
+        return;
+    }
+    std::thread::spawn(move || loop {
+        let mut fds = libc::pollfd {
+            fd: 0,
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: poll writes only into the one pollfd we pass.
+        let n = unsafe { libc::poll(&mut fds, 1, -1) };
+        if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+            continue;
+        }
+        if n != 0 {
+            tracing::info!(revents = fds.revents, "the terminal closed: closing the console");
+            park_input();
+            let _ = tx.send(Msg::Act(Action::Hangup));
+            return;
+        }
+    });
+}
+
+/// Puts an empty pipe where the dead terminal was on fd 0, so the input
+/// thread's next read waits instead of spinning on EIO while the console
+/// saves the draft and exits. The write end stays open (leaked) so the pipe
+/// never reads as EOF.
+#[cfg(unix)]
+fn park_input() {
+    let mut ends = [0 as libc::c_int; 2];
+    // SAFETY: pipe fills the two-int array; dup2 swaps fd 0 for its read end,
+    // which reading threads then see as an empty, open pipe.
+    unsafe {
+        if libc::pipe(ends.as_mut_ptr()) == 0 {
+            libc::dup2(ends[0], 0);
+            libc::close(ends[0]);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn watch_terminal(_tx: Sender<Msg>) {}
 
 fn watch_signals(tx: Sender<Msg>) -> anyhow::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};

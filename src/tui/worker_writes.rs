@@ -128,7 +128,13 @@ fn save_ticket(
         scheduled: Some(scheduled),
     };
     match f.id {
-        Some(id) => ticket_write::update(conn, id, &changes, f.base_version, who, at, rules).map(|_| id),
+        Some(id) => {
+            let seen = f.base_version.map(|version| ticket_write::Seen {
+                version,
+                audit_mark: f.seen_audit,
+            });
+            ticket_write::update(conn, id, &changes, seen, who, at, rules).map(|_| id)
+        }
         None => {
             let t = NewTicket {
                 company_id,

@@ -2,10 +2,9 @@
 //! (RFC 4180 quoting), one row each, told apart by the `record` column.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 
-use super::{store_err, usage, Ctx};
+use super::{store_err, Ctx};
 use crate::cli::output::outln;
 use crate::domain::money::Cents;
 use crate::store::billing::ledger;
@@ -74,10 +73,7 @@ pub fn write(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
     for r in rows {
         push_row(&mut out, r.into_iter());
     }
-    let mut f = std::fs::File::create(file).map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?;
-    f.write_all(out.as_bytes())
-        .and_then(|_| f.flush())
-        .map_err(|e| usage(format!("cannot write {}: {e}", file.display())))?;
+    ctx.write_file(file, |f| f.write_all(out.as_bytes()))?;
     outln!(
         "wrote {} invoice(s) and {} payment(s) to {}",
         invoices.len(),

@@ -98,11 +98,19 @@ fn rec<'a>(file: &'a Path, kind: &str, i: usize, key: &str) -> Rec<'a> {
 
 /// Reads an exchange file, each record on its own so a refusal names it.
 pub fn parse(file: &Path, text: &str) -> Result<Exchange, ImportError> {
-    let whole: serde_json::Value = serde_json::from_str(text).map_err(|e| ImportError {
-        file: file.to_path_buf(),
-        record: format!("line {} column {}", e.line(), e.column()),
-        field: None,
-        message: e.to_string(),
+    let whole = super::strict::parse(text).map_err(|e| match e {
+        Ok((record, field)) => ImportError {
+            file: file.to_path_buf(),
+            record,
+            field: Some(field),
+            message: "this field is given twice in one object; give it once".into(),
+        },
+        Err(e) => ImportError {
+            file: file.to_path_buf(),
+            record: format!("line {} column {}", e.line(), e.column()),
+            field: None,
+            message: e.to_string(),
+        },
     })?;
     let serde_json::Value::Object(top) = whole else {
         return Err(ImportError {
@@ -154,7 +162,13 @@ fn records<T: serde::de::DeserializeOwned>(
         .enumerate()
         .map(|(i, v)| {
             let key = v.get("key").and_then(|k| k.as_str()).unwrap_or("").to_string();
-            serde_json::from_value(v).map_err(|e| rec(file, section, i, &key).err_whole(e.to_string()))
+            serde_json::from_value(v.clone()).map_err(|e| {
+                let at = rec(file, section, i, &key);
+                match super::strict::culprit::<T>(&v, &e.to_string()) {
+                    Some(field) => at.err(&field, e.to_string()),
+                    None => at.err_whole(e.to_string()),
+                }
+            })
         })
         .collect()
 }
@@ -321,6 +335,11 @@ fn load_tickets(
         let at = rec(file, "tickets", i, &r.key);
         let company = at.key(companies, "company", "company", &r.company)?;
         let contact = at.opt_key(contacts, "contact", "contact", &r.contact)?;
+        // The rule the command line and the editor apply, in the same words.
+        crate::store::ticket_write::check_contact(tx, company, contact).map_err(|e| match e {
+            crate::store::ticket_write::WriteError::Invalid { message, .. } => at.err("contact", message),
+            other => at.err("contact", other.to_string()),
+        })?;
         let assignee = at.opt_key(techs, "assignee", "technician", &r.assignee)?;
         let priority = u8::try_from(r.priority)
             .ok()

@@ -74,6 +74,10 @@ impl Field {
 pub struct TicketForm {
     pub id: Option<i64>,
     pub base_version: Option<i64>,
+    /// The ticket's newest audit row when the editor opened it (see
+    /// [`crate::store::ticket_write::Seen`]); absent in older drafts.
+    #[serde(default)]
+    pub seen_audit: Option<i64>,
     pub company_id: Option<i64>,
     pub contact_id: Option<i64>,
     pub priority: u8,
@@ -127,6 +131,7 @@ impl EditorState {
         let form = TicketForm {
             id: Some(d.id),
             base_version: Some(d.version),
+            seen_audit: Some(d.audit_mark),
             company_id: Some(d.company_id),
             contact_id: d.contact_id,
             priority: d.priority,

@@ -13,7 +13,8 @@ use crate::domain::time::short_duration;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DraftBody {
-    Ticket(TicketForm),
+    // Boxed: a form is far larger than a note.
+    Ticket(Box<TicketForm>),
     Note {
         ticket_id: i64,
         internal: bool,
@@ -176,7 +177,7 @@ impl Overlay {
         match self {
             Overlay::Editor(e) if e.changed => {
                 let f = e.current_form();
-                Some((f.id, f.base_version, DraftBody::Ticket(f)))
+                Some((f.id, f.base_version, DraftBody::Ticket(Box::new(f))))
             }
             Overlay::Note(n) if n.changed => Some((
                 Some(n.ticket_id),

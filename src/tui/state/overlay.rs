@@ -226,7 +226,7 @@ fn draft_offer(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
     match k.code {
         KeyCode::Char('r') | KeyCode::Enter => {
             s.overlay = Some(match offer.body {
-                DraftBody::Ticket(f) => Overlay::Editor(Box::new(EditorState::from_form(f, true))),
+                DraftBody::Ticket(f) => Overlay::Editor(Box::new(EditorState::from_form(*f, true))),
                 DraftBody::Note {
                     ticket_id,
                     internal,
