@@ -12,6 +12,7 @@
 //! `target/bench/invoice-1m.db`, a fresh copy of the 1M store per run.
 
 mod console;
+mod contention;
 mod demo;
 mod floor;
 mod harness;
@@ -55,6 +56,9 @@ fn main() -> Result<()> {
     if wanted("invoice") {
         invoice::invoice_run(&mut r, &db)?;
     }
+    if wanted("contention") {
+        contention::writers(&mut r, &db)?;
+    }
     if wanted("recompute") {
         recompute::recompute_on_open(&mut r, &db)?;
     }
@@ -62,7 +66,7 @@ fn main() -> Result<()> {
     r.finish()
 }
 
-/// `PIMDESK_BENCH_ONLY=queue,console,sla,due,invoice,recompute` runs only those parts (all by default).
+/// `PIMDESK_BENCH_ONLY=queue,console,sla,due,invoice,contention,recompute` runs only those parts (all by default).
 fn wanted(part: &str) -> bool {
     std::env::var("PIMDESK_BENCH_ONLY").map_or(true, |only| only.split(',').any(|p| p.trim() == part))
 }
