@@ -177,9 +177,15 @@ pub fn set_basis(conn: &Connection, basis: &str) -> rusqlite::Result<()> {
 /// transaction; returns (tickets, rows changed).
 pub fn recompute(conn: &mut Connection, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<(u64, u64)> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let counts = recompute_all(&tx, cal, policy)?;
-    set_basis(&tx, &sla::basis(cal, policy))?;
+    let counts = recompute_in(&tx, cal, policy)?;
     tx.commit()?;
+    Ok(counts)
+}
+
+/// Every ticket recomputed and the basis recorded, in the caller's transaction.
+fn recompute_in(tx: &Connection, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<(u64, u64)> {
+    let counts = recompute_all(tx, cal, policy)?;
+    set_basis(tx, &sla::basis(cal, policy))?;
     Ok(counts)
 }
 
@@ -200,8 +206,7 @@ pub fn ensure_current(conn: &mut Connection, cal: &Calendar, policy: &SlaPolicy)
     if is_current(&tx, cal, policy)? {
         return Ok(None);
     }
-    let (tickets, changed) = recompute_all(&tx, cal, policy)?;
-    set_basis(&tx, &sla::basis(cal, policy))?;
+    let (tickets, changed) = recompute_in(&tx, cal, policy)?;
     tx.commit()?;
     tracing::info!(
         tickets,

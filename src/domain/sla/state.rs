@@ -148,9 +148,10 @@ impl Clock {
     }
 
     /// True when this clock is counting at `now`: running, not paused, and on a
-    /// business clock only inside contractual hours (the after-hours view).
-    pub fn ticking(&self, cal: &Calendar, now: DateTime<Utc>) -> bool {
-        self.responded.is_none() && !self.is_paused(now) && (self.kind != ClockKind::Business || cal.is_open(now))
+    /// business clock only inside contractual hours (`open`: the calendar at
+    /// `now`, asked once for a whole board).
+    pub fn ticking(&self, open: bool, now: DateTime<Utc>) -> bool {
+        self.responded.is_none() && !self.is_paused(now) && (self.kind != ClockKind::Business || open)
     }
 
     /// The columns the store keeps with the deadlines (see [`Derived`]).

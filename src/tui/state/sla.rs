@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::lists::SlaRow;
-use crate::domain::sla::{Calendar, ClockKind};
+use crate::domain::sla::Calendar;
 
 pub use crate::store::sla::Compliance;
 
@@ -17,10 +17,7 @@ pub const COMPLIANCE_DAYS: i64 = 30;
 pub fn refresh_clocks(rows: &mut [SlaRow], cal: &Calendar, now: DateTime<Utc>, view: Window) {
     let open = cal.is_open(now);
     for r in rows.iter_mut() {
-        // Business clocks stand still outside contractual hours; paused ones always.
-        r.running_now = r
-            .clock
-            .is_some_and(|c| !c.is_paused(now) && (c.kind != ClockKind::Business || open));
+        r.running_now = r.clock.is_some_and(|c| c.ticking(open, now));
     }
     let on_screen = rows
         .iter_mut()
