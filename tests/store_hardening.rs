@@ -228,3 +228,52 @@ fn import_refuses_what_the_command_line_refuses_naming_record_and_field() {
     doc["tickets"][0]["priority"] = "high".into();
     assert_import_refused(&doc.to_string(), &["tickets[0]", "`priority`"]);
 }
+
+/// A backup is checked before it is reported, and the copy is a sound store
+/// that answers the same questions as the original.
+#[test]
+fn a_backup_is_checked_and_answers_as_the_store_did() {
+    let env = Env::new();
+    env.demo_into(&env.db, 300, 1);
+    let wanted = env.run(&["ticket", "list", "--priority", "3", "--json"]);
+    wanted.expect_code(0);
+    let copy = env.path("backup.db");
+    let r = env.run(&["backup", copy.to_str().expect("utf-8")]);
+    r.expect_code(0);
+    assert!(r.stdout.contains("(checked)"), "{r}");
+    env.run_with(&copy, &env.config, &["doctor"]).expect_code(0);
+    let from_copy = env.run_with(&copy, &env.config, &["ticket", "list", "--priority", "3", "--json"]);
+    from_copy.expect_code(0);
+    assert_eq!(from_copy.stdout, wanted.stdout, "the backup answers as the store did");
+}
+
+/// A damaged store is not copied into a "backup" that would carry the damage:
+/// refused with exit 3, the advice given, and no file left under the name.
+#[test]
+fn a_backup_of_a_damaged_store_is_refused_and_leaves_no_file() {
+    let env = Env::new();
+    env.demo_into(&env.db, 300, 1);
+    damage(&env.db, "tickets_priority");
+    let copy = env.path("backup.db");
+    let r = env.run(&["backup", copy.to_str().expect("utf-8")]);
+    r.expect_code(3).expect_no_panic();
+    assert!(r.stderr.contains("no backup was written") && r.stderr.contains("pimdesk doctor"), "{r}");
+    assert!(!copy.exists(), "a refused backup leaves no file");
+    let leftovers: Vec<_> = std::fs::read_dir(copy.parent().expect("dir"))
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("backup"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary copies left: {leftovers:?}");
+}
+
+/// `backup` never overwrites a file: an earlier backup is not replaced.
+#[test]
+fn a_backup_to_an_existing_file_is_refused() {
+    let env = Env::new();
+    env.demo_into(&env.db, 20, 1);
+    let copy = env.write("backup.db", "not mine to overwrite");
+    let r = env.run(&["backup", copy.to_str().expect("utf-8")]);
+    r.expect_code(2);
+    assert_eq!(std::fs::read_to_string(&copy).expect("file"), "not mine to overwrite");
+}
