@@ -72,20 +72,14 @@ impl Fixture {
         Fixture { dir, db, config }
     }
 
-    /// A store filled with 2000 demo tickets (seed 3) at [`NOW`].
+    /// A store filled with 2000 demo tickets (seed 3) at [`NOW`]. `pimdesk demo`
+    /// runs once per build of the binary (the store is kept under cargo's
+    /// target/tmp, keyed by the binary's size and time); each test gets its
+    /// own copy of it.
     pub fn demo() -> Fixture {
+        let template = demo_template();
         let f = Fixture::new();
-        let out = f
-            .command()
-            .args(["demo", "--tickets", "2000", "--seed", "3"])
-            .output()
-            .expect("run pimdesk demo");
-        assert!(
-            out.status.success(),
-            "pimdesk demo failed: {}\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        );
+        std::fs::copy(&template, &f.db).expect("copy the demo store");
         f
     }
 
@@ -125,6 +119,49 @@ impl Fixture {
         cmd.arg("--db").arg(&self.db);
         cmd
     }
+}
+
+/// The demo store of [`Fixture::demo`], made when this build has none yet.
+fn demo_template() -> PathBuf {
+    static TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let meta = std::fs::metadata(binary()).expect("the pimdesk binary");
+            let built = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("pty-demo-{}-{built}.db", meta.len()));
+            if path.exists() {
+                return path;
+            }
+            let f = Fixture::new();
+            let out = f
+                .command()
+                .args(["demo", "--tickets", "2000", "--seed", "3"])
+                .output()
+                .expect("run pimdesk demo");
+            assert!(
+                out.status.success(),
+                "pimdesk demo failed: {}\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            // One file: closing the last connection folds the write-ahead log
+            // into the store. It is copied under a private name and renamed, so
+            // test binaries running at once never see half of it.
+            let conn = rusqlite::Connection::open(&f.db).expect("open the demo store");
+            conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+                .expect("fold the log into the store");
+            drop(conn);
+            assert!(!Path::new(&format!("{}-wal", f.db.display())).exists(), "the log was folded in");
+            let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+            std::fs::copy(&f.db, &tmp).expect("keep the demo store");
+            std::fs::rename(&tmp, &path).expect("keep the demo store");
+            path
+        })
+        .clone()
 }
 
 /// What the reader thread collects.
