@@ -203,6 +203,39 @@ fn full_sla_override_with_five_priorities_is_accepted() {
     env.run_with(&env.db, &good, &["doctor"])
         .expect_code(0)
         .expect_no_panic();
+    // The table is in force: a P2 opened at 14:00 on a Wednesday is due 40
+    // business minutes later, warned at 20, instead of the guide's 60 and 30.
+    let (due, warn) = new_p2_deadlines(&env, &good);
+    assert_eq!(
+        (due.as_str(), warn.as_str()),
+        ("2026-11-25T14:40:00-05:00", "2026-11-25T14:20:00-05:00")
+    );
+}
+
+/// Opens a P2 ticket under `config` at the tests' NOW and returns its
+/// response deadline and warning time as `ticket show --json` gives them.
+fn new_p2_deadlines(env: &Env, config: &std::path::Path) -> (String, String) {
+    let r = env.run_with(
+        &env.db,
+        config,
+        &[
+            "ticket",
+            "new",
+            "--company",
+            "River City Audit Partners",
+            "--summary",
+            "VPN down",
+            "--priority",
+            "2",
+        ],
+    );
+    r.expect_code(0);
+    let id = r.stdout.trim().to_string();
+    let r = env.run_with(&env.db, config, &["ticket", "show", &id, "--json"]);
+    r.expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("ticket show --json");
+    let field = |k: &str| v[k].as_str().unwrap_or_else(|| panic!("{k} in {v}")).to_string();
+    (field("response_due"), field("warning_at"))
 }
 
 #[test]
@@ -211,6 +244,24 @@ fn empty_config_file_means_defaults() {
     env.demo_into(&env.db, 5, 1);
     let r = env.run(&["doctor"]);
     r.expect_code(0).expect_no_panic();
+    // The guide's table: P2 answered within 60 minutes, goal 30.
+    let (due, warn) = new_p2_deadlines(&env, &env.config);
+    assert_eq!(
+        (due.as_str(), warn.as_str()),
+        ("2026-11-25T15:00:00-05:00", "2026-11-25T14:30:00-05:00")
+    );
+}
+
+/// A holiday in the config moves a business-hours deadline past it: the
+/// calendar is read from the file, not only accepted.
+#[test]
+fn a_holiday_in_the_config_moves_the_deadline() {
+    let env = Env::new();
+    env.demo_into(&env.db, 5, 1);
+    let holiday = env.write("holiday.toml", "[calendar]\nholidays = [\"2026-11-25\"]\n");
+    let (due, _) = new_p2_deadlines(&env, &holiday);
+    // Wednesday is a holiday: the hour starts Thursday at 08:00.
+    assert_eq!(due, "2026-11-26T09:00:00-05:00");
 }
 
 #[test]

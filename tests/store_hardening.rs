@@ -257,7 +257,10 @@ fn a_backup_of_a_damaged_store_is_refused_and_leaves_no_file() {
     let copy = env.path("backup.db");
     let r = env.run(&["backup", copy.to_str().expect("utf-8")]);
     r.expect_code(3).expect_no_panic();
-    assert!(r.stderr.contains("no backup was written") && r.stderr.contains("pimdesk doctor"), "{r}");
+    assert!(
+        r.stderr.contains("no backup was written") && r.stderr.contains("pimdesk doctor"),
+        "{r}"
+    );
     assert!(!copy.exists(), "a refused backup leaves no file");
     let leftovers: Vec<_> = std::fs::read_dir(copy.parent().expect("dir"))
         .expect("list")

@@ -155,7 +155,10 @@ fn demo_template() -> PathBuf {
             conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
                 .expect("fold the log into the store");
             drop(conn);
-            assert!(!Path::new(&format!("{}-wal", f.db.display())).exists(), "the log was folded in");
+            assert!(
+                !Path::new(&format!("{}-wal", f.db.display())).exists(),
+                "the log was folded in"
+            );
             let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
             std::fs::copy(&f.db, &tmp).expect("keep the demo store");
             std::fs::rename(&tmp, &path).expect("keep the demo store");
