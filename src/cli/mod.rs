@@ -9,6 +9,7 @@ mod onboarding;
 pub mod output;
 mod sla;
 pub mod ticket;
+mod timer;
 
 use std::path::{Path, PathBuf};
 
@@ -57,9 +58,12 @@ pub enum Command {
     /// Tickets: new, list, show, update, note
     #[command(subcommand)]
     Ticket(ticket::TicketCommand),
-    /// Time entries: add
+    /// Time entries: add, edit, delete
     #[command(subcommand)]
     Time(ticket::TimeCommand),
+    /// Timers: start, stop, discard, list (a running timer survives quitting)
+    #[command(subcommand)]
+    Timer(timer::TimerCommand),
     /// SLA: due, check, report, recompute
     #[command(subcommand)]
     Sla(sla::SlaCommand),
@@ -74,7 +78,7 @@ pub enum Command {
     /// Invoices: run, list, show, void, aging, csv
     #[command(subcommand)]
     Invoice(invoice::InvoiceCommand),
-    /// Payments: add
+    /// Payments: add, void
     #[command(subcommand)]
     Payment(invoice::PaymentCommand),
     /// Agreements: list, add, end, complete
@@ -176,6 +180,7 @@ fn dispatch(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
         Some(Command::Backup { dest }) => data::backup(&ctx, &dest),
         Some(Command::Ticket(c)) => ticket::run(&ctx, c),
         Some(Command::Time(c)) => ticket::run_time(&ctx, c),
+        Some(Command::Timer(c)) => timer::run(&ctx, c),
         Some(Command::Sla(c)) => sla::run(&ctx, c),
         Some(Command::Oncall(a)) => directory::oncall(&ctx, a),
         Some(Command::Tech(c)) => directory::tech(&ctx, c),

@@ -11,6 +11,7 @@ use crate::domain::sla;
 use crate::domain::time::{parse_instant, rfc3339_secs};
 use crate::store::actor::Actor;
 use crate::store::ticket_detail::{self, TicketDetail};
+use crate::store::ticket_work::TimeChange;
 use crate::store::ticket_write::{self, NewTicket, NewTime, Rules, TicketChanges, WriteError};
 use crate::store::{lookup, tickets};
 
@@ -109,14 +110,29 @@ pub enum TimeCommand {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// Correct a time entry that is not billed yet (`ticket show ID` lists entries)
+    Edit {
+        entry: i64,
+        /// The right duration: 90, 45m, 1h30, 1:30, 1.5h
+        #[arg(long, value_parser = crate::domain::time::parse_duration)]
+        minutes: Option<i64>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long, conflicts_with = "no_billable")]
+        billable: bool,
+        #[arg(long)]
+        no_billable: bool,
+    },
+    /// Delete a time entry that is not billed yet
+    Delete { entry: i64 },
 }
 
-fn usage(e: impl std::fmt::Display) -> anyhow::Error {
+pub(super) fn usage(e: impl std::fmt::Display) -> anyhow::Error {
     UsageError(e.to_string()).into()
 }
 
 /// Refusals of the input are usage errors (exit 2); store trouble stays exit 3.
-fn write_err(e: WriteError) -> anyhow::Error {
+pub(super) fn write_err(e: WriteError) -> anyhow::Error {
     match e {
         WriteError::Store(e) => e.into(),
         WriteError::Conflict { .. } => anyhow::Error::new(e),
@@ -215,13 +231,34 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
 }
 
 pub fn run_time(ctx: &Ctx, cmd: TimeCommand) -> anyhow::Result<i32> {
-    let TimeCommand::Add {
-        id,
-        minutes,
-        start,
-        no_billable,
-        note,
-    } = cmd;
+    let (id, minutes, start, no_billable, note) = match cmd {
+        TimeCommand::Add {
+            id,
+            minutes,
+            start,
+            no_billable,
+            note,
+        } => (id, minutes, start, no_billable, note),
+        TimeCommand::Edit {
+            entry,
+            minutes,
+            note,
+            billable,
+            no_billable,
+        } => {
+            let billable = (billable || no_billable).then_some(billable);
+            return super::timer::edit(
+                ctx,
+                entry,
+                TimeChange {
+                    minutes,
+                    billable,
+                    note,
+                },
+            );
+        }
+        TimeCommand::Delete { entry } => return super::timer::delete(ctx, entry),
+    };
     let mut conn = ctx.open_store()?;
     let now = ctx.now.timestamp();
     let start = match start {
@@ -326,7 +363,7 @@ pub fn ticket_json(ctx: &Ctx, d: &TicketDetail, lists: bool) -> Value {
         v["time_entries"] = d
             .time_entries
             .iter()
-            .map(|e| json!({"start": rfc3339_secs(e.start, tz), "technician": e.technician, "minutes": e.minutes, "billable": e.billable, "note": e.note}))
+            .map(|e| json!({"id": e.id, "start": rfc3339_secs(e.start, tz), "technician": e.technician, "minutes": e.minutes, "billable": e.billable, "note": e.note}))
             .collect();
         let tz_time = |t: chrono::DateTime<chrono::Utc>| rfc3339_secs(t.timestamp(), tz);
         v["pauses"] = pause_ledger(ctx, d)
@@ -396,11 +433,12 @@ fn print_ticket(ctx: &Ctx, d: &TicketDetail) -> std::io::Result<()> {
     }
     for e in &d.time_entries {
         outln!(
-            "time {} {} min {}{}",
+            "time {} {} min {}{} (entry {})",
             t(Some(e.start)),
             e.minutes,
             &e.note,
-            if e.billable { "" } else { " (not billable)" }
+            if e.billable { "" } else { " (not billable)" },
+            e.id
         );
     }
     for h in &d.history {

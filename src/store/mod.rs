@@ -21,6 +21,7 @@ pub mod ticket_detail;
 pub mod ticket_work;
 pub mod ticket_write;
 pub mod tickets;
+pub mod timers;
 
 use std::path::PathBuf;
 

@@ -54,6 +54,8 @@ pub struct NoteRow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeRow {
+    /// The entry's id (`time edit ID`, `time delete ID`).
+    pub id: i64,
     pub start: i64,
     pub technician: Option<String>,
     pub minutes: i64,
@@ -180,7 +182,7 @@ fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Resul
             })
         })?
         .collect::<Result<_, _>>()?;
-    let mut stmt = tx.prepare_cached("SELECT e.start, te.login, e.minutes, e.billable, e.note FROM time_entries e LEFT JOIN technicians te ON te.id = e.technician_id WHERE e.ticket_id = ?1 ORDER BY e.start, e.id")?;
+    let mut stmt = tx.prepare_cached("SELECT e.start, te.login, e.minutes, e.billable, e.note, e.id FROM time_entries e LEFT JOIN technicians te ON te.id = e.technician_id WHERE e.ticket_id = ?1 ORDER BY e.start, e.id")?;
     t.time_entries = stmt
         .query_map([id], |r| {
             Ok(TimeRow {
@@ -189,6 +191,7 @@ fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Resul
                 minutes: r.lossy(2)?,
                 billable: r.lossy(3)?,
                 note: r.lossy(4)?,
+                id: r.get(5)?,
             })
         })?
         .collect::<Result<_, _>>()?;

@@ -1,7 +1,7 @@
 //! Work on a ticket beside its fields: notes (a client-visible one is the
 //! first response), acknowledgement and time entries — each one transaction.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::actor::Actor;
 use super::ticket_write::{audit, begin, current, finish, invalid, Rules, WriteError};
@@ -101,32 +101,174 @@ pub fn add_time<'a>(
     who: impl Into<Actor<'a>>,
     now: i64,
 ) -> Result<(), WriteError> {
-    if !(1..=24 * 60).contains(&t.minutes) {
-        return Err(invalid("minutes", format!("{} is not between 1 and 1440", t.minutes)));
-    }
     let tx = begin(conn)?;
     let who = who.into().id(&tx)?;
-    current(&tx, id)?;
+    insert_time(&tx, id, t, who, now)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Writes one time entry, its audit row and the ticket's new version inside
+/// the caller's transaction (a stopped timer removes its row in the same one).
+pub(super) fn insert_time(tx: &Transaction<'_>, id: i64, t: &NewTime, who: i64, now: i64) -> Result<i64, WriteError> {
+    check_minutes(t.minutes)?;
+    current(tx, id)?;
     let note = sanitize_line(&t.note);
     tx.execute(
         "INSERT INTO time_entries (ticket_id, technician_id, start, minutes, billable, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, who, t.start, t.minutes, t.billable, note],
     )?;
-    let what = format!(
-        "{} min{}{}",
-        t.minutes,
-        if t.billable { "" } else { " (not billable)" },
+    let entry = tx.last_insert_rowid();
+    audit(
+        tx,
+        id,
+        who,
+        now,
+        "time",
+        None,
+        Some(&time_text(t.minutes, t.billable, &note)),
+    )?;
+    bump(tx, id, now)?;
+    Ok(entry)
+}
+
+fn check_minutes(minutes: i64) -> Result<(), WriteError> {
+    if (1..=24 * 60).contains(&minutes) {
+        Ok(())
+    } else {
+        Err(invalid("minutes", format!("{minutes} is not between 1 and 1440")))
+    }
+}
+
+/// "40 min (not billable): replaced the driver" — a time entry in the history.
+fn time_text(minutes: i64, billable: bool, note: &str) -> String {
+    format!(
+        "{minutes} min{}{}",
+        if billable { "" } else { " (not billable)" },
         if note.is_empty() {
             String::new()
         } else {
             format!(": {note}")
         }
-    );
-    audit(&tx, id, who, now, "time", None, Some(&what))?;
+    )
+}
+
+fn bump(tx: &Transaction<'_>, id: i64, now: i64) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE tickets SET version = version + 1, updated = ?2 WHERE id = ?1",
         params![id, now],
     )?;
-    tx.commit()?;
     Ok(())
+}
+
+/// A correction of a time entry: each field that is `Some` changes.
+#[derive(Clone, Debug, Default)]
+pub struct TimeChange {
+    pub minutes: Option<i64>,
+    pub billable: Option<bool>,
+    pub note: Option<String>,
+}
+
+/// The entry's ticket and what it says now; refused when it does not exist or
+/// an invoice has billed it (void the invoice first).
+fn correctable(tx: &Transaction<'_>, entry: i64) -> Result<(i64, i64, bool, String), WriteError> {
+    let row = tx
+        .query_row(
+            "SELECT ticket_id, minutes, billable, note FROM time_entries WHERE id = ?1",
+            [entry],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let Some(row) = row else {
+        return Err(invalid(
+            "entry",
+            format!("no time entry {entry} (ticket show ID lists them)"),
+        ));
+    };
+    let billed: Option<String> = tx
+        .query_row(
+            "SELECT i.number FROM billed_items b JOIN invoice_lines l ON l.id = b.line_id JOIN invoices i ON i.id = l.invoice_id
+             WHERE b.item_key IN ('labor:' || ?1, 'contract_labor:' || ?1, 'prepaid_labor:' || ?1) LIMIT 1",
+            [entry],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(number) = billed {
+        return Err(invalid(
+            "entry",
+            format!("time entry {entry} is billed on {number} and cannot change; void {number} first if it is wrong"),
+        ));
+    }
+    Ok(row)
+}
+
+/// Corrects an unbilled time entry; the history keeps the old and new values.
+pub fn edit_time<'a>(
+    conn: &mut Connection,
+    entry: i64,
+    change: &TimeChange,
+    who: impl Into<Actor<'a>>,
+    now: i64,
+) -> Result<i64, WriteError> {
+    if let Some(m) = change.minutes {
+        check_minutes(m)?;
+    }
+    let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
+    let (ticket, minutes, billable, note) = correctable(&tx, entry)?;
+    let after = (
+        change.minutes.unwrap_or(minutes),
+        change.billable.unwrap_or(billable),
+        change.note.as_deref().map_or(note.clone(), sanitize_line),
+    );
+    if after == (minutes, billable, note.clone()) {
+        return Err(invalid(
+            "entry",
+            format!("time entry {entry} already says that; nothing to change"),
+        ));
+    }
+    tx.execute(
+        "UPDATE time_entries SET minutes = ?2, billable = ?3, note = ?4 WHERE id = ?1",
+        params![entry, after.0, after.1, after.2],
+    )?;
+    let old = time_text(minutes, billable, &note);
+    let new = time_text(after.0, after.1, &after.2);
+    audit(
+        &tx,
+        ticket,
+        who,
+        now,
+        &format!("time entry {entry}"),
+        Some(&old),
+        Some(&new),
+    )?;
+    bump(&tx, ticket, now)?;
+    tx.commit()?;
+    Ok(ticket)
+}
+
+/// Deletes an unbilled time entry; the history keeps what it said.
+pub fn delete_time<'a>(
+    conn: &mut Connection,
+    entry: i64,
+    who: impl Into<Actor<'a>>,
+    now: i64,
+) -> Result<i64, WriteError> {
+    let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
+    let (ticket, minutes, billable, note) = correctable(&tx, entry)?;
+    tx.execute("DELETE FROM time_entries WHERE id = ?1", [entry])?;
+    let old = time_text(minutes, billable, &note);
+    audit(
+        &tx,
+        ticket,
+        who,
+        now,
+        &format!("time entry {entry}"),
+        Some(&old),
+        Some("deleted"),
+    )?;
+    bump(&tx, ticket, now)?;
+    tx.commit()?;
+    Ok(ticket)
 }

@@ -1,3 +1,4 @@
 //! Helpers shared by the integration tests.
+pub mod books;
 pub mod cli;
 pub mod pty;

@@ -65,7 +65,7 @@ pub fn write(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
             p.method.as_str().into(),
             plain(p.amount),
             text(&p.reference),
-            String::new(),
+            text(p.void_reason.as_deref().unwrap_or("")),
         ]);
     }
     let mut out = String::new();

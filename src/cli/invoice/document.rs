@@ -91,7 +91,17 @@ fn parts(config: &Config, inv: &Invoice) -> Parts {
             } else {
                 format!(", ref {r}")
             };
-            format!("{} {} by {}{r}", p.date, p.amount, p.method.label())
+            let void = p
+                .void_reason
+                .as_deref()
+                .map_or(String::new(), |v| format!(" (void: {})", sanitize_line(v)));
+            format!(
+                "{} {} by {}{r}{void} (payment {})",
+                p.date,
+                p.amount,
+                p.method.label(),
+                p.id
+            )
         })
         .collect();
     Parts {

@@ -43,7 +43,7 @@ pub enum InvoiceCommand {
         #[arg(long)]
         markdown: bool,
     },
-    /// Void an invoice without payments; its charges are billed again by the next run
+    /// Void an invoice without payments (void them first); its charges are billed again by the next run
     Void {
         number: String,
         #[arg(long)]
@@ -65,6 +65,13 @@ pub enum InvoiceCommand {
 pub enum PaymentCommand {
     /// Record a payment on an invoice
     Add(PaymentArgs),
+    /// Reverse a payment recorded in error: it stays in the history marked void
+    Void {
+        /// The payment id (`invoice show NUMBER` lists them)
+        payment_id: i64,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -178,7 +185,10 @@ pub fn run(ctx: &Ctx, cmd: InvoiceCommand) -> anyhow::Result<i32> {
 }
 
 pub fn run_payment(ctx: &Ctx, cmd: PaymentCommand) -> anyhow::Result<i32> {
-    let PaymentCommand::Add(a) = cmd;
+    let a = match cmd {
+        PaymentCommand::Add(a) => a,
+        PaymentCommand::Void { payment_id, reason } => return void_payment(ctx, payment_id, &reason),
+    };
     let amount = money_arg("amount", &a.amount)?;
     if amount.0 == 0 {
         return Err(usage("--amount: a payment must be more than $0.00"));
@@ -198,6 +208,19 @@ pub fn run_payment(ctx: &Ctx, cmd: PaymentCommand) -> anyhow::Result<i32> {
         "recorded {} by {} on {}; balance {} ({})",
         amount,
         method.label(),
+        inv.number,
+        inv.balance(),
+        inv.status()
+    );
+    Ok(0)
+}
+
+fn void_payment(ctx: &Ctx, payment: i64, reason: &str) -> anyhow::Result<i32> {
+    let mut conn = ctx.open_store()?;
+    let who = require_finance(ctx, &conn, "voiding a payment")?;
+    let inv = ledger::void_payment(&mut conn, payment, reason, who, ctx.now.timestamp()).map_err(store_err)?;
+    outln!(
+        "payment {payment} on {} is void; balance {} ({})",
         inv.number,
         inv.balance(),
         inv.status()
@@ -265,7 +288,10 @@ fn status_json(inv: &Invoice, full: bool) -> Value {
         v["payments"] = inv
             .payments
             .iter()
-            .map(|p| json!({"date": p.date.to_string(), "amount_cents": p.amount.0, "method": p.method.as_str(), "reference": p.reference}))
+            .map(|p| {
+                json!({"id": p.id, "date": p.date.to_string(), "amount_cents": p.amount.0, "method": p.method.as_str(),
+                       "reference": p.reference, "void": p.void_reason.is_some(), "void_reason": p.void_reason})
+            })
             .collect();
     } else if let Some(o) = v.as_object_mut() {
         o.remove("lines");

@@ -11,7 +11,7 @@ use crate::domain::money::Cents;
 use crate::domain::text::sanitize_line;
 
 const HEAD: &str = "SELECT i.id, i.number, i.company_id, c.name, i.date, i.due, i.total_cents, i.void_reason,
-        coalesce((SELECT sum(p.amount_cents) FROM payments p WHERE p.invoice_id = i.id), 0)
+        coalesce((SELECT sum(p.amount_cents) FROM payments p WHERE p.invoice_id = i.id AND p.voided IS NULL), 0)
     FROM invoices i JOIN companies c ON c.id = i.company_id";
 
 fn head_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
@@ -72,7 +72,7 @@ fn lines(conn: &Connection, invoice_id: i64) -> Result<Vec<InvoiceLine>> {
 
 fn payments(conn: &Connection, invoice_id: i64) -> Result<Vec<Payment>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, date, amount_cents, method, reference FROM payments WHERE invoice_id = ?1 ORDER BY date, id",
+        "SELECT id, date, amount_cents, method, reference, void_reason FROM payments WHERE invoice_id = ?1 ORDER BY date, id",
     )?;
     let rows = stmt.query_map([invoice_id], payment_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -86,16 +86,17 @@ fn payment_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
         amount: Cents(r.get(2)?),
         method: method.parse().map_err(|e: String| bad_column(3, e))?,
         reference: r.get(4)?,
+        void_reason: r.get(5)?,
     })
 }
 
 /// Every payment with its invoice's number, in date order (for the CSV).
 pub fn all_payments(conn: &Connection) -> Result<Vec<(String, Payment)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT p.id, p.date, p.amount_cents, p.method, p.reference, i.number
+        "SELECT p.id, p.date, p.amount_cents, p.method, p.reference, p.void_reason, i.number
          FROM payments p JOIN invoices i ON i.id = p.invoice_id ORDER BY p.date, p.id",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(5)?, payment_row(r)?)))?;
+    let rows = stmt.query_map([], |r| Ok((r.get(6)?, payment_row(r)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -168,10 +169,10 @@ pub fn void(conn: &mut Connection, number: &str, reason: &str, who: i64, now: i6
     if let Some(old) = &invoice.void_reason {
         return refused(format!("{} is already void ({old})", invoice.number));
     }
-    if !invoice.payments.is_empty() {
+    if let Some(p) = invoice.payments.iter().find(|p| p.void_reason.is_none()) {
         return refused(format!(
-            "{} has {} in payments and cannot be voided; a paid invoice stays on the books",
-            invoice.number, invoice.paid
+            "{} has {} in payments and cannot be voided; a paid invoice stays on the books (a payment recorded in error is reversed first: pimdesk payment void {} --reason TEXT)",
+            invoice.number, invoice.paid, p.id
         ));
     }
     tx.execute(
@@ -185,6 +186,55 @@ pub fn void(conn: &mut Connection, number: &str, reason: &str, who: i64, now: i6
     audit(&tx, "invoice", invoice.id, who, now, "void", None, Some(&reason))?;
     tx.commit()?;
     Ok(released)
+}
+
+/// Reverses a payment recorded in error: it stays in the history, marked void
+/// with the reason, and no longer counts toward the invoice's balance or the
+/// aging. Returns the invoice after.
+pub fn void_payment(conn: &mut Connection, payment: i64, reason: &str, who: i64, now: i64) -> Result<Invoice> {
+    let reason = sanitize_line(reason);
+    if reason.is_empty() {
+        return refused("a payment void needs a reason (--reason TEXT)");
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found: Option<(String, Option<String>)> = tx
+        .query_row(
+            "SELECT i.number, p.void_reason FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE p.id = ?1",
+            [payment],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((number, old)) = found else {
+        return refused(format!(
+            "no payment {payment} (invoice show NUMBER lists an invoice's payments)"
+        ));
+    };
+    if let Some(old) = old {
+        return refused(format!("payment {payment} on {number} is already void ({old})"));
+    }
+    tx.execute(
+        "UPDATE payments SET voided = ?2, void_reason = ?3, voided_by = ?4 WHERE id = ?1",
+        params![payment, now, reason, who],
+    )?;
+    let before = find(&tx, &number)?.ok_or_else(|| unknown(&number))?;
+    let what = before
+        .payments
+        .iter()
+        .find(|p| p.id == payment)
+        .map(|p| format!("{} by {} on {}", p.amount, p.method.label(), date_text(p.date)))
+        .unwrap_or_default();
+    audit(
+        &tx,
+        "invoice",
+        before.id,
+        who,
+        now,
+        "payment void",
+        Some(&what),
+        Some(&reason),
+    )?;
+    tx.commit()?;
+    Ok(before)
 }
 
 fn unknown(number: &str) -> super::BillingStoreError {
@@ -249,7 +299,7 @@ pub fn aging(conn: &Connection, as_of: NaiveDate) -> Result<Vec<AgingRow>> {
     let day = date_text(as_of);
     let mut stmt = conn.prepare_cached(
         "SELECT i.number, c.name, i.due, i.total_cents
-                - coalesce((SELECT sum(p.amount_cents) FROM payments p WHERE p.invoice_id = i.id AND p.date <= ?1), 0)
+                - coalesce((SELECT sum(p.amount_cents) FROM payments p WHERE p.invoice_id = i.id AND p.voided IS NULL AND p.date <= ?1), 0)
          FROM invoices i JOIN companies c ON c.id = i.company_id
          WHERE i.void_reason IS NULL AND i.date <= ?1",
     )?;

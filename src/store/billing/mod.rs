@@ -167,6 +167,8 @@ pub struct Payment {
     pub amount: Cents,
     pub method: PaymentMethod,
     pub reference: String,
+    /// Why it was voided; a void payment stays in the history and counts for nothing.
+    pub void_reason: Option<String>,
 }
 
 /// An invoice with its company's name; lines and payments are filled by

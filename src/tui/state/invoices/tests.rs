@@ -119,6 +119,7 @@ fn detail() -> Invoice {
         amount: Cents(20_000),
         method: PaymentMethod::Check,
         reference: "check 1187".into(),
+        void_reason: None,
     }];
     i
 }
