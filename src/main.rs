@@ -27,6 +27,12 @@ fn main() {
 }
 
 fn report(e: &anyhow::Error) -> i32 {
+    // The reader went away (`pimdesk ticket list | head -1`): what it wanted
+    // was written; stop quietly, as ripgrep and friends do.
+    if cli::reader_gone(e) {
+        tracing::debug!("stdout closed: {e:#}");
+        return 0;
+    }
     tracing::error!("{e:#}");
     output::err_line(format_args!("pimdesk: {e:#}"));
     cli::exit_code(e)

@@ -12,14 +12,14 @@ use crate::cli::output::outln;
 use crate::domain::oncall::{coverage, Coverage, Rotation};
 use crate::domain::permissions::{Role, SecurityLevel};
 use crate::domain::text::sanitize_line as clean;
-use crate::domain::time::{parse_instant, rfc3339};
+use crate::domain::time::{parse_time, rfc3339};
 use crate::store::actor::Actor;
 use crate::store::directory::{self as dir, ContactChanges, DirectoryError, Technician};
 use crate::store::lookup;
 
 #[derive(Debug, Args)]
 pub struct OncallArgs {
-    /// The time to ask about (RFC 3339); default now (or PIMDESK_NOW)
+    /// The time to ask about (RFC 3339, or YYYY-MM-DD HH:MM in the calendar zone); default now
     #[arg(long)]
     at: Option<String>,
     #[arg(long)]
@@ -137,7 +137,7 @@ fn reach(d: &crate::config::Department) -> String {
 /// `pimdesk oncall [--at T]`: exit 1 when nobody would answer after hours.
 pub fn oncall(ctx: &Ctx, a: OncallArgs) -> anyhow::Result<i32> {
     let at = match a.at.as_deref() {
-        Some(t) => parse_instant(t).map_err(usage)?,
+        Some(t) => parse_time(t, ctx.config.calendar.timezone.0).map_err(|e| usage(format!("--at: {e}")))?,
         None => ctx.now,
     };
     let conn = ctx.open_store()?;

@@ -2,6 +2,7 @@
 //! of subcommands lives in its own file.
 
 mod agreement;
+mod company;
 mod data;
 pub mod directory;
 mod invoice;
@@ -72,6 +73,9 @@ pub enum Command {
     /// Technicians: list, set-role, set-oncall
     #[command(subcommand)]
     Tech(directory::TechCommand),
+    /// Client companies: list
+    #[command(subcommand)]
+    Company(company::CompanyCommand),
     /// Client contacts: list, set-level
     #[command(subcommand)]
     Contact(directory::ContactCommand),
@@ -120,6 +124,13 @@ pub fn now_from_env() -> Result<(DateTime<Utc>, bool), UsageError> {
 
 /// Builds the context: config (exit 2 when bad), paths, time, user.
 pub fn context(cli: &Cli) -> anyhow::Result<Ctx> {
+    if cli.demo && cli.command.is_some() {
+        // A command must never fall through to the default store unasked.
+        return Err(UsageError(
+            "--demo opens the console on a throwaway demo store and takes no command; to try a command on demo data, make a store first: pimdesk --db /tmp/try.db demo, then pimdesk --db /tmp/try.db COMMAND".into(),
+        )
+        .into());
+    }
     let (default_db, default_config) = default_paths();
     let (config_path, required) = match &cli.config {
         Some(p) => (p.clone(), true),
@@ -185,13 +196,17 @@ fn dispatch(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
         Some(Command::Oncall(a)) => directory::oncall(&ctx, a),
         Some(Command::Tech(c)) => directory::tech(&ctx, c),
         Some(Command::Contact(c)) => directory::contact(&ctx, c),
+        Some(Command::Company(c)) => company::run(&ctx, c),
         Some(Command::Invoice(c)) => invoice::run(&ctx, c),
         Some(Command::Payment(c)) => invoice::run_payment(&ctx, c),
         Some(Command::Agreement(c)) => agreement::run(&ctx, c),
         Some(Command::Onboarding(c)) => onboarding::run(&ctx, c),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "pimdesk", &mut std::io::stdout());
+            // Written whole, so a closed pipe is an error, not a panic.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "pimdesk", &mut script);
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
             Ok(0)
         }
     }
@@ -202,6 +217,14 @@ fn unreachable_console() -> anyhow::Result<i32> {
 }
 
 /// The exit code for an error: 2 for bad usage, config or input; 3 for an unusable store.
+/// True when the error is a write to a pipe whose reader has closed it.
+pub fn reader_gone(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 pub fn exit_code(err: &anyhow::Error) -> i32 {
     for cause in err.chain() {
         if cause.is::<UsageError>() || cause.is::<ConfigError>() || cause.is::<crate::store::exchange::ImportError>() {

@@ -16,6 +16,13 @@ use crate::store::{deadlines, sla as store_sla};
 #[derive(Debug, Subcommand)]
 pub enum SlaCommand {
     /// Due times for cases read as JSON lines on stdin
+    #[command(long_about = "Due times for cases read as JSON lines on stdin, one case a line:
+
+  {\"priority\":2,\"opened\":\"2026-11-27T16:30:00-05:00\"}
+  {\"priority\":3,\"opened\":\"2026-11-27T16:30:00-05:00\",\"paused\":[[\"2026-11-27T16:40:00-05:00\",\"2026-11-30T09:00:00-05:00\"]]}
+  {\"priority\":5,\"opened\":\"2026-11-27T16:30:00-05:00\",\"scheduled\":\"2026-12-01T10:00:00-05:00\"}
+
+priority is 1-5; opened is RFC 3339; paused (optional) lists [start, end] pairs while the clock waited on the client; scheduled (required for P5) is when the planned work starts. Each line gets one line back, {\"response_due\":\"...\",\"warning_at\":\"...\"} in the calendar's zone, or {\"error\":\"...\"}; the rest go on, and the exit code is 1 if any line failed. The calendar and SLA table are the config's.")]
     Due,
     /// Exit 1 and list tickets whose clock is in warning or breach (for cron and paging)
     Check {

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::{Ctx, UsageError};
 use crate::cli::output::outln;
 use crate::domain::sla;
-use crate::domain::time::{parse_instant, rfc3339_secs};
+use crate::domain::time::{parse_time, rfc3339_secs};
 use crate::store::actor::Actor;
 use crate::store::ticket_detail::{self, TicketDetail};
 use crate::store::ticket_work::TimeChange;
@@ -55,7 +55,7 @@ pub struct NewArgs {
     board: String,
     #[arg(long, default_value = "phone")]
     source: String,
-    /// Scheduled time (RFC 3339), required for P5
+    /// Scheduled time (RFC 3339, or YYYY-MM-DD HH:MM in the calendar zone), required for P5
     #[arg(long)]
     scheduled: Option<String>,
     #[arg(long)]
@@ -102,7 +102,7 @@ pub enum TimeCommand {
         /// How long: 90, 45m, 2h, 1h30, 1h 30m, 1:30 or 1.5h
         #[arg(long, value_parser = crate::domain::time::parse_duration)]
         minutes: i64,
-        /// Start (RFC 3339); default: now minus the minutes
+        /// Start (RFC 3339, or YYYY-MM-DD HH:MM in the calendar zone); default: now minus the minutes
         #[arg(long)]
         start: Option<String>,
         #[arg(long)]
@@ -178,7 +178,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
             let scheduled = a
                 .scheduled
                 .as_deref()
-                .map(parse_instant)
+                .map(|t| parse_time(t, ctx.config.calendar.timezone.0))
                 .transpose()
                 .map_err(usage)?
                 .map(|t| t.timestamp());
@@ -207,6 +207,11 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
             }
         }
         TicketCommand::Update(a) => {
+            if a.status.is_none() && a.priority.is_none() && a.summary.is_none() && a.assignee.is_none() {
+                return Err(usage(
+                    "nothing to change: give --status, --priority, --assignee or --summary",
+                ));
+            }
             let assignee_id = match a.assignee.as_deref() {
                 None => None,
                 Some("none") | Some("") => Some(None),
@@ -262,7 +267,9 @@ pub fn run_time(ctx: &Ctx, cmd: TimeCommand) -> anyhow::Result<i32> {
     let mut conn = ctx.open_store()?;
     let now = ctx.now.timestamp();
     let start = match start {
-        Some(s) => parse_instant(&s).map_err(usage)?.timestamp(),
+        Some(s) => parse_time(&s, ctx.config.calendar.timezone.0)
+            .map_err(|e| usage(format!("--start: {e}")))?
+            .timestamp(),
         None => now - minutes.max(0) * 60,
     };
     let who = me(ctx);
@@ -303,7 +310,11 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
         .transpose()
         .map_err(usage)?;
     filter.search = a.search;
-    let ids = tickets::list_ids(conn, &filter)?;
+    // One more than asked for tells whether the list stopped at its limit.
+    filter.limit = a.limit.saturating_add(1);
+    let mut ids = tickets::list_ids(conn, &filter)?;
+    let more = ids.len() > a.limit;
+    ids.truncate(a.limit);
     let mut out = Vec::new();
     for id in ids {
         if let Some(d) = ticket_detail::load_head(conn, id)? {
@@ -326,6 +337,12 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
                 &d.summary
             );
         }
+    }
+    if more {
+        crate::cli::output::errln!(
+            "(stopped at --limit {}: more tickets match; --limit N shows more)",
+            a.limit
+        );
     }
     Ok(())
 }

@@ -108,3 +108,33 @@ mod tests {
         assert_eq!(sanitize_line("  two\nlines\t "), "two lines");
     }
 }
+
+/// Up to `n` of `candidates` closest to `typed` (any case), best first, for a
+/// "did you mean" after a name matched nothing; far-off names are left out.
+pub fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+    let typed = typed.trim().to_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&typed, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
+#[cfg(test)]
+mod closest_tests {
+    use super::closest;
+
+    #[test]
+    fn a_misspelt_name_finds_the_company_and_nonsense_finds_nothing() {
+        let names = [
+            "River City Audit Partners",
+            "Town of Ashland",
+            "Fan District Chiropractic",
+        ];
+        assert_eq!(closest("Rivr City Audt", names, 3), ["River City Audit Partners"]);
+        assert_eq!(closest("town of ashlnd", names, 3), ["Town of Ashland"]);
+        assert!(closest("zzzz", names, 3).is_empty());
+    }
+}

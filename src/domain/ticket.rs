@@ -54,14 +54,18 @@ impl From<Priority> for u8 {
 impl FromStr for Priority {
     type Err = UnknownValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let named = ["critical", "high", "medium", "low", "planned"]
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(s.trim()))
+            .and_then(|i| u8::try_from(i + 1).ok());
         let t = s.trim().trim_start_matches(['P', 'p']);
-        t.parse::<u8>()
-            .ok()
+        named
+            .or_else(|| t.parse::<u8>().ok())
             .and_then(Priority::new)
             .ok_or_else(|| UnknownValue {
                 what: "priority",
                 given: s.to_string(),
-                allowed: "1, 2, 3, 4, 5".into(),
+                allowed: "1, 2, 3, 4, 5 (or critical, high, medium, low, planned)".into(),
             })
     }
 }

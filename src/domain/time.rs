@@ -23,6 +23,31 @@ pub fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("{s:?} is not an RFC 3339 time with offset ({e})"))
 }
 
+/// A time as a person types it: RFC 3339 (`2026-11-27T16:30:00-05:00`), or
+/// `YYYY-MM-DD HH:MM` in the calendar's zone `tz`. A local time that the
+/// clocks skip (spring forward) is refused; one that happens twice (fall
+/// back) is the first. The error shows both forms.
+pub fn parse_time(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+    use chrono::{NaiveDateTime, TimeZone};
+    if let Ok(t) = DateTime::parse_from_rfc3339(s.trim()) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let example = || format!("write 2026-11-27T16:30:00-05:00 or 2026-11-27 16:30 (in {tz})");
+    let local = [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s.trim(), f).ok())
+    .ok_or_else(|| format!("{s:?} is not a time; {}", example()))?;
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| format!("{s:?} does not exist in {tz} (the clocks skip it); {}", example()))
+}
+
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
 }
@@ -127,5 +152,32 @@ mod duration_tests {
         ] {
             assert!(parse_duration(text).is_err(), "{text:?} was accepted");
         }
+    }
+}
+
+#[cfg(test)]
+mod parse_time_tests {
+    use super::*;
+
+    #[test]
+    fn local_times_are_read_in_the_calendars_zone() {
+        let tz: Tz = "America/New_York".parse().unwrap();
+        let t = parse_time("2026-11-27 16:30", tz).unwrap();
+        assert_eq!(rfc3339(t, tz), "2026-11-27T16:30:00-05:00");
+        assert_eq!(
+            parse_time("2026-07-01T09:00", tz).map(|t| rfc3339(t, tz)).unwrap(),
+            "2026-07-01T09:00:00-04:00"
+        );
+        assert_eq!(parse_time("2026-11-27T21:30:00Z", tz).unwrap(), t);
+        let e = parse_time("tomorrow 9", tz).unwrap_err();
+        assert!(e.contains("2026-11-27 16:30") && e.contains("America/New_York"), "{e}");
+        assert!(parse_time("2026-03-08 02:30", tz)
+            .unwrap_err()
+            .contains("does not exist"));
+        // Fall back: 01:30 happens twice; the first (EDT) is meant.
+        assert_eq!(
+            rfc3339(parse_time("2026-11-01 01:30", tz).unwrap(), tz),
+            "2026-11-01T01:30:00-04:00"
+        );
     }
 }

@@ -71,11 +71,39 @@ fn one(
         .map_err(err)?;
     match found.as_slice() {
         [(id, _)] => Ok(*id),
-        [] => Err(LookupError(format!("unknown {what} {name:?}"))),
+        [] => Err(LookupError(unknown(conn, table, col, name, what, company))),
         many => Err(LookupError(format!(
             "{what} {name:?} is ambiguous: {}",
             many.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", ")
         ))),
+    }
+}
+
+/// "unknown company "Rivr City" (did you mean: River City Audit Partners?)".
+fn unknown(conn: &Connection, table: &str, col: &str, name: &str, what: &str, company: Option<i64>) -> String {
+    let scope = if company.is_some() {
+        " WHERE company_id = ?1"
+    } else {
+        ""
+    };
+    let names: Vec<String> = conn
+        .prepare(&format!("SELECT {col} FROM {table}{scope}"))
+        .and_then(|mut stmt| {
+            let args: Vec<i64> = company.into_iter().collect();
+            stmt.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
+                .collect::<Result<_, _>>()
+        })
+        .unwrap_or_default();
+    let near = crate::domain::text::closest(name, names.iter().map(String::as_str), 3);
+    let list = if what == "company" {
+        " (pimdesk company list shows them all)"
+    } else {
+        ""
+    };
+    if near.is_empty() {
+        format!("unknown {what} {name:?}{list}")
+    } else {
+        format!("unknown {what} {name:?}; did you mean: {}?{list}", near.join(", "))
     }
 }
 

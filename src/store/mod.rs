@@ -38,7 +38,7 @@ pub enum StoreError {
     NotOurs { path: PathBuf },
     #[error("{} is unusable: {detail}", path.display())]
     Unusable { path: PathBuf, detail: String },
-    #[error("no store at {}", path.display())]
+    #[error("no store at {} (nothing was created); make one with `pimdesk --db {0} demo` (demo data) or `pimdesk --db {0} import FILE.json`, or open the console there to start empty", path.display())]
     Missing { path: PathBuf },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },

@@ -346,7 +346,9 @@ fn print_run(as_of: NaiveDate, dry_run: bool, invoices: &[Invoice]) -> std::io::
 
 fn list(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
     let conn = ctx.open_store_read_only()?;
-    let invoices = ledger::list(&conn).map_err(store_err)?;
+    let mut invoices = ledger::list(&conn).map_err(store_err)?;
+    // Newest first: the invoices a user asks about are this month's.
+    invoices.reverse();
     if json {
         let v: Vec<Value> = invoices.iter().map(|i| status_json(i, false)).collect();
         crate::cli::output::json(&v)?;
