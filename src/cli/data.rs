@@ -96,12 +96,23 @@ fn remove_store_files(db: &Path) {
 
 pub fn export(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
     let mut conn = ctx.open_store_as_is()?;
-    let data = exchange::export(&mut conn, ctx.config.calendar.timezone.0)
-        .map_err(|e| StoreError::unusable(&ctx.db_path, e))?;
-    ctx.write_file(file, |out| {
-        serde_json::to_writer_pretty(&mut *out, &data)?;
-        out.write_all(b"\n")
-    })?;
+    let tz = ctx.config.calendar.timezone.0;
+    // The file is written under a temporary name as rows are read; a store
+    // error on the way is kept here, so it exits 3 like any other.
+    let mut store_error = None;
+    let written = ctx.write_file(file, |out| match exchange::export(&mut conn, tz, out) {
+        Ok(()) => Ok(()),
+        Err(exchange::ExportError::Write(e)) => Err(e),
+        Err(exchange::ExportError::Store(e)) => {
+            let text = e.to_string();
+            store_error = Some(e);
+            Err(std::io::Error::other(text))
+        }
+    });
+    if let Some(e) = store_error {
+        return Err(StoreError::unusable(&ctx.db_path, e).into());
+    }
+    written?;
     Ok(0)
 }
 

@@ -11,7 +11,7 @@ mod read;
 mod strict;
 mod write;
 
-pub use read::export;
+pub use read::{export, ExportError};
 pub use write::{import, parse, ImportSummary};
 
 /// A refused import file; nothing was written.
