@@ -47,13 +47,12 @@ fn json_out(f: &Fixture, args: &[&str]) -> Value {
 }
 
 /// The newest open invoice worth more than $2.00 and its row in the console
-/// (which lists newest first): (number, total cents, row index).
+/// (both list newest first): (number, total cents, row index).
 fn target(f: &Fixture) -> (String, i64, usize) {
     let list = json_out(f, &["invoice", "list", "--json"]);
     let all = list.as_array().expect("an array of invoices");
     assert!(!all.is_empty(), "the run billed something");
-    let newest_first: Vec<&Value> = all.iter().rev().collect();
-    let (row, inv) = newest_first
+    let (row, inv) = all
         .iter()
         .enumerate()
         .find(|(_, i)| i["status"] == "open" && i["total_cents"].as_i64().unwrap_or(0) > 200)
