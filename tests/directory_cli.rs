@@ -94,7 +94,10 @@ fn without_a_rotation_or_on_call_technicians_nobody_answers_and_it_says_so() {
     assert!(r.stdout.contains("[oncall] rotation"), "{r}");
     let bad = env.run(&["oncall", "--at", "tonight"]);
     bad.expect_code(2);
-    assert!(bad.stderr.contains("\"tonight\" is not a time") && bad.stderr.contains("2026-11-27 16:30"), "{bad}");
+    assert!(
+        bad.stderr.contains("\"tonight\" is not a time") && bad.stderr.contains("2026-11-27 16:30"),
+        "{bad}"
+    );
     let config = env.write("bad.toml", "[oncall]\nstart = \"2026-01-06\"\n");
     let r = env.run_with(&env.db, &config, &["oncall"]);
     r.expect_code(2);

@@ -70,7 +70,7 @@ impl Harness {
             trace(&conn);
         }
         let login = pimdesk::platform::current_login();
-        let (user_id, role) = worker::ensure_user(&conn, &login)?;
+        let (user_id, role) = pimdesk::store::actor::ensure(&conn, &login)?;
         let now = now();
         let mut state = AppState::new(config, login, "1m.db".into(), now);
         state.user_id = Some(user_id);

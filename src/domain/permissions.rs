@@ -165,6 +165,42 @@ impl Role {
     }
 }
 
+/// Work a role allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duty {
+    /// Contacts, security levels, checklists, the on-call rotation.
+    Directory,
+    /// Invoice runs, payments and voids.
+    Finance,
+}
+
+impl Duty {
+    fn allowed(self, role: Role) -> bool {
+        match self {
+            Duty::Directory => role.may_edit_contacts(),
+            Duty::Finance => role.may_do_finance(),
+        }
+    }
+}
+
+/// None when `role` may do `duty`; else the refusal in words, naming the
+/// roles that may and how `login` gets one (as the command line says it).
+/// `role` is the stored text (empty: not known yet).
+pub fn refusal(role: &str, login: &str, duty: Duty, what: &str) -> Option<String> {
+    let parsed = role.parse::<Role>().ok();
+    if parsed.is_some_and(|r| duty.allowed(r)) {
+        return None;
+    }
+    let (roles, give) = match duty {
+        Duty::Directory => ("the dispatcher or admin role", "dispatcher"),
+        Duty::Finance => ("the finance or admin role", "finance"),
+    };
+    let you = if role.is_empty() { "not known yet" } else { role };
+    Some(format!(
+        "refused: {what} needs {roles}; you are {you}. Ask an admin to run: pimdesk tech set-role {login} {give}"
+    ))
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -47,3 +47,17 @@ pub fn find(conn: &Connection, login: &str) -> rusqlite::Result<Option<(i64, Str
     })
     .optional()
 }
+
+/// The id and role of `login`, registering it as a technician on first use
+/// (the console's start: an account is a technician until an admin says more).
+pub fn ensure(conn: &Connection, login: &str) -> rusqlite::Result<(i64, String)> {
+    if let Some(found) = find(conn, login)? {
+        return Ok(found);
+    }
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let id = Actor::Login(login).id(&tx)?;
+    let found = find(&tx, login)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    tx.commit()?;
+    debug_assert_eq!(found.0, id);
+    Ok(found)
+}

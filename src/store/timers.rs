@@ -50,6 +50,12 @@ pub fn of(conn: &Connection, login: &str) -> rusqlite::Result<Option<Timer>> {
         .optional()
 }
 
+/// The timer of the technician with record `technician_id`, if any.
+pub fn mine(conn: &Connection, technician_id: i64) -> rusqlite::Result<Option<Timer>> {
+    conn.query_row(&format!("{SELECT} WHERE r.technician_id = ?1"), [technician_id], row)
+        .optional()
+}
+
 /// Starts a timer on ticket `id`. A technician runs one timer at a time: a
 /// second start is refused naming the one running.
 pub fn start<'a>(conn: &mut Connection, id: i64, who: impl Into<Actor<'a>>, now: i64) -> Result<Timer, WriteError> {
@@ -76,7 +82,7 @@ pub fn start<'a>(conn: &mut Connection, id: i64, who: impl Into<Actor<'a>>, now:
 }
 
 /// How a stop is logged.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stop {
     /// The minutes to log instead of the time the timer ran (a correction).
     pub minutes: Option<i64>,

@@ -9,6 +9,7 @@ use super::state::editor::{Choices, TicketForm};
 use super::state::forms::DraftOffer;
 use super::state::invoices::{InvoiceData, InvoiceEffect, InvoiceKey};
 use crate::store::ticket_write::{NewTime, TicketChanges};
+use crate::store::timers::Stop;
 
 /// Key-bound intents and arriving data. Plain data, no I/O.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +100,8 @@ pub enum Action {
         conflict: Option<i64>,
     },
     DraftFound(Option<Box<DraftOffer>>),
+    /// The user's running timer, as the store has it (none: no timer).
+    TimerLoaded(Option<crate::store::timers::Timer>),
 }
 
 /// Work for the store worker; each answers with an Action.
@@ -145,6 +148,23 @@ pub enum Effect {
     AddTime {
         id: i64,
         time: NewTime,
+        at: i64,
+    },
+    /// The user's running timer (a store row: other consoles see it too).
+    LoadTimer,
+    StartTimer {
+        id: i64,
+        at: i64,
+    },
+    /// Stops the timer on `id` and logs `stop.minutes` in one transaction.
+    StopTimer {
+        id: i64,
+        stop: Stop,
+        at: i64,
+    },
+    /// Throws the timer on `id` away, logging nothing.
+    DiscardTimer {
+        id: i64,
         at: i64,
     },
     Acknowledge {

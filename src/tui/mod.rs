@@ -52,7 +52,7 @@ fn run_on(ctx: &Ctx, db_path: &std::path::Path, demo: bool) -> anyhow::Result<i3
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default()
     };
-    let (user_id, role) = worker::ensure_user(&conn, &ctx.login)?;
+    let (user_id, role) = crate::store::actor::ensure(&conn, &ctx.login)?;
     let mut state = state::AppState::new(&ctx.config, ctx.login.clone(), label, ctx.now);
     state.user_id = Some(user_id);
     state.role = role;

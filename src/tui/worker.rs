@@ -5,7 +5,7 @@
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use super::action::{Action, Effect};
 pub use super::worker_writes::WriterCtx;
@@ -59,6 +59,7 @@ fn load_kind(e: &Effect) -> Option<u8> {
         Effect::LoadCompliance { .. } => Some(3),
         Effect::LoadDirectory => Some(4),
         Effect::LoadChoices => Some(5),
+        Effect::LoadTimer => Some(6),
         _ => None,
     }
 }
@@ -69,7 +70,7 @@ fn load_kind(e: &Effect) -> Option<u8> {
 pub fn coalesce(first: Effect, waiting: &Receiver<Effect>) -> Vec<Effect> {
     let mut batch = vec![first];
     batch.extend(waiting.try_iter());
-    let mut seen = [false; 6];
+    let mut seen = [false; 7];
     let mut keep = vec![true; batch.len()];
     for (i, e) in batch.iter().enumerate().rev() {
         if let Some(k) = load_kind(e) {
@@ -187,33 +188,12 @@ pub fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
             at,
         } => set_contact_level(conn, contact_id, &level, who, at)?,
         Effect::EnsureUser(login) => {
-            let (id, role) = ensure_user(conn, &login)?;
+            let (id, role) = crate::store::actor::ensure(conn, &login)?;
             Action::UserKnown { id, role }
         }
         // Writes are answered by worker_writes before this point.
         _ => Action::Tick,
     })
-}
-
-/// An unknown account gets a technician record on first use.
-pub fn ensure_user(conn: &Connection, login: &str) -> rusqlite::Result<(i64, String)> {
-    let find = |c: &Connection| {
-        c.query_row("SELECT id, role FROM technicians WHERE login = ?1", [login], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()
-    };
-    if let Some(found) = find(conn)? {
-        return Ok(found);
-    }
-    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
-    tx.execute(
-        "INSERT OR IGNORE INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'technician')",
-        params![login],
-    )?;
-    let found = find(&tx)?;
-    tx.commit()?;
-    Ok(found.unwrap_or((0, "technician".into())))
 }
 
 const SLA_LIMIT: usize = 2000;

@@ -7,8 +7,10 @@ use super::action::{Action, Effect};
 use super::state::editor::{Choices, TicketForm};
 use super::state::forms::{DraftBody, DraftOffer};
 use crate::domain::sla::{Calendar, SlaPolicy};
+use crate::domain::time::short_duration;
 use crate::store::drafts::{self, Draft};
 use crate::store::ticket_write::{self, NewTicket, Rules, TicketChanges, WriteError};
+use crate::store::timers;
 
 /// Who writes, and the SLA rules writes restamp deadlines with.
 pub struct WriterCtx {
@@ -65,7 +67,20 @@ pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite:
             }
         }
         Effect::AddTime { id, time, at } => match ticket_write::add_time(conn, id, &time, who, at) {
-            Ok(()) => done(format!("#{id}: {} min logged", time.minutes), id),
+            Ok(()) => done(format!("#{id}: {} logged", short_duration(time.minutes)), id),
+            Err(e) => refused(e),
+        },
+        Effect::LoadTimer => Action::TimerLoaded(timers::mine(conn, who)?),
+        Effect::StartTimer { id, at } => match timers::start(conn, id, who, at) {
+            Ok(_) => done(format!("timer started on #{id}; stopping it logs the time"), id),
+            Err(e) => refused(e),
+        },
+        Effect::StopTimer { id, stop, at } => match timers::stop(conn, id, &stop, who, at) {
+            Ok(m) => done(format!("#{id}: timer stopped, {} logged", short_duration(m)), id),
+            Err(e) => refused(e),
+        },
+        Effect::DiscardTimer { id, at } => match timers::discard(conn, id, who, at) {
+            Ok(m) => done(format!("#{id}: timer discarded ({} not logged)", short_duration(m)), id),
             Err(e) => refused(e),
         },
         Effect::Acknowledge { id, at } => match ticket_write::acknowledge(conn, id, who, at, &rules) {

@@ -13,6 +13,7 @@ use crate::domain::oncall::{coverage, Coverage, Rotation};
 use crate::domain::permissions::{Role, SecurityLevel};
 use crate::store::directory::{rotation_logins, Directory, OnboardingItem};
 use crate::tui::action::{Action, Effect};
+use crate::tui::state::message::Message;
 pub use writes::{DirectoryEffect, DirectoryKey, StepPicker, CONFIG_NOTE};
 
 /// One line of the overview list.
@@ -276,10 +277,10 @@ pub fn on_data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             Some(vec![])
         }
         Action::ContactSaved(message) => {
-            s.message = Some(match s.directory.pending_note.take() {
+            s.message = Some(Message::info(match s.directory.pending_note.take() {
                 Some(note) => format!("{message}; {note}"),
                 None => message.clone(),
-            });
+            }));
             Some(vec![Effect::LoadDirectory])
         }
         Action::StoreFailed(_) => {
@@ -365,12 +366,12 @@ fn open(d: &mut DirectoryState) {
 fn copy(s: &mut AppState, email: bool) -> Vec<Effect> {
     match s.directory.copy_target(email) {
         Some(text) => {
-            s.message = Some(format!("copied {text}"));
+            s.message = Some(Message::info(format!("copied {text}")));
             vec![Effect::Clipboard(text)]
         }
         None => {
             let what = if email { "email address" } else { "phone number" };
-            s.message = Some(format!("no {what} on this row to copy"));
+            s.message = Some(Message::info(format!("no {what} on this row to copy")));
             vec![]
         }
     }
@@ -378,15 +379,17 @@ fn copy(s: &mut AppState, email: bool) -> Vec<Effect> {
 
 fn start_picker(s: &mut AppState) -> Vec<Effect> {
     let Some(contact) = s.directory.selected_contact() else {
-        s.message = Some("select a contact (Enter on a company) to change a security level".into());
+        s.message = Some(Message::info(
+            "select a contact (Enter on a company) to change a security level",
+        ));
         return vec![];
     };
     let role = s.role.parse::<Role>().ok();
     if !role.is_some_and(Role::may_edit_contacts) {
-        s.message = Some(format!(
+        s.message = Some(Message::error(format!(
             "only a dispatcher (the concierge desk) or an admin may change security levels; you are {}",
             if s.role.is_empty() { "not known yet" } else { &s.role }
-        ));
+        )));
         return vec![];
     }
     let current = s.directory.data.contacts[contact].level.parse::<SecurityLevel>().ok();
@@ -412,10 +415,10 @@ fn picker_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
                 return Some(vec![]);
             }
             let Some(who) = s.user_id else {
-                s.message = Some("still finding out who you are; try again in a moment".into());
+                s.message = Some(Message::info("still finding out who you are; try again in a moment"));
                 return Some(vec![]);
             };
-            s.message = Some(format!("saving {}'s security level…", c.name));
+            s.message = Some(Message::info(format!("saving {}'s security level…", c.name)));
             return Some(vec![Effect::SetContactLevel {
                 contact_id: c.id,
                 level: level.as_str().to_string(),

@@ -80,6 +80,12 @@ pub struct TimeForm {
     pub note: String,
     pub focus: TimeField,
     pub error: Option<String>,
+    /// Stopping a timer: when it started (unix seconds).
+    pub timer_started: Option<i64>,
+    /// Esc on a timer's form asked: discard its time, or keep it running?
+    pub confirm_discard: bool,
+    /// The form is done with (closed without a write).
+    pub closed: bool,
 }
 
 impl TimeForm {
@@ -91,6 +97,18 @@ impl TimeForm {
             note: String::new(),
             focus: TimeField::Minutes,
             error: None,
+            timer_started: None,
+            confirm_discard: false,
+            closed: false,
+        }
+    }
+
+    /// The form that stops the timer started at `started` on `ticket_id`:
+    /// the time it ran, rounded up to the minute, to log or correct.
+    pub fn stopping(ticket_id: i64, started: i64, now: i64) -> TimeForm {
+        TimeForm {
+            timer_started: Some(started),
+            ..TimeForm::new(ticket_id, Some(((now - started + 59) / 60).max(1)))
         }
     }
     pub fn key(&mut self, k: KeyEvent) {

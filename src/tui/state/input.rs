@@ -7,6 +7,7 @@ use super::{is_data, AppState};
 use crate::domain::text::sanitize_line;
 use crate::store::queue_filter::QueueFilter;
 use crate::tui::action::{Action, Effect};
+use crate::tui::state::message::Message;
 
 enum Line {
     Edited,
@@ -68,7 +69,7 @@ pub fn line_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
                 Some(s.queue.reload(&mut s.next_request))
             }
             Err(m) => {
-                s.message = Some(format!("filter refused: {m}"));
+                s.message = Some(Message::error(format!("filter refused: {m}")));
                 Some(vec![])
             }
         },

@@ -18,11 +18,12 @@ use super::AppState;
 use crate::config::Config;
 use crate::domain::billing::LineKind;
 use crate::domain::money::Cents;
-use crate::domain::permissions::Role;
+use crate::domain::permissions::{refusal, Duty};
 use crate::store::billing::ledger::{AgingRow, Bucket};
 use crate::store::billing::Invoice;
 pub use crate::store::billing::RunSettings;
 use crate::tui::action::{Action, Effect};
+use crate::tui::state::message::Message;
 
 /// The Invoices tab's keys (`[keys.invoices]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,15 +215,6 @@ pub fn form_open(s: &AppState) -> bool {
     s.tab == crate::tui::tab::Tab::Invoices && s.ticket.is_none() && s.invoices.form.is_some()
 }
 
-/// None when `role` may do finance work, else the refusal naming the roles needed.
-pub fn finance_refusal(role: &str, what: &str) -> Option<String> {
-    if role.parse::<Role>().is_ok_and(Role::may_do_finance) {
-        return None;
-    }
-    let you = if role.is_empty() { "not known yet" } else { role };
-    Some(format!("{what} needs the finance or admin role; you are {you}"))
-}
-
 /// Routes data for the tab (wherever the user is) and, while the tab is on
 /// screen, its keys; None leaves the action to the rest of `update`.
 pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
@@ -244,14 +236,14 @@ fn on_data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         Action::Saved { message, .. } if s.invoices.saving => {
             s.invoices.saving = false;
             s.invoices.form = None;
-            s.message = Some(message.clone());
+            s.message = Some(Message::info(message.clone()));
             Some(load(s))
         }
         Action::SaveRefused { message, .. } if s.invoices.saving => {
             s.invoices.saving = false;
             match s.invoices.form.as_mut() {
                 Some(f) => f.refused(message.clone()),
-                None => s.message = Some(format!("refused: {message}")),
+                None => s.message = Some(Message::error(format!("refused: {message}"))),
             }
             Some(vec![])
         }
@@ -282,7 +274,7 @@ fn arrived(s: &mut AppState, data: InvoiceData) -> Vec<Effect> {
         }
         InvoiceData::Failed(m) => match inv.form.as_mut() {
             Some(f) => f.refused(m),
-            None => s.message = Some(format!("store: {m}")),
+            None => s.message = Some(Message::error(format!("store: {m}"))),
         },
     }
     vec![]
@@ -409,13 +401,13 @@ fn start_write(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
     } else {
         "voiding an invoice"
     };
-    if let Some(m) = finance_refusal(&s.role, what) {
-        s.message = Some(format!("refused: {m}"));
+    if let Some(m) = refusal(&s.role, &s.login, Duty::Finance, what) {
+        s.message = Some(Message::error(format!("refused: {m}")));
         return vec![];
     }
     let today = today(s);
     let Some(target) = s.invoices.target() else {
-        s.message = Some("select an invoice first".into());
+        s.message = Some(Message::info("select an invoice first"));
         return vec![];
     };
     let form = if k == InvoiceKey::Pay {

@@ -6,6 +6,7 @@ pub mod forms;
 pub mod input;
 pub mod invoices;
 pub mod lists;
+pub mod message;
 mod navigate;
 pub mod overlay;
 pub mod palette;
@@ -22,6 +23,7 @@ pub use super::tab::Tab;
 use crate::config::{Config, Department};
 use crate::domain::sla::{Calendar, SlaPolicy};
 use crate::store::ticket_detail::TicketDetail;
+use crate::tui::state::message::Message;
 
 /// The open ticket (Enter on a row).
 #[derive(Debug, Default)]
@@ -43,8 +45,10 @@ pub struct AppState {
     pub choices: editor::Choices,
     /// P1..P5 names from the SLA table, for pickers.
     pub priority_names: Vec<String>,
-    /// A running timer: (ticket, started at).
-    pub timer: Option<(i64, i64)>,
+    /// The user's running timer, as the store has it.
+    pub timer: Option<crate::store::timers::Timer>,
+    /// `q` was pressed once with a timer running: the next `q` quits.
+    pub quit_armed: bool,
     /// When a draft was last written, and how often to write one.
     pub last_draft: i64,
     pub draft_interval: i64,
@@ -72,7 +76,7 @@ pub struct AppState {
     pub breaching_soon_secs: i64,
     pub now: DateTime<Utc>,
     pub size: (u16, u16),
-    pub message: Option<String>,
+    pub message: Option<message::Message>,
     pub quit: bool,
     pub dirty: bool,
     next_request: u64,
@@ -94,6 +98,7 @@ impl AppState {
                 })
                 .collect(),
             timer: None,
+            quit_armed: false,
             last_draft: now.timestamp(),
             draft_interval: config.console.draft_interval_secs.max(1) as i64,
             help: false,
@@ -135,7 +140,11 @@ impl AppState {
     /// Effects to run at start: who the user is, and the first screen's data.
     pub fn start(&mut self) -> Vec<Effect> {
         self.set_size(self.size.0, self.size.1);
-        let mut e = vec![Effect::EnsureUser(self.login.clone()), Effect::LoadDraft];
+        let mut e = vec![
+            Effect::EnsureUser(self.login.clone()),
+            Effect::LoadDraft,
+            Effect::LoadTimer,
+        ];
         e.extend(self.queue.reload(&mut self.next_request));
         // The directory loads at start: the status line names who is on call.
         e.push(Effect::LoadDirectory);
@@ -204,15 +213,32 @@ impl AppState {
     pub fn after_hours(&self) -> bool {
         !self.calendar.is_open(self.now)
     }
+
+    /// The message on show, as text.
+    pub fn message_text(&self) -> Option<&str> {
+        self.message.as_ref().map(|m| m.text.as_str())
+    }
 }
 
 /// The one place state changes. Pure: time comes in as `now`.
 pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let effects = apply(s, action, now);
+    // A new message starts its few seconds on screen now.
+    if let Some(m) = s.message.as_mut().filter(|m| m.at == 0) {
+        m.at = now.timestamp();
+    }
+    effects
+}
+
+fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     s.dirty = true;
     if let Action::Tick = action {
         return tick(s, now);
     }
     s.now = now;
+    if !matches!(action, Action::Quit) && !is_data(&action) {
+        s.quit_armed = false;
+    }
     s.queue.query.soon_until = now.timestamp() + s.breaching_soon_secs;
     // Before `data`: the tab's own writes answer with Saved / SaveRefused.
     if let Some(effects) = invoices::handle(s, &action) {
@@ -240,8 +266,26 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
         return effects;
     }
     match action {
-        Action::Quit | Action::Hangup => {
+        Action::Quit => {
+            match &s.timer {
+                Some(t) if !s.quit_armed => {
+                    s.quit_armed = true;
+                    s.message = Some(Message::info(format!(
+                        "your timer on #{} has run {}; it keeps running after you quit · quit again to leave",
+                        t.ticket_id,
+                        crate::domain::time::short_duration((now.timestamp() - t.started) / 60)
+                    )));
+                }
+                _ => s.quit = true,
+            }
+            vec![]
+        }
+        Action::Hangup => {
             s.quit = true;
+            vec![]
+        }
+        Action::TimerLoaded(t) => {
+            s.timer = t;
             vec![]
         }
         Action::ToggleHelp => {
@@ -312,10 +356,10 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
             s.user_id = Some(id);
             s.role = role;
             s.queue.query.me = Some(id);
-            vec![]
+            vec![Effect::LoadTimer]
         }
         Action::StoreFailed(m) => {
-            s.message = Some(m);
+            s.message = Some(Message::error(m));
             vec![]
         }
         other => navigate(s, other),
@@ -325,6 +369,10 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
 fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
     let minute_changed = s.now.timestamp() / 60 != now.timestamp() / 60;
     s.now = now;
+    let faded = s.message.as_ref().is_some_and(|m| m.faded(now.timestamp()));
+    if faded {
+        s.message = None;
+    }
     if minute_changed {
         s.directory.refresh_oncall(&s.calendar, now);
     }
@@ -337,7 +385,7 @@ fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
     if countdown {
         s.refresh_sla();
     }
-    s.dirty = minute_changed || countdown || s.timer.is_some() || !effects.is_empty();
+    s.dirty = minute_changed || countdown || faded || s.timer.is_some() || !effects.is_empty();
     effects
 }
 
@@ -370,7 +418,7 @@ fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         }
         Action::DraftFound(_) => {}
         Action::Saved { message, ticket } => {
-            s.message = Some(message.clone());
+            s.message = Some(Message::info(message.clone()));
             // A ticket saved from the editor opens; quick actions leave you where you were.
             let from_editor = matches!(s.overlay, Some(forms::Overlay::Editor(_)));
             s.overlay = None;
@@ -405,7 +453,7 @@ fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     if matches!(action, Action::EditTicket) && s.ticket.is_none() {
         // Edit needs the whole ticket: open it, then edit from the ticket view.
         if let Some((id, _)) = t {
-            s.message = Some("press e again once the ticket is open".into());
+            s.message = Some(Message::info("press e again once the ticket is open"));
             return Some(open_ticket(s, Some(id)));
         }
     }
@@ -423,5 +471,6 @@ pub(crate) fn is_data(a: &Action) -> bool {
             | Action::UserKnown { .. }
             | Action::StoreChanged
             | Action::StoreFailed(_)
+            | Action::TimerLoaded(_)
     )
 }

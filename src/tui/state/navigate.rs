@@ -21,15 +21,17 @@ pub(super) fn go_tab(s: &mut AppState, tab: Tab) -> Vec<Effect> {
 }
 
 pub(super) fn reload_visible(s: &mut AppState) -> Vec<Effect> {
-    if let Some(t) = &s.ticket {
-        return vec![Effect::LoadTicket(t.id)];
-    }
-    match s.tab {
-        Tab::Queue => s.queue.refresh(&mut s.next_request),
-        Tab::Sla => s.sla_loads(),
-        Tab::Invoices => invoices::load(s),
-        Tab::Directory => vec![Effect::LoadDirectory],
-    }
+    // The timer is in the status line on every screen (and may have been
+    // started or stopped by another console of the same technician).
+    let mut e = match (&s.ticket, s.tab) {
+        (Some(t), _) => vec![Effect::LoadTicket(t.id)],
+        (None, Tab::Queue) => s.queue.refresh(&mut s.next_request),
+        (None, Tab::Sla) => s.sla_loads(),
+        (None, Tab::Invoices) => invoices::load(s),
+        (None, Tab::Directory) => vec![Effect::LoadDirectory],
+    };
+    e.push(Effect::LoadTimer);
+    e
 }
 
 pub(super) fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {

@@ -37,7 +37,11 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             }
         }
     };
-    if effects.iter().any(|e| matches!(e, Effect::DeleteDraft(_))) || matches!(action, Action::Cancel) && closes(s) {
+    let done = matches!(&s.overlay, Some(Overlay::Time(t)) if t.closed);
+    if done
+        || effects.iter().any(|e| matches!(e, Effect::DeleteDraft(_)))
+        || matches!(action, Action::Cancel) && closes(s)
+    {
         s.overlay = None;
     }
     Some(effects)
@@ -48,6 +52,7 @@ fn closes(s: &AppState) -> bool {
     match &s.overlay {
         Some(Overlay::Editor(e)) => !e.confirm_discard,
         Some(Overlay::Note(n)) => !n.confirm_discard,
+        Some(Overlay::Time(t)) => !t.confirm_discard,
         _ => true,
     }
 }
@@ -150,12 +155,31 @@ fn note(n: &mut NoteForm, a: &Action, now: i64) -> Option<Vec<Effect>> {
 }
 
 fn time(t: &mut TimeForm, a: &Action, now: i64) -> Option<Vec<Effect>> {
+    if t.confirm_discard {
+        // y throws the timer's minutes away; n or Esc closes the form and
+        // the timer keeps running; any other key goes back to the form.
+        match a {
+            Action::Key(k) if k.code == KeyCode::Char('y') => {
+                t.closed = true;
+                return Some(vec![Effect::DiscardTimer {
+                    id: t.ticket_id,
+                    at: now,
+                }]);
+            }
+            Action::Key(k) if k.code == KeyCode::Char('n') => t.closed = true,
+            Action::Cancel => t.closed = true,
+            Action::Key(_) => t.confirm_discard = false,
+            _ => return None,
+        }
+        return Some(vec![]);
+    }
     match a {
         Action::Key(k) if k.code == KeyCode::Enter => return Some(save_time(t, now)),
         Action::Key(k) => t.key(*k),
         Action::NextField => t.key(ratatui::crossterm::event::KeyEvent::from(KeyCode::Tab)),
         Action::PrevField => t.key(ratatui::crossterm::event::KeyEvent::from(KeyCode::BackTab)),
         Action::Save => return Some(save_time(t, now)),
+        Action::Cancel if t.timer_started.is_some() => t.confirm_discard = true,
         Action::Cancel => {}
         Action::SaveRefused { message, .. } => t.error = Some(message.clone()),
         _ => return None,
@@ -165,6 +189,15 @@ fn time(t: &mut TimeForm, a: &Action, now: i64) -> Option<Vec<Effect>> {
 
 fn save_time(t: &mut TimeForm, now: i64) -> Vec<Effect> {
     match t.checked_minutes() {
+        Ok(minutes) if t.timer_started.is_some() => vec![Effect::StopTimer {
+            id: t.ticket_id,
+            stop: crate::store::timers::Stop {
+                minutes: Some(minutes),
+                billable: t.billable,
+                note: t.note.clone(),
+            },
+            at: now,
+        }],
         Ok(minutes) => {
             let time = NewTime {
                 minutes,
@@ -292,17 +325,13 @@ pub fn quick(
             vec![]
         }
         Action::Acknowledge => vec![Effect::Acknowledge { id, at: now }],
-        Action::Timer => match s.timer.take() {
-            Some((tid, started)) => {
-                let minutes = ((now - started + 59) / 60).max(1);
-                s.overlay = Some(Overlay::Time(TimeForm::new(tid, Some(minutes))));
+        // The timer is a store row: the form stops the one running, wherever it is.
+        Action::Timer => match &s.timer {
+            Some(t) => {
+                s.overlay = Some(Overlay::Time(TimeForm::stopping(t.ticket_id, t.started, now)));
                 vec![]
             }
-            None => {
-                s.timer = Some((id, now));
-                s.message = Some(format!("timer started on #{id}"));
-                vec![]
-            }
+            None => vec![Effect::StartTimer { id, at: now }],
         },
         _ => return None,
     })

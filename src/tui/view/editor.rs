@@ -304,7 +304,13 @@ fn note(n: &NoteForm, t: &Theme, area: Rect, buf: &mut Buffer) {
 fn time(f: &TimeForm, t: &Theme, area: Rect, buf: &mut Buffer) {
     let mark = |x: TimeField| if f.focus == x { t.selected() } else { Style::new() };
     let lines = vec![
-        Line::from(Span::styled(format!(" Log time on ticket #{}", f.ticket_id), t.title())),
+        Line::from(Span::styled(
+            match f.timer_started {
+                Some(_) => format!(" Stop the timer on ticket #{}: log its time", f.ticket_id),
+                None => format!(" Log time on ticket #{}", f.ticket_id),
+            },
+            t.title(),
+        )),
         Line::raw(""),
         Line::from(vec![
             Span::raw("       Time  "),
@@ -327,9 +333,16 @@ fn time(f: &TimeForm, t: &Theme, area: Rect, buf: &mut Buffer) {
             Span::styled(format!("{}█", safe(&f.note)), mark(TimeField::Note)),
         ]),
         Line::raw(""),
-        match &f.error {
-            Some(e) => Line::from(Span::styled(format!(" ✗ {e}"), t.breach())),
-            None => Line::from(Span::styled(
+        match (&f.error, f.confirm_discard) {
+            (_, true) => Line::from(Span::styled(
+                format!(
+                    " Discard the timer's {}? y discard · n keep it running",
+                    f.parsed().unwrap_or_else(|| "time".into())
+                ),
+                t.warn(),
+            )),
+            (Some(e), _) => Line::from(Span::styled(format!(" ✗ {e}"), t.breach())),
+            (None, _) => Line::from(Span::styled(
                 " Enter or Ctrl-S log · Tab next · Space toggles billable · Esc cancel",
                 t.dim(),
             )),

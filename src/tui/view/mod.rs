@@ -66,8 +66,36 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Th
         }
         .render(body, frame.buffer_mut());
     }
-    draw_status(frame, status, state, theme);
-    draw_footer(frame, footer, state, keymap, theme);
+    let base = status_spans(state, status.width, theme);
+    let used = Line::from(base.clone()).width();
+    match (&state.message, message_place(state, status.width, used)) {
+        (Some(m), Place::Inline) => {
+            let mut spans = base;
+            spans.push(Span::styled(format!(" {} ", safe(&m.text)), message_style(m, theme)));
+            draw_status_line(frame, status, spans, theme);
+            draw_footer(frame, footer, state, keymap, theme);
+        }
+        (Some(m), Place::Footer) => {
+            draw_status_line(frame, status, base, theme);
+            let line = Line::from(Span::styled(format!(" {}", safe(&m.text)), message_style(m, theme)));
+            frame.render_widget(Paragraph::new(line), footer);
+        }
+        (Some(m), Place::Both) => {
+            // Never cut before the part that says what to do: two rows, wrapped.
+            let both = Rect { height: 2, ..status };
+            let text = Span::styled(format!(" {}", safe(&m.text)), message_style(m, theme));
+            frame.render_widget(
+                Paragraph::new(Line::from(text))
+                    .wrap(ratatui::widgets::Wrap { trim: true })
+                    .style(theme.selected()),
+                both,
+            );
+        }
+        (None, _) => {
+            draw_status_line(frame, status, base, theme);
+            draw_footer(frame, footer, state, keymap, theme);
+        }
+    }
     if state.help {
         help::HelpView {
             keymap,
@@ -96,17 +124,56 @@ fn draw_tabs(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme)
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_status(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+/// Where the message goes: after the status line's fields when it fits,
+/// else over the footer's hints, else over both rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Inline,
+    Footer,
+    Both,
+}
+
+fn message_place(state: &AppState, width: u16, used: usize) -> Place {
+    let Some(m) = &state.message else { return Place::Inline };
+    let need = unicode_width::UnicodeWidthStr::width(m.text.as_str()) + 2;
+    if used + need <= usize::from(width) {
+        Place::Inline
+    } else if need <= usize::from(width) {
+        Place::Footer
+    } else {
+        Place::Both
+    }
+}
+
+fn message_style(m: &crate::tui::state::message::Message, theme: &Theme) -> ratatui::style::Style {
+    match m.severity {
+        crate::tui::state::message::Severity::Error => theme.breach(),
+        crate::tui::state::message::Severity::Info => theme.ok(),
+    }
+}
+
+fn draw_status_line(frame: &mut Frame<'_>, area: Rect, spans: Vec<Span<'static>>, theme: &Theme) {
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.selected()), area);
+}
+
+/// The status line's fields: store, user, clock, timer, after hours.
+fn status_spans(state: &AppState, width: u16, theme: &Theme) -> Vec<Span<'static>> {
     let local = state.now.with_timezone(&state.calendar.zone);
     let mut spans = vec![
         Span::styled(format!(" {} ", state.store_label), theme.dim()),
         Span::raw(format!(" {} ", state.login)),
         Span::raw(format!(" {} ", format_clock(local))),
     ];
-    if let Some((id, started)) = state.timer {
-        let secs = (state.now.timestamp() - started).max(0);
+    if let Some(t) = &state.timer {
+        let secs = (state.now.timestamp() - t.started).max(0);
         spans.push(Span::styled(
-            format!(" timer #{id} {}:{:02} ", secs / 60, secs % 60),
+            format!(
+                " timer #{} {}:{:02}:{:02} ",
+                t.ticket_id,
+                secs / 3600,
+                secs / 60 % 60,
+                secs % 60
+            ),
             theme.key(),
         ));
     }
@@ -114,20 +181,12 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
         spans.push(Span::styled(" [AFTER HOURS] ", theme.warn()));
         if let Some(p) = &state.directory.on_call_now {
             spans.push(Span::raw(format!("on call: {} {} ", safe(&p.name), safe(&p.phone))));
-            if area.width < 100 {
+            if width < 100 {
                 spans.remove(0); // at 80 columns the store's name gives way to who is on call
             }
         }
     }
-    if let Some(m) = &state.message {
-        let style = if m.starts_with("store") || m.contains("refused") {
-            theme.breach()
-        } else {
-            theme.ok()
-        };
-        spans.push(Span::styled(format!(" {} ", safe(m)), style));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.selected()), area);
+    spans
 }
 
 fn format_clock<Tz: chrono::TimeZone>(t: DateTime<Tz>) -> String

@@ -169,10 +169,10 @@ fn copy_keys_hand_the_number_to_the_terminal_and_say_so() {
     // The first row is Client Concierge.
     let e = act(&mut s, Action::CopyPhone);
     assert_eq!(e, vec![Effect::Clipboard("804-399-7888".into())]);
-    assert_eq!(s.message.as_deref(), Some("copied 804-399-7888"));
+    assert_eq!(s.message_text(), Some("copied 804-399-7888"));
     act(&mut s, Action::Move(2)); // Support has no email
     assert_eq!(act(&mut s, Action::CopyEmail), vec![]);
-    assert!(s.message.as_deref().is_some_and(|m| m.starts_with("no email")));
+    assert!(s.message_text().is_some_and(|m| m.starts_with("no email")));
 }
 
 #[test]
@@ -183,7 +183,7 @@ fn a_technician_may_not_edit_levels_a_dispatcher_may() {
     act(&mut s, Action::Open);
     assert_eq!(act(&mut s, Action::EditLevel), vec![]);
     assert!(s.directory.picker.is_none());
-    assert!(s.message.as_deref().is_some_and(|m| m.contains("dispatcher")));
+    assert!(s.message_text().is_some_and(|m| m.contains("dispatcher")));
 
     s.role = "dispatcher".into();
     act(&mut s, Action::EditLevel);

@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 
 use super::{DirectoryState, Row};
 use crate::domain::onboarding::ItemStatus;
-use crate::domain::permissions::Role;
+use crate::domain::permissions::{refusal, Duty};
 use crate::tui::action::{Action, Effect};
+use crate::tui::state::message::Message;
 use crate::tui::state::AppState;
 
 /// The tab's keys for writes (`[keys.directory]`).
@@ -55,24 +56,16 @@ fn effect(e: DirectoryEffect) -> Effect {
 }
 
 /// None when the role keeps the directory (dispatcher or admin), else why not.
-fn refusal(role: &str, what: &str) -> Option<String> {
-    if role.parse::<Role>().is_ok_and(Role::may_edit_contacts) {
-        return None;
-    }
-    let you = if role.is_empty() { "not known yet" } else { role };
-    Some(format!(
-        "refused: {what} needs the dispatcher or admin role; you are {you}"
-    ))
-}
-
 /// `o` on an open company's checklist step: the status picker.
 pub fn start_step_picker(s: &mut AppState) -> Vec<Effect> {
     let Some((company, position)) = s.directory.selected_step() else {
-        s.message = Some("open a company (Enter) and move onto a checklist step to set its status".into());
+        s.message = Some(Message::info(
+            "open a company (Enter) and move onto a checklist step to set its status",
+        ));
         return vec![];
     };
-    if let Some(m) = refusal(&s.role, "setting a checklist step") {
-        s.message = Some(m);
+    if let Some(m) = refusal(&s.role, &s.login, Duty::Directory, "setting a checklist step") {
+        s.message = Some(Message::error(m));
         return vec![];
     }
     let current = s
@@ -121,7 +114,7 @@ fn save_step(s: &mut AppState) -> Vec<Effect> {
         return vec![];
     };
     if item.status == status.as_str() {
-        s.message = Some(format!("step {} is already {status}", p.position + 1));
+        s.message = Some(Message::info(format!("step {} is already {status}", p.position + 1)));
         return vec![];
     }
     let label = format!("{}, step {}", company.name, p.position + 1);
@@ -133,18 +126,18 @@ fn save_step(s: &mut AppState) -> Vec<Effect> {
         label,
         at: s.now.timestamp(),
     });
-    s.message = Some(format!("saving step {}…", p.position + 1));
+    s.message = Some(Message::info(format!("saving step {}…", p.position + 1)));
     vec![e]
 }
 
 /// `R` on a technician: joins or leaves the fallback rotation.
 pub fn toggle_rotation(s: &mut AppState) -> Vec<Effect> {
     let Some(Row::Technician(i)) = s.directory.open.is_none().then(|| s.directory.selected_row()).flatten() else {
-        s.message = Some("select a technician to change the after-hours rotation".into());
+        s.message = Some(Message::info("select a technician to change the after-hours rotation"));
         return vec![];
     };
-    if let Some(m) = refusal(&s.role, "changing the on-call rotation") {
-        s.message = Some(m);
+    if let Some(m) = refusal(&s.role, &s.login, Duty::Directory, "changing the on-call rotation") {
+        s.message = Some(Message::error(m));
         return vec![];
     }
     let Some(t) = s.directory.data.technicians.get(i) else {
@@ -152,10 +145,10 @@ pub fn toggle_rotation(s: &mut AppState) -> Vec<Effect> {
     };
     let (login, on) = (t.login.clone(), !t.oncall);
     s.directory.pending_note = s.directory.config_rotation().then(|| CONFIG_NOTE.to_string());
-    s.message = Some(match &s.directory.pending_note {
+    s.message = Some(Message::info(match &s.directory.pending_note {
         Some(note) => format!("saving {login}'s rotation… {note}"),
         None => format!("saving {login}'s rotation…"),
-    });
+    }));
     vec![effect(DirectoryEffect::SetOncall {
         login,
         on,

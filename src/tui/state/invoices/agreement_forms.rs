@@ -7,13 +7,15 @@
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::{effect, finance_refusal, today, Form, InvoiceEffect, InvoiceKey};
+use super::{effect, today, Form, InvoiceEffect, InvoiceKey};
 use crate::domain::billing::{Agreement, Product};
 use crate::domain::money::Cents;
+use crate::domain::permissions::{refusal, Duty};
 use crate::domain::text::sanitize_line;
 use crate::domain::time::parse_date;
 use crate::store::billing::agreements::AgreementRow;
 use crate::tui::action::{Action, Effect};
+use crate::tui::state::message::Message;
 use crate::tui::state::AppState;
 
 pub const AGREEMENT_FIELDS: [&str; 8] = [
@@ -283,11 +285,13 @@ pub fn start(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
         _ => "recording a project completion",
     };
     let Some(view) = &s.invoices.agreements else {
-        s.message = Some("agreements: press A first, then select a company's agreement".into());
+        s.message = Some(Message::info(
+            "agreements: press A first, then select a company's agreement",
+        ));
         return vec![];
     };
-    if let Some(m) = finance_refusal(&s.role, what) {
-        s.message = Some(format!("refused: {m}"));
+    if let Some(m) = refusal(&s.role, &s.login, Duty::Finance, what) {
+        s.message = Some(Message::error(format!("refused: {m}")));
         return vec![];
     }
     let selected = view.rows.get(view.selected).map(|l| l.row.clone());
@@ -306,7 +310,7 @@ pub fn start(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
             ))
         }
         (_, None) => {
-            s.message = Some("select an agreement first (j/k)".into());
+            s.message = Some(Message::info("select an agreement first (j/k)"));
             return vec![];
         }
         (InvoiceKey::EndAgreement, Some(row)) => {

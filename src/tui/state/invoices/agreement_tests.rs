@@ -104,7 +104,7 @@ fn agreements_a_technician_is_refused_every_change_with_the_roles_named() {
         s.message = None;
         assert_eq!(act(&mut s, Action::Invoice(k)), vec![]);
         assert!(s.invoices.form.is_none(), "{k:?} opened a form");
-        let m = s.message.clone().unwrap_or_default();
+        let m = s.message_text().unwrap_or_default().to_string();
         assert!(
             m.contains("finance or admin role") && m.contains("you are technician"),
             "{m}"
@@ -161,7 +161,7 @@ fn agreements_new_form_starts_on_the_selected_company_and_saves_one_effect() {
         e.iter().any(|e| matches!(e, InvoiceEffect::LoadAgreements { .. })),
         "{e:?}"
     );
-    assert!(s.message.as_deref().is_some_and(|m| m.contains("added")));
+    assert!(s.message_text().is_some_and(|m| m.contains("added")));
 }
 
 #[test]
@@ -256,7 +256,7 @@ fn agreements_keys_outside_the_agreements_view_say_where_to_go() {
     let mut s = state("finance");
     assert_eq!(act(&mut s, Action::Invoice(InvoiceKey::NewAgreement)), vec![]);
     assert!(s.invoices.form.is_none());
-    assert!(s.message.as_deref().is_some_and(|m| m.contains("press A")));
+    assert!(s.message_text().is_some_and(|m| m.contains("press A")));
 }
 
 #[test]

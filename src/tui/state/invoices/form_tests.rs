@@ -70,7 +70,7 @@ fn invoices_payment_form_saves_through_one_effect_and_shows_a_refusal() {
         },
     ));
     assert!(s.invoices.form.is_none());
-    assert!(s.message.as_deref().is_some_and(|m| m.contains("partially paid")));
+    assert!(s.message_text().is_some_and(|m| m.contains("partially paid")));
     assert_eq!(effects, vec![InvoiceEffect::Load { today: d("2026-11-25") }]);
 }
 

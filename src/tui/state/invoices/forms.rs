@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::agreement_forms::{AgreementDateForm, AgreementForm};
-use super::{effect, finance_refusal, InvoiceEffect};
+use super::{effect, InvoiceEffect};
 use crate::domain::money::Cents;
+use crate::domain::permissions::{refusal, Duty};
 use crate::domain::text::sanitize_line;
 use crate::domain::time::parse_date;
 use crate::store::billing::{Invoice, InvoiceStatus, PaymentMethod};
@@ -252,6 +253,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     let at = s.now.timestamp();
     let saving = s.invoices.saving;
     let role = s.role.clone();
+    let login = s.login.clone();
     let run = s.invoices.run.clone();
     let form = s.invoices.form.as_mut()?;
     let submit = matches!(action, Action::Save) || matches!(action, Action::Key(k) if k.code == KeyCode::Enter);
@@ -277,7 +279,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
                     })))
                 }
             }
-            Form::Run(r) => run_submit(r, &role, run, at),
+            Form::Run(r) => run_submit(r, (&role, &login), run, at),
             Form::Agreement(a) => a.submit(at).map(Some),
             Form::AgreementDate(d) => d.submit(at).map(Some),
         };
@@ -323,7 +325,12 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
 }
 
 /// Enter on the run form: preview the date typed, or commit the preview shown.
-fn run_submit(r: &mut RunForm, role: &str, run: super::RunSettings, at: i64) -> Result<Option<Effect>, String> {
+fn run_submit(
+    r: &mut RunForm,
+    (role, login): (&str, &str),
+    run: super::RunSettings,
+    at: i64,
+) -> Result<Option<Effect>, String> {
     let as_of = parse_date(&r.as_of).map_err(|e| format!("as of: {e}"))?;
     if !r.ready() {
         if r.loading {
@@ -333,7 +340,7 @@ fn run_submit(r: &mut RunForm, role: &str, run: super::RunSettings, at: i64) -> 
         r.error = None;
         return Ok(Some(effect(InvoiceEffect::Preview { as_of, run, at })));
     }
-    if let Some(m) = finance_refusal(role, "committing an invoice run") {
+    if let Some(m) = refusal(role, login, Duty::Finance, "committing an invoice run") {
         return Err(format!("{m}; the preview stays, nothing was written"));
     }
     if r.preview.as_ref().is_some_and(|p| p.invoices.is_empty()) {

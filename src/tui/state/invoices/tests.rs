@@ -261,7 +261,7 @@ fn invoices_a_technician_is_refused_payment_and_void_with_the_roles_named() {
         let effects = act(&mut s, Action::Invoice(k));
         assert!(effects.is_empty());
         assert!(s.invoices.form.is_none());
-        let m = s.message.clone().unwrap_or_default();
+        let m = s.message_text().unwrap_or_default().to_string();
         assert!(m.contains("finance or admin role") && m.contains("technician"), "{m}");
     }
 }
