@@ -121,12 +121,16 @@ fn fill(
     let mut summary = DemoSummary::default();
     let dir = directory::generate(&tx, &words, rng, now, config, &mut summary)?;
     let indexes = if indexes_last {
+        bulk::fts_buffer_for_fill(&tx)?;
         bulk::drop_indexes(&tx)?
     } else {
         Vec::new()
     };
     tickets::generate(&tx, &words, rng, &dir, config, opts.tickets, now, &mut summary)?;
-    bulk::create_indexes(&tx, &indexes)?;
+    if indexes_last {
+        bulk::fts_buffer_default(&tx)?;
+        bulk::create_indexes(&tx, &indexes)?;
+    }
     // The deadlines were computed with this config's calendar and SLA table.
     let basis = crate::domain::sla::basis(&config.sla_calendar(), &config.sla_policy());
     crate::store::deadlines::set_basis(&tx, &basis)?;
