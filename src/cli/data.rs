@@ -18,10 +18,15 @@ pub fn demo(ctx: &Ctx, tickets: u64, seed: u64) -> anyhow::Result<i32> {
         source: e,
     })?;
     let started = std::time::Instant::now();
-    let result = ctx
-        .open_store()
-        .map_err(anyhow::Error::from)
-        .and_then(|mut conn| demo::generate(&mut conn, &ctx.config, DemoOptions { tickets, seed }, ctx.now));
+    let result = ctx.open_store().map_err(anyhow::Error::from).and_then(|mut conn| {
+        let opts = DemoOptions { tickets, seed };
+        // Only a file made here may be filled with the store's safeguards relaxed.
+        if created {
+            demo::generate_new_store(&mut conn, &ctx.config, opts, ctx.now)
+        } else {
+            demo::generate(&mut conn, &ctx.config, opts, ctx.now)
+        }
+    });
     // A store this command created and could not fill (a full disk) is not left behind.
     let s = result.inspect_err(|e| {
         let full = matches!(e.downcast_ref::<StoreError>(), Some(StoreError::DiskFull { .. }))

@@ -289,12 +289,7 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
         ..Default::default()
     };
     if let Some(s) = a.status {
-        filter.status = Some(
-            s.parse::<crate::domain::ticket::Status>()
-                .map_err(usage)?
-                .as_str()
-                .to_string(),
-        );
+        filter.status = Some(s.parse::<crate::domain::ticket::Status>().map_err(usage)?);
     }
     filter.priority = a.priority.as_deref().map(priority).transpose()?;
     filter.company_id = a
@@ -309,11 +304,14 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
         .map(|l| lookup::technician(conn, l))
         .transpose()
         .map_err(usage)?;
+    let searching = a.search.as_deref().and_then(tickets::fts_query).is_some();
     filter.search = a.search;
     // One more than asked for tells whether the list stopped at its limit.
     filter.limit = a.limit.saturating_add(1);
     let mut ids = tickets::list_ids(conn, &filter)?;
     let more = ids.len() > a.limit;
+    // The console's search ranks only the newest matches; say so when that cap, not --limit, ended the list.
+    let capped = !more && searching && ids.len() == tickets::SEARCH_WINDOW;
     ids.truncate(a.limit);
     let mut out = Vec::new();
     for id in ids {
@@ -342,6 +340,12 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
         crate::cli::output::errln!(
             "(stopped at --limit {}: more tickets match; --limit N shows more)",
             a.limit
+        );
+    }
+    if capped {
+        crate::cli::output::errln!(
+            "(search ranks the newest {} matches best first; older tickets may match too: add words or filters)",
+            tickets::SEARCH_WINDOW
         );
     }
     Ok(())

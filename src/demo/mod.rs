@@ -3,6 +3,7 @@
 //! their contacts, pim's technicians, agreements, and tickets over two years.
 
 mod books;
+mod bulk;
 mod directory;
 mod tickets;
 
@@ -72,8 +73,44 @@ pub fn generate(
     opts: DemoOptions,
     now: DateTime<Utc>,
 ) -> anyhow::Result<DemoSummary> {
-    let words = Words::load()?;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let mut summary = fill(conn, config, opts, now, &mut rng, false)?;
+    add_books(conn, config, opts, now, &mut rng, &mut summary)?;
+    Ok(summary)
+}
+
+/// [`generate`] for a store file the caller has just made: the same data,
+/// written about once (see `bulk`); the store ends in WAL mode as always.
+pub fn generate_new_store(
+    conn: &mut Connection,
+    config: &Config,
+    opts: DemoOptions,
+    now: DateTime<Utc>,
+) -> anyhow::Result<DemoSummary> {
+    if !bulk::relax(conn)? {
+        return generate(conn, config, opts, now);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let filled = fill(conn, config, opts, now, &mut rng, true);
+    // Back to WAL also when the fill failed: its transaction rolled back.
+    let restored = bulk::restore(conn);
+    let mut summary = filled?;
+    restored?;
+    add_books(conn, config, opts, now, &mut rng, &mut summary)?;
+    Ok(summary)
+}
+
+/// The directory and the tickets, in one transaction; with `indexes_last`,
+/// the ticket tables' secondary indexes are built after their rows.
+fn fill(
+    conn: &mut Connection,
+    config: &Config,
+    opts: DemoOptions,
+    now: DateTime<Utc>,
+    rng: &mut ChaCha8Rng,
+    indexes_last: bool,
+) -> anyhow::Result<DemoSummary> {
+    let words = Words::load()?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let existing: i64 = tx.query_row("SELECT count(*) FROM companies", [], |r| r.get(0))?;
     if existing > 0 {
@@ -82,16 +119,38 @@ pub fn generate(
         ));
     }
     let mut summary = DemoSummary::default();
-    let dir = directory::generate(&tx, &words, &mut rng, now, config, &mut summary)?;
-    tickets::generate(&tx, &words, &mut rng, &dir, config, opts.tickets, now, &mut summary)?;
+    let dir = directory::generate(&tx, &words, rng, now, config, &mut summary)?;
+    let indexes = if indexes_last {
+        bulk::fts_buffer_for_fill(&tx)?;
+        bulk::drop_indexes(&tx)?
+    } else {
+        Vec::new()
+    };
+    tickets::generate(&tx, &words, rng, &dir, config, opts.tickets, now, &mut summary)?;
+    if indexes_last {
+        bulk::fts_buffer_default(&tx)?;
+        bulk::create_indexes(&tx, &indexes)?;
+    }
     // The deadlines were computed with this config's calendar and SLA table.
     let basis = crate::domain::sla::basis(&config.sla_calendar(), &config.sla_policy());
     crate::store::deadlines::set_basis(&tx, &basis)?;
     tx.commit()?;
-    if opts.tickets <= BOOKS_UP_TO {
-        summary.invoices = books::generate(conn, config, &mut rng, now)?;
-    }
     Ok(summary)
+}
+
+/// Two years of invoices and payments, for stores small enough to bill.
+fn add_books(
+    conn: &mut Connection,
+    config: &Config,
+    opts: DemoOptions,
+    now: DateTime<Utc>,
+    rng: &mut ChaCha8Rng,
+    summary: &mut DemoSummary,
+) -> anyhow::Result<()> {
+    if opts.tickets <= BOOKS_UP_TO {
+        summary.invoices = books::generate(conn, config, rng, now)?;
+    }
+    Ok(())
 }
 
 pub(crate) fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {

@@ -15,6 +15,10 @@ pub struct QueueFilter {
     /// Technician login, or "none" for unassigned.
     pub assignee: Option<String>,
     pub board: Option<Board>,
+    /// A company and a technician picked by exact id (the command line's
+    /// name lookups, which suggest close names); the filter line never sets them.
+    pub company_id: Option<i64>,
+    pub assignee_id: Option<i64>,
 }
 
 impl QueueFilter {
@@ -141,6 +145,14 @@ impl QueueFilter {
         if let Some(b) = self.board {
             let m = next(Value::Text(b.as_str().into()), &mut args);
             clauses.push(format!("t.board = {m}"));
+        }
+        if let Some(c) = self.company_id {
+            let m = next(Value::Integer(c), &mut args);
+            clauses.push(format!("t.company_id = {m}"));
+        }
+        if let Some(a) = self.assignee_id {
+            let m = next(Value::Integer(a), &mut args);
+            clauses.push(format!("t.assignee_id = {m}"));
         }
         (clauses, args)
     }

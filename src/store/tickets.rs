@@ -108,7 +108,7 @@ fn search_page(
 /// Filters of `pimdesk ticket list`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListFilter {
-    pub status: Option<String>,
+    pub status: Option<crate::domain::ticket::Status>,
     pub priority: Option<u8>,
     pub company_id: Option<i64>,
     pub assignee_id: Option<i64>,
@@ -116,17 +116,35 @@ pub struct ListFilter {
     pub limit: usize,
 }
 
-/// Ticket IDs matching the filter: newest first, or best match first when searching.
+/// Ticket IDs matching the filter: newest first, or — when searching — the
+/// queue's search itself ([`page`]): best match first among the newest
+/// [`SEARCH_WINDOW`] matches, at most `limit` of them.
 pub fn list_ids(conn: &Connection, f: &ListFilter) -> rusqlite::Result<Vec<i64>> {
-    use rusqlite::types::Value;
+    if f.search.as_deref().and_then(fts_query).is_some() {
+        let q = QueueQuery {
+            // A search reads every ticket; the view does not narrow it.
+            view: View::All,
+            search: f.search.clone(),
+            filter: super::queue_filter::QueueFilter {
+                statuses: f.status.into_iter().collect(),
+                priorities: f.priority.into_iter().collect(),
+                company_id: f.company_id,
+                assignee_id: f.assignee_id,
+                ..Default::default()
+            },
+            ..QueueQuery::default()
+        };
+        let rows = page(conn, &q, &Anchor::Start, f.limit)?;
+        return Ok(rows.into_iter().map(|r| r.id).collect());
+    }
     let mut wh = vec!["1".to_string()];
     let mut args: Vec<Value> = Vec::new();
     let mut add = |clause: &str, v: Value| {
         args.push(v);
         wh.push(clause.replace('?', &format!("?{}", args.len())));
     };
-    if let Some(s) = &f.status {
-        add("t.status = ?", Value::Text(s.clone()));
+    if let Some(s) = f.status {
+        add("t.status = ?", Value::Text(s.as_str().to_string()));
     }
     if let Some(p) = f.priority {
         add("t.priority = ?", Value::Integer(i64::from(p)));
@@ -137,18 +155,11 @@ pub fn list_ids(conn: &Connection, f: &ListFilter) -> rusqlite::Result<Vec<i64>>
     if let Some(a) = f.assignee_id {
         add("t.assignee_id = ?", Value::Integer(a));
     }
-    let fts = f.search.as_deref().and_then(fts_query);
-    let sql = match &fts {
-        Some(q) => {
-            add("ticket_fts MATCH ?", Value::Text(q.clone()));
-            format!("SELECT t.id FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid WHERE {} ORDER BY ticket_fts.rank LIMIT {}", wh.join(" AND "), f.limit)
-        }
-        None => format!(
-            "SELECT t.id FROM tickets t WHERE {} ORDER BY t.id DESC LIMIT {}",
-            wh.join(" AND "),
-            f.limit
-        ),
-    };
+    let sql = format!(
+        "SELECT t.id FROM tickets t WHERE {} ORDER BY t.id DESC LIMIT {}",
+        wh.join(" AND "),
+        f.limit
+    );
     let mut stmt = conn.prepare(&sql)?;
     let ids = stmt
         .query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
