@@ -79,7 +79,7 @@ fn create_find_note_log_resolve_then_show_json() {
     c.wait_for("Log time on ticket #2001", TIMEOUT).unwrap();
     type_text(&mut c, "30");
     c.send(ENTER);
-    c.wait_for("30 min logged", TIMEOUT).unwrap();
+    c.wait_for("#2001: 30m logged", TIMEOUT).unwrap();
     c.send("t");
     c.wait_for("Set the status", TIMEOUT).unwrap();
     c.send("jjj");
