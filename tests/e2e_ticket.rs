@@ -434,3 +434,20 @@ fn a_save_conflict_names_only_what_changed_since_the_editor_opened() {
         "the conflict names the priority change only:\n{screen}"
     );
 }
+
+#[test]
+fn e_on_the_queue_opens_the_editor_for_the_selected_ticket() {
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("j");
+    c.send("e");
+    let screen = c
+        .wait_for("Edit ticket #1999", TIMEOUT)
+        .unwrap_or_else(|e| panic!("one e on the list edits the selected ticket: {e}"));
+    assert!(!screen.contains("press e again"), "{screen}");
+    c.send(ESC);
+    c.wait_for("Ticket #1999", TIMEOUT)
+        .expect("Esc leaves the editor on the ticket it opened");
+    c.send("q");
+    assert!(c.wait_exit(TIMEOUT).is_some_and(|s| s.success()));
+}

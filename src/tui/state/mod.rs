@@ -36,6 +36,8 @@ pub struct TicketView {
     pub pause_ledger: Vec<crate::domain::sla::LedgerEntry>,
     pub scroll: u16,
     pub missing: bool,
+    /// `e` on a list opened it: the editor opens once the ticket has loaded.
+    pub edit_on_load: bool,
 }
 
 pub struct AppState {
@@ -335,6 +337,13 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
                     .unwrap_or_default();
                 t.detail = detail;
             }
+            let edit = s
+                .ticket
+                .as_mut()
+                .is_some_and(|t| std::mem::take(&mut t.edit_on_load) && t.detail.is_some());
+            if edit && s.overlay.is_none() {
+                return quick_action(s, &Action::EditTicket).unwrap_or_default();
+            }
             vec![]
         }
         Action::SlaLoaded(rows) => {
@@ -451,10 +460,13 @@ fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     };
     let t = target.as_ref().map(|(id, d)| (*id, d.as_deref()));
     if matches!(action, Action::EditTicket) && s.ticket.is_none() {
-        // Edit needs the whole ticket: open it, then edit from the ticket view.
+        // Edit needs the whole ticket: open it; the editor opens when it arrives.
         if let Some((id, _)) = t {
-            s.message = Some(Message::info("press e again once the ticket is open"));
-            return Some(open_ticket(s, Some(id)));
+            let e = open_ticket(s, Some(id));
+            if let Some(v) = s.ticket.as_mut() {
+                v.edit_on_load = true;
+            }
+            return Some(e);
         }
     }
     overlay::quick(s, action, t)
