@@ -118,4 +118,16 @@ mod tests {
         update(&mut s, Action::Quit, now);
         assert!(s.quit, "the second quit in a row quits");
     }
+
+    #[test]
+    fn quit_in_help_closes_help_and_the_console_stays() {
+        let now = at("2026-11-25T10:00:00-05:00");
+        let mut s = state(now);
+        update(&mut s, Action::ToggleHelp, now);
+        assert!(s.help);
+        update(&mut s, Action::Quit, now);
+        assert!(!s.help && !s.quit, "q closed help only");
+        update(&mut s, Action::Quit, now);
+        assert!(s.quit);
+    }
 }

@@ -268,6 +268,11 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
         return effects;
     }
     match action {
+        // q in help closes help, as Esc does; it quits only from a screen.
+        Action::Quit if s.help => {
+            s.help = false;
+            vec![]
+        }
         Action::Quit => {
             match &s.timer {
                 Some(t) if !s.quit_armed => {
