@@ -73,36 +73,26 @@ pub fn invoice_run(r: &mut Report, db: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The run's loading queries in-process (`store::billing`) beside sqlite3: (ours ms, floor ms).
+/// The run's loading queries in-process (`store::billing::unbilled`) beside
+/// sqlite3 for the same SQL: (ours ms, floor ms).
 fn invoice_loading(r: &mut Report, db: &Path, as_of: NaiveDate) -> Result<(f64, Option<f64>)> {
-    use pimdesk::store::billing::{billed_keys, load_agreements, load_entries};
+    use pimdesk::store::billing::unbilled;
     let conn = pimdesk::store::open_read_only(db, &OpenOptions::default())?;
     let tz = Config::defaults().sla_calendar().zone;
     let bound = as_of.and_time(chrono::NaiveTime::MIN).and_utc().timestamp() + 2 * 86_400;
-    let completed = "CASE WHEN t.status IN ('Resolved','Closed') THEN t.resolved END";
+    let columns = unbilled::ENTRY_COLUMNS;
     let entries_sql = format!(
-        "SELECT te.id, te.ticket_id, t.company_id, te.start, te.minutes, {completed} FROM time_entries te JOIN tickets t ON t.id = te.ticket_id WHERE te.billable <> 0 AND te.start < {bound} AND NULL IS NULL"
+        "SELECT {columns} FROM time_entries te JOIN tickets t ON t.id = te.ticket_id WHERE te.billable <> 0 AND te.billed = 0 AND te.start < {bound}"
     );
-    let agreements_sql = "SELECT id, company_id, product, executed, project_completed, ended, onboarding_fee_cents, monthly_cents, project_fee_cents, labor_rate_cents, prepaid_hours_per_month FROM agreements WHERE NULL IS NULL OR company_id = NULL ORDER BY id";
-    let billed_sql = "SELECT item_key FROM billed_items";
-    let time = |f: &dyn Fn() -> Result<usize>| -> Result<(f64, usize)> {
-        let t = Instant::now();
-        let n = f()?;
-        Ok((t.elapsed().as_secs_f64() * 1000.0, n))
-    };
-    let (a_ms, a_n) = time(&|| Ok(load_agreements(&conn, None)?.len()))?;
-    let (e_ms, e_n) = time(&|| Ok(load_entries(&conn, tz, None, Some(as_of))?.len()))?;
-    let (b_ms, b_n) = time(&|| Ok(billed_keys(&conn)?.len()))?;
-    let parts = [
-        ("agreements", a_ms, a_n, floor(r, db, agreements_sql)),
-        ("time entries", e_ms, e_n, floor(r, db, &entries_sql)),
-        ("billed items", b_ms, b_n, floor(r, db, billed_sql)),
-    ];
-    let mut total_floor = Some(0.0);
-    for (what, ours, n, f) in parts {
-        let what = format!("invoice run loading: {what} ({n} rows, in-process)");
-        r.row(&what, ms(ours), "—", f, ours, None);
-        total_floor = total_floor.zip(f).map(|(a, b)| a + b);
-    }
-    Ok((a_ms + e_ms + b_ms, total_floor))
+    let t = Instant::now();
+    let books = unbilled::load(&conn, tz, false, as_of)?;
+    let ours = t.elapsed().as_secs_f64() * 1000.0;
+    let entries: usize = books.values().map(|b| b.entries.len()).sum();
+    let f = floor(r, db, &entries_sql);
+    let what = format!(
+        "invoice run loading: {} companies, {entries} entries (unbilled and their prepaid months; in-process)",
+        books.len()
+    );
+    r.row(&what, ms(ours), "—", f, ours, None);
+    Ok((ours, f))
 }

@@ -16,6 +16,7 @@ const STEPS: &[&str] = &[
     include_str!("migrate_3.sql"),
     include_str!("migrate_4.sql"),
     include_str!("migrate_5.sql"),
+    include_str!("migrate_6.sql"),
 ];
 
 /// The schema version this build writes.
@@ -117,6 +118,15 @@ mod tests {
             ("prepaid_labor:8".to_string(), Some(20), 20),
         ];
         assert_eq!(minutes, expected);
+        // Version 6 counts each entry's billed charges: 7 drew, 8 drew and billed labor.
+        let counts: Vec<(i64, i64)> = conn
+            .prepare("SELECT id, billed FROM time_entries ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(counts, [(7, 1), (8, 2)]);
         conn.execute(
             "INSERT INTO invoice_lines (invoice_id, kind, description, amount_cents) VALUES (1, 'contract_labor', 'x', 0)",
             [],

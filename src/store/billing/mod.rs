@@ -11,22 +11,22 @@
 //! - Aging at a date counts invoices dated on or before it and payments dated
 //!   on or before it; void invoices never count.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Days, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use rusqlite::{params, Connection, Row};
 
 use super::StoreError;
-use crate::domain::billing::{key_has_minutes, Agreement, Billed, BilledItem, ItemKey, LaborEntry, LineKind, Product};
+use crate::domain::billing::{Agreement, LaborEntry, LineKind, Product};
 use crate::domain::money::Cents;
 use crate::domain::time::from_secs;
 
 pub mod agreements;
 pub mod ledger;
 pub mod run;
+pub mod unbilled;
 
 pub use run::{run, RunSettings};
 
@@ -249,83 +249,27 @@ pub fn load_entries(
     company_id: Option<i64>,
     until: Option<NaiveDate>,
 ) -> Result<Vec<LaborEntry>> {
-    // A generous UTC bound for the index; the exact local-day test follows.
-    let bound = until
-        .and_then(|d| d.checked_add_days(Days::new(2)))
-        .map_or(i64::MAX, |d| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp());
-    let completed = "CASE WHEN t.status IN ('Resolved','Closed') THEN t.resolved END";
+    let bound = until.map_or(i64::MAX, unbilled::utc_after);
+    let columns = unbilled::ENTRY_COLUMNS;
     let sql = if company_id.is_some() {
         format!(
-            "SELECT te.id, te.ticket_id, t.company_id, te.start, te.minutes, {completed}
-             FROM tickets t JOIN time_entries te ON te.ticket_id = t.id
+            "SELECT {columns} FROM tickets t JOIN time_entries te ON te.ticket_id = t.id
              WHERE t.company_id = ?2 AND te.billable <> 0 AND te.start < ?1"
         )
     } else {
         format!(
-            "SELECT te.id, te.ticket_id, t.company_id, te.start, te.minutes, {completed}
-             FROM time_entries te JOIN tickets t ON t.id = te.ticket_id
+            "SELECT {columns} FROM time_entries te JOIN tickets t ON t.id = te.ticket_id
              WHERE te.billable <> 0 AND te.start < ?1 AND ?2 IS NULL"
         )
     };
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![bound, company_id], |r| {
-        let minutes: i64 = r.get(4)?;
-        Ok(LaborEntry {
-            id: r.get(0)?,
-            ticket_id: r.get(1)?,
-            company_id: r.get(2)?,
-            start: local(r.get(3)?, tz),
-            minutes: u32::try_from(minutes).map_err(|e| bad_column(4, e))?,
-            billable: true,
-            ticket_completed: r.get::<_, Option<i64>>(5)?.map(|s| local(s, tz).date()),
-        })
-    })?;
+    let rows = stmt.query_map(params![bound, company_id], |r| unbilled::entry_row(r, tz))?;
     let mut out = Vec::new();
     for entry in rows {
         let entry = entry?;
         if until.is_none_or(|u| entry.start.date() <= u) {
             out.push(entry);
         }
-    }
-    Ok(out)
-}
-
-/// Every item key already billed (on a non-void invoice).
-pub fn billed_keys(conn: &Connection) -> Result<HashSet<ItemKey>> {
-    Ok(billed(conn)?.iter().map(|(k, _)| k.clone()).collect())
-}
-
-/// Every charge already billed (on a non-void invoice), with its minutes,
-/// and the amount and last day of its line.
-pub fn billed(conn: &Connection) -> Result<Billed> {
-    // Only monthly charges need their line's amount and last day (what a moved
-    // end date still owes); the million labor items of a large store are read
-    // from billed_items alone, by ranges of its key.
-    let mut stmt = conn.prepare_cached(
-        "SELECT b.item_key, b.minutes, 0, NULL FROM billed_items b
-          WHERE b.item_key < 'recurring' OR b.item_key >= 'recurrinh'
-         UNION ALL
-         SELECT b.item_key, b.minutes, l.amount_cents, l.period_end
-           FROM billed_items b JOIN invoice_lines l ON l.id = b.line_id
-          WHERE b.item_key >= 'recurring' AND b.item_key < 'recurrinh'",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let key: String = r.get(0)?;
-        let key = ItemKey::decode(&key).ok_or_else(|| bad_column(0, format!("bad billed item key {key:?}")))?;
-        let item = BilledItem {
-            minutes: r.get(1)?,
-            amount: Cents(r.get(2)?),
-            period_end: opt_date_col(r, 3)?,
-        };
-        Ok((key, item))
-    })?;
-    let mut out = Billed::default();
-    for row in rows {
-        let (key, mut item) = row?;
-        if key_has_minutes(&key) {
-            item.amount = Cents::ZERO; // priced per line, not per entry
-        }
-        out.insert(key, item);
     }
     Ok(out)
 }

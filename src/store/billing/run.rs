@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use rusqlite::{params, Connection, TransactionBehavior};
 
-use super::{audit, billed, date_text, load_agreements, load_entries, Invoice, InvoiceLine, Result};
+use super::unbilled::{self, CompanyBooks};
+use super::{audit, date_text, Invoice, InvoiceLine, Result};
 use crate::domain::billing::{billable_items, key_has_minutes, plan_run, BillingRules, PlannedInvoice, PlannedLine};
 use crate::domain::money::Cents;
 
@@ -42,6 +43,13 @@ impl RunSettings {
     }
 }
 
+/// How far a run has come: companies planned of those with books.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub of: usize,
+}
+
 /// Bills everything due by `as_of` that is not billed yet. A dry run reads
 /// the same snapshot, computes the same invoices (with the numbers it would
 /// assign) and writes nothing; it works on a read-only connection.
@@ -53,25 +61,44 @@ pub fn run(
     who: i64,
     now: i64,
 ) -> Result<Vec<Invoice>> {
+    run_with_progress(conn, settings, as_of, dry_run, who, now, &mut |_| {})
+}
+
+/// [`run`], telling `progress` after each company. Companies are planned
+/// and written one at a time, in id order (the order invoice numbers follow),
+/// so memory holds one company's planning beside the entries still to bill.
+pub fn run_with_progress(
+    conn: &mut Connection,
+    settings: &RunSettings,
+    as_of: NaiveDate,
+    dry_run: bool,
+    who: i64,
+    now: i64,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<Invoice>> {
     let behavior = if dry_run {
         TransactionBehavior::Deferred
     } else {
         TransactionBehavior::Immediate
     };
     let tx = conn.transaction_with_behavior(behavior)?;
-    let planned = plan(&tx, settings, as_of)?;
+    let books = unbilled::load(&tx, settings.tz, settings.rules.prepaid_carry_over, as_of)?;
     let names = company_names(&tx)?;
     let mut seq = last_sequence(&tx, &settings.prefix)?;
-    let mut out = Vec::with_capacity(planned.len());
-    for p in planned {
-        seq += 1;
-        let number = format!("{}{seq:0width$}", settings.prefix, width = settings.digits);
-        let company = names.get(&p.company_id).cloned().unwrap_or_default();
-        let mut invoice = to_invoice(&p, number, company);
-        if !dry_run {
-            invoice.id = write_invoice(&tx, &p, &invoice.number, who, now)?;
+    let mut out = Vec::new();
+    let of = books.len();
+    for (done, (_, company)) in books.into_iter().enumerate() {
+        for p in plan_company(settings, company, as_of) {
+            seq += 1;
+            let number = format!("{}{seq:0width$}", settings.prefix, width = settings.digits);
+            let name = names.get(&p.company_id).cloned().unwrap_or_default();
+            let mut invoice = to_invoice(&p, number, name);
+            if !dry_run {
+                invoice.id = write_invoice(&tx, &p, &invoice.number, who, now)?;
+            }
+            out.push(invoice);
         }
-        out.push(invoice);
+        progress(Progress { done: done + 1, of });
     }
     if dry_run {
         tx.rollback()?;
@@ -83,11 +110,18 @@ pub fn run(
 
 /// The invoices a run at `as_of` would write, from the books as they are.
 pub fn plan(conn: &Connection, settings: &RunSettings, as_of: NaiveDate) -> Result<Vec<PlannedInvoice>> {
-    let agreements = load_agreements(conn, None)?;
-    let entries = load_entries(conn, settings.tz, None, Some(as_of))?;
-    let billed = billed(conn)?;
-    let items = billable_items(&settings.rules, &agreements, &entries, &billed, as_of);
-    Ok(plan_run(&settings.rules, items, &billed, as_of))
+    let books = unbilled::load(conn, settings.tz, settings.rules.prepaid_carry_over, as_of)?;
+    Ok(books
+        .into_values()
+        .flat_map(|company| plan_company(settings, company, as_of))
+        .collect())
+}
+
+/// One company's invoice (none when nothing of it is due).
+fn plan_company(settings: &RunSettings, books: CompanyBooks, as_of: NaiveDate) -> Vec<PlannedInvoice> {
+    let rules = &settings.rules;
+    let items = billable_items(rules, &books.agreements, &books.entries, &books.billed, as_of);
+    plan_run(rules, items, &books.billed, as_of)
 }
 
 fn company_names(conn: &Connection) -> Result<HashMap<i64, String>> {
