@@ -8,6 +8,7 @@ pub mod directory;
 mod invoice;
 mod onboarding;
 pub mod output;
+mod progress;
 mod sla;
 pub mod ticket;
 mod timer;

@@ -232,14 +232,26 @@ fn invoice_run(ctx: &Ctx, as_of: &str, dry_run: bool, json: bool) -> anyhow::Res
     let as_of = date_arg("as-of", as_of)?;
     let settings = settings(ctx)?;
     let now = ctx.now.timestamp();
-    let invoices = if dry_run {
-        let mut conn = ctx.open_store_read_only()?;
-        billing::run(&mut conn, &settings, as_of, true, 0, now).map_err(store_err)?
-    } else {
-        let mut conn = ctx.open_store()?;
-        let who = require_finance(ctx, &conn, "an invoice run (without --dry-run)")?;
-        billing::run(&mut conn, &settings, as_of, false, who, now).map_err(store_err)?
+    // A first run over years of time takes a while: show how far it is.
+    let mut bar = None;
+    let mut progress = |p: billing::run::Progress| {
+        let bar = bar.get_or_insert_with(|| super::progress::bar(p.of as u64, "invoice run", "companies"));
+        if let Some(bar) = bar {
+            bar.set_position(p.done as u64);
+        }
     };
+    let (mut conn, who) = if dry_run {
+        (ctx.open_store_read_only()?, 0)
+    } else {
+        let conn = ctx.open_store()?;
+        let who = require_finance(ctx, &conn, "an invoice run (without --dry-run)")?;
+        (conn, who)
+    };
+    let invoices = billing::run::run_with_progress(&mut conn, &settings, as_of, dry_run, who, now, &mut progress)
+        .map_err(store_err)?;
+    if let Some(Some(bar)) = bar {
+        bar.finish_and_clear();
+    }
     if json {
         let v = json!({
             "as_of": as_of.to_string(),

@@ -87,6 +87,7 @@ pub fn run_with_progress(
     let mut seq = last_sequence(&tx, &settings.prefix)?;
     let mut out = Vec::new();
     let of = books.len();
+    progress(Progress { done: 0, of });
     for (done, (_, company)) in books.into_iter().enumerate() {
         for p in plan_company(settings, company, as_of) {
             seq += 1;
