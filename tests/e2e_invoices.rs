@@ -146,13 +146,35 @@ fn open_an_invoice_record_a_payment_and_see_it_partially_paid() {
     c.send("\r");
     c.wait_for("Preview as of 2026-11-30", TIMEOUT)
         .unwrap_or_else(|e| panic!("the dry run's result: {e}"));
+    c.wait_for("y writes these", TIMEOUT)
+        .expect("the preview says what y writes, with the count and total");
+    // A double-tapped Enter previews again at most: it never commits.
+    c.send("\r");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let count = || {
+        json_out(&f, &["invoice", "list", "--json"])
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    assert_eq!(count(), before, "Enter on a preview writes no invoice");
     c.send("\x1b");
     c.wait_gone("Invoice run as of", TIMEOUT)
         .expect("Esc leaves the preview");
-    let after = json_out(&f, &["invoice", "list", "--json"])
-        .as_array()
-        .map_or(0, Vec::len);
-    assert_eq!(after, before, "a preview writes no invoice");
+    assert_eq!(count(), before, "a preview writes no invoice");
+
+    // y on the preview commits exactly what it showed.
+    c.send("r");
+    c.wait_for("Invoice run as of", TIMEOUT).expect("the run form");
+    c.send("\x7f\x7f");
+    c.send("30");
+    c.send("\r");
+    c.wait_for("y writes these", TIMEOUT).expect("the preview");
+    c.send("y");
+    c.wait_for("invoice(s) written", TIMEOUT)
+        .unwrap_or_else(|e| panic!("y commits the run: {e}"));
+    assert!(count() > before, "the run wrote its invoices");
+    c.send("\x1b");
+    c.wait_gone("Invoice run as of", TIMEOUT).expect("Esc closes the form");
 
     // The aging chart, from the store's aging at today.
     c.send("a");

@@ -28,18 +28,22 @@ pub fn copy_store(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Makes the benchmark's login an admin of `db`, so it may run invoices.
+pub fn as_admin(db: &Path) -> Result<()> {
+    let conn = Connection::open(db)?;
+    let login = pimdesk::platform::current_login();
+    conn.execute(
+        "INSERT OR IGNORE INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'admin')",
+        [&login],
+    )?;
+    conn.execute("UPDATE technicians SET role = 'admin' WHERE login = ?1", [&login])?;
+    Ok(())
+}
+
 pub fn invoice_run(r: &mut Report, db: &Path) -> Result<()> {
     let copy = bench_dir().join("invoice-1m.db");
     copy_store(db, &copy)?;
-    {
-        let conn = Connection::open(&copy)?;
-        let login = pimdesk::platform::current_login();
-        conn.execute(
-            "INSERT OR IGNORE INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'admin')",
-            [&login],
-        )?;
-        conn.execute("UPDATE technicians SET role = 'admin' WHERE login = ?1", [&login])?;
-    }
+    as_admin(&copy)?;
     let today = now().date_naive();
     let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).context("first of month")?;
     let last_month_end = first.pred_opt().context("last month")?;
@@ -65,10 +69,10 @@ pub fn invoice_run(r: &mut Report, db: &Path) -> Result<()> {
     r.row(
         &format!("invoice run --as-of {first}, 1M store (peak RSS {:.0} MB)", m.maxrss_mb),
         format!("{secs:.2} s"),
-        "≤ 5 s",
+        "≤ 500 ms, ≤ 64 MB",
         loading.1,
         secs * 1000.0,
-        Some(secs <= 5.0),
+        Some(secs <= 0.5 && m.maxrss_mb <= 64.0),
     );
     Ok(())
 }

@@ -9,12 +9,14 @@
 //! Stores: `target/bench/1m.db` (or `$PIMDESK_BENCH_DB`), made by
 //! `pimdesk demo --tickets 1000000` when absent (timed then, and the figure
 //! kept beside the store); `target/bench/sla50k.db` (50,000 running clocks);
-//! `target/bench/invoice-1m.db`, a fresh copy of the 1M store per run.
+//! `target/bench/invoice-1m.db`, a fresh copy of the 1M store per run;
+//! `target/bench/10k.db` and `100k.db` for the growth figures.
 
 mod console;
 mod contention;
 mod demo;
 mod floor;
+mod growth;
 mod harness;
 mod invoice;
 mod process;
@@ -38,6 +40,7 @@ pub const WINDOW: usize = 300;
 pub const SEARCHES: [&str; 2] = ["printer offline", "ransomware"];
 
 fn main() -> Result<()> {
+    std::fs::create_dir_all(report::bench_dir())?;
     let mut r = Report::new();
     r.note(format!("machine: {} cores; load at start: {}", cores(), uptime()));
     let db = demo::ensure_1m(&mut r)?;
@@ -62,11 +65,14 @@ fn main() -> Result<()> {
     if wanted("recompute") {
         recompute::recompute_on_open(&mut r, &db)?;
     }
+    if wanted("growth") {
+        growth::growth(&mut r, &db)?;
+    }
     r.note(format!("load at end: {}", uptime()));
     r.finish()
 }
 
-/// `PIMDESK_BENCH_ONLY=queue,console,sla,due,invoice,contention,recompute` runs only those parts (all by default).
+/// `PIMDESK_BENCH_ONLY=queue,console,sla,due,invoice,contention,recompute,growth` runs only those parts (all by default).
 fn wanted(part: &str) -> bool {
     std::env::var("PIMDESK_BENCH_ONLY").map_or(true, |only| only.split(',').any(|p| p.trim() == part))
 }

@@ -346,14 +346,19 @@ impl InvoicesView<'_> {
                 Span::raw(r.as_of.clone()),
                 Span::styled("█", t.key()),
             ]),
-            Line::from(Span::styled(
-                if r.ready() {
-                    " Enter or Ctrl-S commits this run · Esc leaves without writing"
-                } else {
-                    " Enter previews (a dry run: nothing is written) · Esc leaves"
-                },
-                t.dim(),
-            )),
+            match r.preview.as_ref().filter(|p| r.ready() && !p.invoices.is_empty()) {
+                Some(p) => Line::from(vec![
+                    Span::styled(
+                        format!(" y writes these {} invoice(s), total {}", p.invoices.len(), p.total),
+                        t.key(),
+                    ),
+                    Span::styled(" · Esc leaves without writing", t.dim()),
+                ]),
+                None => Line::from(Span::styled(
+                    " Enter previews (a dry run: nothing is written) · Esc leaves",
+                    t.dim(),
+                )),
+            },
         ];
         if let Some(e) = &r.error {
             lines.push(Line::from(Span::styled(format!(" refused: {}", safe(e)), t.breach())));

@@ -261,6 +261,23 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         s.invoices.form = None;
         return Some(vec![]);
     }
+    // A run commits on `y` alone, on the preview of the date typed: a
+    // double-tapped Enter previews, it never writes.
+    let confirm = matches!(action, Action::Key(k) if matches!(k.code, KeyCode::Char('y' | 'Y')));
+    if let (true, Form::Run(r)) = (confirm, &mut *form) {
+        if !saving && r.ready() {
+            return Some(match run_commit(r, (&role, &login), run, at) {
+                Ok(e) => {
+                    s.invoices.saving = true;
+                    vec![e]
+                }
+                Err(m) => {
+                    r.error = Some(m);
+                    vec![]
+                }
+            });
+        }
+    }
     if submit {
         if saving {
             return Some(vec![]);
@@ -279,7 +296,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
                     })))
                 }
             }
-            Form::Run(r) => run_submit(r, (&role, &login), run, at),
+            Form::Run(r) => run_submit(r, run, at),
             Form::Agreement(a) => a.submit(at).map(Some),
             Form::AgreementDate(d) => d.submit(at).map(Some),
         };
@@ -324,22 +341,21 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     Some(vec![])
 }
 
-/// Enter on the run form: preview the date typed, or commit the preview shown.
-fn run_submit(
-    r: &mut RunForm,
-    (role, login): (&str, &str),
-    run: super::RunSettings,
-    at: i64,
-) -> Result<Option<Effect>, String> {
+/// Enter on the run form: preview the date typed (again, when it is shown:
+/// the books may have moved); committing is `y`'s, in [`run_commit`].
+fn run_submit(r: &mut RunForm, run: super::RunSettings, at: i64) -> Result<Option<Effect>, String> {
     let as_of = parse_date(&r.as_of).map_err(|e| format!("as of: {e}"))?;
-    if !r.ready() {
-        if r.loading {
-            return Ok(None);
-        }
-        r.loading = true;
-        r.error = None;
-        return Ok(Some(effect(InvoiceEffect::Preview { as_of, run, at })));
+    if r.loading || r.ready() {
+        return Ok(None);
     }
+    r.loading = true;
+    r.error = None;
+    Ok(Some(effect(InvoiceEffect::Preview { as_of, run, at })))
+}
+
+/// `y` on the preview shown: commit exactly that run.
+fn run_commit(r: &RunForm, (role, login): (&str, &str), run: super::RunSettings, at: i64) -> Result<Effect, String> {
+    let as_of = parse_date(&r.as_of).map_err(|e| format!("as of: {e}"))?;
     if let Some(m) = refusal(role, login, Duty::Finance, "committing an invoice run") {
         return Err(format!("{m}; the preview stays, nothing was written"));
     }
@@ -348,5 +364,5 @@ fn run_submit(
             "nothing unbilled is due by {as_of}: there is nothing to commit"
         ));
     }
-    Ok(Some(effect(InvoiceEffect::Commit { as_of, run, at })))
+    Ok(effect(InvoiceEffect::Commit { as_of, run, at }))
 }

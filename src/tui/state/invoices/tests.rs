@@ -295,9 +295,21 @@ fn invoices_run_previews_for_anyone_and_commits_only_for_finance() {
             invoices: vec![planned],
         };
         act(&mut s, Action::InvoiceData(Box::new(data)));
-        let screen = screen(&s);
-        assert!(screen.contains("1 invoice(s), 4 line(s), total $1,200.00"), "{screen}");
-        let effects = invoice_effects(act(&mut s, Action::Save));
+        let previewed = screen(&s);
+        assert!(
+            previewed.contains("1 invoice(s), 4 line(s), total $1,200.00"),
+            "{previewed}"
+        );
+        // Enter again (a double tap) and Ctrl-S write nothing: only y commits.
+        assert!(invoice_effects(act(&mut s, key(KeyCode::Enter))).is_empty());
+        assert!(invoice_effects(act(&mut s, Action::Save)).is_empty());
+        assert!(!s.invoices.saving);
+        let shown = screen(&s);
+        assert!(
+            shown.contains("y writes these 1 invoice(s), total $1,200.00"),
+            "{shown}"
+        );
+        let effects = invoice_effects(act(&mut s, key(KeyCode::Char('y'))));
         let Some(Form::Run(r)) = &s.invoices.form else {
             panic!("run form open")
         };
