@@ -1,7 +1,7 @@
-//! 9. Cost against the history (issue "cost that does not grow"): the
-//! commands a user starts by hand, whole processes, on 10k, 100k and 1M-ticket
-//! demo stores, with the growth 1M ÷ 10k beside each figure. A figure that
-//! grows where the work does not is a finding.
+//! Cost against the history: the commands a user starts by hand, whole
+//! processes, on 10k, 100k and 1M-ticket demo stores, with the growth
+//! (1M ÷ 10k) beside each figure. A figure that grows where the work does
+//! not is a finding.
 
 use std::path::{Path, PathBuf};
 

@@ -40,6 +40,9 @@ pub const WINDOW: usize = 300;
 pub const SEARCHES: [&str; 2] = ["printer offline", "ransomware"];
 
 fn main() -> Result<()> {
+    if let Some(report) = std::env::var_os(process::SPAWN) {
+        return process::spawner(std::path::Path::new(&report));
+    }
     std::fs::create_dir_all(report::bench_dir())?;
     let mut r = Report::new();
     r.note(format!("machine: {} cores; load at start: {}", cores(), uptime()));
