@@ -66,8 +66,8 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCommand) -> anyhow::Result<i32> {
             let conn = ctx.open_store()?;
             let id = lookup::company(&conn, &company).map_err(|e| UsageError(e.to_string()))?;
             // A login without a record is a technician: refused, and not registered.
-            let (who, role) = crate::store::actor::find(&conn, &ctx.login)?.unwrap_or((0, "technician".into()));
-            if !role.parse::<Role>().is_ok_and(Role::may_edit_contacts) {
+            let (who, role) = crate::store::actor::find(&conn, &ctx.login)?.unwrap_or((0, Role::Technician));
+            if !role.may_edit_contacts() {
                 return Err(UsageError(format!(
                     "{} is a {role}; the checklist is kept by a dispatcher or an admin (pimdesk tech set-role)",
                     ctx.login

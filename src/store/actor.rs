@@ -5,6 +5,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::domain::permissions::Role;
+
 /// The author of a write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor<'a> {
@@ -40,8 +42,15 @@ impl Actor<'_> {
     }
 }
 
+/// The role of technician `id`; `None` when there is no such record (a
+/// login not registered yet is a technician).
+pub fn role_of(conn: &Connection, id: i64) -> rusqlite::Result<Option<Role>> {
+    conn.query_row("SELECT role FROM technicians WHERE id = ?1", [id], |r| r.get(0))
+        .optional()
+}
+
 /// The id and role of the technician with `login`, if on record; writes nothing.
-pub fn find(conn: &Connection, login: &str) -> rusqlite::Result<Option<(i64, String)>> {
+pub fn find(conn: &Connection, login: &str) -> rusqlite::Result<Option<(i64, Role)>> {
     conn.query_row("SELECT id, role FROM technicians WHERE login = ?1", [login], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })
@@ -50,7 +59,7 @@ pub fn find(conn: &Connection, login: &str) -> rusqlite::Result<Option<(i64, Str
 
 /// The id and role of `login`, registering it as a technician on first use
 /// (the console's start: an account is a technician until an admin says more).
-pub fn ensure(conn: &Connection, login: &str) -> rusqlite::Result<(i64, String)> {
+pub fn ensure(conn: &Connection, login: &str) -> rusqlite::Result<(i64, Role)> {
     if let Some(found) = find(conn, login)? {
         return Ok(found);
     }

@@ -2,6 +2,78 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
+/// What the editor's pickers choose from, read once per session.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Choices {
+    /// By name.
+    pub companies: Vec<CompanyChoice>,
+    /// By name.
+    pub contacts: Vec<ContactChoice>,
+    /// By login.
+    pub technicians: Vec<TechnicianChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompanyChoice {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactChoice {
+    pub id: i64,
+    pub company_id: i64,
+    pub name: String,
+    /// As stored ("Billing", "Technical", …).
+    pub security_level: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TechnicianChoice {
+    pub id: i64,
+    pub login: String,
+    pub name: String,
+}
+
+/// Every company, contact and technician, for the pickers.
+pub fn choices(conn: &Connection) -> rusqlite::Result<Choices> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM companies ORDER BY name")?;
+    let companies = stmt
+        .query_map([], |r| {
+            Ok(CompanyChoice {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached("SELECT id, company_id, name, security_level FROM contacts ORDER BY name")?;
+    let contacts = stmt
+        .query_map([], |r| {
+            Ok(ContactChoice {
+                id: r.get(0)?,
+                company_id: r.get(1)?,
+                name: r.get(2)?,
+                security_level: r.get(3)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached("SELECT id, login, name FROM technicians ORDER BY login")?;
+    let technicians = stmt
+        .query_map([], |r| {
+            Ok(TechnicianChoice {
+                id: r.get(0)?,
+                login: r.get(1)?,
+                name: r.get(2)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(Choices {
+        companies,
+        contacts,
+        technicians,
+    })
+}
+
 /// A name that matched nothing, or more than one thing.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

@@ -22,6 +22,7 @@ pub mod ticket_work;
 pub mod ticket_write;
 pub mod tickets;
 pub mod timers;
+mod vocabulary;
 
 use std::path::PathBuf;
 

@@ -189,7 +189,10 @@ pub fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
         } => set_contact_level(conn, contact_id, &level, who, at)?,
         Effect::EnsureUser(login) => {
             let (id, role) = crate::store::actor::ensure(conn, &login)?;
-            Action::UserKnown { id, role }
+            Action::UserKnown {
+                id,
+                role: role.as_str().to_string(),
+            }
         }
         // Writes are answered by worker_writes before this point.
         _ => Action::Tick,

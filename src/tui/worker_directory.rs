@@ -3,7 +3,7 @@
 //! (`set_oncall`), each one audited transaction, as technician `who`.
 //! Answers `ContactSaved` (the tab reloads the directory) or `StoreFailed`.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use super::action::Action;
 use super::state::directory::DirectoryEffect;
@@ -45,11 +45,8 @@ pub fn handle(conn: &Connection, who: i64, effect: DirectoryEffect) -> Action {
 /// The checklist is kept by a dispatcher or an admin (the store function
 /// leaves the role to its callers, like `pimdesk onboarding set`).
 fn keeper(conn: &Connection, who: i64) -> Result<(), DirectoryError> {
-    let role: Option<String> = conn
-        .query_row("SELECT role FROM technicians WHERE id = ?1", [who], |r| r.get(0))
-        .optional()?;
-    let role = role.unwrap_or_else(|| "technician".into());
-    if role.parse::<Role>().is_ok_and(Role::may_edit_contacts) {
+    let role = crate::store::actor::role_of(conn, who)?.unwrap_or(Role::Technician);
+    if role.may_edit_contacts() {
         return Ok(());
     }
     Err(DirectoryError::Refused(format!(

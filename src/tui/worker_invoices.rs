@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use super::action::Action;
 use super::state::invoices::{AgreementLine, InvoiceData, InvoiceEffect};
@@ -137,11 +137,8 @@ fn data(result: billing::Result<InvoiceData>) -> Action {
 
 /// None when `who` has the finance or admin role in the store now.
 fn finance_role(conn: &Connection, who: i64) -> rusqlite::Result<Option<String>> {
-    let role: Option<String> = conn
-        .query_row("SELECT role FROM technicians WHERE id = ?1", [who], |r| r.get(0))
-        .optional()?;
-    let role = role.unwrap_or_else(|| "technician".into());
-    Ok((!role.parse::<Role>().is_ok_and(Role::may_do_finance))
+    let role = crate::store::actor::role_of(conn, who)?.unwrap_or(Role::Technician);
+    Ok((!role.may_do_finance())
         .then(|| format!("this needs the finance or admin role, and you are {role}; nothing was written")))
 }
 

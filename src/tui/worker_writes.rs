@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 use super::action::{Action, Effect};
-use super::state::editor::{Choices, TicketForm};
+use super::state::editor::TicketForm;
 use super::state::forms::{DraftBody, DraftOffer};
 use crate::domain::sla::{Calendar, SlaPolicy};
 use crate::domain::time::short_duration;
@@ -111,7 +111,7 @@ pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite:
             return Ok(Some(Action::Tick));
         }
         Effect::LoadDraft => Action::DraftFound(load_draft(conn, who)?),
-        Effect::LoadChoices => Action::ChoicesLoaded(Box::new(choices(conn)?)),
+        Effect::LoadChoices => Action::ChoicesLoaded(Box::new(crate::store::lookup::choices(conn)?)),
         Effect::Invoice(e) => super::worker_invoices::handle(conn, who, *e),
         Effect::Directory(e) => super::worker_directory::handle(conn, who, *e),
         _ => return Ok(None),
@@ -191,24 +191,4 @@ fn load_draft(conn: &Connection, who: i64) -> rusqlite::Result<Option<Box<DraftO
             Ok(None)
         }
     }
-}
-
-fn choices(conn: &Connection) -> rusqlite::Result<Choices> {
-    let mut stmt = conn.prepare_cached("SELECT id, name FROM companies ORDER BY name")?;
-    let companies = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached("SELECT id, company_id, name, security_level FROM contacts ORDER BY name")?;
-    let contacts = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached("SELECT id, login, name FROM technicians ORDER BY login")?;
-    let technicians = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
-    Ok(Choices {
-        companies,
-        contacts,
-        technicians,
-    })
 }

@@ -6,7 +6,7 @@ mod document;
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use super::{Ctx, UsageError};
@@ -143,13 +143,8 @@ pub(super) fn today(ctx: &Ctx) -> NaiveDate {
 /// otherwise a usage error (exit 2) saying what is needed. Nothing is
 /// written for a refused user (no technician record is created).
 pub(super) fn require_finance(ctx: &Ctx, conn: &Connection, action: &str) -> anyhow::Result<i64> {
-    let found: Option<(i64, String)> = conn
-        .query_row("SELECT id, role FROM technicians WHERE login = ?1", [&ctx.login], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    match found {
-        Some((id, role)) if role == "finance" || role == "admin" => Ok(id),
+    match crate::store::actor::find(conn, &ctx.login)? {
+        Some((id, role)) if role.may_do_finance() => Ok(id),
         found => {
             let is = match found {
                 Some((_, role)) => format!("{} has the role {role}", ctx.login),

@@ -9,15 +9,7 @@ use crate::domain::text::{sanitize, sanitize_line};
 use crate::domain::ticket::{Board, Source, Status};
 use crate::store::ticket_detail::TicketDetail;
 
-/// What the pickers choose from, loaded once per session.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Choices {
-    pub companies: Vec<(i64, String)>,
-    /// (id, company id, name, security level)
-    pub contacts: Vec<(i64, i64, String, String)>,
-    /// (id, login, name)
-    pub technicians: Vec<(i64, String, String)>,
-}
+pub use crate::store::lookup::Choices;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -200,12 +192,12 @@ impl EditorState {
     /// Options of the focused picker, filtered: (value id, label).
     pub fn options(&self, choices: &Choices, policy_names: &[String]) -> Vec<(i64, String)> {
         let all: Vec<(i64, String)> = match self.focus {
-            Field::Company => choices.companies.clone(),
+            Field::Company => choices.companies.iter().map(|c| (c.id, c.name.clone())).collect(),
             Field::Contact => choices
                 .contacts
                 .iter()
-                .filter(|c| Some(c.1) == self.form.company_id)
-                .map(|c| (c.0, format!("{} [{}]", c.2, c.3)))
+                .filter(|c| Some(c.company_id) == self.form.company_id)
+                .map(|c| (c.id, format!("{} [{}]", c.name, c.security_level)))
                 .collect(),
             Field::Priority => (1..=5)
                 .map(|p| {
@@ -224,7 +216,12 @@ impl EditorState {
                 .map(|(i, s)| (i as i64, s.as_str().to_string()))
                 .collect(),
             Field::Assignee => std::iter::once((0, "(unassigned)".to_string()))
-                .chain(choices.technicians.iter().map(|t| (t.0, format!("{} {}", t.1, t.2))))
+                .chain(
+                    choices
+                        .technicians
+                        .iter()
+                        .map(|t| (t.id, format!("{} {}", t.login, t.name))),
+                )
                 .collect(),
             Field::Board => Board::ALL
                 .iter()

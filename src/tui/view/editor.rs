@@ -88,13 +88,13 @@ impl EditorView<'_> {
         match f {
             Field::Company => form
                 .company_id
-                .and_then(|id| c.companies.iter().find(|x| x.0 == id))
-                .map(|x| x.1.clone())
+                .and_then(|id| c.companies.iter().find(|x| x.id == id))
+                .map(|x| x.name.clone())
                 .unwrap_or_else(|| "(choose)".into()),
             Field::Contact => form
                 .contact_id
-                .and_then(|id| c.contacts.iter().find(|x| x.0 == id))
-                .map(|x| format!("{} [{}]", x.2, x.3))
+                .and_then(|id| c.contacts.iter().find(|x| x.id == id))
+                .map(|x| format!("{} [{}]", x.name, x.security_level))
                 .unwrap_or_else(|| "-".into()),
             Field::Priority => format!(
                 "P{} {}",
@@ -108,8 +108,8 @@ impl EditorView<'_> {
             Field::Status => form.status.clone(),
             Field::Assignee => form
                 .assignee_id
-                .and_then(|id| c.technicians.iter().find(|x| x.0 == id))
-                .map(|x| x.1.clone())
+                .and_then(|id| c.technicians.iter().find(|x| x.id == id))
+                .map(|x| x.login.clone())
                 .unwrap_or_else(|| "(unassigned)".into()),
             Field::Board => form.board.clone(),
             Field::Source => form.source.clone(),
@@ -184,10 +184,14 @@ impl Widget for EditorView<'_> {
             .then(|| {
                 e.form
                     .contact_id
-                    .and_then(|id| self.state.choices.contacts.iter().find(|c| c.0 == id))
+                    .and_then(|id| self.state.choices.contacts.iter().find(|c| c.id == id))
             })
             .flatten()
-            .and_then(|c| c.3.parse::<crate::domain::permissions::SecurityLevel>().ok())
+            .and_then(|c| {
+                c.security_level
+                    .parse::<crate::domain::permissions::SecurityLevel>()
+                    .ok()
+            })
             .map(|l| format!("{l} may: {}", l.summary()));
         let line = rights.unwrap_or(definition);
         Paragraph::new(Span::styled(format!("{:>11} {}", "", line), t.dim())).render(def, buf);
