@@ -107,3 +107,22 @@ fn an_older_store_gets_its_response_minutes_on_the_first_open() {
     let r = env.run(&["sla", "recompute"]);
     assert!(r.stdout.contains("(0 changed)"), "{r}");
 }
+
+#[test]
+fn the_text_report_keeps_its_columns() {
+    let env = Env::new();
+    env.demo_into(&env.db, 400, 14);
+    let r = env.run(&["sla", "report", "--from", "2020-01-01"]);
+    r.expect_code(0);
+    let lines: Vec<&str> = r.stdout.lines().skip(1).take(6).collect();
+    let header = lines[0];
+    assert!(header.contains("median (min)"), "{r}");
+    for row in &lines[1..] {
+        assert!(row.starts_with('P'), "{r}");
+        assert_eq!(
+            row.chars().count(),
+            header.chars().count(),
+            "a row is not aligned with the header:\n{r}"
+        );
+    }
+}

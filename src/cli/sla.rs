@@ -182,12 +182,12 @@ fn report(ctx: &Ctx, from: Option<String>, to: Option<String>, as_json: bool) ->
     for r in &out {
         outln!(
             "P{:<3} {:<22} {:>8} {:>6} {:>9} {:>6} {:>7} {:>13}",
-            r["priority"],
+            dash(&r["priority"]),
             r["name"].as_str().unwrap_or(""),
-            r["tickets"],
-            r["met"],
-            r["breached"],
-            r["open"],
+            dash(&r["tickets"]),
+            dash(&r["met"]),
+            dash(&r["breached"]),
+            dash(&r["open"]),
             dash(&r["met_percent"]),
             dash(&r["median_response_minutes"])
         );
