@@ -264,6 +264,9 @@ fn the_palette_runs_an_action_and_the_filter_line_narrows_the_queue() {
     type_text(&mut c, "assign me");
     c.wait_for("assign to me", TIMEOUT).unwrap();
     c.send(ENTER);
+    // #2000 is a colleague's in the demo: taking it over asks first.
+    c.wait_for("take it over", TIMEOUT).unwrap();
+    c.send("y");
     c.wait_for("#2000: assigned to", TIMEOUT).unwrap();
     let t = show_json(c.fixture(), 2000);
     assert!(t["assignee"].is_string(), "the palette's action reached the store: {t}");
@@ -450,4 +453,34 @@ fn e_on_the_queue_opens_the_editor_for_the_selected_ticket() {
         .expect("Esc leaves the editor on the ticket it opened");
     c.send("q");
     assert!(c.wait_exit(TIMEOUT).is_some_and(|s| s.success()));
+}
+
+#[test]
+fn taking_over_a_colleagues_ticket_asks_once_and_enter_keeps_it_theirs() {
+    let f = Arc::new(Fixture::demo());
+    let out = f
+        .command()
+        .args(["ticket", "update", "2000", "--assignee", "jtate"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("a");
+    c.wait_for("#2000 is assigned to jtate", TIMEOUT).unwrap();
+    let screen = c.wait_for("take it over", TIMEOUT).unwrap();
+    assert!(screen.contains("any other key"), "{screen}");
+    // A reflex Enter is not a yes.
+    c.send(ENTER);
+    c.wait_for("nothing changed", TIMEOUT).unwrap();
+    assert_eq!(show_json(&f, 2000)["assignee"], "jtate");
+    c.send("a");
+    c.wait_for("take it over", TIMEOUT).unwrap();
+    c.send("y");
+    c.wait_for("#2000: assigned to", TIMEOUT).unwrap();
+    let t = show_json(&f, 2000);
+    assert!(t["assignee"].is_string() && t["assignee"] != "jtate", "{t}");
+    // Now it is mine: assigning it to me again asks nothing.
+    c.send("a");
+    c.wait_gone("take it over", TIMEOUT).unwrap();
 }

@@ -179,6 +179,18 @@ pub struct DraftOffer {
     pub updated: i64,
 }
 
+/// One question, in words, before a change that takes a ticket from a
+/// colleague or moves money: `y` does it, any other key keeps things as they
+/// are (so a double-tapped Enter never does it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub title: String,
+    pub question: String,
+    /// What `y` does, for the key line ("take it over").
+    pub yes: String,
+    pub effects: Vec<crate::tui::action::Effect>,
+}
+
 /// Whatever sits over the tabs and takes the keys first.
 pub enum Overlay {
     Editor(Box<EditorState>),
@@ -187,6 +199,7 @@ pub enum Overlay {
     Status(StatusPick),
     Draft(DraftOffer),
     Palette(super::palette::Palette),
+    Confirm(Confirm),
 }
 
 impl Overlay {

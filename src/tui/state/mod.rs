@@ -457,16 +457,19 @@ fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
 
 /// Quick actions work on the open ticket, else on the queue's selected row.
 fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
-    let target: Option<(i64, Option<Box<TicketDetail>>)> = match (&s.ticket, s.tab) {
-        (Some(t), _) => Some((t.id, t.detail.clone())),
-        (None, Tab::Queue) => s.queue.selected().map(|r| (r.id, None)),
-        (None, Tab::Sla) => s.sla_visible().nth(s.sla_cursor.selected).map(|r| (r.row.id, None)),
+    // (ticket, its assignee's login), read from whatever is on screen.
+    let target: Option<(i64, Option<String>)> = match (&s.ticket, s.tab) {
+        (Some(t), _) => Some((t.id, t.detail.as_ref().and_then(|d| d.assignee.clone()))),
+        (None, Tab::Queue) => s.queue.selected().map(|r| (r.id, r.assignee.clone())),
+        (None, Tab::Sla) => s
+            .sla_visible()
+            .nth(s.sla_cursor.selected)
+            .map(|r| (r.row.id, r.row.assignee.clone())),
         _ => None,
     };
-    let t = target.as_ref().map(|(id, d)| (*id, d.as_deref()));
     if matches!(action, Action::EditTicket) && s.ticket.is_none() {
         // Edit needs the whole ticket: open it; the editor opens when it arrives.
-        if let Some((id, _)) = t {
+        if let Some((id, _)) = target {
             let e = open_ticket(s, Some(id));
             if let Some(v) = s.ticket.as_mut() {
                 v.edit_on_load = true;
@@ -474,7 +477,7 @@ fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             return Some(e);
         }
     }
-    overlay::quick(s, action, t)
+    overlay::quick(s, action, target)
 }
 
 pub(crate) fn is_data(a: &Action) -> bool {

@@ -42,6 +42,24 @@ impl Widget for OverlayView<'_> {
             Overlay::Time(t) => time(t, self.theme, area, buf),
             Overlay::Status(p) => status(p, self.theme, area, buf),
             Overlay::Palette(_) => {}
+            Overlay::Confirm(c) => {
+                let lines = vec![
+                    Line::from(Span::styled(safe(&c.title).into_owned(), self.theme.title())),
+                    Line::raw(""),
+                    Line::raw(safe(&c.question).into_owned()),
+                    Line::raw(""),
+                    Line::from(vec![
+                        Span::styled(" y ", self.theme.key()),
+                        Span::raw(format!("{}   ", c.yes)),
+                        Span::styled(" any other key ", self.theme.key()),
+                        Span::raw("changes nothing"),
+                    ]),
+                ];
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(Block::default().borders(Borders::ALL))
+                    .render(area, buf);
+            }
             Overlay::Draft(d) => {
                 let what = match &d.body {
                     DraftBody::Ticket(f) => match f.id {

@@ -206,6 +206,12 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, state: &AppState, keymap: &Key
         spans.push(Span::styled(" Filter: ", theme.key()));
         spans.push(Span::raw(input.clone()));
         spans.push(Span::styled("█ status: p: company: assignee: board:", theme.dim()));
+    } else if let Some(crate::tui::state::forms::Overlay::Confirm(c)) = &state.overlay {
+        // A question takes y or nothing: its footer says so, not the editor's keys.
+        spans.push(Span::styled(" y", theme.key()));
+        spans.push(Span::raw(format!(" {} ", c.yes)));
+        spans.push(Span::styled(" any other key", theme.key()));
+        spans.push(Span::raw(" changes nothing "));
     } else {
         // Global hints (quit, help) first, so narrow screens keep them.
         let mut order = sections(state);
