@@ -114,6 +114,7 @@ catalogue! {
     Directory "toggle_rotation" => Action::Directory(DirectoryKey::Rotation), "in rotation on/off";
     Invoices "pay" => Action::Invoice(InvoiceKey::Pay), "record a payment", "pay";
     Invoices "void" => Action::Invoice(InvoiceKey::Void), "void with a reason", "void";
+    Invoices "void_payment" => Action::Invoice(InvoiceKey::VoidPayment), "reverse a payment", "reverse";
     Invoices "aging" => Action::Invoice(InvoiceKey::Aging), "aging chart on/off", "aging";
     Invoices "run" => Action::Invoice(InvoiceKey::Run), "invoice run preview", "run";
     Invoices "agreements" => Action::Invoice(InvoiceKey::Agreements), "agreements, prepaid", "agreements";

@@ -70,6 +70,15 @@ fn write_effect(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Actio
                 number.to_ascii_uppercase()
             )
         }),
+        InvoiceEffect::VoidPayment { payment, reason, at } => ledger::void_payment(conn, payment, &reason, who, at)
+            .map(|inv| {
+                format!(
+                    "payment reversed on {}: balance {} ({}); it stays in the history, void",
+                    inv.number,
+                    inv.balance(),
+                    inv.status()
+                )
+            }),
         InvoiceEffect::AddAgreement { agreement, at } => {
             agreements::add(conn, &agreement, who, at).map(|key| format!("agreement {key} added (audited)"))
         }
