@@ -418,13 +418,45 @@ fn picker_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
                 s.message = Some(Message::info("still finding out who you are; try again in a moment"));
                 return Some(vec![]);
             };
-            s.message = Some(Message::info(format!("saving {}'s security level…", c.name)));
-            return Some(vec![Effect::SetContactLevel {
+            let effects = vec![Effect::SetContactLevel {
                 contact_id: c.id,
                 level: level.as_str().to_string(),
                 who,
                 at: s.now.timestamp(),
-            }]);
+            }];
+            let admin = SecurityLevel::Admin.as_str();
+            let admins = s
+                .directory
+                .data
+                .contacts
+                .iter()
+                .filter(|o| o.company_id == c.company_id && o.level == admin)
+                .count();
+            if c.level == admin && admins == 1 {
+                // The company would have nobody left who may do what only an admin may.
+                let lost: Vec<&str> = SecurityLevel::Admin
+                    .rights()
+                    .iter()
+                    .filter(|r| !level.rights().contains(r))
+                    .map(|r| r.words())
+                    .collect();
+                s.overlay = Some(crate::tui::state::forms::Overlay::Confirm(
+                    crate::tui::state::forms::Confirm {
+                        title: format!("Demote {}", c.name),
+                        question: format!(
+                        "{} is the only admin contact of {}: after this nobody there may {}. Make them {level} anyway?",
+                        c.name,
+                        c.company,
+                        lost.join(", ")
+                    ),
+                        yes: format!("make them {level}"),
+                        effects,
+                    },
+                ));
+                return Some(vec![]);
+            }
+            s.message = Some(Message::info(format!("saving {}'s security level…", c.name)));
+            return Some(effects);
         }
         Action::Quit | Action::Hangup | Action::Resize(..) | Action::Tick => return None,
         _ => {}
