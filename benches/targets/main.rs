@@ -24,6 +24,7 @@ mod queue;
 mod recompute;
 mod report;
 mod sla;
+mod sorts;
 
 use anyhow::Result;
 
@@ -50,6 +51,9 @@ fn main() -> Result<()> {
     if wanted("queue") {
         queue::queue_figures(&mut r, &db)?;
     }
+    if wanted("sorts") {
+        sorts::every_sort_both_ways(&mut r, &db)?;
+    }
     if wanted("console") {
         console::console_process(&mut r, &db)?;
     }
@@ -75,7 +79,7 @@ fn main() -> Result<()> {
     r.finish()
 }
 
-/// `PIMDESK_BENCH_ONLY=queue,console,sla,due,invoice,contention,recompute,growth` runs only those parts (all by default).
+/// `PIMDESK_BENCH_ONLY=queue,sorts,console,sla,due,invoice,contention,recompute,growth` runs only those parts (all by default).
 fn wanted(part: &str) -> bool {
     std::env::var("PIMDESK_BENCH_ONLY").map_or(true, |only| only.split(',').any(|p| p.trim() == part))
 }
