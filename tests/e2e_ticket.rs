@@ -484,3 +484,44 @@ fn taking_over_a_colleagues_ticket_asks_once_and_enter_keeps_it_theirs() {
     c.send("a");
     c.wait_gone("take it over", TIMEOUT).unwrap();
 }
+
+#[test]
+fn a_ticket_with_thousands_of_notes_reaches_its_last_note_and_stops_there() {
+    let f = Arc::new(Fixture::demo());
+    {
+        let mut conn = rusqlite::Connection::open(&f.db).unwrap();
+        let tx = conn.transaction().unwrap();
+        for i in 1..=2001 {
+            tx.execute(
+                "INSERT INTO notes (ticket_id, author_id, created, internal, body) VALUES (2000, NULL, ?1, 1, ?2)",
+                rusqlite::params![1_764_000_000 + i, format!("bulk note number {i} of the long ticket")],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send(ENTER);
+    c.wait_for("Ticket #2000", TIMEOUT).unwrap();
+    c.send("G");
+    let screen = c.wait_for("History", TIMEOUT).unwrap();
+    assert!(
+        screen.contains("bulk note number 2001 of the long ticket") || screen.contains("Time ("),
+        "G shows the end of the ticket:\n{screen}"
+    );
+    // At the end, another page down moves nothing.
+    let before = c.screen();
+    c.send(" ");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(c.screen(), before, "the scroll stops at the end");
+    // Forty pages up (PageUp: 20 rows, ten notes each) are 400 notes back;
+    // g goes back to the top.
+    for _ in 0..40 {
+        c.send("\x1b[5~");
+    }
+    c.wait_for("bulk note number 1614 ", TIMEOUT).unwrap();
+    c.send("g");
+    c.wait_for("SLA response", TIMEOUT).unwrap();
+    c.wait_gone("bulk note number 16", TIMEOUT).unwrap();
+}

@@ -19,6 +19,7 @@ mod floor;
 mod growth;
 mod harness;
 mod invoice;
+mod long_ticket;
 mod process;
 mod queue;
 mod recompute;
@@ -54,6 +55,9 @@ fn main() -> Result<()> {
     if wanted("sorts") {
         sorts::every_sort_both_ways(&mut r, &db)?;
     }
+    if wanted("ticket") {
+        long_ticket::long_ticket(&mut r, &db)?;
+    }
     if wanted("console") {
         console::console_process(&mut r, &db)?;
     }
@@ -79,7 +83,7 @@ fn main() -> Result<()> {
     r.finish()
 }
 
-/// `PIMDESK_BENCH_ONLY=queue,sorts,console,sla,due,invoice,contention,recompute,growth` runs only those parts (all by default).
+/// `PIMDESK_BENCH_ONLY=queue,sorts,ticket,console,sla,due,invoice,contention,recompute,growth` runs only those parts (all by default).
 fn wanted(part: &str) -> bool {
     std::env::var("PIMDESK_BENCH_ONLY").map_or(true, |only| only.split(',').any(|p| p.trim() == part))
 }

@@ -124,6 +124,10 @@ catalogue! {
     Invoices "complete_agreement" => Action::Invoice(InvoiceKey::CompleteAgreement), "project completed";
     Ticket "scroll_down" => Action::Move(1), "scroll down";
     Ticket "scroll_up" => Action::Move(-1), "scroll up";
+    Ticket "page_down" => Action::Page(1), "page down";
+    Ticket "page_up" => Action::Page(-1), "page up";
+    Ticket "top" => Action::First, "top of the ticket";
+    Ticket "bottom" => Action::Last, "end of the ticket";
 }
 
 /// Parses "C-s", "A-x", "Enter", "F1", "G", "?" into a key event.

@@ -12,6 +12,7 @@ pub mod overlay;
 pub mod palette;
 pub mod queue;
 pub mod sla;
+pub mod ticket_layout;
 
 use chrono::{DateTime, Utc};
 
@@ -34,7 +35,10 @@ pub struct TicketView {
     pub contact_rights: Option<String>,
     /// Each pause and how far it moved the response deadline (at load).
     pub pause_ledger: Vec<crate::domain::sla::LedgerEntry>,
-    pub scroll: u16,
+    /// The first row on screen.
+    pub scroll: usize,
+    /// Its rows, laid out when the ticket arrived (or the width changed).
+    pub layout: ticket_layout::TicketLayout,
     pub missing: bool,
     /// `e` on a list opened it: the editor opens once the ticket has loaded.
     pub edit_on_load: bool,
@@ -156,6 +160,27 @@ impl AppState {
     /// Rows a list body shows: the screen less tab bar, header, status line and footer.
     pub fn body_rows(&self) -> usize {
         usize::from(self.size.1.saturating_sub(5)).max(1)
+    }
+
+    /// Rows the ticket view shows: the screen less tab bar, its top border,
+    /// status line and footer.
+    pub fn ticket_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(4)).max(1)
+    }
+
+    /// Lays the open ticket out for the screen's width (once per arrival or
+    /// width, never per frame), keeping the scroll inside it.
+    fn lay_out_ticket(&mut self) {
+        let Some(t) = self.ticket.as_ref() else { return };
+        let layout = match t.detail.as_deref() {
+            Some(d) => ticket_layout::lay_out(self, t, d, self.size.0),
+            None => ticket_layout::TicketLayout::default(),
+        };
+        let last = layout.rows.len().saturating_sub(self.ticket_rows());
+        if let Some(t) = self.ticket.as_mut() {
+            t.layout = layout;
+            t.scroll = t.scroll.min(last);
+        }
     }
 
     fn set_size(&mut self, w: u16, h: u16) {
@@ -309,6 +334,9 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
         Action::GoTab(tab) => go_tab(s, tab),
         Action::Resize(w, h) => {
             s.set_size(w, h);
+            if s.ticket.as_ref().is_some_and(|t| t.layout.width != w) {
+                s.lay_out_ticket();
+            }
             vec![]
         }
         Action::Key(k) if s.help && k.code == ratatui::crossterm::event::KeyCode::Esc => {
@@ -342,6 +370,7 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
                     .unwrap_or_default();
                 t.detail = detail;
             }
+            s.lay_out_ticket();
             let edit = s
                 .ticket
                 .as_mut()
