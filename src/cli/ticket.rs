@@ -135,7 +135,7 @@ pub(super) fn usage(e: impl std::fmt::Display) -> anyhow::Error {
 pub(super) fn write_err(e: WriteError) -> anyhow::Error {
     match e {
         WriteError::Store(e) => e.into(),
-        WriteError::Conflict { .. } => anyhow::Error::new(e),
+        WriteError::Conflict { .. } | WriteError::Unreadable { .. } => anyhow::Error::new(e),
         other => usage(other),
     }
 }
