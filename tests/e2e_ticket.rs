@@ -525,3 +525,27 @@ fn a_ticket_with_thousands_of_notes_reaches_its_last_note_and_stops_there() {
     c.wait_for("SLA response", TIMEOUT).unwrap();
     c.wait_gone("bulk note number 16", TIMEOUT).unwrap();
 }
+
+#[test]
+fn the_search_prompt_edits_like_a_shell_line() {
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("/");
+    c.wait_for("Search:", TIMEOUT).unwrap();
+    type_text(&mut c, "qqq");
+    c.send("\x15"); // Ctrl-U: back to an empty line, no "u" typed
+    type_text(&mut c, "the printer offlinz");
+    c.send("\x7f"); // Backspace
+    type_text(&mut c, "e");
+    for _ in 0.."offline".len() {
+        c.send("\x1b[D"); // Left
+    }
+    c.send("\x17"); // Ctrl-W: the word before the cursor
+    c.wait_for("Search: the offline", TIMEOUT).unwrap();
+    c.send("\x01"); // Ctrl-A, then text at the start
+    type_text(&mut c, "printer ");
+    c.send("\x05"); // Ctrl-E
+    c.wait_for("Search: printer the offline", TIMEOUT).unwrap();
+    c.send(ENTER);
+    c.wait_for("Search \"printer the offline\"", TIMEOUT).unwrap();
+}

@@ -3,8 +3,8 @@
 
 use ratatui::crossterm::event::KeyCode;
 
+use super::line::LineInput;
 use super::{is_data, AppState};
-use crate::domain::text::sanitize_line;
 use crate::store::queue_filter::QueueFilter;
 use crate::tui::action::{Action, Effect};
 use crate::tui::state::message::Message;
@@ -16,18 +16,16 @@ enum Line {
     Pass,
 }
 
-fn edit(input: &mut String, action: &Action) -> Line {
+fn edit(input: &mut LineInput, action: &Action) -> Line {
     match action {
         Action::Key(k) => match k.code {
-            KeyCode::Char(c) => input.push(c),
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Enter => return Line::Enter(sanitize_line(input)),
+            KeyCode::Enter => return Line::Enter(input.text().to_string()),
             KeyCode::Esc => return Line::Esc,
-            _ => {}
+            _ => {
+                input.key(*k);
+            }
         },
-        Action::Paste(text) => input.push_str(&sanitize_line(text)),
+        Action::Paste(text) => input.insert(text),
         Action::Resize(..) | Action::Hangup | Action::Tick => return Line::Pass,
         a if is_data(a) => return Line::Pass,
         _ => {}

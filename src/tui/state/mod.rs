@@ -5,6 +5,7 @@ pub mod editor;
 pub mod forms;
 pub mod input;
 pub mod invoices;
+pub mod line;
 pub mod lists;
 pub mod message;
 mod navigate;

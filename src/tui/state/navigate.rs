@@ -61,11 +61,11 @@ pub(super) fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
         (Tab::Queue, Action::SortReverse) => s.queue.reverse(n),
         (Tab::Queue, Action::NextView) => s.queue.next_view(n),
         (Tab::Queue, Action::StartSearch) => {
-            s.queue.search_input = Some(String::new());
+            s.queue.search_input = Some(super::line::LineInput::default());
             vec![]
         }
         (Tab::Queue, Action::StartFilter) => {
-            s.queue.filter_input = Some(s.queue.query.filter.text());
+            s.queue.filter_input = Some(super::line::LineInput::new(&s.queue.query.filter.text()));
             vec![]
         }
         // Esc on the queue steps back: first out of a search, then out of a filter.

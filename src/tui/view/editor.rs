@@ -147,11 +147,15 @@ impl EditorView<'_> {
         let focused = self.e.focus == f;
         let label_style = if focused { t.key() } else { t.dim() };
         let mut spans = vec![Span::styled(format!("{:>11} ", f.label()), label_style)];
-        let value = if focused && f.is_picker() && !self.e.filter.is_empty() {
-            format!("{}█", self.e.filter)
-        } else {
-            self.value(f)
-        };
+        if focused && f.is_picker() && !self.e.filter.is_empty() {
+            // The filter being typed, with its cursor.
+            spans.extend(super::line_spans(&self.e.filter, t));
+            if let Some(err) = self.e.error(f) {
+                spans.push(Span::styled(format!("  ✗ {err}"), t.breach()));
+            }
+            return Line::from(spans);
+        }
+        let value = self.value(f);
         let cursor = if focused && f == Field::Scheduled { "█" } else { "" };
         spans.push(Span::styled(
             format!("{}{cursor}", safe(&value)),

@@ -196,16 +196,35 @@ where
     t.format("%a %b %-d %H:%M %Z").to_string()
 }
 
+/// A prompt's text with its cursor: the character under it shown reversed,
+/// or a block after the last one.
+pub(super) fn line_spans(input: &crate::tui::state::line::LineInput, theme: &Theme) -> Vec<Span<'static>> {
+    let (before, after) = input.split();
+    let mut rest = after.chars();
+    let under = rest.next();
+    vec![
+        Span::raw(safe(before).into_owned()),
+        match under {
+            Some(c) => Span::styled(
+                c.to_string(),
+                theme.key().add_modifier(ratatui::style::Modifier::REVERSED),
+            ),
+            None => Span::styled("█", theme.key()),
+        },
+        Span::raw(safe(rest.as_str()).into_owned()),
+    ]
+}
+
 fn draw_footer(frame: &mut Frame<'_>, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let mut spans = Vec::new();
     if let Some(input) = &state.queue.search_input {
         spans.push(Span::styled(" Search: ", theme.key()));
-        spans.push(Span::raw(input.clone()));
-        spans.push(Span::styled("█  Enter search · Esc cancel", theme.dim()));
+        spans.extend(line_spans(input, theme));
+        spans.push(Span::styled("  Enter search · Esc cancel", theme.dim()));
     } else if let Some(input) = &state.queue.filter_input {
         spans.push(Span::styled(" Filter: ", theme.key()));
-        spans.push(Span::raw(input.clone()));
-        spans.push(Span::styled("█ status: p: company: assignee: board:", theme.dim()));
+        spans.extend(line_spans(input, theme));
+        spans.push(Span::styled(" status: p: company: assignee: board:", theme.dim()));
     } else if let Some(crate::tui::state::forms::Overlay::Confirm(c)) = &state.overlay {
         // A question takes y or nothing: its footer says so, not the editor's keys.
         spans.push(Span::styled(" y", theme.key()));
