@@ -549,3 +549,43 @@ fn the_search_prompt_edits_like_a_shell_line() {
     c.send(ENTER);
     c.wait_for("Search \"printer the offline\"", TIMEOUT).unwrap();
 }
+
+#[test]
+fn a_ticket_opens_by_number_from_any_tab_and_ctrl_o_goes_back_to_it() {
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    // From the Invoices tab: # then the number.
+    c.send("3");
+    c.wait_for(" Invoices: ", TIMEOUT).unwrap();
+    c.send("#");
+    c.wait_for("Open ticket #", TIMEOUT).unwrap();
+    type_text(&mut c, "1234");
+    c.send(ENTER);
+    c.wait_for("Ticket #1234", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("Ticket #1234", TIMEOUT).unwrap();
+    // Anything but a number is refused at the prompt, saying what to type.
+    c.send("#");
+    type_text(&mut c, "abc");
+    c.send(ENTER);
+    c.wait_for("is not a ticket number", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("Open ticket #", TIMEOUT).unwrap();
+    // The palette takes a number too.
+    c.send(":");
+    c.wait_for("Commands", TIMEOUT).unwrap();
+    type_text(&mut c, "#1500");
+    c.wait_for("opens ticket #1500", TIMEOUT).unwrap();
+    c.send(ENTER);
+    c.wait_for("Ticket #1500", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("Ticket #1500", TIMEOUT).unwrap();
+    // Ctrl-O lists them newest first; the second is #1234.
+    c.send("\x0f");
+    let screen = c.wait_for("Recently opened tickets", TIMEOUT).unwrap();
+    let at = |id: &str| screen.find(id).unwrap_or(usize::MAX);
+    assert!(at("#1500 ") < at("#1234 "), "newest first:\n{screen}");
+    c.send("j");
+    c.send(ENTER);
+    c.wait_for("Ticket #1234", TIMEOUT).unwrap();
+}

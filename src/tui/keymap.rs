@@ -69,6 +69,8 @@ catalogue! {
     Global "quit" => Action::Quit, "quit pimdesk", "quit";
     Global "help" => Action::ToggleHelp, "show this help", "help";
     Global "palette" => Action::OpenPalette, "command palette", "commands";
+    Global "goto_ticket" => Action::GoToTicket, "open a ticket by number";
+    Global "recent_tickets" => Action::RecentTickets, "recently opened tickets";
     Global "next_tab" => Action::NextTab, "next tab";
     Global "prev_tab" => Action::PrevTab, "previous tab";
     Global "tab_queue" => Action::GoTab(Tab::Queue), "Queue tab";

@@ -200,6 +200,14 @@ pub enum Overlay {
     Draft(DraftOffer),
     Palette(super::palette::Palette),
     Confirm(Confirm),
+    /// `Ctrl-O`: the tickets opened last.
+    Recent(RecentPick),
+}
+
+/// The highlighted row of the recent-tickets list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecentPick {
+    pub highlight: usize,
 }
 
 impl Overlay {

@@ -16,6 +16,15 @@ enum Line {
     Pass,
 }
 
+/// `4999`, `#4999` or ` #4999 `: the ticket's number.
+pub fn ticket_number(text: &str) -> Option<i64> {
+    text.trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+}
+
 fn edit(input: &mut LineInput, action: &Action) -> Line {
     match action {
         Action::Key(k) => match k.code {
@@ -31,6 +40,31 @@ fn edit(input: &mut LineInput, action: &Action) -> Line {
         _ => {}
     }
     Line::Edited
+}
+
+/// The `#` prompt, while open, sees keys before anything else.
+pub fn goto_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+    let input = s.goto_input.as_mut()?;
+    match edit(input, action) {
+        Line::Pass => None,
+        Line::Edited => Some(vec![]),
+        Line::Esc => {
+            s.goto_input = None;
+            Some(vec![])
+        }
+        Line::Enter(text) => match ticket_number(&text) {
+            Some(id) => {
+                s.goto_input = None;
+                Some(super::navigate::open_ticket(s, Some(id)))
+            }
+            None => {
+                s.message = Some(Message::error(format!(
+                    "{text:?} is not a ticket number: type its digits (#4999 or 4999), Enter opens it"
+                )));
+                Some(vec![])
+            }
+        },
+    }
 }
 
 /// Handles the action if a queue input line is open; None lets it through.

@@ -60,6 +60,10 @@ pub struct AppState {
     pub last_draft: i64,
     pub draft_interval: i64,
     pub help: bool,
+    /// The `#` prompt for a ticket number, while open.
+    pub goto_input: Option<line::LineInput>,
+    /// Tickets opened this session, newest first: (id, summary).
+    pub recent: Vec<(i64, String)>,
     pub queue: QueueState,
     pub ticket: Option<TicketView>,
     pub sla_rows: Vec<SlaRow>,
@@ -109,6 +113,8 @@ impl AppState {
             last_draft: now.timestamp(),
             draft_interval: config.console.draft_interval_secs.max(1) as i64,
             help: false,
+            goto_input: None,
+            recent: Vec::new(),
             queue: QueueState::new(config.console.scroll == "line"),
             ticket: None,
             sla_rows: Vec::new(),
@@ -248,6 +254,9 @@ impl AppState {
     }
 }
 
+/// How many tickets `Ctrl-O` offers.
+pub const RECENT: usize = 10;
+
 /// The one place state changes. Pure: time comes in as `now`.
 pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let effects = apply(s, action, now);
@@ -264,6 +273,9 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
         return tick(s, now);
     }
     s.now = now;
+    if let Some(effects) = input::goto_key(s, &action) {
+        return effects;
+    }
     if !matches!(action, Action::Quit) && !is_data(&action) {
         s.quit_armed = false;
     }
@@ -325,6 +337,25 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
             s.help = !s.help;
             vec![]
         }
+        Action::GoToTicket => {
+            s.help = false;
+            s.goto_input = Some(line::LineInput::default());
+            vec![]
+        }
+        Action::OpenTicket(id) => {
+            s.help = false;
+            open_ticket(s, Some(id))
+        }
+        Action::RecentTickets => {
+            if s.recent.is_empty() {
+                s.message = Some(Message::info(
+                    "no tickets opened yet this session (# opens one by number)",
+                ));
+            } else {
+                s.overlay = Some(forms::Overlay::Recent(forms::RecentPick { highlight: 0 }));
+            }
+            vec![]
+        }
         Action::OpenPalette => {
             s.help = false;
             s.overlay = Some(forms::Overlay::Palette(palette::Palette::new(&s.sections())));
@@ -370,6 +401,12 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
                     .map(|d| d.pause_ledger(&s.calendar, &s.policy, s.now))
                     .unwrap_or_default();
                 t.detail = detail;
+            }
+            if let Some(d) = s.ticket.as_ref().and_then(|t| t.detail.as_deref()) {
+                let entry = (d.id, crate::domain::text::sanitize_line(&d.summary));
+                s.recent.retain(|(id, _)| *id != entry.0);
+                s.recent.insert(0, entry);
+                s.recent.truncate(RECENT);
             }
             s.lay_out_ticket();
             let edit = s

@@ -20,6 +20,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         (Overlay::Status(p), a) => status(p, a, now)?,
         (Overlay::Draft(_), a) => return draft_offer(s, a),
         (Overlay::Confirm(_), a) => return confirm(s, a),
+        (Overlay::Recent(_), a) => return recent(s, a),
         (Overlay::Palette(p), a) => {
             if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
                 return None;
@@ -243,6 +244,35 @@ fn status(p: &mut StatusPick, a: &Action, now: i64) -> Option<Vec<Effect>> {
         Action::Move(d) => p.highlight = (p.highlight as i64 + i64::from(*d)).clamp(0, all.len() as i64 - 1) as usize,
         Action::Cancel => {}
         _ => return None,
+    }
+    Some(vec![])
+}
+
+/// The recent-tickets list: Up/Down (or j/k) move, Enter opens, Esc closes.
+fn recent(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
+    if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
+        return None;
+    }
+    let n = s.recent.len();
+    let Some(Overlay::Recent(p)) = s.overlay.as_mut() else {
+        return Some(vec![]);
+    };
+    match a {
+        Action::Key(k) => match k.code {
+            KeyCode::Down | KeyCode::Char('j') => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
+            KeyCode::Up | KeyCode::Char('k') => p.highlight = p.highlight.saturating_sub(1),
+            KeyCode::Enter => {
+                let id = s.recent.get(p.highlight).map(|(id, _)| *id);
+                s.overlay = None;
+                return Some(super::navigate::open_ticket(s, id));
+            }
+            KeyCode::Esc | KeyCode::Char('q') => s.overlay = None,
+            _ => {}
+        },
+        Action::NextField => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
+        Action::PrevField => p.highlight = p.highlight.saturating_sub(1),
+        Action::Cancel | Action::Quit => s.overlay = None,
+        _ => {}
     }
     Some(vec![])
 }

@@ -38,6 +38,11 @@ impl Palette {
         }
     }
 
+    /// The ticket number typed (`4999` or `#4999`), if that is what it is.
+    pub fn ticket(&self) -> Option<i64> {
+        super::input::ticket_number(self.input.text())
+    }
+
     /// Entries whose description or name holds every typed word.
     pub fn matches(&self) -> Vec<usize> {
         let words: Vec<String> = self.input.text().split_whitespace().map(str::to_lowercase).collect();
@@ -58,10 +63,14 @@ impl Palette {
                 KeyCode::Down => self.highlight = (self.highlight + 1).min(self.matches().len().saturating_sub(1)),
                 KeyCode::Up => self.highlight = self.highlight.saturating_sub(1),
                 KeyCode::Enter => {
+                    // A number is a ticket to open.
+                    if let Some(id) = self.ticket() {
+                        return Outcome::Run(Action::OpenTicket(id));
+                    }
                     return match self.matches().get(self.highlight) {
                         Some(i) => Outcome::Run(CATALOGUE[*i].action.clone()),
                         None => Outcome::Stay,
-                    }
+                    };
                 }
                 _ => {
                     if self.input.key(*k) {

@@ -42,6 +42,32 @@ impl Widget for OverlayView<'_> {
             Overlay::Time(t) => time(t, self.theme, area, buf),
             Overlay::Status(p) => status(p, self.theme, area, buf),
             Overlay::Palette(_) => {}
+            Overlay::Recent(p) => {
+                let mut lines = vec![
+                    Line::from(Span::styled("Recently opened tickets", self.theme.title())),
+                    Line::raw(""),
+                ];
+                for (i, (id, summary)) in self.state.recent.iter().enumerate() {
+                    let style = if i == p.highlight {
+                        self.theme.selected()
+                    } else {
+                        Style::default()
+                    };
+                    lines.push(Line::from(Span::styled(format!(" #{id:<8} {}", safe(summary)), style)));
+                }
+                lines.push(Line::raw(""));
+                lines.push(Line::from(vec![
+                    Span::styled(" Enter ", self.theme.key()),
+                    Span::raw("open   "),
+                    Span::styled(" j/k ", self.theme.key()),
+                    Span::raw("move   "),
+                    Span::styled(" Esc ", self.theme.key()),
+                    Span::raw("close"),
+                ]));
+                Paragraph::new(lines)
+                    .block(Block::default().borders(Borders::ALL))
+                    .render(area, buf);
+            }
             Overlay::Confirm(c) => {
                 let lines = vec![
                     Line::from(Span::styled(safe(&c.title).into_owned(), self.theme.title())),

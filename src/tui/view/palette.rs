@@ -26,6 +26,12 @@ impl Widget for PaletteView<'_> {
         let mut prompt = vec![Span::styled(": ", t.key())];
         prompt.extend(super::line_spans(&self.palette.input, t));
         let mut lines = vec![Line::from(prompt)];
+        if let Some(id) = self.palette.ticket() {
+            lines.push(Line::from(vec![
+                Span::styled(" Enter ", t.key()),
+                Span::raw(format!("opens ticket #{id}")),
+            ]));
+        }
         for (n, i) in matches.iter().enumerate().skip(first).take(room) {
             let b = &CATALOGUE[*i];
             let keys = self
