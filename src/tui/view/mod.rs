@@ -35,8 +35,34 @@ pub fn safe(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// The smallest screen the console draws on (columns, rows).
+pub const SMALLEST: (u16, u16) = (60, 16);
+
 /// The whole screen.
 pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Theme) {
+    let area = frame.area();
+    if area.width < SMALLEST.0 || area.height < SMALLEST.1 {
+        // Broken rows would mislead: say so, and how to leave.
+        let text = format!(
+            "terminal too small (need {}x{}, this is {}x{}); enlarge it, or q quits",
+            SMALLEST.0, SMALLEST.1, area.width, area.height
+        );
+        let y = area.height / 2;
+        let line = Rect::new(
+            area.x,
+            area.y + y.saturating_sub(1),
+            area.width,
+            area.height.saturating_sub(y).min(3),
+        );
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(theme.warn())
+                .alignment(ratatui::layout::Alignment::Center)
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            line,
+        );
+        return;
+    }
     let [tabs, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
