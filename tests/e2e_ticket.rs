@@ -589,3 +589,20 @@ fn a_ticket_opens_by_number_from_any_tab_and_ctrl_o_goes_back_to_it() {
     c.send(ENTER);
     c.wait_for("Ticket #1234", TIMEOUT).unwrap();
 }
+
+#[test]
+fn a_dispatcher_assigns_a_ticket_to_anyone_from_a_picker() {
+    let f = Arc::new(Fixture::demo());
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("@");
+    c.wait_for("Assign ticket #2000 to:", TIMEOUT).unwrap();
+    c.wait_for("jtate", TIMEOUT).expect("the technicians are listed");
+    type_text(&mut c, "zzz");
+    c.wait_for("no technician matches", TIMEOUT).unwrap();
+    c.send("\x15"); // Ctrl-U
+    type_text(&mut c, "jta");
+    c.send(ENTER);
+    c.wait_for("#2000: assigned to jtate", TIMEOUT).unwrap();
+    assert_eq!(show_json(&f, 2000)["assignee"], "jtate");
+}

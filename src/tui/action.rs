@@ -46,6 +46,8 @@ pub enum Action {
     NewTicket,
     EditTicket,
     AssignToMe,
+    /// Assign the ticket to any technician, picked from a list.
+    AssignTo,
     SetStatus,
     AddNote,
     LogTime,

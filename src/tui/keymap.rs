@@ -94,6 +94,7 @@ catalogue! {
     Actions "new_ticket" => Action::NewTicket, "new ticket", "new";
     Actions "edit_ticket" => Action::EditTicket, "edit the ticket";
     Actions "assign_to_me" => Action::AssignToMe, "assign to me";
+    Actions "assign_to" => Action::AssignTo, "assign to a technician (picker)";
     Actions "set_status" => Action::SetStatus, "set status";
     Actions "add_note" => Action::AddNote, "add a note";
     Actions "log_time" => Action::LogTime, "log time";

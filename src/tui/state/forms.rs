@@ -202,6 +202,30 @@ pub enum Overlay {
     Confirm(Confirm),
     /// `Ctrl-O`: the tickets opened last.
     Recent(RecentPick),
+    /// `@`: assign a ticket to any technician.
+    Assign(AssignPick),
+}
+
+/// The technician picker for one ticket: typing filters by login or name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignPick {
+    pub ticket_id: i64,
+    pub filter: super::line::LineInput,
+    pub highlight: usize,
+}
+
+impl AssignPick {
+    /// The technicians the filter leaves, as (id, login, name).
+    pub fn options<'a>(&self, choices: &'a super::editor::Choices) -> Vec<&'a crate::store::lookup::TechnicianChoice> {
+        let needle = self.filter.text().to_lowercase();
+        choices
+            .technicians
+            .iter()
+            .filter(|t| {
+                needle.is_empty() || t.login.to_lowercase().contains(&needle) || t.name.to_lowercase().contains(&needle)
+            })
+            .collect()
+    }
 }
 
 /// The highlighted row of the recent-tickets list.

@@ -21,6 +21,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         (Overlay::Draft(_), a) => return draft_offer(s, a),
         (Overlay::Confirm(_), a) => return confirm(s, a),
         (Overlay::Recent(_), a) => return recent(s, a),
+        (Overlay::Assign(_), a) => return assign(s, a),
         (Overlay::Palette(p), a) => {
             if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
                 return None;
@@ -248,6 +249,53 @@ fn status(p: &mut StatusPick, a: &Action, now: i64) -> Option<Vec<Effect>> {
     Some(vec![])
 }
 
+/// The technician picker: type to filter, Up/Down move, Enter assigns.
+fn assign(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
+    let Some(Overlay::Assign(p)) = s.overlay.as_mut() else {
+        return Some(vec![]);
+    };
+    let n = p.options(&s.choices).len();
+    match a {
+        Action::Key(k) => match k.code {
+            KeyCode::Down => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
+            KeyCode::Up => p.highlight = p.highlight.saturating_sub(1),
+            KeyCode::Esc => s.overlay = None,
+            KeyCode::Enter => {
+                let Some(tech) = p.options(&s.choices).get(p.highlight).map(|t| (t.id, t.login.clone())) else {
+                    return Some(vec![]);
+                };
+                let id = p.ticket_id;
+                s.overlay = None;
+                let changes = TicketChanges {
+                    assignee_id: Some(Some(tech.0)),
+                    ..TicketChanges::default()
+                };
+                return Some(vec![Effect::Update {
+                    id,
+                    changes: Box::new(changes),
+                    label: format!("assigned to {}", tech.1),
+                    at: s.now.timestamp(),
+                }]);
+            }
+            _ => {
+                if p.filter.key(*k) {
+                    p.highlight = 0;
+                }
+            }
+        },
+        Action::Paste(t) => {
+            p.filter.insert(t);
+            p.highlight = 0;
+        }
+        Action::NextField => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
+        Action::PrevField => p.highlight = p.highlight.saturating_sub(1),
+        Action::Cancel => s.overlay = None,
+        // Data (the technicians arriving), ticks and resizes go on.
+        _ => return None,
+    }
+    Some(vec![])
+}
+
 /// The recent-tickets list: Up/Down (or j/k) move, Enter opens, Esc closes.
 fn recent(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
     if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
@@ -369,6 +417,14 @@ pub fn quick(s: &mut AppState, action: &Action, ticket: Option<(i64, Option<Stri
                 }
                 None => effects,
             }
+        }
+        Action::AssignTo => {
+            s.overlay = Some(Overlay::Assign(super::forms::AssignPick {
+                ticket_id: id,
+                filter: super::line::LineInput::default(),
+                highlight: 0,
+            }));
+            vec![Effect::LoadChoices]
         }
         Action::SetStatus => {
             s.overlay = Some(Overlay::Status(StatusPick {

@@ -42,6 +42,36 @@ impl Widget for OverlayView<'_> {
             Overlay::Time(t) => time(t, self.theme, area, buf),
             Overlay::Status(p) => status(p, self.theme, area, buf),
             Overlay::Palette(_) => {}
+            Overlay::Assign(p) => {
+                let t = self.theme;
+                let mut prompt = vec![Span::styled(format!(" Assign ticket #{} to: ", p.ticket_id), t.title())];
+                prompt.extend(super::line_spans(&p.filter, t));
+                let mut lines = vec![Line::from(prompt), Line::raw("")];
+                let options = p.options(&self.state.choices);
+                if options.is_empty() {
+                    let why = if self.state.choices.technicians.is_empty() {
+                        "   loading technicians…"
+                    } else {
+                        "   no technician matches"
+                    };
+                    lines.push(Line::from(Span::styled(why, t.dim())));
+                }
+                let room = usize::from(area.height.saturating_sub(6)).max(1);
+                let first = p.highlight.saturating_sub(room - 1);
+                for (i, tech) in options.iter().enumerate().skip(first).take(room) {
+                    let style = if i == p.highlight { t.selected() } else { Style::new() };
+                    lines.push(Line::from(Span::styled(
+                        format!("   {:<12} {}", safe(&tech.login), safe(&tech.name)),
+                        style,
+                    )));
+                }
+                lines.push(Line::raw(""));
+                lines.push(Line::from(Span::styled(
+                    " type to filter · ↑↓ choose · Enter assign · Esc cancel",
+                    t.dim(),
+                )));
+                Paragraph::new(lines).render(area, buf);
+            }
             Overlay::Recent(p) => {
                 let mut lines = vec![
                     Line::from(Span::styled("Recently opened tickets", self.theme.title())),
