@@ -108,12 +108,15 @@ fn textarea(text: &str) -> TextArea<'static> {
 }
 
 impl EditorState {
-    pub fn new_ticket() -> EditorState {
+    /// A new ticket; taken outside contractual hours it defaults to the
+    /// After Hours board and the after-hours line.
+    pub fn new_ticket(after_hours: bool) -> EditorState {
+        let (board, source) = crate::domain::ticket::intake_defaults(after_hours);
         let form = TicketForm {
             priority: 3,
             status: Status::New.as_str().into(),
-            board: Board::ServiceDesk.as_str().into(),
-            source: Source::Phone.as_str().into(),
+            board: board.as_str().into(),
+            source: source.as_str().into(),
             ..TicketForm::default()
         };
         EditorState::from_form(form, false)

@@ -95,7 +95,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: &Config, login: String, store_label: String, now: DateTime<Utc>) -> AppState {
-        AppState {
+        let mut s = AppState {
             tab: Tab::Queue,
             overlay: None,
             choices: editor::Choices::default(),
@@ -147,7 +147,19 @@ impl AppState {
             quit: false,
             dirty: true,
             next_request: 0,
+        };
+        let policy = &s.policy;
+        for p in crate::domain::ticket::Priority::ALL {
+            s.queue.query.round_the_clock[usize::from(p.get()) - 1] =
+                policy.get(p).clock == crate::domain::sla::ClockKind::TwentyFourSeven;
         }
+        // Outside contractual hours the first screen is what is burning now:
+        // the clocks running at this moment.
+        if s.after_hours() {
+            s.tab = Tab::Sla;
+            s.sla_after_hours = true;
+        }
+        s
     }
 
     /// Effects to run at start: who the user is, and the first screen's data.
@@ -161,6 +173,9 @@ impl AppState {
         e.extend(self.queue.reload(&mut self.next_request));
         // The directory loads at start: the status line names who is on call.
         e.push(Effect::LoadDirectory);
+        if self.tab == Tab::Sla {
+            e.extend(self.sla_loads());
+        }
         e
     }
 

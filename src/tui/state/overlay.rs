@@ -377,7 +377,7 @@ fn draft_offer(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
 pub fn quick(s: &mut AppState, action: &Action, ticket: Option<(i64, Option<String>)>) -> Option<Vec<Effect>> {
     let now = s.now.timestamp();
     if let Action::NewTicket = action {
-        s.overlay = Some(Overlay::Editor(Box::new(EditorState::new_ticket())));
+        s.overlay = Some(Overlay::Editor(Box::new(EditorState::new_ticket(s.after_hours()))));
         return Some(vec![Effect::LoadChoices]);
     }
     let (id, holder) = ticket?;
