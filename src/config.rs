@@ -209,6 +209,8 @@ pub struct ConsoleConfig {
     pub breaching_soon_minutes: i64,
     pub scroll: String,
     pub colors: String,
+    /// How copy (OSC 52) reaches the terminal: "auto" or "tmux-passthrough".
+    pub clipboard: String,
 }
 
 /// One key or a list of keys bound to an action.

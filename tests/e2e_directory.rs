@@ -64,7 +64,7 @@ fn search_copy_and_edit_a_contacts_security_level() {
     c.wait_for(&format!("copied {phone}"), TIMEOUT)
         .expect("the status line says what was copied");
     let after = c.raw_since(mark);
-    let b64 = pimdesk::tui::app::osc52(&phone, false);
+    let b64 = pimdesk::tui::app::osc52(&phone, pimdesk::tui::app::Osc52Wrap::Plain);
     assert!(
         count(&after, b64.as_bytes()) == 1,
         "the OSC 52 sequence with the phone number follows the copy key"
@@ -149,7 +149,7 @@ fn copy_puts_only_sanitised_text_on_the_clipboard() {
     let end = start + after[start..].iter().position(|b| *b == 7).expect("the sequence ends");
     let sent = String::from_utf8_lossy(&after[start..=end]).into_owned();
     // The phone number alone: what the screen shows, nothing a paste would run.
-    let clean = pimdesk::tui::app::osc52(&phone, false);
+    let clean = pimdesk::tui::app::osc52(&phone, pimdesk::tui::app::Osc52Wrap::Plain);
     assert_eq!(sent, clean, "the clipboard holds the sanitised phone number only");
     c.send("q");
     c.wait_exit(TIMEOUT).expect("the console quits");
@@ -201,4 +201,73 @@ fn demoting_a_companys_only_admin_contact_asks_first() {
     c.wait_for("admin ->", TIMEOUT)
         .unwrap_or_else(|e| panic!("y demotes: {e}\n{}", framed(&c.vt())));
     assert_ne!(level(&conn), "admin");
+}
+
+/// tmux is not on every machine: CI installs it and sets
+/// PIMDESK_REQUIRE_TOOLS=1, so there a missing tmux fails instead.
+fn tmux_available() -> bool {
+    let found = std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("PIMDESK_REQUIRE_TOOLS").is_none(),
+            "tmux is required here (PIMDESK_REQUIRE_TOOLS is set) but not installed"
+        );
+        eprintln!("skipped: tmux is not installed");
+    }
+    found
+}
+
+#[test]
+fn copy_inside_tmux_with_its_default_settings_reaches_the_outer_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let (f, _, name, phone) = fixture();
+    let db = f.db.to_string_lossy().into_owned();
+    let socket = format!("pimdesk-test-{}", std::process::id());
+    let bin = common::pty::binary();
+    // tmux with no config file at all: its defaults (set-clipboard external).
+    let mut c = Console::spawn_program(
+        Arc::clone(&f),
+        "tmux",
+        &["-L", &socket, "-f", "/dev/null", "new-session", bin, "--db", &db],
+        &[],
+        80,
+        24,
+    );
+    c.wait_for("Queue", TIMEOUT).expect("the console starts inside tmux");
+    c.send("4");
+    c.wait_for("Client Concierge", TIMEOUT).expect("the Directory tab");
+    c.send("/");
+    c.wait_for("Search directory", TIMEOUT).expect("the search line");
+    c.send(&name);
+    c.wait_for("Contacts", TIMEOUT).expect("the contact is found");
+    c.send("\r");
+    c.wait_gone("Search directory", TIMEOUT)
+        .expect("Enter keeps the results");
+    let mark = c.raw_len();
+    c.send("y");
+    c.wait_for(&format!("copied {phone}"), TIMEOUT)
+        .expect("the copy is confirmed");
+    let plain = pimdesk::tui::app::osc52(&phone, pimdesk::tui::app::Osc52Wrap::Plain);
+    let b64 = plain
+        .trim_start_matches("\x1b]52;c;")
+        .trim_end_matches('\x07')
+        .to_string();
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    while count(&c.raw_since(mark), b64.as_bytes()) == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = std::process::Command::new("tmux")
+        .args(["-L", &socket, "kill-server"])
+        .status();
+    let after = c.raw_since(mark);
+    assert!(
+        count(&after, b"\x1b]52;") >= 1 && count(&after, b64.as_bytes()) >= 1,
+        "tmux passed the clipboard sequence on to the outer terminal: {:?}",
+        String::from_utf8_lossy(&after)
+    );
 }

@@ -23,6 +23,13 @@ pub(super) fn all(path: &Path, text: &str, config: &Config) -> Result<(), Config
     if !["ansi16", "none"].contains(&config.console.colors.as_str()) {
         return Err(at("console", "colors", "write \"ansi16\" or \"none\"".into()));
     }
+    if !["auto", "tmux-passthrough"].contains(&config.console.clipboard.as_str()) {
+        return Err(at(
+            "console",
+            "clipboard",
+            "write \"auto\" or \"tmux-passthrough\"".into(),
+        ));
+    }
     store_group(&config.store.group).map_err(|m| at("store", "group", m))?;
     crate::tui::keymap::check_collisions(config).map_err(|c| {
         err_at(

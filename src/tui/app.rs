@@ -32,6 +32,7 @@ impl Clock {
 }
 
 /// Runs the console until quit or hang-up; the guard restores the terminal.
+#[allow(clippy::too_many_arguments)]
 pub fn run_loop(
     mut state: AppState,
     conn: rusqlite::Connection,
@@ -39,6 +40,7 @@ pub fn run_loop(
     keymap: Keymap,
     theme: Theme,
     clock: Clock,
+    wrap: Osc52Wrap,
 ) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel::<Msg>();
     let (effect_tx, effect_rx) = mpsc::channel::<Effect>();
@@ -74,7 +76,7 @@ pub fn run_loop(
             }
         }
         for text in clipboard.drain(..) {
-            let _ = write_clipboard(guard.terminal.backend_mut(), &text);
+            let _ = write_clipboard(guard.terminal.backend_mut(), &text, wrap);
         }
         let wait = Duration::from_millis(1000 - u64::from(clock.now().timestamp_subsec_millis().min(999)));
         let action = match rx.recv_timeout(wait) {
@@ -110,17 +112,73 @@ pub fn run_loop(
     Ok(())
 }
 
-/// OSC 52 asks the terminal (through SSH, and through tmux when wrapped for
-/// its passthrough) to put `text` on the clipboard. Written only on a copy key.
-fn write_clipboard(out: &mut impl std::io::Write, text: &str) -> std::io::Result<()> {
-    out.write_all(osc52(text, std::env::var_os("TMUX").is_some()).as_bytes())?;
+/// How the OSC 52 sequence travels to the terminal the user looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Osc52Wrap {
+    /// As it is: terminals and SSH.
+    Plain,
+    /// Inside tmux: `tmux load-buffer -w -`, which with tmux's default
+    /// `set-clipboard external` (or `on`) sends it to the outer terminal
+    /// itself (tmux drops an application's own OSC 52 unless the option is
+    /// `on`). The plain sequence if that command fails.
+    TmuxBuffer,
+    /// In tmux's passthrough (`ESC P tmux; … ESC \`, ESCs doubled): for a
+    /// tmux with `set-clipboard off` and `allow-passthrough on`.
+    Tmux,
+    /// In GNU screen's DCS passthrough (`ESC P … ESC \`).
+    Screen,
+}
+
+impl Osc52Wrap {
+    /// From `console.clipboard` and the environment: "auto" hands it to tmux
+    /// inside tmux, wraps it for GNU screen under screen, else sends it plain;
+    /// "tmux-passthrough" wraps it for tmux when inside tmux.
+    pub fn choose(setting: &str, tmux: bool, screen: bool) -> Osc52Wrap {
+        match (setting, tmux, screen) {
+            ("tmux-passthrough", true, _) => Osc52Wrap::Tmux,
+            (_, true, _) => Osc52Wrap::TmuxBuffer,
+            (_, false, true) => Osc52Wrap::Screen,
+            _ => Osc52Wrap::Plain,
+        }
+    }
+}
+
+/// OSC 52 asks the terminal (through SSH and tmux) to put `text` on the
+/// clipboard. Written only on a copy key.
+fn write_clipboard(out: &mut impl std::io::Write, text: &str, wrap: Osc52Wrap) -> std::io::Result<()> {
+    if wrap == Osc52Wrap::TmuxBuffer {
+        match tmux_load_buffer(&crate::domain::text::sanitize_line(text)) {
+            Ok(()) => return Ok(()),
+            Err(e) => tracing::warn!(error = %e, "tmux load-buffer -w failed; sending OSC 52 as it is"),
+        }
+    }
+    out.write_all(osc52(text, wrap).as_bytes())?;
     out.flush()
 }
 
-/// `ESC ] 52 ; c ; BASE64 BEL`, inside `ESC P tmux; … ESC \` (ESCs doubled) for tmux.
-/// The clipboard gets what the screen shows: store text through the
-/// sanitiser, so a pasted phone number carries no escape sequence or bidi.
-pub fn osc52(text: &str, tmux: bool) -> String {
+/// `tmux load-buffer -w -` with `text` on its stdin (nothing on our terminal).
+fn tmux_load_buffer(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("tmux")
+        .args(["load-buffer", "-w", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(text.as_bytes())?;
+    }
+    let status = child.wait()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!("tmux load-buffer exited {status}")))
+    }
+}
+
+/// `ESC ] 52 ; c ; BASE64 BEL`, wrapped as `wrap` says.
+pub fn osc52(text: &str, wrap: Osc52Wrap) -> String {
     const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let text = crate::domain::text::sanitize_line(text);
     let mut b64 = String::new();
@@ -135,10 +193,10 @@ pub fn osc52(text: &str, tmux: bool) -> String {
         }
     }
     let seq = format!("\x1b]52;c;{b64}\x07");
-    if tmux {
-        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
-    } else {
-        seq
+    match wrap {
+        Osc52Wrap::Plain | Osc52Wrap::TmuxBuffer => seq,
+        Osc52Wrap::Tmux => format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b")),
+        Osc52Wrap::Screen => format!("\x1bP{seq}\x1b\\"),
     }
 }
 

@@ -67,6 +67,11 @@ fn run_on(ctx: &Ctx, db_path: &std::path::Path, demo: bool) -> anyhow::Result<i3
     let clock = app::Clock {
         frozen: ctx.frozen.then_some(ctx.now),
     };
-    app::run_loop(state, conn, writer, keymap, theme, clock)?;
+    let wrap = app::Osc52Wrap::choose(
+        &ctx.config.console.clipboard,
+        std::env::var_os("TMUX").is_some(),
+        std::env::var_os("STY").is_some(),
+    );
+    app::run_loop(state, conn, writer, keymap, theme, clock, wrap)?;
     Ok(0)
 }

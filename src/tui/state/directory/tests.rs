@@ -236,9 +236,19 @@ fn snapshot_company_with_contacts_checklist_and_picker() {
 
 #[test]
 fn osc52_is_base64_in_the_clipboard_sequence_and_wrapped_for_tmux() {
-    use crate::tui::app::osc52;
-    assert_eq!(osc52("804-555-0101", false), "\x1b]52;c;ODA0LTU1NS0wMTAx\x07");
-    assert_eq!(osc52("a@b.c", false), "\x1b]52;c;YUBiLmM=\x07");
-    assert_eq!(osc52("ab", false), "\x1b]52;c;YWI=\x07");
-    assert_eq!(osc52("ab", true), "\x1bPtmux;\x1b\x1b]52;c;YWI=\x07\x1b\\");
+    use crate::tui::app::{osc52, Osc52Wrap};
+    assert_eq!(
+        osc52("804-555-0101", Osc52Wrap::Plain),
+        "\x1b]52;c;ODA0LTU1NS0wMTAx\x07"
+    );
+    assert_eq!(osc52("a@b.c", Osc52Wrap::Plain), "\x1b]52;c;YUBiLmM=\x07");
+    assert_eq!(osc52("ab", Osc52Wrap::Plain), "\x1b]52;c;YWI=\x07");
+    assert_eq!(osc52("ab", Osc52Wrap::Tmux), "\x1bPtmux;\x1b\x1b]52;c;YWI=\x07\x1b\\");
+    assert_eq!(osc52("ab", Osc52Wrap::Screen), "\x1bP\x1b]52;c;YWI=\x07\x1b\\");
+    // Inside tmux the text goes by tmux's own buffer (its default
+    // set-clipboard drops an application's OSC 52); screen needs its passthrough.
+    assert_eq!(Osc52Wrap::choose("auto", true, false), Osc52Wrap::TmuxBuffer);
+    assert_eq!(Osc52Wrap::choose("auto", false, true), Osc52Wrap::Screen);
+    assert_eq!(Osc52Wrap::choose("tmux-passthrough", true, false), Osc52Wrap::Tmux);
+    assert_eq!(Osc52Wrap::choose("tmux-passthrough", false, false), Osc52Wrap::Plain);
 }
