@@ -215,7 +215,8 @@ fn tmux_available() -> bool {
             std::env::var_os("PIMDESK_REQUIRE_TOOLS").is_none(),
             "tmux is required here (PIMDESK_REQUIRE_TOOLS is set) but not installed"
         );
-        eprintln!("skipped: tmux is not installed");
+        // The test harness shows a test's stderr; a plain note says why it passed.
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), b"skipped: tmux is not installed\n");
     }
     found
 }
