@@ -606,3 +606,38 @@ fn a_dispatcher_assigns_a_ticket_to_anyone_from_a_picker() {
     c.wait_for("#2000: assigned to jtate", TIMEOUT).unwrap();
     assert_eq!(show_json(&f, 2000)["assignee"], "jtate");
 }
+
+#[test]
+fn a_saved_view_comes_back_with_v_and_in_the_next_session() {
+    let f = Arc::new(Fixture::demo());
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("f");
+    c.wait_for("Filter:", TIMEOUT).unwrap();
+    type_text(&mut c, "p:1");
+    c.send(ENTER);
+    c.wait_for("filter p:1", TIMEOUT).unwrap();
+    c.send("w");
+    c.wait_for("Save this view as:", TIMEOUT).unwrap();
+    type_text(&mut c, "my criticals");
+    c.send(ENTER);
+    c.wait_for("view \"my criticals\" saved", TIMEOUT).unwrap();
+    c.wait_for(" my criticals · sort", TIMEOUT).unwrap();
+    // V goes back to the last built-in view, without the saved filter.
+    c.send("V");
+    let screen = c.wait_for(" All tickets · sort", TIMEOUT).unwrap();
+    assert!(!screen.contains("filter p:1"), "{screen}");
+    c.send("v");
+    let screen = c.wait_for(" my criticals · sort", TIMEOUT).unwrap();
+    assert!(screen.contains("filter p:1"), "the saved filter comes back:\n{screen}");
+    c.send("q");
+    c.wait_exit(TIMEOUT).unwrap();
+    // Another session: six built-in views, then the saved one.
+    let mut c = Console::spawn_in(f, &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..6 {
+        c.send("v");
+    }
+    c.wait_for(" my criticals · sort", TIMEOUT).unwrap();
+}

@@ -19,6 +19,7 @@ const STEPS: &[&str] = &[
     include_str!("migrate_6.sql"),
     include_str!("migrate_7.sql"),
     include_str!("migrate_8.sql"),
+    include_str!("migrate_9.sql"),
 ];
 
 /// The schema version this build writes.

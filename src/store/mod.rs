@@ -16,6 +16,7 @@ pub mod open;
 pub mod queue;
 pub mod queue_assignee;
 pub mod queue_filter;
+pub mod saved_views;
 pub mod sla;
 pub mod ticket_detail;
 pub mod ticket_work;

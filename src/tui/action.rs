@@ -23,6 +23,15 @@ pub enum Action {
     OpenTicket(i64),
     /// The tickets opened last, newest first, to go back to one.
     RecentTickets,
+    /// `w` on the queue: save the view, sort, search and filter under a name.
+    SaveView,
+    /// `V`: the previous view (built-in or saved).
+    PrevView,
+    /// The technician's saved views; `saved` names one just saved.
+    SavedViewsLoaded {
+        views: Vec<crate::store::saved_views::SavedView>,
+        saved: Option<String>,
+    },
     NextTab,
     PrevTab,
     GoTab(super::tab::Tab),
@@ -115,6 +124,13 @@ pub enum Action {
 /// Work for the store worker; each answers with an Action.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
+    /// The current technician's saved queue views.
+    LoadSavedViews,
+    /// Save the queue's query under a name (the technician's own).
+    SaveView {
+        name: String,
+        query: Box<crate::store::tickets::QueueQuery>,
+    },
     LoadQueue {
         request: u64,
         query: QueueQuery,

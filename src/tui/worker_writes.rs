@@ -44,6 +44,14 @@ pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite:
         ticket: Some(ticket),
     };
     Ok(Some(match effect {
+        Effect::LoadSavedViews => Action::SavedViewsLoaded {
+            views: crate::store::saved_views::list(conn, who)?,
+            saved: None,
+        },
+        Effect::SaveView { name, query } => Action::SavedViewsLoaded {
+            views: crate::store::saved_views::save(conn, who, &name, &query)?,
+            saved: Some(name),
+        },
         Effect::SaveTicket { form, scheduled, at } => match save_ticket(conn, &form, scheduled, who, at, &rules) {
             Ok(id) => {
                 drafts::delete(conn, who, form.id)?;

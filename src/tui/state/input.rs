@@ -42,8 +42,30 @@ fn edit(input: &mut LineInput, action: &Action) -> Line {
     Line::Edited
 }
 
-/// The `#` prompt, while open, sees keys before anything else.
+/// The `#` prompt and the save-view name prompt, while open, see keys
+/// before anything else.
 pub fn goto_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+    if let Some(input) = s.view_name_input.as_mut() {
+        return match edit(input, action) {
+            Line::Pass => None,
+            Line::Edited => Some(vec![]),
+            Line::Esc => {
+                s.view_name_input = None;
+                Some(vec![])
+            }
+            Line::Enter(name) if name.trim().is_empty() => {
+                s.message = Some(Message::error("a saved view needs a name: type one, then Enter"));
+                Some(vec![])
+            }
+            Line::Enter(name) => {
+                s.view_name_input = None;
+                Some(vec![Effect::SaveView {
+                    name: name.trim().to_string(),
+                    query: Box::new(s.queue.query.clone()),
+                }])
+            }
+        };
+    }
     let input = s.goto_input.as_mut()?;
     match edit(input, action) {
         Line::Pass => None,

@@ -62,6 +62,8 @@ pub struct AppState {
     pub help: bool,
     /// The `#` prompt for a ticket number, while open.
     pub goto_input: Option<line::LineInput>,
+    /// The name prompt of `w` (save this view), while open.
+    pub view_name_input: Option<line::LineInput>,
     /// Tickets opened this session, newest first: (id, summary).
     pub recent: Vec<(i64, String)>,
     pub queue: QueueState,
@@ -114,6 +116,7 @@ impl AppState {
             draft_interval: config.console.draft_interval_secs.max(1) as i64,
             help: false,
             goto_input: None,
+            view_name_input: None,
             recent: Vec::new(),
             queue: QueueState::new(config.console.scroll == "line"),
             ticket: None,
@@ -352,6 +355,26 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
             s.help = !s.help;
             vec![]
         }
+        Action::SaveView if s.tab == Tab::Queue && s.ticket.is_none() => {
+            s.view_name_input = Some(line::LineInput::new(
+                s.queue
+                    .saved_at
+                    .and_then(|i| s.queue.saved.get(i))
+                    .map_or("", |v| v.name.as_str()),
+            ));
+            vec![]
+        }
+        Action::PrevView if s.tab == Tab::Queue && s.ticket.is_none() => s.queue.step_view(-1, &mut s.next_request),
+        Action::SavedViewsLoaded { views, saved } => {
+            s.queue.saved = views;
+            if let Some(name) = saved {
+                s.queue.saved_at = s.queue.saved.iter().position(|v| v.name == name);
+                s.message = Some(Message::info(format!(
+                    "view \"{name}\" saved: v and V cycle it with the built-in views"
+                )));
+            }
+            vec![]
+        }
         Action::GoToTicket => {
             s.help = false;
             s.goto_input = Some(line::LineInput::default());
@@ -452,7 +475,7 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
             s.user_id = Some(id);
             s.role = role;
             s.queue.query.me = Some(id);
-            vec![Effect::LoadTimer]
+            vec![Effect::LoadTimer, Effect::LoadSavedViews]
         }
         Action::StoreFailed(m) => {
             s.message = Some(Message::error(m));

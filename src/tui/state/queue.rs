@@ -22,6 +22,10 @@ pub struct QueueState {
     pub search_input: Option<super::line::LineInput>,
     /// The filter line while it is being typed.
     pub filter_input: Option<super::line::LineInput>,
+    /// The technician's own saved views, cycled after the built-in ones.
+    pub saved: Vec<crate::store::saved_views::SavedView>,
+    /// Which saved view is on show, if one is.
+    pub saved_at: Option<usize>,
     pub page_height: usize,
     /// Scroll one row at a time instead of half a page.
     pub scroll_by_line: bool,
@@ -201,9 +205,41 @@ impl QueueState {
     }
 
     pub fn next_view(&mut self, next_request: &mut u64) -> Vec<Effect> {
-        let i = View::ALL.iter().position(|v| *v == self.query.view).unwrap_or(0);
-        self.query.view = View::ALL[(i + 1) % View::ALL.len()];
+        self.step_view(1, next_request)
+    }
+
+    /// Moves `by` through the built-in views, then the saved ones, round.
+    /// A built-in view keeps the sort and drops a saved view's search and
+    /// filter; a saved view brings back all it was saved with.
+    pub fn step_view(&mut self, by: i32, next_request: &mut u64) -> Vec<Effect> {
+        let builtin = View::ALL.len();
+        let all = (builtin + self.saved.len()) as i32;
+        let at = match self.saved_at {
+            Some(i) => builtin + i,
+            None => View::ALL.iter().position(|v| *v == self.query.view).unwrap_or(0),
+        } as i32;
+        let to = (at + by).rem_euclid(all) as usize;
+        let keep = (self.query.me, self.query.soon_until, self.query.round_the_clock);
+        if to < builtin {
+            if self.saved_at.take().is_some() {
+                self.query.search = None;
+                self.query.filter = Default::default();
+            }
+            self.query.view = View::ALL[to];
+        } else {
+            self.saved_at = Some(to - builtin);
+            self.query = self.saved[to - builtin].query.clone();
+            (self.query.me, self.query.soon_until, self.query.round_the_clock) = keep;
+        }
         self.reload(next_request)
+    }
+
+    /// The name of the view on show: a saved one's, or the built-in view's.
+    pub fn view_name(&self) -> &str {
+        match self.saved_at.and_then(|i| self.saved.get(i)) {
+            Some(v) => &v.name,
+            None => self.query.view.name(),
+        }
     }
 }
 

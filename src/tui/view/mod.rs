@@ -243,7 +243,14 @@ pub(super) fn line_spans(input: &crate::tui::state::line::LineInput, theme: &The
 
 fn draw_footer(frame: &mut Frame<'_>, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let mut spans = Vec::new();
-    if let Some(input) = &state.goto_input {
+    if let Some(input) = &state.view_name_input {
+        spans.push(Span::styled(" Save this view as: ", theme.key()));
+        spans.extend(line_spans(input, theme));
+        spans.push(Span::styled(
+            "  Enter saves (a name in use is replaced) · Esc cancels",
+            theme.dim(),
+        ));
+    } else if let Some(input) = &state.goto_input {
         spans.push(Span::styled(" Open ticket #", theme.key()));
         spans.extend(line_spans(input, theme));
         spans.push(Span::styled("  Enter opens · Esc cancels", theme.dim()));

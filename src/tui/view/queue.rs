@@ -43,7 +43,7 @@ impl Widget for QueueView<'_> {
         let q = &s.queue;
         let mut title = format!(
             " {} · sort {}{}",
-            q.query.view.name(),
+            safe(q.view_name()),
             q.query.sort.name(),
             if q.query.descending { " ↓" } else { " ↑" }
         );
