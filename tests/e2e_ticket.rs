@@ -641,3 +641,32 @@ fn a_saved_view_comes_back_with_v_and_in_the_next_session() {
     }
     c.wait_for(" my criticals · sort", TIMEOUT).unwrap();
 }
+
+#[test]
+fn marked_tickets_take_one_status_change_together_after_one_question() {
+    let f = Arc::new(Fixture::demo());
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("m");
+    c.send("m");
+    let screen = c.wait_for("2 marked", TIMEOUT).unwrap();
+    let marked: Vec<u32> = screen
+        .split(|ch: char| ch.is_whitespace() || ch == '|')
+        .filter_map(|w| w.strip_prefix('*')?.parse().ok())
+        .collect();
+    assert_eq!(marked.len(), 2, "two rows show their mark:\n{screen}");
+    c.send("t");
+    c.wait_for("Set the status", TIMEOUT).unwrap();
+    c.send(ENTER);
+    c.wait_for("on all 2 marked tickets", TIMEOUT).unwrap();
+    c.send("y");
+    c.wait_for("2 marked tickets: status", TIMEOUT).unwrap();
+    c.wait_gone("2 marked (", TIMEOUT).unwrap();
+    let statuses: Vec<serde_json::Value> = marked.iter().map(|id| show_json(&f, *id)["status"].clone()).collect();
+    assert_eq!(statuses[0], statuses[1], "both took the same status: {statuses:?}");
+    // Esc unmarks before it does anything else.
+    c.send("m");
+    c.wait_for("1 marked", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("1 marked", TIMEOUT).unwrap();
+}

@@ -263,7 +263,46 @@ pub fn update<'a>(
 ) -> Result<i64, WriteError> {
     let tx = begin(conn)?;
     let who = who.into().id(&tx)?;
-    let cur = current(&tx, id)?;
+    let version = update_in(&tx, id, ch, expected, who, now, rules)?;
+    tx.commit()?;
+    Ok(version)
+}
+
+/// The same changes on several tickets, in one transaction: all of them
+/// or, if one is refused (gone, unreadable, a change it cannot take), none.
+/// Returns how many tickets changed.
+pub fn update_many<'a>(
+    conn: &mut Connection,
+    ids: &[i64],
+    ch: &TicketChanges,
+    who: impl Into<Actor<'a>>,
+    now: i64,
+    rules: &Rules<'_>,
+) -> Result<usize, WriteError> {
+    let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
+    let mut changed = 0;
+    for &id in ids {
+        let before = current(&tx, id)?.version;
+        if update_in(&tx, id, ch, None, who, now, rules)? != before {
+            changed += 1;
+        }
+    }
+    tx.commit()?;
+    Ok(changed)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn update_in(
+    tx: &Transaction<'_>,
+    id: i64,
+    ch: &TicketChanges,
+    expected: Option<Seen>,
+    who: i64,
+    now: i64,
+    rules: &Rules<'_>,
+) -> Result<i64, WriteError> {
+    let cur = current(tx, id)?;
     if let Some(seen) = expected.filter(|s| s.version != cur.version) {
         let (by, fields) = changed_since(&tx, id, seen, cur.version)?;
         return Err(WriteError::Conflict {
@@ -361,9 +400,8 @@ pub fn update<'a>(
         times_fit_status(&tx, id)?;
     }
     if changed {
-        finish(&tx, id, now, rules)?;
+        finish(tx, id, now, rules)?;
     }
-    tx.commit()?;
     Ok(if changed { cur.version + 1 } else { cur.version })
 }
 

@@ -23,6 +23,8 @@ pub enum Action {
     OpenTicket(i64),
     /// The tickets opened last, newest first, to go back to one.
     RecentTickets,
+    /// `m` on the queue: mark or unmark the selected ticket.
+    ToggleMark,
     /// `w` on the queue: save the view, sort, search and filter under a name.
     SaveView,
     /// `V`: the previous view (built-in or saved).
@@ -159,6 +161,13 @@ pub enum Effect {
     },
     Update {
         id: i64,
+        changes: Box<TicketChanges>,
+        label: String,
+        at: i64,
+    },
+    /// The same change on every marked ticket, in one transaction.
+    UpdateMany {
+        ids: Vec<i64>,
         changes: Box<TicketChanges>,
         label: String,
         at: i64,

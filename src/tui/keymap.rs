@@ -89,6 +89,7 @@ catalogue! {
     Queue "sort_reverse" => Action::SortReverse, "reverse the sort";
     Queue "next_view" => Action::NextView, "next saved view", "view";
     Queue "prev_view" => Action::PrevView, "previous saved view";
+    Queue "mark" => Action::ToggleMark, "mark the ticket (status, assign then apply to all marked)", "mark";
     Queue "save_view" => Action::SaveView, "save this view (sort, search, filter) under a name";
     Queue "filter" => Action::StartFilter, "filter (status: p: …)", "filter";
     Sla "after_hours" => Action::ToggleAfterHours, "only clocks running now", "after hours";

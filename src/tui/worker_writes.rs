@@ -59,6 +59,18 @@ pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite:
             }
             Err(e) => refused(e),
         },
+        Effect::UpdateMany {
+            ids,
+            changes,
+            label,
+            at,
+        } => match ticket_write::update_many(conn, &ids, &changes, who, at, &rules) {
+            Ok(n) => Action::Saved {
+                message: format!("{} marked tickets: {label} ({n} changed)", ids.len()),
+                ticket: None,
+            },
+            Err(e) => refused(e),
+        },
         Effect::Update { id, changes, label, at } => {
             match ticket_write::update(conn, id, &changes, None, who, at, &rules) {
                 Ok(_) => done(format!("#{id}: {label}"), id),

@@ -68,8 +68,22 @@ pub(super) fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
             s.queue.filter_input = Some(super::line::LineInput::new(&s.queue.query.filter.text()));
             vec![]
         }
-        // Esc on the queue steps back: first out of a search, then out of a filter.
+        (Tab::Queue, Action::ToggleMark) => {
+            let Some(id) = s.queue.selected().map(|r| r.id) else {
+                return vec![];
+            };
+            if !s.queue.marked.remove(&id) {
+                s.queue.marked.insert(id);
+            }
+            // On to the next row, as mutt's t does.
+            s.queue.move_by(1, n)
+        }
+        // Esc on the queue steps back: first the marks, then out of a search, then out of a filter.
         (Tab::Queue, Action::Key(k)) if k.code == ratatui::crossterm::event::KeyCode::Esc => {
+            if !s.queue.marked.is_empty() {
+                s.queue.marked.clear();
+                return vec![];
+            }
             if s.queue.query.search.take().is_some() || !std::mem::take(&mut s.queue.query.filter).is_empty() {
                 return s.queue.reload(n);
             }

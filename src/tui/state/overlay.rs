@@ -17,11 +17,17 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         (Overlay::Editor(e), a) => editor(e, a, &s.choices, &s.priority_names, &s.calendar, now)?,
         (Overlay::Note(n), a) => note(n, a, now)?,
         (Overlay::Time(t), a) => time(t, a, now)?,
-        (Overlay::Status(p), a) => status(p, a, now)?,
+        (Overlay::Status(p), a) => {
+            let e = status(p, a, now)?;
+            return Some(for_marked(s, e));
+        }
         (Overlay::Draft(_), a) => return draft_offer(s, a),
         (Overlay::Confirm(_), a) => return confirm(s, a),
         (Overlay::Recent(_), a) => return recent(s, a),
-        (Overlay::Assign(_), a) => return assign(s, a),
+        (Overlay::Assign(_), a) => {
+            let e = assign(s, a)?;
+            return Some(for_marked(s, e));
+        }
         (Overlay::Palette(p), a) => {
             if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
                 return None;
@@ -249,6 +255,41 @@ fn status(p: &mut StatusPick, a: &Action, now: i64) -> Option<Vec<Effect>> {
     Some(vec![])
 }
 
+/// With tickets marked on the queue, a change for one ticket goes to all the
+/// marked ones instead, after one question naming how many.
+pub fn for_marked(s: &mut AppState, effects: Vec<Effect>) -> Vec<Effect> {
+    if s.queue.marked.is_empty() || s.ticket.is_some() || s.tab != crate::tui::tab::Tab::Queue {
+        return effects;
+    }
+    let mut out = Vec::new();
+    for e in effects {
+        match e {
+            Effect::Update { changes, label, at, .. } => {
+                let ids: Vec<i64> = s.queue.marked.iter().copied().collect();
+                let n = ids.len();
+                let list: Vec<String> = ids.iter().take(6).map(|i| format!("#{i}")).collect();
+                let more = if n > 6 { " …" } else { "" };
+                s.overlay = Some(Overlay::Confirm(Confirm {
+                    title: format!("{n} marked tickets"),
+                    question: format!(
+                        "{label} on all {n} marked tickets ({}{more})? One change for all of them, or for none.",
+                        list.join(" ")
+                    ),
+                    yes: format!("change all {n}"),
+                    effects: vec![Effect::UpdateMany {
+                        ids,
+                        changes,
+                        label,
+                        at,
+                    }],
+                }));
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// The technician picker: type to filter, Up/Down move, Enter assigns.
 fn assign(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
     let Some(Overlay::Assign(p)) = s.overlay.as_mut() else {
@@ -335,7 +376,12 @@ fn confirm(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
         return Some(vec![]);
     };
     match a {
-        Action::Key(k) if k.code == KeyCode::Char('y') => Some(c.effects),
+        Action::Key(k) if k.code == KeyCode::Char('y') => {
+            if c.effects.iter().any(|e| matches!(e, Effect::UpdateMany { .. })) {
+                s.queue.marked.clear();
+            }
+            Some(c.effects)
+        }
         _ => {
             s.message = Some(super::Message::info(format!("{}: nothing changed", c.title)));
             Some(vec![])
@@ -401,6 +447,9 @@ pub fn quick(s: &mut AppState, action: &Action, ticket: Option<(i64, Option<Stri
                 label: format!("assigned to {}", s.login),
                 at: now,
             }];
+            if !s.queue.marked.is_empty() && s.ticket.is_none() && s.tab == crate::tui::tab::Tab::Queue {
+                return Some(for_marked(s, effects));
+            }
             match holder.filter(|h| *h != s.login) {
                 // Taking a ticket from a colleague asks first.
                 Some(other) => {

@@ -26,6 +26,8 @@ pub struct QueueState {
     pub saved: Vec<crate::store::saved_views::SavedView>,
     /// Which saved view is on show, if one is.
     pub saved_at: Option<usize>,
+    /// Tickets marked with `m`: status and assignment then apply to all.
+    pub marked: std::collections::BTreeSet<i64>,
     pub page_height: usize,
     /// Scroll one row at a time instead of half a page.
     pub scroll_by_line: bool,

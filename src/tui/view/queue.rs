@@ -53,6 +53,12 @@ impl Widget for QueueView<'_> {
         if let Some(words) = &q.query.search {
             title = format!(" Search \"{}\" (best match first)", safe(words));
         }
+        if !q.marked.is_empty() {
+            title.push_str(&format!(
+                " · {} marked (t, a, @ apply to all; Esc unmarks)",
+                q.marked.len()
+            ));
+        }
         let [head, table_area] =
             ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
         Paragraph::new(Line::from(vec![Span::styled(title, theme.title())])).render(head, buf);
@@ -87,7 +93,11 @@ impl Widget for QueueView<'_> {
                 (theme.priority(r.priority), sla_style)
             };
             Row::new(vec![
-                Cell::from(format!("#{}", r.id)),
+                Cell::from(if q.marked.contains(&r.id) {
+                    format!("*{}", r.id)
+                } else {
+                    format!("#{}", r.id)
+                }),
                 Cell::from(Span::styled(format!("P{}", r.priority), p_style)),
                 Cell::from(if wide {
                     r.status.as_str()
