@@ -304,7 +304,7 @@ fn update_in(
 ) -> Result<i64, WriteError> {
     let cur = current(tx, id)?;
     if let Some(seen) = expected.filter(|s| s.version != cur.version) {
-        let (by, fields) = changed_since(&tx, id, seen, cur.version)?;
+        let (by, fields) = changed_since(tx, id, seen, cur.version)?;
         return Err(WriteError::Conflict {
             id,
             ours: seen.version,
@@ -325,7 +325,7 @@ fn update_in(
                 &format!("UPDATE tickets SET {col} = ?2 WHERE id = ?1"),
                 params![id, value],
             )?;
-            audit(&tx, id, who, now, field, Some(&old), Some(&new))?;
+            audit(tx, id, who, now, field, Some(&old), Some(&new))?;
             changed = true;
         }
         Ok(())
@@ -371,13 +371,13 @@ fn update_in(
     }
     let contact = ch.contact_id.unwrap_or(cur.contact_id);
     if ch.contact_id.is_some() || ch.company_id.is_some() {
-        check_contact(&tx, company, contact)?;
+        check_contact(tx, company, contact)?;
     }
     if let Some(c) = ch.contact_id {
         set("contact", "contact_id", fmt_opt(cur.contact_id), fmt_opt(c), &c)?;
     }
     if let Some(a) = ch.assignee_id {
-        let (old, new) = (login_of(&tx, cur.assignee_id)?, login_of(&tx, a)?);
+        let (old, new) = (login_of(tx, cur.assignee_id)?, login_of(tx, a)?);
         set("assignee", "assignee_id", old, new, &a)?;
     }
     if let Some(b) = &ch.board {
@@ -396,8 +396,8 @@ fn update_in(
         let s: Status = s
             .parse()
             .map_err(|e: crate::domain::ticket::UnknownValue| invalid("status", e.to_string()))?;
-        changed |= set_status(&tx, id, &cur, s, who, now)?;
-        times_fit_status(&tx, id)?;
+        changed |= set_status(tx, id, &cur, s, who, now)?;
+        times_fit_status(tx, id)?;
     }
     if changed {
         finish(tx, id, now, rules)?;
