@@ -11,18 +11,19 @@ use crate::domain::time::from_secs;
 
 /// The columns `store` writes, as stored (Unix seconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Stamp {
-    response_due: Option<i64>,
-    warning_at: Option<i64>,
-    resolve_due: Option<i64>,
-    attention_at: Option<i64>,
-    breach_at: Option<i64>,
-    met: Option<bool>,
+pub(crate) struct Stamp {
+    pub(crate) response_due: Option<i64>,
+    pub(crate) warning_at: Option<i64>,
+    pub(crate) resolve_due: Option<i64>,
+    pub(crate) attention_at: Option<i64>,
+    pub(crate) breach_at: Option<i64>,
+    pub(crate) met: Option<bool>,
 }
 
 /// Deadlines and derived state of one ticket's SLA input (all empty when the
-/// engine cannot compute them, e.g. a P5 without a schedule).
-fn stamp(cal: &Calendar, policy: &SlaPolicy, input: &SlaInput) -> Stamp {
+/// engine cannot compute them, e.g. a P5 without a schedule). Import writes
+/// them straight into each new row.
+pub(crate) fn stamp(cal: &Calendar, policy: &SlaPolicy, input: &SlaInput) -> Stamp {
     let Ok(d) = sla::deadlines(cal, policy, input) else {
         return Stamp::default();
     };

@@ -29,9 +29,17 @@ pub fn parse(text: &str) -> Result<Value, Result<Duplicate, serde_json::Error>> 
     }
 }
 
-struct Seed<'a> {
+/// Reads one JSON value strictly; `path` names the record it is in, and a
+/// repeated field is noted in `found` (the value then fails).
+pub struct Seed<'a> {
     path: String,
     found: &'a RefCell<Option<Duplicate>>,
+}
+
+impl<'a> Seed<'a> {
+    pub fn new(path: String, found: &'a RefCell<Option<Duplicate>>) -> Self {
+        Seed { path, found }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for Seed<'_> {
