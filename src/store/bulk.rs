@@ -33,6 +33,14 @@ pub(crate) fn relax(conn: &Connection) -> rusqlite::Result<bool> {
     Ok(true)
 }
 
+/// Lets the fill's sorts (the index builds) spill to a temporary file, not
+/// memory: for a fill that also holds its own maps (an import's keys), so
+/// the sort's runs do not add to its peak. Call after [`relax`], outside a
+/// transaction (SQLite refuses the change inside one).
+pub(crate) fn sort_on_disk(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "temp_store", "FILE")
+}
+
 /// Back to the store's settings (DESIGN.md 6): WAL, `synchronous=FULL`, the
 /// default cache and temporary files.
 pub(crate) fn restore(conn: &Connection) -> anyhow::Result<()> {

@@ -8,11 +8,18 @@ use std::cell::RefCell;
 use std::fmt;
 use std::io::Read;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::path::Path;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::loader::Loader;
-use super::strict::{Duplicate, Seed};
+use super::strict::{self, Duplicate, Seed};
 use super::ImportError;
+
+/// The refusal of an object that names a field twice (serde would keep the last).
+const DUPLICATE_FIELD: &str = "this field is given twice in one object; give it once";
 
 /// The sections of DESIGN.md 5 (and notes), in the order they load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,7 +155,7 @@ pub(super) fn read_once<R: Read>(
             file,
             record,
             field: Some(field),
-            message: "this field is given twice in one object; give it once".into(),
+            message: DUPLICATE_FIELD.into(),
         }
         .into());
     }
@@ -309,18 +316,20 @@ struct RecordSeed<'a, 'p, 'c> {
 impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        let path = format!("{}[{}]", self.section.name(), self.i);
-        let value = Seed::new(path, &self.pass.found).deserialize(d)?;
+        // The record's text is kept (JSON errors still name the file's line
+        // and column) and read straight into its type; only a record that
+        // does not read goes the strict way that names what is wrong.
+        let raw = <Box<RawValue>>::deserialize(d)?;
         let file = self.pass.loader.file;
         let (name, i, l) = (self.section.name(), self.i, &mut *self.pass.loader);
         let written = match self.section {
-            Section::Companies => super::record(file, name, i, value).map(|r| l.company(i, r)),
-            Section::Contacts => super::record(file, name, i, value).map(|r| l.contact(i, r)),
-            Section::Technicians => super::record(file, name, i, value).map(|r| l.technician(i, r)),
-            Section::Agreements => super::record(file, name, i, value).map(|r| l.agreement(i, r)),
-            Section::Tickets => super::record(file, name, i, value).map(|r| l.ticket(i, r)),
-            Section::TimeEntries => super::record(file, name, i, value).map(|r| l.time_entry(i, r)),
-            Section::Notes => super::record(file, name, i, value).map(|r| l.note(i, r)),
+            Section::Companies => typed(file, name, i, &raw).map(|r| l.company(i, r)),
+            Section::Contacts => typed(file, name, i, &raw).map(|r| l.contact(i, r)),
+            Section::Technicians => typed(file, name, i, &raw).map(|r| l.technician(i, r)),
+            Section::Agreements => typed(file, name, i, &raw).map(|r| l.agreement(i, r)),
+            Section::Tickets => typed(file, name, i, &raw).map(|r| l.ticket(i, r)),
+            Section::TimeEntries => typed(file, name, i, &raw).map(|r| l.time_entry(i, r)),
+            Section::Notes => typed(file, name, i, &raw).map(|r| l.note(i, r)),
         };
         match written {
             Ok(Ok(())) => {
@@ -330,5 +339,28 @@ impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_, '_> {
             Ok(Err(e)) => Err(self.pass.fail(e)),
             Err(e) => Err(self.pass.fail(e)),
         }
+    }
+}
+
+/// One record's text as `T`: read directly when it is right, else read
+/// strictly (a field given twice, or the field `T` cannot take, named).
+fn typed<T: DeserializeOwned>(file: &Path, section: &str, i: usize, raw: &RawValue) -> Result<T, ImportError> {
+    if let Ok(r) = serde_json::from_str::<T>(raw.get()) {
+        return Ok(r);
+    }
+    match strict::parse_at(raw.get(), format!("{section}[{i}]")) {
+        Ok(v) => super::record(file, section, i, v),
+        Err(Ok((record, field))) => Err(ImportError {
+            file: file.to_path_buf(),
+            record,
+            field: Some(field),
+            message: DUPLICATE_FIELD.into(),
+        }),
+        Err(Err(e)) => Err(ImportError {
+            file: file.to_path_buf(),
+            record: format!("{section}[{i}]"),
+            field: None,
+            message: e.to_string(),
+        }),
     }
 }
