@@ -1,17 +1,18 @@
 //! Running an import: one `BEGIN IMMEDIATE` transaction around as many
-//! reads of the file as its section order needs; into a store the command
-//! has just made, the fast fill of `store::bulk` (indexes built last).
+//! reads of the file as its section order needs, a thread reading and
+//! parsing while this one writes; into a store the command has just made,
+//! the fast fill of `store::bulk` (indexes built last).
 
-use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::loader::Loader;
-use super::stream::{read_once, Plan};
+use super::stream::{read_once, Plan, Record, Stopped};
 use super::work::{index_new_tickets, stamp_unstamped};
 use super::ImportSummary;
 use crate::app::UsageError;
@@ -58,14 +59,14 @@ pub(super) fn import_bytes(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn run<R: Read>(
+fn run<R: Read + Send>(
     conn: &mut Connection,
     file: &Path,
     now: i64,
     rules: &Rules<'_>,
     new_store: bool,
     len: u64,
-    open: &dyn Fn() -> anyhow::Result<R>,
+    open: &(dyn Fn() -> anyhow::Result<R> + Sync),
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<ImportSummary> {
     let fast = new_store && bulk::relax(conn)?;
@@ -86,14 +87,14 @@ fn run<R: Read>(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn fill<R: Read>(
+fn fill<R: Read + Send>(
     conn: &mut Connection,
     file: &Path,
     now: i64,
     rules: &Rules<'_>,
     fast: bool,
     len: u64,
-    open: &dyn Fn() -> anyhow::Result<R>,
+    open: &(dyn Fn() -> anyhow::Result<R> + Sync),
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<ImportSummary> {
     let started = std::time::Instant::now();
@@ -102,42 +103,21 @@ fn fill<R: Read>(
     let indexes = if fast { bulk::drop_indexes(&tx)? } else { Vec::new() };
     let mut loader = Loader::new(&tx, file, now, rules)?;
     let tickets_before = loader.tickets.before;
-    let mut plan = Plan::default();
-    let mut records = 0u64;
-    while plan.reads() == 0 || !plan.complete() {
-        let loaded = plan.loaded();
-        let read = Rc::new(Cell::new(0u64));
-        let reader = BufReader::with_capacity(
-            1 << 16,
-            Counted {
-                inner: open()?,
-                read: Rc::clone(&read),
-            },
-        );
-        let (at_start, mut this_read) = (records, 0u64);
-        let mut tick = || {
-            this_read += 1;
-            if this_read % REPORT_EVERY == 0 {
-                let share = read.get() as f64 / len.max(1) as f64;
-                let estimate = at_start + (this_read as f64 / share.clamp(1e-9, 1.0)) as u64;
-                progress(Progress {
-                    records: at_start + this_read,
-                    estimate,
-                });
-            }
-        };
-        read_once(reader, &mut loader, &mut plan, &mut tick)?;
-        records = at_start + this_read;
-        if plan.reads() > 1 && plan.loaded() == loaded && !plan.complete() {
-            anyhow::bail!("import of {} made no progress in a read of the file", file.display());
-        }
-    }
-    progress(Progress {
-        records,
-        estimate: records,
-    });
+    // One thread reads and parses the file while this one writes: the two
+    // halves of the work take about as long each.
+    let read_so_far = AtomicU64::new(0);
+    let bytes = &read_so_far;
+    let (reads, records) = std::thread::scope(|scope| {
+        let (send, receive) = mpsc::sync_channel(QUEUED);
+        // The sender moves to the reader: its end closes the channel.
+        let reader = scope.spawn(move || read_all(file, open, &send, bytes));
+        let written = write_all(&mut loader, receive, len, bytes, progress);
+        let reads = reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("reading {} failed unexpectedly", file.display()));
+        written.and_then(|records| Ok((reads?, records)))
+    })?;
     let summary = loader.summary;
-    let reads = plan.reads();
     // The key maps go before the indexes are sorted.
     drop(loader);
     let written = started.elapsed();
@@ -161,16 +141,111 @@ fn fill<R: Read>(
     Ok(summary)
 }
 
-/// Counts the bytes read from the file, for the progress estimate.
-struct Counted<R> {
-    inner: R,
-    read: Rc<Cell<u64>>,
+/// Records per message from the reading thread, and messages queued: a few
+/// thousand records in flight at most.
+const BATCH: usize = 256;
+const QUEUED: usize = 8;
+
+/// What the reading thread sends: records in file order, or the refusal
+/// that ended the reading.
+enum Msg {
+    Records(Vec<(usize, Record)>),
+    Refused(anyhow::Error),
 }
 
-impl<R: Read> Read for Counted<R> {
+/// Reads the file as often as its section order needs, sending its records;
+/// returns the number of reads. Stops when the writer has gone.
+fn read_all<R: Read>(
+    file: &Path,
+    open: &(dyn Fn() -> anyhow::Result<R> + Sync),
+    send: &SyncSender<Msg>,
+    bytes: &AtomicU64,
+) -> u32 {
+    let mut plan = Plan::default();
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        let loaded = plan.loaded();
+        bytes.store(0, Ordering::Relaxed);
+        let read = open().and_then(|inner| {
+            let reader = BufReader::with_capacity(1 << 16, Counted { inner, read: bytes });
+            let mut sink = |i: usize, r: Record| {
+                batch.push((i, r));
+                batch.len() < BATCH
+                    || send
+                        .send(Msg::Records(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
+                        .is_ok()
+            };
+            read_once(reader, file, &mut plan, &mut sink)
+        });
+        if !batch.is_empty() && send.send(Msg::Records(std::mem::take(&mut batch))).is_err() {
+            return plan.reads();
+        }
+        let refused = match read {
+            Err(e) if e.is::<Stopped>() => return plan.reads(),
+            Err(e) => Some(e),
+            Ok(()) if plan.complete() => return plan.reads(),
+            Ok(()) if plan.reads() > 1 && plan.loaded() == loaded => Some(anyhow::anyhow!(
+                "import of {} made no progress in a read of the file",
+                file.display()
+            )),
+            Ok(()) => None,
+        };
+        if let Some(e) = refused {
+            let _ = send.send(Msg::Refused(e));
+            return plan.reads();
+        }
+    }
+}
+
+/// Writes the records as they come, in file order; returns how many.
+fn write_all(
+    loader: &mut Loader<'_>,
+    receive: Receiver<Msg>,
+    len: u64,
+    bytes: &AtomicU64,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<u64> {
+    let mut records = 0u64;
+    for msg in receive {
+        let batch = match msg {
+            Msg::Records(batch) => batch,
+            Msg::Refused(e) => return Err(e),
+        };
+        for (i, record) in batch {
+            match record {
+                Record::Company(r) => loader.company(i, r)?,
+                Record::Contact(r) => loader.contact(i, r)?,
+                Record::Technician(r) => loader.technician(i, r)?,
+                Record::Agreement(r) => loader.agreement(i, r)?,
+                Record::Ticket(r) => loader.ticket(i, r)?,
+                Record::TimeEntry(r) => loader.time_entry(i, r)?,
+                Record::Note(r) => loader.note(i, r)?,
+            }
+            records += 1;
+            if records.is_multiple_of(REPORT_EVERY) {
+                let share = bytes.load(Ordering::Relaxed) as f64 / len.max(1) as f64;
+                let estimate = (records as f64 / share.clamp(1e-9, 1.0)) as u64;
+                progress(Progress { records, estimate });
+            }
+        }
+    }
+    progress(Progress {
+        records,
+        estimate: records,
+    });
+    Ok(records)
+}
+
+/// Counts the bytes read from the file, for the progress estimate.
+struct Counted<'a, R> {
+    inner: R,
+    read: &'a AtomicU64,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.read.set(self.read.get() + n as u64);
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }

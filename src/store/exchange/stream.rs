@@ -1,7 +1,7 @@
 //! Reading an import file as a stream: the top object's sections are
-//! visited in file order and each record goes to the loader as soon as it
-//! is read. A section whose references point at a section not written yet
-//! (later in the file) waits for another read of the file, so memory holds
+//! visited in file order and each record is handed on (to the loader) as
+//! soon as it is read. A section whose references point at a section
+//! further down the file waits for another read of it, so memory holds
 //! only key maps whatever the file's size or order.
 
 use std::cell::RefCell;
@@ -14,9 +14,8 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::loader::Loader;
 use super::strict::{self, Duplicate, Seed};
-use super::ImportError;
+use super::{AgreementRec, CompanyRec, ContactRec, ImportError, NoteRec, TechnicianRec, TicketRec, TimeEntryRec};
 
 /// The refusal of an object that names a field twice (serde would keep the last).
 const DUPLICATE_FIELD: &str = "this field is given twice in one object; give it once";
@@ -101,24 +100,41 @@ impl Plan {
     }
 }
 
+/// One record as read, for the loader: its kind and what it says.
+pub(super) enum Record {
+    Company(CompanyRec),
+    Contact(ContactRec),
+    Technician(TechnicianRec),
+    Agreement(AgreementRec),
+    Ticket(TicketRec),
+    TimeEntry(TimeEntryRec),
+    Note(NoteRec),
+}
+
+/// The records' taker has stopped (it refused one): reading ends quietly.
+#[derive(Debug, thiserror::Error)]
+#[error("the import stopped")]
+pub(super) struct Stopped;
+
 /// One read of the file.
-struct Pass<'p, 'c> {
-    loader: &'p mut Loader<'c>,
+struct Pass<'p> {
+    file: &'p Path,
     plan: &'p mut Plan,
     found: RefCell<Option<Duplicate>>,
     /// Why the read stopped, when it was not the JSON (serde carries only text).
     failed: Option<anyhow::Error>,
-    on_record: &'p mut dyn FnMut(),
+    /// Takes each record (with its place in its section); false: stop reading.
+    sink: &'p mut dyn FnMut(usize, Record) -> bool,
 }
 
-impl Pass<'_, '_> {
+impl Pass<'_> {
     fn fail<E: de::Error>(&mut self, e: impl Into<anyhow::Error>) -> E {
         self.failed = Some(e.into());
         E::custom("import stopped")
     }
     fn refuse<E: de::Error>(&mut self, record: String, field: Option<String>, message: &str) -> E {
         let e = ImportError {
-            file: self.loader.file.to_path_buf(),
+            file: self.file.to_path_buf(),
             record,
             field,
             message: message.into(),
@@ -127,26 +143,28 @@ impl Pass<'_, '_> {
     }
 }
 
-/// Reads the file once, loading what can load in this read; the plan says
-/// whether another read is needed.
+/// Reads the file once, handing `sink` the records of every section that
+/// can load in this read; the plan says whether another read is needed.
+/// The first refusal in file order ends the read (as [`Stopped`] when `sink`
+/// asked to stop).
 pub(super) fn read_once<R: Read>(
     reader: R,
-    loader: &mut Loader<'_>,
+    file: &Path,
     plan: &mut Plan,
-    on_record: &mut dyn FnMut(),
+    sink: &mut dyn FnMut(usize, Record) -> bool,
 ) -> anyhow::Result<()> {
     plan.reads += 1;
     let mut pass = Pass {
-        loader,
+        file,
         plan,
         found: RefCell::new(None),
         failed: None,
-        on_record,
+        sink,
     };
     let mut de = serde_json::Deserializer::from_reader(reader);
     let shape =
         serde::Deserializer::deserialize_any(&mut de, Top { pass: &mut pass }).and_then(|s| de.end().map(|()| s));
-    let file = pass.loader.file.to_path_buf();
+    let file = file.to_path_buf();
     if let Some(e) = pass.failed.take() {
         return Err(e);
     }
@@ -181,11 +199,11 @@ pub(super) fn read_once<R: Read>(
 }
 
 /// The top object; `false` when the file is JSON but not an object.
-struct Top<'a, 'p, 'c> {
-    pass: &'a mut Pass<'p, 'c>,
+struct Top<'a, 'p> {
+    pass: &'a mut Pass<'p>,
 }
 
-impl<'de> Visitor<'de> for Top<'_, '_, '_> {
+impl<'de> Visitor<'de> for Top<'_, '_> {
     type Value = bool;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
@@ -229,26 +247,26 @@ impl<'de> Visitor<'de> for Top<'_, '_, '_> {
 }
 
 /// One member of the top object: a section's list of records.
-struct SectionSeed<'a, 'p, 'c> {
-    pass: &'a mut Pass<'p, 'c>,
+struct SectionSeed<'a, 'p> {
+    pass: &'a mut Pass<'p>,
     name: &'a str,
 }
 
-impl<'de> DeserializeSeed<'de> for SectionSeed<'_, '_, '_> {
+impl<'de> DeserializeSeed<'de> for SectionSeed<'_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl SectionSeed<'_, '_, '_> {
+impl SectionSeed<'_, '_> {
     fn not_a_list<E: de::Error>(self) -> E {
         self.pass
             .refuse(self.name.to_string(), None, "expected a list of records")
     }
 }
 
-impl<'de> Visitor<'de> for SectionSeed<'_, '_, '_> {
+impl<'de> Visitor<'de> for SectionSeed<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of records")
@@ -307,36 +325,37 @@ impl<'de> Visitor<'de> for SectionSeed<'_, '_, '_> {
 }
 
 /// One record: read strictly, checked, written.
-struct RecordSeed<'a, 'p, 'c> {
-    pass: &'a mut Pass<'p, 'c>,
+struct RecordSeed<'a, 'p> {
+    pass: &'a mut Pass<'p>,
     section: Section,
     i: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_, '_> {
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         // The record's text is kept (JSON errors still name the file's line
         // and column) and read straight into its type; only a record that
         // does not read goes the strict way that names what is wrong.
         let raw = <Box<RawValue>>::deserialize(d)?;
-        let file = self.pass.loader.file;
-        let (name, i, l) = (self.section.name(), self.i, &mut *self.pass.loader);
-        let written = match self.section {
-            Section::Companies => typed(file, name, i, &raw).map(|r| l.company(i, r)),
-            Section::Contacts => typed(file, name, i, &raw).map(|r| l.contact(i, r)),
-            Section::Technicians => typed(file, name, i, &raw).map(|r| l.technician(i, r)),
-            Section::Agreements => typed(file, name, i, &raw).map(|r| l.agreement(i, r)),
-            Section::Tickets => typed(file, name, i, &raw).map(|r| l.ticket(i, r)),
-            Section::TimeEntries => typed(file, name, i, &raw).map(|r| l.time_entry(i, r)),
-            Section::Notes => typed(file, name, i, &raw).map(|r| l.note(i, r)),
+        let (file, name, i) = (self.pass.file, self.section.name(), self.i);
+        let read = match self.section {
+            Section::Companies => typed(file, name, i, &raw).map(Record::Company),
+            Section::Contacts => typed(file, name, i, &raw).map(Record::Contact),
+            Section::Technicians => typed(file, name, i, &raw).map(Record::Technician),
+            Section::Agreements => typed(file, name, i, &raw).map(Record::Agreement),
+            Section::Tickets => typed(file, name, i, &raw).map(Record::Ticket),
+            Section::TimeEntries => typed(file, name, i, &raw).map(Record::TimeEntry),
+            Section::Notes => typed(file, name, i, &raw).map(Record::Note),
         };
-        match written {
-            Ok(Ok(())) => {
-                (self.pass.on_record)();
-                Ok(())
+        match read {
+            Ok(record) => {
+                if (self.pass.sink)(i, record) {
+                    Ok(())
+                } else {
+                    Err(self.pass.fail(Stopped))
+                }
             }
-            Ok(Err(e)) => Err(self.pass.fail(e)),
             Err(e) => Err(self.pass.fail(e)),
         }
     }
