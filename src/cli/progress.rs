@@ -11,7 +11,7 @@ pub fn bar(len: u64, what: &str, unit: &str) -> Option<ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
-    let template = format!("{what} {{bar:30}} {{pos}}/{{len}} {unit} · {{per_sec:0}} · {{elapsed}} · {{eta}} left");
+    let template = format!("{what} {{wide_bar}} {{pos}}/{{len}} {unit} · {{per_sec:0}} · {{elapsed}} · {{eta}} left");
     let style = ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar());
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr_with_hz(4));
     bar.set_style(style);

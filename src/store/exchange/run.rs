@@ -69,7 +69,17 @@ fn run<R: Read + Send>(
     open: &(dyn Fn() -> anyhow::Result<R> + Sync),
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<ImportSummary> {
-    let fast = new_store && bulk::relax(conn)?;
+    let fast = new_store
+        && match bulk::relax(conn) {
+            Ok(relaxed) => relaxed,
+            // Another process opened the new store first (two imports
+            // racing for one path): fill it the ordinary way.
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                bulk::restore(conn)?;
+                false
+            }
+            Err(e) => return Err(e.into()),
+        };
     // Measured on a million tickets: 111 MB peak instead of 127, and the
     // index builds a little faster.
     let sorts = if fast { bulk::sort_on_disk(conn) } else { Ok(()) };
@@ -99,8 +109,14 @@ fn fill<R: Read + Send>(
 ) -> anyhow::Result<ImportSummary> {
     let started = std::time::Instant::now();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    bulk::fts_buffer_for_fill(&tx)?;
-    let indexes = if fast { bulk::drop_indexes(&tx)? } else { Vec::new() };
+    // An existing store is filled as any write fills it (an empty file
+    // writes nothing at all).
+    let indexes = if fast {
+        bulk::fts_buffer_for_fill(&tx)?;
+        bulk::drop_indexes(&tx)?
+    } else {
+        Vec::new()
+    };
     let mut loader = Loader::new(&tx, file, now, rules)?;
     let tickets_before = loader.tickets.before;
     // One thread reads and parses the file while this one writes: the two
@@ -124,7 +140,9 @@ fn fill<R: Read + Send>(
     bulk::create_indexes(&tx, &indexes)?;
     let indexed = started.elapsed();
     index_new_tickets(&tx, tickets_before)?;
-    bulk::fts_buffer_default(&tx)?;
+    if fast {
+        bulk::fts_buffer_default(&tx)?;
+    }
     let searchable = started.elapsed();
     stamp_unstamped(&tx, tickets_before, rules)?;
     tx.commit()?;
