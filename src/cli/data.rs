@@ -104,14 +104,11 @@ pub fn import(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// The import file opens and is not a directory (as reading it whole checked).
+/// The import file opens and reads (a directory does not), as reading it
+/// whole checked.
 fn readable(file: &Path) -> anyhow::Result<()> {
-    let checked = std::fs::File::open(file).and_then(|f| {
-        if f.metadata()?.is_dir() {
-            return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
-        }
-        Ok(())
-    });
+    use std::io::Read;
+    let checked = std::fs::File::open(file).and_then(|mut f| f.read(&mut [0u8; 1]));
     checked
         .map_err(|e| UsageError(format!("cannot read {}: {e}", file.display())))
         .context("reading input")?;
