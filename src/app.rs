@@ -40,18 +40,21 @@ impl Context {
     pub fn open_store_read_only(&self) -> Result<rusqlite::Connection, StoreError> {
         let conn = self.open_store_as_is()?;
         let (cal, policy) = (self.config.sla_calendar(), self.config.sla_policy());
-        if store::deadlines::is_current(&conn, &cal, &policy).unwrap_or(false) {
+        let older = store::migrate::user_version(&conn).map_err(|e| StoreError::unusable(&self.db_path, e))?
+            < store::migrate::CURRENT;
+        if !older && store::deadlines::is_current(&conn, &cal, &policy).unwrap_or(false) {
             return Ok(conn);
         }
         drop(conn);
-        if store::open(&self.db_path, &self.store_options())
-            .and_then(|mut rw| self.follow_sla(&mut rw))
-            .is_err()
-        {
+        // A store of an older schema is brought up to date first (one write
+        // transaction, as any command that writes would), then read.
+        let mut rw = store::open(&self.db_path, &self.store_options())?;
+        if self.follow_sla(&mut rw).is_err() {
             return Err(StoreError::StaleDeadlines {
                 path: self.db_path.clone(),
             });
         }
+        drop(rw);
         self.open_store_as_is()
     }
 

@@ -572,3 +572,40 @@ fn backup_while_another_process_writes() {
     assert!(!text.contains("Uncommitted Co"));
     assert!(env.export_bytes(&dest) == env.export_bytes(&env.db));
 }
+
+/// Turns a current store back into schema 5: without the open-ticket sort
+/// indexes of schema 8, the stored response minutes of schema 7 and the
+/// billed counts of schema 6 (their triggers, index and column).
+fn downgrade_to_v5(db: &Path) {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    conn.execute_batch(
+        "DROP INDEX tickets_open_due; DROP INDEX tickets_open_opened; DROP INDEX tickets_open_status;
+         DROP INDEX tickets_open_summary; DROP INDEX tickets_open_company; DROP INDEX tickets_open_assignee;
+         DROP INDEX tickets_sla_compliance;
+         ALTER TABLE tickets DROP COLUMN response_minutes;
+         CREATE INDEX tickets_sla_compliance ON tickets(clock_priority, opened, response_met, breach_at, response_due);
+         DROP TRIGGER billed_items_count_in;
+         DROP TRIGGER billed_items_count_out;
+         DROP TRIGGER billed_items_count_moved;
+         DROP INDEX time_entries_unbilled;
+         ALTER TABLE time_entries DROP COLUMN billed;
+         PRAGMA user_version = 5;",
+    )
+    .expect("downgrade");
+}
+
+#[test]
+fn read_only_commands_bring_an_older_store_up_to_date_first() {
+    let env = Env::new();
+    env.demo_into(&env.db, 200, 4);
+    let current = env.run(&["invoice", "run", "--as-of", "2026-11-30", "--dry-run"]);
+    current.expect_code(0);
+    downgrade_to_v5(&env.db);
+    assert_eq!(schema_facts(&env.db).0, 5);
+    // A dry run reads only; on an older store it must still answer, and the
+    // same as on the current one.
+    let older = env.run(&["invoice", "run", "--as-of", "2026-11-30", "--dry-run"]);
+    older.expect_code(0).expect_no_panic();
+    assert_eq!(older.stdout, current.stdout, "the dry run differs after migrating");
+    assert_eq!(schema_facts(&env.db).0, CURRENT, "the store was not migrated");
+}

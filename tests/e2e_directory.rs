@@ -154,3 +154,51 @@ fn copy_puts_only_sanitised_text_on_the_clipboard() {
     c.send("q");
     c.wait_exit(TIMEOUT).expect("the console quits");
 }
+
+#[test]
+fn demoting_a_companys_only_admin_contact_asks_first() {
+    let (f, _, _, _) = fixture();
+    let conn = rusqlite::Connection::open(&f.db).expect("open the demo store");
+    let (id, name): (i64, String) = conn
+        .query_row(
+            "SELECT min(id), name FROM contacts WHERE security_level = 'admin'
+             GROUP BY company_id HAVING count(*) = 1 ORDER BY min(id) LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("a company with one admin contact in the demo");
+    let level = |conn: &rusqlite::Connection| -> String {
+        conn.query_row("SELECT security_level FROM contacts WHERE id = ?1", [id], |r| r.get(0))
+            .expect("the contact")
+    };
+    let mut c = Console::spawn_in(Arc::clone(&f), &[], &[], 80, 24);
+    c.wait_for("Queue", TIMEOUT).expect("the console starts");
+    c.send("4");
+    c.wait_for("pim departments", TIMEOUT).expect("the Directory tab");
+    c.send("/");
+    c.wait_for("Search directory", TIMEOUT).expect("the search line");
+    c.send(&name);
+    c.wait_for("Contacts", TIMEOUT).expect("the contact is found");
+    c.send("\r");
+    c.wait_gone("Search directory", TIMEOUT)
+        .expect("Enter keeps the results");
+    c.send("\r");
+    c.wait_for("Onboarding checklist", TIMEOUT).expect("the company opens");
+    for answer in ["\r", "y"] {
+        c.send("L");
+        c.wait_for("Security level:", TIMEOUT).expect("the level picker");
+        c.send("j");
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        c.send("\r");
+        c.wait_for("is the only admin contact of", TIMEOUT)
+            .unwrap_or_else(|e| panic!("the demotion asks: {e}\n{}", framed(&c.vt())));
+        c.send(answer);
+        if answer == "\r" {
+            c.wait_for("nothing changed", TIMEOUT).expect("Enter is not a yes");
+            assert_eq!(level(&conn), "admin");
+        }
+    }
+    c.wait_for("admin ->", TIMEOUT)
+        .unwrap_or_else(|e| panic!("y demotes: {e}\n{}", framed(&c.vt())));
+    assert_ne!(level(&conn), "admin");
+}

@@ -195,3 +195,78 @@ fn open_an_invoice_record_a_payment_and_see_it_partially_paid() {
     let status = c.wait_exit(std::time::Duration::from_secs(3)).expect("q quits");
     assert_eq!(status.exit_code(), 0);
 }
+
+#[test]
+fn a_payment_recorded_in_error_is_reversed_from_the_invoice_then_the_invoice_voided() {
+    let f = billed();
+    let (number, total, row) = target(&f);
+    let amount = format!("{}.{:02}", total / 100, total % 100);
+    let out = f
+        .command()
+        .args([
+            "payment",
+            "add",
+            &number,
+            "--amount",
+            &amount,
+            "--method",
+            "card",
+            "--date",
+            "2026-11-25",
+        ])
+        .args(["--ref", "keyed-twice"])
+        .output()
+        .expect("payment add");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let mut c = Console::spawn_in(Arc::clone(&f), &[], &[], 80, 24);
+    c.wait_for("Queue", TIMEOUT).expect("the console starts");
+    c.send("3");
+    c.wait_for("INV-", TIMEOUT).expect("invoices listed");
+    for _ in 0..row {
+        c.send("j");
+    }
+    // From the list the payments are not loaded: R says to open the invoice.
+    c.send("R");
+    c.wait_for("to choose the payment to reverse", TIMEOUT)
+        .unwrap_or_else(|e| panic!("R on the list: {e}\n{}", framed(&c.vt())));
+    c.send("\r");
+    c.wait_for("status: paid", TIMEOUT)
+        .unwrap_or_else(|e| panic!("{number} opens, paid: {e}\n{}", framed(&c.vt())));
+    c.send("R");
+    let screen = c
+        .wait_for(&format!("Reverse a payment on {number}"), TIMEOUT)
+        .unwrap_or_else(|e| panic!("the reversal form: {e}\n{}", framed(&c.vt())));
+    assert!(
+        screen.contains("ref keyed-twice"),
+        "the payment is named:\n{}",
+        framed(&c.vt())
+    );
+    assert!(screen.contains("Enter reverses it"), "{}", framed(&c.vt()));
+    // Enter without a reason reverses nothing.
+    c.send("\r");
+    c.wait_for("needs a reason", TIMEOUT).expect("a reason is asked for");
+    assert_eq!(json_out(&f, &["invoice", "show", &number, "--json"])["status"], "paid");
+    c.send("keyed twice");
+    c.send("\r");
+    c.wait_for("payment reversed on", TIMEOUT)
+        .unwrap_or_else(|e| panic!("the store reversed it: {e}\n{}", framed(&c.vt())));
+    c.wait_for("VOID: keyed twice", TIMEOUT)
+        .unwrap_or_else(|e| panic!("the payment stays in the history, void: {e}\n{}", framed(&c.vt())));
+    let shown = json_out(&f, &["invoice", "show", &number, "--json"]);
+    assert_eq!(shown["status"], "open", "{shown:#}");
+    assert_eq!(shown["balance_cents"], total, "{shown:#}");
+    assert_eq!(shown["payments"][0]["void"], true, "{shown:#}");
+
+    // No payment left to reverse; the invoice itself can now be voided.
+    c.send("R");
+    c.wait_for("has no payment to reverse", TIMEOUT)
+        .expect("nothing left to reverse");
+    c.send("V");
+    c.wait_for("Enter voids it", TIMEOUT).expect("the void form");
+    c.send("billed the wrong client");
+    c.send("\r");
+    c.wait_for("is void", TIMEOUT)
+        .unwrap_or_else(|e| panic!("the invoice is void: {e}\n{}", framed(&c.vt())));
+    assert_eq!(json_out(&f, &["invoice", "show", &number, "--json"])["status"], "void");
+}

@@ -299,6 +299,22 @@ fn resize_is_handled() {
     }
     // At 100 columns the table used the width; at 60 it still shows rows.
     assert_eq!(queue_ids(&c).1.first(), Some(&2000), "{}", framed(&c.vt()));
+    // Below 60x16 no broken rows: one line says why and how to leave.
+    for (cols, rows) in [(40u16, 12u16), (80, 12), (50, 30)] {
+        c.resize(cols, rows);
+        let screen = c
+            .wait_for("terminal too small", TIMEOUT)
+            .unwrap_or_else(|e| panic!("at {cols}x{rows}: {e}"));
+        assert!(
+            !screen.contains("#2000"),
+            "rows drawn at {cols}x{rows}:\n{}",
+            framed(&c.vt())
+        );
+    }
+    c.resize(80, 24);
+    c.wait_for("#2000", TIMEOUT).expect("the queue comes back at 80x24");
+    c.resize(40, 12);
+    c.wait_for("terminal too small", TIMEOUT).unwrap();
     quit_cleanly(&mut c);
 }
 

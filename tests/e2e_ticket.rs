@@ -264,6 +264,9 @@ fn the_palette_runs_an_action_and_the_filter_line_narrows_the_queue() {
     type_text(&mut c, "assign me");
     c.wait_for("assign to me", TIMEOUT).unwrap();
     c.send(ENTER);
+    // #2000 is a colleague's in the demo: taking it over asks first.
+    c.wait_for("take it over", TIMEOUT).unwrap();
+    c.send("y");
     c.wait_for("#2000: assigned to", TIMEOUT).unwrap();
     let t = show_json(c.fixture(), 2000);
     assert!(t["assignee"].is_string(), "the palette's action reached the store: {t}");
@@ -450,4 +453,156 @@ fn e_on_the_queue_opens_the_editor_for_the_selected_ticket() {
         .expect("Esc leaves the editor on the ticket it opened");
     c.send("q");
     assert!(c.wait_exit(TIMEOUT).is_some_and(|s| s.success()));
+}
+
+#[test]
+fn taking_over_a_colleagues_ticket_asks_once_and_enter_keeps_it_theirs() {
+    let f = Arc::new(Fixture::demo());
+    let out = f
+        .command()
+        .args(["ticket", "update", "2000", "--assignee", "jtate"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("a");
+    c.wait_for("#2000 is assigned to jtate", TIMEOUT).unwrap();
+    let screen = c.wait_for("take it over", TIMEOUT).unwrap();
+    assert!(screen.contains("any other key"), "{screen}");
+    // A reflex Enter is not a yes.
+    c.send(ENTER);
+    c.wait_for("nothing changed", TIMEOUT).unwrap();
+    assert_eq!(show_json(&f, 2000)["assignee"], "jtate");
+    c.send("a");
+    c.wait_for("take it over", TIMEOUT).unwrap();
+    c.send("y");
+    c.wait_for("#2000: assigned to", TIMEOUT).unwrap();
+    let t = show_json(&f, 2000);
+    assert!(t["assignee"].is_string() && t["assignee"] != "jtate", "{t}");
+    // Now it is mine: assigning it to me again asks nothing.
+    c.send("a");
+    c.wait_gone("take it over", TIMEOUT).unwrap();
+}
+
+#[test]
+fn a_ticket_with_thousands_of_notes_reaches_its_last_note_and_stops_there() {
+    let f = Arc::new(Fixture::demo());
+    {
+        let mut conn = rusqlite::Connection::open(&f.db).unwrap();
+        let tx = conn.transaction().unwrap();
+        for i in 1..=2001 {
+            tx.execute(
+                "INSERT INTO notes (ticket_id, author_id, created, internal, body) VALUES (2000, NULL, ?1, 1, ?2)",
+                rusqlite::params![1_764_000_000 + i, format!("bulk note number {i} of the long ticket")],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send(ENTER);
+    c.wait_for("Ticket #2000", TIMEOUT).unwrap();
+    c.send("G");
+    let screen = c.wait_for("History", TIMEOUT).unwrap();
+    assert!(
+        screen.contains("bulk note number 2001 of the long ticket") || screen.contains("Time ("),
+        "G shows the end of the ticket:\n{screen}"
+    );
+    // At the end, another page down moves nothing.
+    let before = c.screen();
+    c.send(" ");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(c.screen(), before, "the scroll stops at the end");
+    // Forty pages up (PageUp: 20 rows, ten notes each) are 400 notes back;
+    // g goes back to the top.
+    for _ in 0..40 {
+        c.send("\x1b[5~");
+    }
+    c.wait_for("bulk note number 1614 ", TIMEOUT).unwrap();
+    c.send("g");
+    c.wait_for("SLA response", TIMEOUT).unwrap();
+    c.wait_gone("bulk note number 16", TIMEOUT).unwrap();
+}
+
+#[test]
+fn the_search_prompt_edits_like_a_shell_line() {
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("/");
+    c.wait_for("Search:", TIMEOUT).unwrap();
+    type_text(&mut c, "qqq");
+    c.send("\x15"); // Ctrl-U: back to an empty line, no "u" typed
+    type_text(&mut c, "the printer offlinz");
+    c.send("\x7f"); // Backspace
+    type_text(&mut c, "e");
+    for _ in 0.."offline".len() {
+        c.send("\x1b[D"); // Left
+    }
+    c.send("\x17"); // Ctrl-W: the word before the cursor
+    c.wait_for("Search: the offline", TIMEOUT).unwrap();
+    c.send("\x01"); // Ctrl-A, then text at the start
+    type_text(&mut c, "printer ");
+    c.send("\x05"); // Ctrl-E
+    c.wait_for("Search: printer the offline", TIMEOUT).unwrap();
+    c.send(ENTER);
+    c.wait_for("Search \"printer the offline\"", TIMEOUT).unwrap();
+}
+
+#[test]
+fn a_ticket_opens_by_number_from_any_tab_and_ctrl_o_goes_back_to_it() {
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    // From the Invoices tab: # then the number.
+    c.send("3");
+    c.wait_for(" Invoices: ", TIMEOUT).unwrap();
+    c.send("#");
+    c.wait_for("Open ticket #", TIMEOUT).unwrap();
+    type_text(&mut c, "1234");
+    c.send(ENTER);
+    c.wait_for("Ticket #1234", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("Ticket #1234", TIMEOUT).unwrap();
+    // Anything but a number is refused at the prompt, saying what to type.
+    c.send("#");
+    type_text(&mut c, "abc");
+    c.send(ENTER);
+    c.wait_for("is not a ticket number", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("Open ticket #", TIMEOUT).unwrap();
+    // The palette takes a number too.
+    c.send(":");
+    c.wait_for("Commands", TIMEOUT).unwrap();
+    type_text(&mut c, "#1500");
+    c.wait_for("opens ticket #1500", TIMEOUT).unwrap();
+    c.send(ENTER);
+    c.wait_for("Ticket #1500", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("Ticket #1500", TIMEOUT).unwrap();
+    // Ctrl-O lists them newest first; the second is #1234.
+    c.send("\x0f");
+    let screen = c.wait_for("Recently opened tickets", TIMEOUT).unwrap();
+    let at = |id: &str| screen.find(id).unwrap_or(usize::MAX);
+    assert!(at("#1500 ") < at("#1234 "), "newest first:\n{screen}");
+    c.send("j");
+    c.send(ENTER);
+    c.wait_for("Ticket #1234", TIMEOUT).unwrap();
+}
+
+#[test]
+fn a_dispatcher_assigns_a_ticket_to_anyone_from_a_picker() {
+    let f = Arc::new(Fixture::demo());
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("@");
+    c.wait_for("Assign ticket #2000 to:", TIMEOUT).unwrap();
+    c.wait_for("jtate", TIMEOUT).expect("the technicians are listed");
+    type_text(&mut c, "zzz");
+    c.wait_for("no technician matches", TIMEOUT).unwrap();
+    c.send("\x15"); // Ctrl-U
+    type_text(&mut c, "jta");
+    c.send(ENTER);
+    c.wait_for("#2000: assigned to jtate", TIMEOUT).unwrap();
+    assert_eq!(show_json(&f, 2000)["assignee"], "jtate");
 }

@@ -71,10 +71,14 @@ fn expected(conn: &rusqlite::Connection, q: &QueueQuery) -> Vec<i64> {
             SortKey::Id => a.id.cmp(&b.id),
             SortKey::Priority => a.priority.cmp(&b.priority),
             SortKey::Status => a.status.cmp(&b.status),
-            SortKey::Due => a
-                .response_due
-                .unwrap_or(i64::MAX)
-                .cmp(&b.response_due.unwrap_or(i64::MAX)),
+            // Running response clocks soonest first; answered ones last.
+            SortKey::Due => {
+                let due = |r: &pimdesk::store::tickets::QueueRow| match r.first_response {
+                    None => r.response_due.unwrap_or(i64::MAX),
+                    Some(_) => i64::MAX,
+                };
+                due(a).cmp(&due(b))
+            }
             SortKey::Opened => a.opened.cmp(&b.opened),
             SortKey::Company => a.company.cmp(&b.company),
             SortKey::Summary => a.summary.cmp(&b.summary),
@@ -92,6 +96,47 @@ fn expected(conn: &rusqlite::Connection, q: &QueueQuery) -> Vec<i64> {
         }
     });
     rows.into_iter().map(|r| r.id).collect()
+}
+
+#[test]
+fn sla_due_puts_running_clocks_soonest_first_and_answered_ones_last() {
+    let (_dir, conn) = store();
+    // A few clocks still waiting for their first response, whatever the demo drew.
+    conn.execute_batch(
+        "UPDATE tickets SET first_response = NULL, status = 'New' WHERE id IN (SELECT id FROM tickets ORDER BY id DESC LIMIT 4)",
+    )
+    .unwrap();
+    let q = QueueQuery {
+        view: View::All,
+        sort: SortKey::Due,
+        descending: false,
+        ..QueueQuery::default()
+    };
+    let rows = page(&conn, &q, &Anchor::Start, 100_000).unwrap();
+    // Running: no first response yet and a due time (tickets without a
+    // clock sort last too, with the answered ones).
+    let first_answered = rows.iter().position(|r| r.first_response.is_some());
+    let last_running = rows
+        .iter()
+        .rposition(|r| r.first_response.is_none() && r.response_due.is_some());
+    assert!(
+        first_answered.is_some() && last_running.is_some(),
+        "both kinds in the demo"
+    );
+    assert!(
+        last_running < first_answered,
+        "an answered ticket sorts before a running clock: {:?}",
+        rows.iter()
+            .take(8)
+            .map(|r| (r.id, r.first_response, r.response_due, r.status.clone()))
+            .collect::<Vec<_>>()
+    );
+    let dues: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.first_response.is_none())
+        .filter_map(|r| r.response_due)
+        .collect();
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]), "running clocks soonest first");
 }
 
 #[test]

@@ -281,3 +281,23 @@ fn a_backup_to_an_existing_file_is_refused() {
     r.expect_code(2);
     assert_eq!(std::fs::read_to_string(&copy).expect("file"), "not mine to overwrite");
 }
+
+#[test]
+fn an_unreadable_stored_status_is_refused_naming_the_ticket_never_read_as_new() {
+    let env = Env::new();
+    env.demo_into(&env.db, 20, 5);
+    {
+        // Another program wrote past the schema's check.
+        let conn = rusqlite::Connection::open(&env.db).expect("open");
+        conn.execute_batch("PRAGMA ignore_check_constraints = ON; UPDATE tickets SET status = 'Pending' WHERE id = 5;")
+            .expect("write a bad status");
+    }
+    let before = snapshot(&env.db);
+    let r = env.run(&["ticket", "update", "5", "--status", "resolved"]);
+    r.expect_code(3).expect_no_panic();
+    assert!(
+        r.stderr.contains("ticket #5") && r.stderr.contains("Pending"),
+        "the refusal names the ticket and the value:\n{r}"
+    );
+    assert_unchanged(&env.db, &before, "ticket update on an unreadable status");
+}

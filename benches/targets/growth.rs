@@ -13,7 +13,7 @@ use crate::process::{checked, pimdesk, run_measured, Measured};
 use crate::report::{bench_dir, now, Report};
 use crate::NOW;
 
-const SIZES: [(u64, &str); 3] = [(10_000, "10k"), (100_000, "100k"), (1_000_000, "1M")];
+pub(crate) const SIZES: [(u64, &str); 3] = [(10_000, "10k"), (100_000, "100k"), (1_000_000, "1M")];
 
 /// One command's figures at each size: (wall s, peak RSS MB).
 struct Series {
@@ -70,7 +70,7 @@ fn fmt_secs(s: f64) -> String {
 }
 
 /// A demo store of `tickets` tickets beside the 1M one, made when absent.
-fn ensure_store(tickets: u64, name: &str, one_million: &Path) -> Result<(PathBuf, Option<Measured>)> {
+pub(crate) fn ensure_store(tickets: u64, name: &str, one_million: &Path) -> Result<(PathBuf, Option<Measured>)> {
     if tickets == 1_000_000 {
         return Ok((one_million.to_path_buf(), None));
     }

@@ -19,11 +19,13 @@ mod floor;
 mod growth;
 mod harness;
 mod invoice;
+mod long_ticket;
 mod process;
 mod queue;
 mod recompute;
 mod report;
 mod sla;
+mod sorts;
 
 use anyhow::Result;
 
@@ -50,6 +52,12 @@ fn main() -> Result<()> {
     if wanted("queue") {
         queue::queue_figures(&mut r, &db)?;
     }
+    if wanted("sorts") {
+        sorts::every_sort_both_ways(&mut r, &db)?;
+    }
+    if wanted("ticket") {
+        long_ticket::long_ticket(&mut r, &db)?;
+    }
     if wanted("console") {
         console::console_process(&mut r, &db)?;
     }
@@ -75,7 +83,7 @@ fn main() -> Result<()> {
     r.finish()
 }
 
-/// `PIMDESK_BENCH_ONLY=queue,console,sla,due,invoice,contention,recompute,growth` runs only those parts (all by default).
+/// `PIMDESK_BENCH_ONLY=queue,sorts,ticket,console,sla,due,invoice,contention,recompute,growth` runs only those parts (all by default).
 fn wanted(part: &str) -> bool {
     std::env::var("PIMDESK_BENCH_ONLY").map_or(true, |only| only.split(',').any(|p| p.trim() == part))
 }

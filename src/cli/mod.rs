@@ -230,7 +230,10 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
         if cause.is::<UsageError>() || cause.is::<ConfigError>() || cause.is::<crate::store::exchange::ImportError>() {
             return 2;
         }
-        if cause.is::<StoreError>() || cause.is::<rusqlite::Error>() {
+        let unreadable = cause
+            .downcast_ref::<crate::store::ticket_write::WriteError>()
+            .is_some_and(|w| matches!(w, crate::store::ticket_write::WriteError::Unreadable { .. }));
+        if cause.is::<StoreError>() || cause.is::<rusqlite::Error>() || unreadable {
             return 3;
         }
     }

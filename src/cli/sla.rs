@@ -10,7 +10,7 @@ use super::{Ctx, UsageError};
 use crate::cli::output::{self, outln};
 use crate::domain::sla::{self, due_line};
 use crate::domain::ticket::Priority;
-use crate::domain::time::{from_secs, parse_date, rfc3339_secs, short_duration};
+use crate::domain::time::{parse_date, rfc3339_secs, short_duration};
 use crate::store::{deadlines, sla as store_sla};
 
 #[derive(Debug, Subcommand)]
@@ -144,11 +144,12 @@ fn period(ctx: &Ctx, from: Option<String>, to: Option<String>) -> Result<(NaiveD
 
 fn report(ctx: &Ctx, from: Option<String>, to: Option<String>, as_json: bool) -> anyhow::Result<i32> {
     let (from, to) = period(ctx, from, to)?;
-    let (cal, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
+    let policy = ctx.config.sla_policy();
     let conn = ctx.open_store_read_only()?;
     let (start, end) = (day_start(ctx, from), day_start(ctx, to + Duration::days(1)));
     let counts = store_sla::compliance(&conn, start, end, ctx.now.timestamp())?;
-    let responses = store_sla::first_responses(&conn, start, end)?;
+    let mut responses = store_sla::response_minutes(&conn, start, end)?;
+    responses.sort_unstable();
     let mut out = Vec::new();
     for p in Priority::ALL {
         let c = counts
@@ -156,13 +157,7 @@ fn report(ctx: &Ctx, from: Option<String>, to: Option<String>, as_json: bool) ->
             .find(|c| c.priority == p.get())
             .copied()
             .unwrap_or_default();
-        let clock = policy.get(p).clock;
-        let mut minutes: Vec<i64> = responses
-            .iter()
-            .filter(|r| r.0 == p.get())
-            .map(|&(_, opened, first)| clock.between(&cal, from_secs(opened), from_secs(first)).num_minutes())
-            .collect();
-        minutes.sort_unstable();
+        let minutes: Vec<i64> = responses.iter().filter(|r| r.0 == p.get()).map(|&(_, m)| m).collect();
         out.push(json!({"priority": p.get(), "name": policy.get(p).name, "tickets": c.tickets, "met": c.met,
             "breached": c.breached, "open": c.open, "met_percent": c.percent(), "median_response_minutes": median(&minutes)}));
     }
@@ -187,12 +182,12 @@ fn report(ctx: &Ctx, from: Option<String>, to: Option<String>, as_json: bool) ->
     for r in &out {
         outln!(
             "P{:<3} {:<22} {:>8} {:>6} {:>9} {:>6} {:>7} {:>13}",
-            r["priority"],
+            dash(&r["priority"]),
             r["name"].as_str().unwrap_or(""),
-            r["tickets"],
-            r["met"],
-            r["breached"],
-            r["open"],
+            dash(&r["tickets"]),
+            dash(&r["met"]),
+            dash(&r["breached"]),
+            dash(&r["open"]),
             dash(&r["met_percent"]),
             dash(&r["median_response_minutes"])
         );

@@ -51,10 +51,12 @@ pub struct NewArgs {
     contact: Option<String>,
     #[arg(long, default_value = "")]
     description: String,
-    #[arg(long, default_value = "Service Desk")]
-    board: String,
-    #[arg(long, default_value = "phone")]
-    source: String,
+    /// Board (default: Service Desk, or After Hours outside contractual hours)
+    #[arg(long)]
+    board: Option<String>,
+    /// Source (default: phone, or after-hours line outside contractual hours)
+    #[arg(long)]
+    source: Option<String>,
     /// Scheduled time (RFC 3339, or YYYY-MM-DD HH:MM in the calendar zone), required for P5
     #[arg(long)]
     scheduled: Option<String>,
@@ -135,7 +137,7 @@ pub(super) fn usage(e: impl std::fmt::Display) -> anyhow::Error {
 pub(super) fn write_err(e: WriteError) -> anyhow::Error {
     match e {
         WriteError::Store(e) => e.into(),
-        WriteError::Conflict { .. } => anyhow::Error::new(e),
+        WriteError::Conflict { .. } | WriteError::Unreadable { .. } => anyhow::Error::new(e),
         other => usage(other),
     }
 }
@@ -182,14 +184,15 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
                 .transpose()
                 .map_err(usage)?
                 .map(|t| t.timestamp());
+            let intake = crate::domain::ticket::intake_defaults(!ctx.config.sla_calendar().is_open(ctx.now));
             let t = NewTicket {
                 company_id,
                 contact_id,
                 summary: a.summary,
                 description: a.description,
                 priority: priority(&a.priority)?,
-                board: a.board,
-                source: a.source,
+                board: a.board.unwrap_or_else(|| intake.0.as_str().into()),
+                source: a.source.unwrap_or_else(|| intake.1.as_str().into()),
                 assignee_id,
                 scheduled,
             };

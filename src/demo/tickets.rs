@@ -9,7 +9,7 @@ use rusqlite::{params, Transaction};
 use super::directory::DemoDirectory;
 use super::{pick, DemoSummary, Words};
 use crate::config::Config;
-use crate::domain::sla;
+use crate::store::deadlines::{stamp, Stamp};
 
 const SPAN_DAYS: i64 = 730;
 
@@ -80,12 +80,14 @@ pub(crate) fn generate(
 ) -> anyhow::Result<()> {
     let today = now.with_timezone(&config.calendar.timezone.0).date_naive();
     let cal = Calendar::new(config, today);
+    let ticket_sql = format!(
+        "INSERT INTO tickets (id, company_id, contact_id, summary, description, priority, status, board, source, assignee_id, opened, first_response, resolved, scheduled, paused_since, updated,
+                              clock_priority, {})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?6, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+        Stamp::COLUMNS
+    );
     let mut st = Statements {
-        ticket: tx.prepare_cached(
-            "INSERT INTO tickets (id, company_id, contact_id, summary, description, priority, status, board, source, assignee_id, opened, first_response, resolved, scheduled, paused_since, updated,
-                                  clock_priority, response_due, warning_at, attention_at, breach_at, response_met)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?6, ?17, ?18, ?19, ?20, ?21)",
-        )?,
+        ticket: tx.prepare_cached(&ticket_sql)?,
         note: tx.prepare_cached("INSERT INTO notes (ticket_id, author_id, created, internal, body) VALUES (?1, ?2, ?3, ?4, ?5)")?,
         entry: tx.prepare_cached("INSERT INTO time_entries (ticket_id, technician_id, start, minutes, billable, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?,
         audit: tx.prepare_cached("INSERT INTO audit (entity, entity_id, who_id, at, field, old, new) VALUES ('ticket', ?1, ?2, ?3, 'status', 'New', ?4)")?,
@@ -294,8 +296,8 @@ fn write_ticket(
         (base + Duration::minutes(rng.random_range(10..240))).min(now)
     });
     let updated = t.resolved.or(paused_since).or(t.first_response).unwrap_or(t.opened);
-    let clock = deadlines(cal, t, paused_since);
-    st.ticket.execute(params![
+    let stamp = deadlines(cal, t, paused_since);
+    let row = params![
         id,
         t.company,
         t.contact,
@@ -312,12 +314,9 @@ fn write_ticket(
         secs(t.scheduled),
         secs(paused_since),
         updated.timestamp(),
-        clock.map(|c| c.response_due.timestamp()),
-        clock.map(|c| c.warning_at.timestamp()),
-        clock.and_then(|c| c.derived().attention_at),
-        clock.and_then(|c| c.derived().breach_at),
-        clock.and_then(|c| c.derived().met),
-    ])?;
+    ];
+    let values: Vec<&dyn rusqlite::ToSql> = row.iter().copied().chain(stamp.values()).collect();
+    st.ticket.execute(values.as_slice())?;
     if let Some(p) = paused_since {
         st.pause.execute(params![id, p.timestamp()])?;
     }
@@ -397,15 +396,17 @@ fn write_time(
     Ok(())
 }
 
-/// The response clock as stored, from the same engine the console uses.
-fn deadlines(cal: &Calendar<'_>, t: &DemoTicket, paused_since: Option<DateTime<Utc>>) -> Option<sla::Clock> {
+/// The SLA figures as stored, from the same stamp every other writer uses.
+fn deadlines(cal: &Calendar<'_>, t: &DemoTicket, paused_since: Option<DateTime<Utc>>) -> Stamp {
     use crate::domain::sla::SlaInput;
     use crate::domain::ticket::Priority;
-    let mut input = SlaInput::new(Priority::new(t.priority)?, t.opened);
+    let Some(priority) = Priority::new(t.priority) else {
+        return Stamp::default();
+    };
+    let mut input = SlaInput::new(priority, t.opened);
     input.first_response = t.first_response;
     input.completed = t.resolved;
     input.scheduled = t.scheduled;
     input.paused_since = paused_since;
-    let d = sla::deadlines(&cal.sla_calendar, &cal.policy, &input).ok()?;
-    Some(sla::Clock::new(&d, &input))
+    stamp(&cal.sla_calendar, &cal.policy, &input)
 }

@@ -183,7 +183,8 @@ impl Duty {
     }
 }
 
-/// None when `role` may do `duty`; else the refusal in words, naming the
+/// None when `role` may do `duty`; else the refusal in words (without a
+/// "refused:" of its own: each screen says that its way), naming the
 /// roles that may and how `login` gets one (as the command line says it).
 /// `role` is the stored text (empty: not known yet).
 pub fn refusal(role: &str, login: &str, duty: Duty, what: &str) -> Option<String> {
@@ -197,7 +198,7 @@ pub fn refusal(role: &str, login: &str, duty: Duty, what: &str) -> Option<String
     };
     let you = if role.is_empty() { "not known yet" } else { role };
     Some(format!(
-        "refused: {what} needs {roles}; you are {you}. Ask an admin to run: pimdesk tech set-role {login} {give}"
+        "{what} needs {roles}; you are {you}. Ask an admin to run: pimdesk tech set-role {login} {give}"
     ))
 }
 

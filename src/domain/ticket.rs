@@ -161,6 +161,16 @@ vocabulary!(
     }
 );
 
+/// The board and source a new ticket starts with: one taken outside
+/// contractual hours is the after-hours desk's, by the after-hours line.
+pub fn intake_defaults(after_hours: bool) -> (Board, Source) {
+    if after_hours {
+        (Board::AfterHours, Source::AfterHoursLine)
+    } else {
+        (Board::ServiceDesk, Source::Phone)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

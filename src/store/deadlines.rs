@@ -9,23 +9,56 @@ use crate::domain::sla::{self, Calendar, Clock, SlaInput, SlaPolicy};
 use crate::domain::ticket::Priority;
 use crate::domain::time::from_secs;
 
-/// The columns `store` writes, as stored (Unix seconds).
+/// The columns `store` writes, as stored (Unix seconds), in the order of
+/// [`Stamp::COLUMNS`]: every writer of a ticket row (the console, import,
+/// the demo) stamps it through [`stamp`], so the figures have one source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Stamp {
-    pub(crate) response_due: Option<i64>,
-    pub(crate) warning_at: Option<i64>,
-    pub(crate) resolve_due: Option<i64>,
-    pub(crate) attention_at: Option<i64>,
-    pub(crate) breach_at: Option<i64>,
-    pub(crate) met: Option<bool>,
+    pub response_due: Option<i64>,
+    pub warning_at: Option<i64>,
+    pub resolve_due: Option<i64>,
+    pub attention_at: Option<i64>,
+    pub breach_at: Option<i64>,
+    pub met: Option<bool>,
+    /// Contractual minutes from opening to the first response, on the clock
+    /// of the priority the ticket ran on (what `sla report`'s median reads).
+    pub response_minutes: Option<i64>,
 }
 
-/// Deadlines and derived state of one ticket's SLA input (all empty when the
-/// engine cannot compute them, e.g. a P5 without a schedule). Import writes
-/// them straight into each new row.
+impl Stamp {
+    /// The ticket columns a stamp fills, in field order.
+    pub const COLUMNS: &'static str =
+        "response_due, warning_at, resolve_due, attention_at, breach_at, response_met, response_minutes";
+
+    /// The values for [`Stamp::COLUMNS`], for a statement's parameters.
+    pub fn values(&self) -> [&dyn rusqlite::ToSql; 7] {
+        [
+            &self.response_due,
+            &self.warning_at,
+            &self.resolve_due,
+            &self.attention_at,
+            &self.breach_at,
+            &self.met,
+            &self.response_minutes,
+        ]
+    }
+}
+
+/// Deadlines and derived state of one ticket's SLA input (the deadlines
+/// empty when the engine cannot compute them, e.g. a P5 without a schedule).
 pub(crate) fn stamp(cal: &Calendar, policy: &SlaPolicy, input: &SlaInput) -> Stamp {
+    let response_minutes = input.first_response.map(|first| {
+        policy
+            .get(input.priority)
+            .clock
+            .between(cal, input.opened, first)
+            .num_minutes()
+    });
     let Ok(d) = sla::deadlines(cal, policy, input) else {
-        return Stamp::default();
+        return Stamp {
+            response_minutes,
+            ..Stamp::default()
+        };
     };
     let derived = Clock::new(&d, input).derived();
     Stamp {
@@ -35,6 +68,7 @@ pub(crate) fn stamp(cal: &Calendar, policy: &SlaPolicy, input: &SlaInput) -> Sta
         attention_at: derived.attention_at,
         breach_at: derived.breach_at,
         met: derived.met,
+        response_minutes,
     }
 }
 
@@ -76,9 +110,9 @@ pub fn sla_input(conn: &Connection, id: i64) -> rusqlite::Result<Option<SlaInput
 
 fn write(conn: &Connection, id: i64, s: &Stamp) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "UPDATE tickets SET clock_priority = coalesce(clock_priority, priority), response_due = ?2, warning_at = ?3, resolve_due = ?4, attention_at = ?5, breach_at = ?6, response_met = ?7 WHERE id = ?1",
+        "UPDATE tickets SET clock_priority = coalesce(clock_priority, priority), response_due = ?2, warning_at = ?3, resolve_due = ?4, attention_at = ?5, breach_at = ?6, response_met = ?7, response_minutes = ?8 WHERE id = ?1",
     )?
-    .execute(params![id, s.response_due, s.warning_at, s.resolve_due, s.attention_at, s.breach_at, s.met])?;
+    .execute(params![id, s.response_due, s.warning_at, s.resolve_due, s.attention_at, s.breach_at, s.met, s.response_minutes])?;
     Ok(())
 }
 
@@ -117,8 +151,9 @@ pub fn recompute_all(conn: &Connection, cal: &Calendar, policy: &SlaPolicy) -> r
 /// The next tickets after `after` with their closed pauses and stored figures.
 fn read_batch(conn: &Connection, after: i64) -> rusqlite::Result<Vec<(i64, SlaInput, Stamp)>> {
     let sql = format!(
-        "SELECT {INPUT_COLUMNS}, response_due, warning_at, resolve_due, attention_at, breach_at, response_met
-         FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2"
+        "SELECT {INPUT_COLUMNS}, {}
+         FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2",
+        Stamp::COLUMNS
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut out = stmt
@@ -131,6 +166,7 @@ fn read_batch(conn: &Connection, after: i64) -> rusqlite::Result<Vec<(i64, SlaIn
                 attention_at: r.get(10)?,
                 breach_at: r.get(11)?,
                 met: r.get(12)?,
+                response_minutes: r.get(13)?,
             };
             Ok((id, input, old))
         })?

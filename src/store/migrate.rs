@@ -17,6 +17,8 @@ const STEPS: &[&str] = &[
     include_str!("migrate_4.sql"),
     include_str!("migrate_5.sql"),
     include_str!("migrate_6.sql"),
+    include_str!("migrate_7.sql"),
+    include_str!("migrate_8.sql"),
 ];
 
 /// The schema version this build writes.

@@ -82,7 +82,11 @@ impl SortKey {
             SortKey::Id => "t.id",
             SortKey::Priority => "t.priority",
             SortKey::Status => "t.status",
-            SortKey::Due => "coalesce(t.response_due, 9223372036854775807)",
+            // Running response clocks soonest first; answered ones and those
+            // without a clock last (the indexes tickets_due_all / _open_due).
+            SortKey::Due => {
+                "CASE WHEN t.first_response IS NULL THEN coalesce(t.response_due, 9223372036854775807) ELSE 9223372036854775807 END"
+            }
             SortKey::Opened => "t.opened",
             SortKey::Company => "c.name",
             SortKey::Assignee => "coalesce(te.login, '')",
@@ -105,6 +109,10 @@ pub struct QueueQuery {
     pub soon_until: i64,
     /// The filter line's conditions, on top of the view.
     pub filter: super::queue_filter::QueueFilter,
+    /// Which priorities (P1 first) have a response clock that runs 24x7
+    /// (the config's SLA table): "After hours" lists their running clocks
+    /// whatever the board.
+    pub round_the_clock: [bool; 5],
 }
 
 impl QueueQuery {
@@ -126,6 +134,7 @@ impl Default for QueueQuery {
             me: None,
             soon_until: 0,
             filter: Default::default(),
+            round_the_clock: [false; 5],
         }
     }
 }
@@ -203,7 +212,10 @@ impl QueueRow {
             SortKey::Id => SortValue::Int(self.id),
             SortKey::Priority => SortValue::Int(i64::from(self.priority)),
             SortKey::Status => SortValue::Text(self.status.clone()),
-            SortKey::Due => SortValue::Int(self.response_due.unwrap_or(i64::MAX)),
+            SortKey::Due => SortValue::Int(match self.first_response {
+                None => self.response_due.unwrap_or(i64::MAX),
+                Some(_) => i64::MAX,
+            }),
             SortKey::Opened => SortValue::Int(self.opened),
             SortKey::Company => SortValue::Text(self.company.clone()),
             SortKey::Assignee => SortValue::Text(self.assignee.clone().unwrap_or_default()),
@@ -222,6 +234,18 @@ pub(super) fn view_filter(q: &QueueQuery) -> String {
         // breach_at is set only on running clocks that can breach as things
         // stand (not those paused in time), by the SLA engine.
         View::BreachingSoon => format!("t.breach_at <= {}", q.soon_until),
+        // The After Hours board, and every response clock that runs through
+        // the night (24x7 priorities, not yet answered, not paused).
+        View::AfterHours if q.round_the_clock.contains(&true) => {
+            let ps: Vec<String> = (1..=5)
+                .filter(|p| q.round_the_clock[p - 1])
+                .map(|p| p.to_string())
+                .collect();
+            format!(
+                "{OPEN} AND (t.board = 'After Hours' OR (t.first_response IS NULL AND t.paused_since IS NULL AND t.response_due IS NOT NULL AND coalesce(t.clock_priority, t.priority) IN ({})))",
+                ps.join(", ")
+            )
+        }
         View::AfterHours => format!("{OPEN} AND t.board = 'After Hours'"),
         View::All => "1".into(),
     }

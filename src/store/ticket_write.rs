@@ -26,6 +26,8 @@ pub enum WriteError {
     },
     #[error("{field}: {message}")]
     Invalid { field: &'static str, message: String },
+    #[error("ticket #{id} holds a value pimdesk cannot read ({why}); nothing was written")]
+    Unreadable { id: i64, why: String },
     #[error(transparent)]
     Store(#[from] rusqlite::Error),
 }
@@ -177,7 +179,7 @@ pub(super) struct Current {
     summary: String,
     description: String,
     priority: u8,
-    status: String,
+    status: Status,
     company_id: i64,
     contact_id: Option<i64>,
     assignee_id: Option<i64>,
@@ -210,7 +212,12 @@ pub(super) fn current(tx: &Transaction<'_>, id: i64) -> Result<Current, WriteErr
             })
         },
     )
-    .optional()?
+    .optional()
+    .map_err(|e| match e {
+        // A value no front end could have written: say which ticket, change nothing.
+        rusqlite::Error::FromSqlConversionFailure(_, _, why) => WriteError::Unreadable { id, why: why.to_string() },
+        e => e.into(),
+    })?
     .ok_or(WriteError::NotFound(id))
 }
 
@@ -391,7 +398,7 @@ fn set_status(
     who: i64,
     now: i64,
 ) -> Result<bool, WriteError> {
-    let old: Status = cur.status.parse().unwrap_or(Status::New);
+    let old = cur.status;
     if old == new {
         return Ok(false);
     }

@@ -17,6 +17,12 @@ pub enum Action {
     Quit,
     ToggleHelp,
     OpenPalette,
+    /// `#`: a prompt for a ticket number, from any screen.
+    GoToTicket,
+    /// Open this ticket (the `#` prompt's or the palette's number, a recent one).
+    OpenTicket(i64),
+    /// The tickets opened last, newest first, to go back to one.
+    RecentTickets,
     NextTab,
     PrevTab,
     GoTab(super::tab::Tab),
@@ -40,6 +46,8 @@ pub enum Action {
     NewTicket,
     EditTicket,
     AssignToMe,
+    /// Assign the ticket to any technician, picked from a list.
+    AssignTo,
     SetStatus,
     AddNote,
     LogTime,

@@ -245,6 +245,7 @@ fn input_action(state: &AppState, keymap: &Keymap, ev: Event) -> Option<Action> 
         Event::Key(k) if k.kind == KeyEventKind::Press => {
             if state.queue.search_input.is_some()
                 || state.queue.filter_input.is_some()
+                || state.goto_input.is_some()
                 || state.directory.search_input.is_some()
             {
                 return Some(Action::Key(k));

@@ -69,6 +69,8 @@ catalogue! {
     Global "quit" => Action::Quit, "quit pimdesk", "quit";
     Global "help" => Action::ToggleHelp, "show this help", "help";
     Global "palette" => Action::OpenPalette, "command palette", "commands";
+    Global "goto_ticket" => Action::GoToTicket, "open a ticket by number";
+    Global "recent_tickets" => Action::RecentTickets, "recently opened tickets";
     Global "next_tab" => Action::NextTab, "next tab";
     Global "prev_tab" => Action::PrevTab, "previous tab";
     Global "tab_queue" => Action::GoTab(Tab::Queue), "Queue tab";
@@ -92,6 +94,7 @@ catalogue! {
     Actions "new_ticket" => Action::NewTicket, "new ticket", "new";
     Actions "edit_ticket" => Action::EditTicket, "edit the ticket";
     Actions "assign_to_me" => Action::AssignToMe, "assign to me";
+    Actions "assign_to" => Action::AssignTo, "assign to a technician (picker)";
     Actions "set_status" => Action::SetStatus, "set status";
     Actions "add_note" => Action::AddNote, "add a note";
     Actions "log_time" => Action::LogTime, "log time";
@@ -114,6 +117,7 @@ catalogue! {
     Directory "toggle_rotation" => Action::Directory(DirectoryKey::Rotation), "in rotation on/off";
     Invoices "pay" => Action::Invoice(InvoiceKey::Pay), "record a payment", "pay";
     Invoices "void" => Action::Invoice(InvoiceKey::Void), "void with a reason", "void";
+    Invoices "void_payment" => Action::Invoice(InvoiceKey::VoidPayment), "reverse a payment", "reverse";
     Invoices "aging" => Action::Invoice(InvoiceKey::Aging), "aging chart on/off", "aging";
     Invoices "run" => Action::Invoice(InvoiceKey::Run), "invoice run preview", "run";
     Invoices "agreements" => Action::Invoice(InvoiceKey::Agreements), "agreements, prepaid", "agreements";
@@ -123,6 +127,10 @@ catalogue! {
     Invoices "complete_agreement" => Action::Invoice(InvoiceKey::CompleteAgreement), "project completed";
     Ticket "scroll_down" => Action::Move(1), "scroll down";
     Ticket "scroll_up" => Action::Move(-1), "scroll up";
+    Ticket "page_down" => Action::Page(1), "page down";
+    Ticket "page_up" => Action::Page(-1), "page up";
+    Ticket "top" => Action::First, "top of the ticket";
+    Ticket "bottom" => Action::Last, "end of the ticket";
 }
 
 /// Parses "C-s", "A-x", "Enter", "F1", "G", "?" into a key event.

@@ -1,7 +1,8 @@
 //! The worker's side of the Invoices tab: loads through the billing store's
 //! readers, and payments, voids and invoice runs through its writers (each
 //! one transaction), and agreement writes (add, end, complete; audited).
-//! Writes check the writer's role in the store first.
+//! Writes are checked for the writer's role by the store, in their own
+//! transaction.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,7 +13,6 @@ use rusqlite::Connection;
 use super::action::Action;
 use super::state::invoices::{AgreementLine, InvoiceData, InvoiceEffect};
 use crate::domain::billing::Product;
-use crate::domain::permissions::Role;
 use crate::store::billing::agreements::{self, PrepaidBalance};
 use crate::store::billing::ledger::{self, NewPayment};
 use crate::store::billing::{self as billing, BillingStoreError, Invoice};
@@ -30,11 +30,8 @@ pub fn handle(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Action 
         InvoiceEffect::Preview { as_of, run, at } => data(
             billing::run(conn, &run, as_of, true, who, at).map(|invoices| InvoiceData::Preview { as_of, invoices }),
         ),
-        write => match finance_role(conn, who) {
-            Err(e) => Action::StoreFailed(format!("store: {e}")),
-            Ok(Some(refusal)) => refused(refusal),
-            Ok(None) => write_effect(conn, who, write),
-        },
+        // The billing store checks the role inside each write's transaction.
+        write => write_effect(conn, who, write),
     }
 }
 
@@ -73,6 +70,15 @@ fn write_effect(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Actio
                 number.to_ascii_uppercase()
             )
         }),
+        InvoiceEffect::VoidPayment { payment, reason, at } => ledger::void_payment(conn, payment, &reason, who, at)
+            .map(|inv| {
+                format!(
+                    "payment reversed on {}: balance {} ({}); it stays in the history, void",
+                    inv.number,
+                    inv.balance(),
+                    inv.status()
+                )
+            }),
         InvoiceEffect::AddAgreement { agreement, at } => {
             agreements::add(conn, &agreement, who, at).map(|key| format!("agreement {key} added (audited)"))
         }
@@ -133,13 +139,6 @@ fn data(result: billing::Result<InvoiceData>) -> Action {
         Err(BillingStoreError::Refused(m)) => Action::InvoiceData(Box::new(InvoiceData::Failed(m))),
         Err(e) => Action::StoreFailed(format!("store: {e}")),
     }
-}
-
-/// None when `who` has the finance or admin role in the store now.
-fn finance_role(conn: &Connection, who: i64) -> rusqlite::Result<Option<String>> {
-    let role = crate::store::actor::role_of(conn, who)?.unwrap_or(Role::Technician);
-    Ok((!role.may_do_finance())
-        .then(|| format!("this needs the finance or admin role, and you are {role}; nothing was written")))
 }
 
 /// Newest first, with the aging at `today`.

@@ -13,6 +13,7 @@ use super::{Ctx, UsageError};
 use crate::cli::output::{out, outln};
 use crate::domain::billing::BillingRules;
 use crate::domain::money::Cents;
+use crate::domain::permissions::{refusal, Duty};
 use crate::domain::time::parse_date;
 use crate::store::billing::ledger::{self, Bucket, NewPayment};
 use crate::store::billing::{self, BillingStoreError, Invoice, InvoiceLine, PaymentMethod, RunSettings};
@@ -139,22 +140,16 @@ pub(super) fn today(ctx: &Ctx) -> NaiveDate {
     ctx.now.with_timezone(&ctx.config.calendar.timezone.0).date_naive()
 }
 
-/// The current user's technician id when their role is finance or admin;
-/// otherwise a usage error (exit 2) saying what is needed. Nothing is
-/// written for a refused user (no technician record is created).
+/// The current user's technician id for a finance write; the billing store
+/// checks the role inside the write's transaction. A user with no
+/// technician record yet is a technician: refused here, in the same words,
+/// so that nothing is written for them (no record is created).
 pub(super) fn require_finance(ctx: &Ctx, conn: &Connection, action: &str) -> anyhow::Result<i64> {
     match crate::store::actor::find(conn, &ctx.login)? {
-        Some((id, role)) if role.may_do_finance() => Ok(id),
-        found => {
-            let is = match found {
-                Some((_, role)) => format!("{} has the role {role}", ctx.login),
-                None => format!("{} has no technician record yet (role technician)", ctx.login),
-            };
-            Err(usage(format!(
-                "{action} needs the finance or admin role, and {is}. Ask an admin to run `pimdesk tech set-role {} finance`",
-                ctx.login
-            )))
-        }
+        Some((id, _)) => Ok(id),
+        None => Err(usage(
+            refusal("", &ctx.login, Duty::Finance, action).unwrap_or_default(),
+        )),
     }
 }
 

@@ -51,6 +51,7 @@ pub fn add(conn: &mut Connection, a: &Agreement, who: i64, now: i64) -> Result<S
         return refused(without_id(e.to_string()));
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    super::require_finance(&tx, who, "adding an agreement")?;
     let company_key: String = tx
         .query_row("SELECT key FROM companies WHERE id = ?1", [a.company_id], |r| r.get(0))
         .optional()?
@@ -135,6 +136,7 @@ fn still_valid(a: &Agreement, key: &str) -> Result<()> {
 /// Sets (or moves) the last active day of an agreement.
 pub fn end(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now: i64) -> Result<EndOutcome> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    super::require_finance(&tx, who, "ending an agreement")?;
     let found = find(&tx, key)?.ok_or_else(|| unknown(key))?;
     let mut a = found.agreement.clone();
     let old = a.ended;
@@ -205,6 +207,7 @@ fn billed_through(conn: &Connection, id: i64) -> Result<Vec<(NaiveDate, NaiveDat
 /// started (project fee, monthly charges) has been billed.
 pub fn complete(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now: i64) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    super::require_finance(&tx, who, "completing a project")?;
     let found = find(&tx, key)?.ok_or_else(|| unknown(key))?;
     let mut a = found.agreement.clone();
     let old = a.project_completed;

@@ -116,6 +116,7 @@ pub fn add_payment(conn: &mut Connection, number: &str, p: &NewPayment, who: i64
         return refused(format!("the amount must be more than $0.00 (got {})", p.amount));
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    super::require_finance(&tx, who, "recording a payment")?;
     let invoice = find(&tx, number)?.ok_or_else(|| unknown(number))?;
     if let Some(reason) = &invoice.void_reason {
         return refused(format!(
@@ -165,6 +166,7 @@ pub fn void(conn: &mut Connection, number: &str, reason: &str, who: i64, now: i6
         return refused("a void needs a reason (--reason TEXT)");
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    super::require_finance(&tx, who, "voiding an invoice")?;
     let invoice = find(&tx, number)?.ok_or_else(|| unknown(number))?;
     if let Some(old) = &invoice.void_reason {
         return refused(format!("{} is already void ({old})", invoice.number));
@@ -197,6 +199,7 @@ pub fn void_payment(conn: &mut Connection, payment: i64, reason: &str, who: i64,
         return refused("a payment void needs a reason (--reason TEXT)");
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    super::require_finance(&tx, who, "voiding a payment")?;
     let found: Option<(String, Option<String>)> = tx
         .query_row(
             "SELECT i.number, p.void_reason FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE p.id = ?1",

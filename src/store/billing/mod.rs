@@ -30,6 +30,25 @@ pub mod unbilled;
 
 pub use run::{run, RunSettings};
 
+/// The finance rule, enforced where the money moves: inside the write's own
+/// transaction, on the writer's role as stored now (a role changed by an
+/// admin a moment ago counts). Refused with the words of
+/// [`refusal`](crate::domain::permissions::refusal), naming how to get it.
+pub(crate) fn require_finance(tx: &Connection, who: i64, what: &str) -> Result<()> {
+    use crate::domain::permissions::{refusal, Duty, Role};
+    use rusqlite::OptionalExtension;
+    let found: Option<(String, Role)> = tx
+        .query_row("SELECT login, role FROM technicians WHERE id = ?1", [who], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (login, role) = found.map_or((String::new(), String::new()), |(l, r)| (l, r.to_string()));
+    match refusal(&role, &login, Duty::Finance, what) {
+        None => Ok(()),
+        Some(m) => Err(BillingStoreError::Refused(m)),
+    }
+}
+
 /// Why a billing write was refused, or could not be done.
 #[derive(Debug, thiserror::Error)]
 pub enum BillingStoreError {

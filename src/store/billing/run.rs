@@ -82,6 +82,9 @@ pub fn run_with_progress(
         TransactionBehavior::Immediate
     };
     let tx = conn.transaction_with_behavior(behavior)?;
+    if !dry_run {
+        super::require_finance(&tx, who, "an invoice run (without --dry-run)")?;
+    }
     let books = unbilled::load(&tx, settings.tz, settings.rules.prepaid_carry_over, as_of)?;
     let names = company_names(&tx)?;
     let mut seq = last_sequence(&tx, &settings.prefix)?;

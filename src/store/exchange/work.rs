@@ -2,6 +2,8 @@
 //! them: each ticket with its SLA deadlines in the same row, its full-text
 //! entry written once all the notes are in.
 
+use std::sync::LazyLock;
+
 use rusqlite::{params, Connection};
 
 use super::loader::Loader;
@@ -11,8 +13,18 @@ use crate::domain::sla::SlaInput;
 use crate::domain::text::{sanitize, sanitize_line};
 use crate::domain::ticket::{check_times, Board, Priority, Source, Status, TicketTimes, UnknownValue};
 use crate::domain::time::from_secs;
-use crate::store::deadlines::stamp;
+use crate::store::deadlines::{stamp, Stamp};
 use crate::store::ticket_write::{contact_of_company, WriteError};
+
+/// A ticket row with its SLA figures (the stamp's columns, in their order).
+static TICKET_INSERT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO tickets (key, company_id, contact_id, summary, description, priority, status, board, source, assignee_id, opened, first_response, resolved, scheduled, paused_since, updated,
+                              clock_priority, {})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?6, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+        Stamp::COLUMNS
+    )
+});
 
 impl Loader<'_> {
     pub(super) fn ticket(&mut self, i: usize, r: TicketRec) -> anyhow::Result<()> {
@@ -75,17 +87,28 @@ impl Loader<'_> {
         input.scheduled = scheduled.map(from_secs);
         input.paused_since = paused_since.map(from_secs);
         let s = stamp(self.rules.calendar, self.rules.policy, &input);
+        let row = params![
+            r.key,
+            company,
+            contact,
+            summary,
+            description,
+            priority.get(),
+            status.as_str(),
+            board.as_str(),
+            source.as_str(),
+            assignee,
+            opened,
+            first_response,
+            resolved,
+            scheduled,
+            paused_since,
+            self.now,
+        ];
+        let values: Vec<&dyn rusqlite::ToSql> = row.iter().copied().chain(s.values()).collect();
         self.conn
-            .prepare_cached(
-                "INSERT INTO tickets (key, company_id, contact_id, summary, description, priority, status, board, source, assignee_id, opened, first_response, resolved, scheduled, paused_since, updated,
-                                      clock_priority, response_due, warning_at, resolve_due, attention_at, breach_at, response_met)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?6, ?17, ?18, ?19, ?20, ?21, ?22)",
-            )?
-            .execute(params![
-                r.key, company, contact, summary, description, priority.get(), status.as_str(), board.as_str(), source.as_str(), assignee,
-                opened, first_response, resolved, scheduled, paused_since, self.now,
-                s.response_due, s.warning_at, s.resolve_due, s.attention_at, s.breach_at, s.met
-            ])
+            .prepare_cached(&TICKET_INSERT)?
+            .execute(values.as_slice())
             .map_err(|e| at.err("key", e.to_string()))?;
         let id = self.conn.last_insert_rowid();
         if let Some(p) = paused_since {

@@ -59,7 +59,7 @@ pub struct DirectoryState {
     pub contact_counts: Vec<usize>,
     pub rows: Vec<Row>,
     pub cursor: Cursor,
-    pub search_input: Option<String>,
+    pub search_input: Option<super::line::LineInput>,
     pub query: String,
     pub open: Option<CompanyOpen>,
     pub picker: Option<LevelPicker>,
@@ -327,7 +327,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         }
         Action::StartSearch => {
             d.open = None;
-            d.search_input = Some(d.query.clone());
+            d.search_input = Some(super::line::LineInput::new(&d.query));
         }
         Action::CopyPhone | Action::CopyEmail => return Some(copy(s, matches!(action, Action::CopyEmail))),
         Action::EditLevel => return Some(start_picker(s)),
@@ -418,13 +418,45 @@ fn picker_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
                 s.message = Some(Message::info("still finding out who you are; try again in a moment"));
                 return Some(vec![]);
             };
-            s.message = Some(Message::info(format!("saving {}'s security level…", c.name)));
-            return Some(vec![Effect::SetContactLevel {
+            let effects = vec![Effect::SetContactLevel {
                 contact_id: c.id,
                 level: level.as_str().to_string(),
                 who,
                 at: s.now.timestamp(),
-            }]);
+            }];
+            let admin = SecurityLevel::Admin.as_str();
+            let admins = s
+                .directory
+                .data
+                .contacts
+                .iter()
+                .filter(|o| o.company_id == c.company_id && o.level == admin)
+                .count();
+            if c.level == admin && admins == 1 {
+                // The company would have nobody left who may do what only an admin may.
+                let lost: Vec<&str> = SecurityLevel::Admin
+                    .rights()
+                    .iter()
+                    .filter(|r| !level.rights().contains(r))
+                    .map(|r| r.words())
+                    .collect();
+                s.overlay = Some(crate::tui::state::forms::Overlay::Confirm(
+                    crate::tui::state::forms::Confirm {
+                        title: format!("Demote {}", c.name),
+                        question: format!(
+                        "{} is the only admin contact of {}: after this nobody there may {}. Make them {level} anyway?",
+                        c.name,
+                        c.company,
+                        lost.join(", ")
+                    ),
+                        yes: format!("make them {level}"),
+                        effects,
+                    },
+                ));
+                return Some(vec![]);
+            }
+            s.message = Some(Message::info(format!("saving {}'s security level…", c.name)));
+            return Some(effects);
         }
         Action::Quit | Action::Hangup | Action::Resize(..) | Action::Tick => return None,
         _ => {}
@@ -439,23 +471,23 @@ fn search_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     let input = d.search_input.as_mut()?;
     match action {
         Action::Key(k) => match k.code {
-            KeyCode::Char(c) => input.push(c),
-            KeyCode::Backspace => {
-                input.pop();
-            }
             KeyCode::Enter => d.search_input = None,
             KeyCode::Esc => {
                 d.search_input = None;
                 input_clear(d);
                 return Some(vec![]);
             }
-            _ => return Some(vec![]),
+            _ => {
+                if !input.key(*k) {
+                    return Some(vec![]);
+                }
+            }
         },
-        Action::Paste(text) => input.push_str(&crate::domain::text::sanitize_line(text)),
+        Action::Paste(text) => input.insert(text),
         _ => return None,
     }
     if let Some(i) = &d.search_input {
-        d.query = crate::domain::text::sanitize_line(i);
+        d.query = i.text().to_string();
     }
     d.rebuild();
     Some(vec![])

@@ -88,7 +88,7 @@ pub struct EditorState {
     pub description: TextArea<'static>,
     pub focus: Field,
     /// The picker's filter text and highlighted option.
-    pub filter: String,
+    pub filter: super::line::LineInput,
     pub highlight: usize,
     pub errors: Vec<(Field, String)>,
     /// Unsaved changes exist.
@@ -108,12 +108,15 @@ fn textarea(text: &str) -> TextArea<'static> {
 }
 
 impl EditorState {
-    pub fn new_ticket() -> EditorState {
+    /// A new ticket; taken outside contractual hours it defaults to the
+    /// After Hours board and the after-hours line.
+    pub fn new_ticket(after_hours: bool) -> EditorState {
+        let (board, source) = crate::domain::ticket::intake_defaults(after_hours);
         let form = TicketForm {
             priority: 3,
             status: Status::New.as_str().into(),
-            board: Board::ServiceDesk.as_str().into(),
-            source: Source::Phone.as_str().into(),
+            board: board.as_str().into(),
+            source: source.as_str().into(),
             ..TicketForm::default()
         };
         EditorState::from_form(form, false)
@@ -153,7 +156,7 @@ impl EditorState {
             description: textarea(&form.description),
             form,
             focus: Field::Company,
-            filter: String::new(),
+            filter: super::line::LineInput::default(),
             highlight: 0,
             errors: Vec::new(),
             changed,
@@ -235,7 +238,7 @@ impl EditorState {
                 .collect(),
             _ => Vec::new(),
         };
-        let needle = self.filter.to_lowercase();
+        let needle = self.filter.text().to_lowercase();
         all.into_iter()
             .filter(|(_, l)| needle.is_empty() || l.to_lowercase().contains(&needle))
             .collect()
@@ -347,19 +350,15 @@ impl EditorState {
                     self.focus_next(1, choices, names);
                 }
             }
-            KeyCode::Backspace => {
-                self.filter.pop();
-                self.highlight = if self.filter.is_empty() {
-                    self.current_position(choices, names)
-                } else {
-                    0
-                };
+            _ => {
+                if self.filter.key(k) {
+                    self.highlight = if self.filter.is_empty() {
+                        self.current_position(choices, names)
+                    } else {
+                        0
+                    };
+                }
             }
-            KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.filter.push(c);
-                self.highlight = 0;
-            }
-            _ => {}
         }
     }
 
@@ -373,7 +372,7 @@ impl EditorState {
                 self.description.insert_str(sanitize(text));
             }
             Field::Scheduled => self.form.scheduled.push_str(&sanitize_line(text)),
-            _ => self.filter.push_str(&sanitize_line(text)),
+            _ => self.filter.insert(text),
         }
         self.mark_changed();
     }

@@ -179,6 +179,18 @@ pub struct DraftOffer {
     pub updated: i64,
 }
 
+/// One question, in words, before a change that takes a ticket from a
+/// colleague or moves money: `y` does it, any other key keeps things as they
+/// are (so a double-tapped Enter never does it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub title: String,
+    pub question: String,
+    /// What `y` does, for the key line ("take it over").
+    pub yes: String,
+    pub effects: Vec<crate::tui::action::Effect>,
+}
+
 /// Whatever sits over the tabs and takes the keys first.
 pub enum Overlay {
     Editor(Box<EditorState>),
@@ -187,6 +199,39 @@ pub enum Overlay {
     Status(StatusPick),
     Draft(DraftOffer),
     Palette(super::palette::Palette),
+    Confirm(Confirm),
+    /// `Ctrl-O`: the tickets opened last.
+    Recent(RecentPick),
+    /// `@`: assign a ticket to any technician.
+    Assign(AssignPick),
+}
+
+/// The technician picker for one ticket: typing filters by login or name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignPick {
+    pub ticket_id: i64,
+    pub filter: super::line::LineInput,
+    pub highlight: usize,
+}
+
+impl AssignPick {
+    /// The technicians the filter leaves, as (id, login, name).
+    pub fn options<'a>(&self, choices: &'a super::editor::Choices) -> Vec<&'a crate::store::lookup::TechnicianChoice> {
+        let needle = self.filter.text().to_lowercase();
+        choices
+            .technicians
+            .iter()
+            .filter(|t| {
+                needle.is_empty() || t.login.to_lowercase().contains(&needle) || t.name.to_lowercase().contains(&needle)
+            })
+            .collect()
+    }
+}
+
+/// The highlighted row of the recent-tickets list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecentPick {
+    pub highlight: usize,
 }
 
 impl Overlay {

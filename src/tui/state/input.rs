@@ -3,8 +3,8 @@
 
 use ratatui::crossterm::event::KeyCode;
 
+use super::line::LineInput;
 use super::{is_data, AppState};
-use crate::domain::text::sanitize_line;
 use crate::store::queue_filter::QueueFilter;
 use crate::tui::action::{Action, Effect};
 use crate::tui::state::message::Message;
@@ -16,23 +16,55 @@ enum Line {
     Pass,
 }
 
-fn edit(input: &mut String, action: &Action) -> Line {
+/// `4999`, `#4999` or ` #4999 `: the ticket's number.
+pub fn ticket_number(text: &str) -> Option<i64> {
+    text.trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+}
+
+fn edit(input: &mut LineInput, action: &Action) -> Line {
     match action {
         Action::Key(k) => match k.code {
-            KeyCode::Char(c) => input.push(c),
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Enter => return Line::Enter(sanitize_line(input)),
+            KeyCode::Enter => return Line::Enter(input.text().to_string()),
             KeyCode::Esc => return Line::Esc,
-            _ => {}
+            _ => {
+                input.key(*k);
+            }
         },
-        Action::Paste(text) => input.push_str(&sanitize_line(text)),
+        Action::Paste(text) => input.insert(text),
         Action::Resize(..) | Action::Hangup | Action::Tick => return Line::Pass,
         a if is_data(a) => return Line::Pass,
         _ => {}
     }
     Line::Edited
+}
+
+/// The `#` prompt, while open, sees keys before anything else.
+pub fn goto_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+    let input = s.goto_input.as_mut()?;
+    match edit(input, action) {
+        Line::Pass => None,
+        Line::Edited => Some(vec![]),
+        Line::Esc => {
+            s.goto_input = None;
+            Some(vec![])
+        }
+        Line::Enter(text) => match ticket_number(&text) {
+            Some(id) => {
+                s.goto_input = None;
+                Some(super::navigate::open_ticket(s, Some(id)))
+            }
+            None => {
+                s.message = Some(Message::error(format!(
+                    "{text:?} is not a ticket number: type its digits (#4999 or 4999), Enter opens it"
+                )));
+                Some(vec![])
+            }
+        },
+    }
 }
 
 /// Handles the action if a queue input line is open; None lets it through.

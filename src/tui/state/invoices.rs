@@ -12,7 +12,7 @@ use ratatui::crossterm::event::KeyCode;
 
 pub use self::agreement_forms::{AgreementDateForm, AgreementForm, DateChange, AGREEMENT_FIELDS};
 pub use self::data::{AgreementLine, InvoiceData, InvoiceEffect};
-pub use self::forms::{Form, PaymentForm, RunForm, VoidForm, PAYMENT_FIELDS};
+pub use self::forms::{Form, PaymentForm, PaymentVoidForm, RunForm, VoidForm, PAYMENT_FIELDS};
 use super::lists::Cursor;
 use super::AppState;
 use crate::config::Config;
@@ -30,6 +30,8 @@ use crate::tui::state::message::Message;
 pub enum InvoiceKey {
     Pay,
     Void,
+    /// Reverse a payment recorded in error (in an invoice's detail).
+    VoidPayment,
     Aging,
     Run,
     Agreements,
@@ -388,7 +390,7 @@ fn key(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
             s.invoices.form = Some(Form::Run(RunForm::new(today(s))));
             vec![]
         }
-        InvoiceKey::Pay | InvoiceKey::Void => start_write(s, k),
+        InvoiceKey::Pay | InvoiceKey::Void | InvoiceKey::VoidPayment => start_write(s, k),
         InvoiceKey::NewAgreement | InvoiceKey::EndAgreement | InvoiceKey::CompleteAgreement => {
             agreement_forms::start(s, k)
         }
@@ -396,10 +398,10 @@ fn key(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
 }
 
 fn start_write(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
-    let what = if k == InvoiceKey::Pay {
-        "recording a payment"
-    } else {
-        "voiding an invoice"
+    let what = match k {
+        InvoiceKey::Pay => "recording a payment",
+        InvoiceKey::VoidPayment => "voiding a payment",
+        _ => "voiding an invoice",
     };
     if let Some(m) = refusal(&s.role, &s.login, Duty::Finance, what) {
         s.message = Some(Message::error(format!("refused: {m}")));
@@ -410,10 +412,26 @@ fn start_write(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
         s.message = Some(Message::info("select an invoice first"));
         return vec![];
     };
-    let form = if k == InvoiceKey::Pay {
-        Form::Payment(PaymentForm::new(target, today))
-    } else {
-        Form::Void(VoidForm::new(target))
+    let form = match k {
+        InvoiceKey::Pay => Form::Payment(PaymentForm::new(target, today)),
+        InvoiceKey::VoidPayment => {
+            // Payments are read with the invoice's detail, not with the list.
+            let Some(open) = s.invoices.detail.as_ref().and_then(|d| d.invoice.as_deref()) else {
+                s.message = Some(Message::info(format!(
+                    "open {} (Enter) to choose the payment to reverse",
+                    target.number
+                )));
+                return vec![];
+            };
+            match PaymentVoidForm::new(open) {
+                Some(f) => Form::PaymentVoid(f),
+                None => {
+                    s.message = Some(Message::info(format!("{} has no payment to reverse", open.number)));
+                    return vec![];
+                }
+            }
+        }
+        _ => Form::Void(VoidForm::new(target)),
     };
     s.invoices.form = Some(form);
     vec![]

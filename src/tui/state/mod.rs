@@ -5,6 +5,7 @@ pub mod editor;
 pub mod forms;
 pub mod input;
 pub mod invoices;
+pub mod line;
 pub mod lists;
 pub mod message;
 mod navigate;
@@ -12,6 +13,7 @@ pub mod overlay;
 pub mod palette;
 pub mod queue;
 pub mod sla;
+pub mod ticket_layout;
 
 use chrono::{DateTime, Utc};
 
@@ -34,7 +36,10 @@ pub struct TicketView {
     pub contact_rights: Option<String>,
     /// Each pause and how far it moved the response deadline (at load).
     pub pause_ledger: Vec<crate::domain::sla::LedgerEntry>,
-    pub scroll: u16,
+    /// The first row on screen.
+    pub scroll: usize,
+    /// Its rows, laid out when the ticket arrived (or the width changed).
+    pub layout: ticket_layout::TicketLayout,
     pub missing: bool,
     /// `e` on a list opened it: the editor opens once the ticket has loaded.
     pub edit_on_load: bool,
@@ -55,6 +60,10 @@ pub struct AppState {
     pub last_draft: i64,
     pub draft_interval: i64,
     pub help: bool,
+    /// The `#` prompt for a ticket number, while open.
+    pub goto_input: Option<line::LineInput>,
+    /// Tickets opened this session, newest first: (id, summary).
+    pub recent: Vec<(i64, String)>,
     pub queue: QueueState,
     pub ticket: Option<TicketView>,
     pub sla_rows: Vec<SlaRow>,
@@ -86,7 +95,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: &Config, login: String, store_label: String, now: DateTime<Utc>) -> AppState {
-        AppState {
+        let mut s = AppState {
             tab: Tab::Queue,
             overlay: None,
             choices: editor::Choices::default(),
@@ -104,6 +113,8 @@ impl AppState {
             last_draft: now.timestamp(),
             draft_interval: config.console.draft_interval_secs.max(1) as i64,
             help: false,
+            goto_input: None,
+            recent: Vec::new(),
             queue: QueueState::new(config.console.scroll == "line"),
             ticket: None,
             sla_rows: Vec::new(),
@@ -136,7 +147,19 @@ impl AppState {
             quit: false,
             dirty: true,
             next_request: 0,
+        };
+        let policy = &s.policy;
+        for p in crate::domain::ticket::Priority::ALL {
+            s.queue.query.round_the_clock[usize::from(p.get()) - 1] =
+                policy.get(p).clock == crate::domain::sla::ClockKind::TwentyFourSeven;
         }
+        // Outside contractual hours the first screen is what is burning now:
+        // the clocks running at this moment.
+        if s.after_hours() {
+            s.tab = Tab::Sla;
+            s.sla_after_hours = true;
+        }
+        s
     }
 
     /// Effects to run at start: who the user is, and the first screen's data.
@@ -150,12 +173,36 @@ impl AppState {
         e.extend(self.queue.reload(&mut self.next_request));
         // The directory loads at start: the status line names who is on call.
         e.push(Effect::LoadDirectory);
+        if self.tab == Tab::Sla {
+            e.extend(self.sla_loads());
+        }
         e
     }
 
     /// Rows a list body shows: the screen less tab bar, header, status line and footer.
     pub fn body_rows(&self) -> usize {
         usize::from(self.size.1.saturating_sub(5)).max(1)
+    }
+
+    /// Rows the ticket view shows: the screen less tab bar, its top border,
+    /// status line and footer.
+    pub fn ticket_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(4)).max(1)
+    }
+
+    /// Lays the open ticket out for the screen's width (once per arrival or
+    /// width, never per frame), keeping the scroll inside it.
+    fn lay_out_ticket(&mut self) {
+        let Some(t) = self.ticket.as_ref() else { return };
+        let layout = match t.detail.as_deref() {
+            Some(d) => ticket_layout::lay_out(self, t, d, self.size.0),
+            None => ticket_layout::TicketLayout::default(),
+        };
+        let last = layout.rows.len().saturating_sub(self.ticket_rows());
+        if let Some(t) = self.ticket.as_mut() {
+            t.layout = layout;
+            t.scroll = t.scroll.min(last);
+        }
     }
 
     fn set_size(&mut self, w: u16, h: u16) {
@@ -222,6 +269,9 @@ impl AppState {
     }
 }
 
+/// How many tickets `Ctrl-O` offers.
+pub const RECENT: usize = 10;
+
 /// The one place state changes. Pure: time comes in as `now`.
 pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let effects = apply(s, action, now);
@@ -238,6 +288,9 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
         return tick(s, now);
     }
     s.now = now;
+    if let Some(effects) = input::goto_key(s, &action) {
+        return effects;
+    }
     if !matches!(action, Action::Quit) && !is_data(&action) {
         s.quit_armed = false;
     }
@@ -299,6 +352,25 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
             s.help = !s.help;
             vec![]
         }
+        Action::GoToTicket => {
+            s.help = false;
+            s.goto_input = Some(line::LineInput::default());
+            vec![]
+        }
+        Action::OpenTicket(id) => {
+            s.help = false;
+            open_ticket(s, Some(id))
+        }
+        Action::RecentTickets => {
+            if s.recent.is_empty() {
+                s.message = Some(Message::info(
+                    "no tickets opened yet this session (# opens one by number)",
+                ));
+            } else {
+                s.overlay = Some(forms::Overlay::Recent(forms::RecentPick { highlight: 0 }));
+            }
+            vec![]
+        }
         Action::OpenPalette => {
             s.help = false;
             s.overlay = Some(forms::Overlay::Palette(palette::Palette::new(&s.sections())));
@@ -309,6 +381,9 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
         Action::GoTab(tab) => go_tab(s, tab),
         Action::Resize(w, h) => {
             s.set_size(w, h);
+            if s.ticket.as_ref().is_some_and(|t| t.layout.width != w) {
+                s.lay_out_ticket();
+            }
             vec![]
         }
         Action::Key(k) if s.help && k.code == ratatui::crossterm::event::KeyCode::Esc => {
@@ -342,6 +417,13 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
                     .unwrap_or_default();
                 t.detail = detail;
             }
+            if let Some(d) = s.ticket.as_ref().and_then(|t| t.detail.as_deref()) {
+                let entry = (d.id, crate::domain::text::sanitize_line(&d.summary));
+                s.recent.retain(|(id, _)| *id != entry.0);
+                s.recent.insert(0, entry);
+                s.recent.truncate(RECENT);
+            }
+            s.lay_out_ticket();
             let edit = s
                 .ticket
                 .as_mut()
@@ -457,16 +539,19 @@ fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
 
 /// Quick actions work on the open ticket, else on the queue's selected row.
 fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
-    let target: Option<(i64, Option<Box<TicketDetail>>)> = match (&s.ticket, s.tab) {
-        (Some(t), _) => Some((t.id, t.detail.clone())),
-        (None, Tab::Queue) => s.queue.selected().map(|r| (r.id, None)),
-        (None, Tab::Sla) => s.sla_visible().nth(s.sla_cursor.selected).map(|r| (r.row.id, None)),
+    // (ticket, its assignee's login), read from whatever is on screen.
+    let target: Option<(i64, Option<String>)> = match (&s.ticket, s.tab) {
+        (Some(t), _) => Some((t.id, t.detail.as_ref().and_then(|d| d.assignee.clone()))),
+        (None, Tab::Queue) => s.queue.selected().map(|r| (r.id, r.assignee.clone())),
+        (None, Tab::Sla) => s
+            .sla_visible()
+            .nth(s.sla_cursor.selected)
+            .map(|r| (r.row.id, r.row.assignee.clone())),
         _ => None,
     };
-    let t = target.as_ref().map(|(id, d)| (*id, d.as_deref()));
     if matches!(action, Action::EditTicket) && s.ticket.is_none() {
         // Edit needs the whole ticket: open it; the editor opens when it arrives.
-        if let Some((id, _)) = t {
+        if let Some((id, _)) = target {
             let e = open_ticket(s, Some(id));
             if let Some(v) = s.ticket.as_mut() {
                 v.edit_on_load = true;
@@ -474,7 +559,7 @@ fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             return Some(e);
         }
     }
-    overlay::quick(s, action, t)
+    overlay::quick(s, action, target)
 }
 
 pub(crate) fn is_data(a: &Action) -> bool {

@@ -35,12 +35,19 @@ pub(super) fn reload_visible(s: &mut AppState) -> Vec<Effect> {
 }
 
 pub(super) fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
+    let rows = s.ticket_rows();
     if let Some(t) = s.ticket.as_mut() {
-        match action {
-            Action::Move(d) => t.scroll = (i32::from(t.scroll) + d).clamp(0, 2000) as u16,
-            Action::Page(d) => t.scroll = (i32::from(t.scroll) + d * 10).clamp(0, 2000) as u16,
-            _ => {}
-        }
+        // Every row is reachable; the scroll stops with the last one on screen.
+        let last = t.layout.rows.len().saturating_sub(rows) as i64;
+        let page = rows.saturating_sub(1).max(1) as i64;
+        let to = |by: i64| (t.scroll as i64 + by).clamp(0, last) as usize;
+        t.scroll = match action {
+            Action::Move(d) => to(i64::from(d)),
+            Action::Page(d) => to(i64::from(d) * page),
+            Action::First => 0,
+            Action::Last => last as usize,
+            _ => t.scroll,
+        };
         return vec![];
     }
     let h = s.body_rows();
@@ -54,11 +61,11 @@ pub(super) fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
         (Tab::Queue, Action::SortReverse) => s.queue.reverse(n),
         (Tab::Queue, Action::NextView) => s.queue.next_view(n),
         (Tab::Queue, Action::StartSearch) => {
-            s.queue.search_input = Some(String::new());
+            s.queue.search_input = Some(super::line::LineInput::default());
             vec![]
         }
         (Tab::Queue, Action::StartFilter) => {
-            s.queue.filter_input = Some(s.queue.query.filter.text());
+            s.queue.filter_input = Some(super::line::LineInput::new(&s.queue.query.filter.text()));
             vec![]
         }
         // Esc on the queue steps back: first out of a search, then out of a filter.

@@ -4,7 +4,7 @@
 use ratatui::crossterm::event::KeyCode;
 
 use super::editor::EditorState;
-use super::forms::{DraftBody, NoteForm, Overlay, StatusPick, TimeForm};
+use super::forms::{Confirm, DraftBody, NoteForm, Overlay, StatusPick, TimeForm};
 use super::AppState;
 use crate::store::ticket_write::{NewTime, TicketChanges};
 use crate::tui::action::{Action, Effect};
@@ -19,6 +19,9 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         (Overlay::Time(t), a) => time(t, a, now)?,
         (Overlay::Status(p), a) => status(p, a, now)?,
         (Overlay::Draft(_), a) => return draft_offer(s, a),
+        (Overlay::Confirm(_), a) => return confirm(s, a),
+        (Overlay::Recent(_), a) => return recent(s, a),
+        (Overlay::Assign(_), a) => return assign(s, a),
         (Overlay::Palette(p), a) => {
             if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
                 return None;
@@ -246,6 +249,100 @@ fn status(p: &mut StatusPick, a: &Action, now: i64) -> Option<Vec<Effect>> {
     Some(vec![])
 }
 
+/// The technician picker: type to filter, Up/Down move, Enter assigns.
+fn assign(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
+    let Some(Overlay::Assign(p)) = s.overlay.as_mut() else {
+        return Some(vec![]);
+    };
+    let n = p.options(&s.choices).len();
+    match a {
+        Action::Key(k) => match k.code {
+            KeyCode::Down => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
+            KeyCode::Up => p.highlight = p.highlight.saturating_sub(1),
+            KeyCode::Esc => s.overlay = None,
+            KeyCode::Enter => {
+                let Some(tech) = p.options(&s.choices).get(p.highlight).map(|t| (t.id, t.login.clone())) else {
+                    return Some(vec![]);
+                };
+                let id = p.ticket_id;
+                s.overlay = None;
+                let changes = TicketChanges {
+                    assignee_id: Some(Some(tech.0)),
+                    ..TicketChanges::default()
+                };
+                return Some(vec![Effect::Update {
+                    id,
+                    changes: Box::new(changes),
+                    label: format!("assigned to {}", tech.1),
+                    at: s.now.timestamp(),
+                }]);
+            }
+            _ => {
+                if p.filter.key(*k) {
+                    p.highlight = 0;
+                }
+            }
+        },
+        Action::Paste(t) => {
+            p.filter.insert(t);
+            p.highlight = 0;
+        }
+        Action::NextField => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
+        Action::PrevField => p.highlight = p.highlight.saturating_sub(1),
+        Action::Cancel => s.overlay = None,
+        // Data (the technicians arriving), ticks and resizes go on.
+        _ => return None,
+    }
+    Some(vec![])
+}
+
+/// The recent-tickets list: Up/Down (or j/k) move, Enter opens, Esc closes.
+fn recent(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
+    if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
+        return None;
+    }
+    let n = s.recent.len();
+    let Some(Overlay::Recent(p)) = s.overlay.as_mut() else {
+        return Some(vec![]);
+    };
+    match a {
+        Action::Key(k) => match k.code {
+            KeyCode::Down | KeyCode::Char('j') => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
+            KeyCode::Up | KeyCode::Char('k') => p.highlight = p.highlight.saturating_sub(1),
+            KeyCode::Enter => {
+                let id = s.recent.get(p.highlight).map(|(id, _)| *id);
+                s.overlay = None;
+                return Some(super::navigate::open_ticket(s, id));
+            }
+            KeyCode::Esc | KeyCode::Char('q') => s.overlay = None,
+            _ => {}
+        },
+        Action::NextField => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
+        Action::PrevField => p.highlight = p.highlight.saturating_sub(1),
+        Action::Cancel | Action::Quit => s.overlay = None,
+        _ => {}
+    }
+    Some(vec![])
+}
+
+/// `y` runs what was asked; any other key, Esc included, closes the
+/// question and changes nothing.
+fn confirm(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
+    if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
+        return None;
+    }
+    let Some(Overlay::Confirm(c)) = s.overlay.take() else {
+        return Some(vec![]);
+    };
+    match a {
+        Action::Key(k) if k.code == KeyCode::Char('y') => Some(c.effects),
+        _ => {
+            s.message = Some(super::Message::info(format!("{}: nothing changed", c.title)));
+            Some(vec![])
+        }
+    }
+}
+
 fn draft_offer(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
     if let Action::Cancel = a {
         // Decide later: the draft stays in the store and is offered next time.
@@ -277,19 +374,15 @@ fn draft_offer(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
 }
 
 /// Quick actions from the queue and the ticket view, on the selected ticket.
-pub fn quick(
-    s: &mut AppState,
-    action: &Action,
-    ticket: Option<(i64, Option<&crate::store::ticket_detail::TicketDetail>)>,
-) -> Option<Vec<Effect>> {
+pub fn quick(s: &mut AppState, action: &Action, ticket: Option<(i64, Option<String>)>) -> Option<Vec<Effect>> {
     let now = s.now.timestamp();
     if let Action::NewTicket = action {
-        s.overlay = Some(Overlay::Editor(Box::new(EditorState::new_ticket())));
+        s.overlay = Some(Overlay::Editor(Box::new(EditorState::new_ticket(s.after_hours()))));
         return Some(vec![Effect::LoadChoices]);
     }
-    let (id, detail) = ticket?;
+    let (id, holder) = ticket?;
     Some(match action {
-        Action::EditTicket => match detail {
+        Action::EditTicket => match s.ticket.as_ref().and_then(|t| t.detail.as_deref()) {
             Some(d) => {
                 s.overlay = Some(Overlay::Editor(Box::new(EditorState::edit(d, s.calendar.zone))));
                 vec![Effect::LoadChoices]
@@ -302,12 +395,36 @@ pub fn quick(
                 assignee_id: Some(s.user_id),
                 ..TicketChanges::default()
             };
-            vec![Effect::Update {
+            let effects = vec![Effect::Update {
                 id,
                 changes: Box::new(changes),
                 label: format!("assigned to {}", s.login),
                 at: now,
-            }]
+            }];
+            match holder.filter(|h| *h != s.login) {
+                // Taking a ticket from a colleague asks first.
+                Some(other) => {
+                    s.overlay = Some(Overlay::Confirm(Confirm {
+                        title: format!("Take over #{id}"),
+                        question: format!(
+                            "#{id} is assigned to {other}. Take it over and assign it to you ({})?",
+                            s.login
+                        ),
+                        yes: "take it over".into(),
+                        effects,
+                    }));
+                    vec![]
+                }
+                None => effects,
+            }
+        }
+        Action::AssignTo => {
+            s.overlay = Some(Overlay::Assign(super::forms::AssignPick {
+                ticket_id: id,
+                filter: super::line::LineInput::default(),
+                highlight: 0,
+            }));
+            vec![Effect::LoadChoices]
         }
         Action::SetStatus => {
             s.overlay = Some(Overlay::Status(StatusPick {

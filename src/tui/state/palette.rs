@@ -8,7 +8,7 @@ use crate::tui::keymap::{Section, CATALOGUE};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Palette {
-    pub input: String,
+    pub input: super::line::LineInput,
     pub highlight: usize,
     /// Catalogue entries in scope on the screen the palette was opened over.
     pub scope: Vec<usize>,
@@ -32,15 +32,20 @@ impl Palette {
             .map(|(i, _)| i)
             .collect();
         Palette {
-            input: String::new(),
+            input: super::line::LineInput::default(),
             highlight: 0,
             scope,
         }
     }
 
+    /// The ticket number typed (`4999` or `#4999`), if that is what it is.
+    pub fn ticket(&self) -> Option<i64> {
+        super::input::ticket_number(self.input.text())
+    }
+
     /// Entries whose description or name holds every typed word.
     pub fn matches(&self) -> Vec<usize> {
-        let words: Vec<String> = self.input.split_whitespace().map(str::to_lowercase).collect();
+        let words: Vec<String> = self.input.text().split_whitespace().map(str::to_lowercase).collect();
         self.scope
             .iter()
             .copied()
@@ -55,28 +60,31 @@ impl Palette {
     pub fn key(&mut self, action: &Action) -> Outcome {
         match action {
             Action::Key(k) => match k.code {
-                KeyCode::Char(c) => {
-                    self.input.push(c);
-                    self.highlight = 0;
-                }
-                KeyCode::Backspace => {
-                    self.input.pop();
-                    self.highlight = 0;
-                }
                 KeyCode::Down => self.highlight = (self.highlight + 1).min(self.matches().len().saturating_sub(1)),
                 KeyCode::Up => self.highlight = self.highlight.saturating_sub(1),
                 KeyCode::Enter => {
+                    // A number is a ticket to open.
+                    if let Some(id) = self.ticket() {
+                        return Outcome::Run(Action::OpenTicket(id));
+                    }
                     return match self.matches().get(self.highlight) {
                         Some(i) => Outcome::Run(CATALOGUE[*i].action.clone()),
                         None => Outcome::Stay,
+                    };
+                }
+                _ => {
+                    if self.input.key(*k) {
+                        self.highlight = 0;
                     }
                 }
-                _ => {}
             },
             Action::Cancel => return Outcome::Close,
             Action::NextField => self.highlight = (self.highlight + 1).min(self.matches().len().saturating_sub(1)),
             Action::PrevField => self.highlight = self.highlight.saturating_sub(1),
-            Action::Paste(t) => self.input.push_str(&crate::domain::text::sanitize_line(t)),
+            Action::Paste(t) => {
+                self.input.insert(t);
+                self.highlight = 0;
+            }
             _ => {}
         }
         Outcome::Stay

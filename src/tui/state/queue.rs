@@ -19,9 +19,9 @@ pub struct QueueState {
     /// A move to apply once the page it needs arrives.
     pending_move: i32,
     /// The search line while it is being typed.
-    pub search_input: Option<String>,
+    pub search_input: Option<super::line::LineInput>,
     /// The filter line while it is being typed.
-    pub filter_input: Option<String>,
+    pub filter_input: Option<super::line::LineInput>,
     pub page_height: usize,
     /// Scroll one row at a time instead of half a page.
     pub scroll_by_line: bool,

@@ -72,11 +72,12 @@ impl DirectoryView<'_> {
         let [head, list, detail] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(3)]).areas(area);
         let title = match &s.search_input {
-            Some(input) => Line::from(vec![
-                Span::styled(" Search directory: ", t.key()),
-                Span::raw(safe(input).into_owned()),
-                Span::styled("█  Enter keep · Esc clear", t.dim()),
-            ]),
+            Some(input) => {
+                let mut spans = vec![Span::styled(" Search directory: ", t.key())];
+                spans.extend(super::line_spans(input, t));
+                spans.push(Span::styled("  Enter keep · Esc clear", t.dim()));
+                Line::from(spans)
+            }
             None if !s.query.is_empty() => Line::from(vec![
                 Span::styled(" Directory", t.title()),
                 Span::raw(format!(" · matching \"{}\" · Esc clears", safe(&s.query))),

@@ -42,6 +42,80 @@ impl Widget for OverlayView<'_> {
             Overlay::Time(t) => time(t, self.theme, area, buf),
             Overlay::Status(p) => status(p, self.theme, area, buf),
             Overlay::Palette(_) => {}
+            Overlay::Assign(p) => {
+                let t = self.theme;
+                let mut prompt = vec![Span::styled(format!(" Assign ticket #{} to: ", p.ticket_id), t.title())];
+                prompt.extend(super::line_spans(&p.filter, t));
+                let mut lines = vec![Line::from(prompt), Line::raw("")];
+                let options = p.options(&self.state.choices);
+                if options.is_empty() {
+                    let why = if self.state.choices.technicians.is_empty() {
+                        "   loading technicians…"
+                    } else {
+                        "   no technician matches"
+                    };
+                    lines.push(Line::from(Span::styled(why, t.dim())));
+                }
+                let room = usize::from(area.height.saturating_sub(6)).max(1);
+                let first = p.highlight.saturating_sub(room - 1);
+                for (i, tech) in options.iter().enumerate().skip(first).take(room) {
+                    let style = if i == p.highlight { t.selected() } else { Style::new() };
+                    lines.push(Line::from(Span::styled(
+                        format!("   {:<12} {}", safe(&tech.login), safe(&tech.name)),
+                        style,
+                    )));
+                }
+                lines.push(Line::raw(""));
+                lines.push(Line::from(Span::styled(
+                    " type to filter · ↑↓ choose · Enter assign · Esc cancel",
+                    t.dim(),
+                )));
+                Paragraph::new(lines).render(area, buf);
+            }
+            Overlay::Recent(p) => {
+                let mut lines = vec![
+                    Line::from(Span::styled("Recently opened tickets", self.theme.title())),
+                    Line::raw(""),
+                ];
+                for (i, (id, summary)) in self.state.recent.iter().enumerate() {
+                    let style = if i == p.highlight {
+                        self.theme.selected()
+                    } else {
+                        Style::default()
+                    };
+                    lines.push(Line::from(Span::styled(format!(" #{id:<8} {}", safe(summary)), style)));
+                }
+                lines.push(Line::raw(""));
+                lines.push(Line::from(vec![
+                    Span::styled(" Enter ", self.theme.key()),
+                    Span::raw("open   "),
+                    Span::styled(" j/k ", self.theme.key()),
+                    Span::raw("move   "),
+                    Span::styled(" Esc ", self.theme.key()),
+                    Span::raw("close"),
+                ]));
+                Paragraph::new(lines)
+                    .block(Block::default().borders(Borders::ALL))
+                    .render(area, buf);
+            }
+            Overlay::Confirm(c) => {
+                let lines = vec![
+                    Line::from(Span::styled(safe(&c.title).into_owned(), self.theme.title())),
+                    Line::raw(""),
+                    Line::raw(safe(&c.question).into_owned()),
+                    Line::raw(""),
+                    Line::from(vec![
+                        Span::styled(" y ", self.theme.key()),
+                        Span::raw(format!("{}   ", c.yes)),
+                        Span::styled(" any other key ", self.theme.key()),
+                        Span::raw("changes nothing"),
+                    ]),
+                ];
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(Block::default().borders(Borders::ALL))
+                    .render(area, buf);
+            }
             Overlay::Draft(d) => {
                 let what = match &d.body {
                     DraftBody::Ticket(f) => match f.id {
@@ -129,11 +203,15 @@ impl EditorView<'_> {
         let focused = self.e.focus == f;
         let label_style = if focused { t.key() } else { t.dim() };
         let mut spans = vec![Span::styled(format!("{:>11} ", f.label()), label_style)];
-        let value = if focused && f.is_picker() && !self.e.filter.is_empty() {
-            format!("{}█", self.e.filter)
-        } else {
-            self.value(f)
-        };
+        if focused && f.is_picker() && !self.e.filter.is_empty() {
+            // The filter being typed, with its cursor.
+            spans.extend(super::line_spans(&self.e.filter, t));
+            if let Some(err) = self.e.error(f) {
+                spans.push(Span::styled(format!("  ✗ {err}"), t.breach()));
+            }
+            return Line::from(spans);
+        }
+        let value = self.value(f);
         let cursor = if focused && f == Field::Scheduled { "█" } else { "" };
         spans.push(Span::styled(
             format!("{}{cursor}", safe(&value)),

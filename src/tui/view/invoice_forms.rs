@@ -13,7 +13,8 @@ use super::safe;
 use crate::domain::billing::Product;
 use crate::store::billing::PaymentMethod;
 use crate::tui::state::invoices::{
-    AgreementDateForm, AgreementForm, DateChange, PaymentForm, VoidForm, AGREEMENT_FIELDS, PAYMENT_FIELDS,
+    AgreementDateForm, AgreementForm, DateChange, PaymentForm, PaymentVoidForm, VoidForm, AGREEMENT_FIELDS,
+    PAYMENT_FIELDS,
 };
 
 impl InvoicesView<'_> {
@@ -97,7 +98,50 @@ impl InvoicesView<'_> {
             ]),
             Line::raw(""),
         ];
-        self.form_tail(&mut lines, v.error.as_deref(), "Enter void · Esc cancel");
+        self.form_tail(
+            &mut lines,
+            v.error.as_deref(),
+            "type why · Enter voids it · Esc keeps it",
+        );
+        Paragraph::new(lines).render(inner, buf);
+    }
+
+    pub(super) fn payment_void(&self, v: &PaymentVoidForm, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let shown = v.payments.len().min(4);
+        let height = 7 + shown as u16;
+        let inner = self.popup(
+            area,
+            64,
+            height,
+            format!(" Reverse a payment on {} ", v.target.number),
+            buf,
+        );
+        let mut lines = vec![Line::raw(format!(
+            " {} · balance {} ({})",
+            fit(&v.target.company, 28).trim_end(),
+            v.target.balance,
+            v.target.status
+        ))];
+        // The picked payment stays in view when there are more than fit.
+        let first = v.pick.saturating_sub(shown.saturating_sub(1));
+        for (i, (_, what)) in v.payments.iter().enumerate().skip(first).take(shown) {
+            let mark = if i == v.pick { ">" } else { " " };
+            let style = if i == v.pick { t.key() } else { t.dim() };
+            lines.push(Line::from(Span::styled(format!(" {mark} {}", safe(what)), style)));
+        }
+        lines.push(Line::from(vec![
+            Span::styled(">Reason    ", t.key()),
+            Span::raw(safe(&v.reason).into_owned()),
+            Span::styled("█", t.key()),
+        ]));
+        lines.push(Line::raw(""));
+        let keys = if v.payments.len() > 1 {
+            "Up/Down which · Enter reverses it · Esc keeps it"
+        } else {
+            "Enter reverses it · Esc keeps it"
+        };
+        self.form_tail(&mut lines, v.error.as_deref(), keys);
         Paragraph::new(lines).render(inner, buf);
     }
 

@@ -74,6 +74,7 @@ impl Widget for InvoicesView<'_> {
         match &inv.form {
             Some(Form::Payment(p)) => self.payment(p, area, buf),
             Some(Form::Void(v)) => self.void(v, area, buf),
+            Some(Form::PaymentVoid(v)) => self.payment_void(v, area, buf),
             Some(Form::Agreement(f)) => self.agreement_form(f, area, buf),
             Some(Form::AgreementDate(f)) => self.agreement_date_form(f, area, buf),
             _ => {}
@@ -244,12 +245,20 @@ impl InvoicesView<'_> {
             } else {
                 format!("  ref {}", safe(&p.reference))
             };
-            lines.push(Line::raw(format!(
+            let text = format!(
                 "   {}  {:<12} {:>12}{reference}",
                 p.date,
                 p.method.label(),
                 p.amount.to_string()
-            )));
+            );
+            lines.push(match &p.void_reason {
+                // A reversed payment stays in the history and counts for nothing.
+                Some(why) => Line::from(vec![
+                    Span::styled(text, t.dim()),
+                    Span::styled(format!("  VOID: {}", safe(why)), t.breach()),
+                ]),
+                None => Line::raw(text),
+            });
         }
         let desc_w = usize::from(area.width).saturating_sub(53).max(10);
         lines.push(Line::from(Span::styled(

@@ -35,8 +35,34 @@ pub fn safe(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// The smallest screen the console draws on (columns, rows).
+pub const SMALLEST: (u16, u16) = (60, 16);
+
 /// The whole screen.
 pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Theme) {
+    let area = frame.area();
+    if area.width < SMALLEST.0 || area.height < SMALLEST.1 {
+        // Broken rows would mislead: say so, and how to leave.
+        let text = format!(
+            "terminal too small (need {}x{}, this is {}x{}); enlarge it, or q quits",
+            SMALLEST.0, SMALLEST.1, area.width, area.height
+        );
+        let y = area.height / 2;
+        let line = Rect::new(
+            area.x,
+            area.y + y.saturating_sub(1),
+            area.width,
+            area.height.saturating_sub(y).min(3),
+        );
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(theme.warn())
+                .alignment(ratatui::layout::Alignment::Center)
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            line,
+        );
+        return;
+    }
     let [tabs, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -196,16 +222,45 @@ where
     t.format("%a %b %-d %H:%M %Z").to_string()
 }
 
+/// A prompt's text with its cursor: the character under it shown reversed,
+/// or a block after the last one.
+pub(super) fn line_spans(input: &crate::tui::state::line::LineInput, theme: &Theme) -> Vec<Span<'static>> {
+    let (before, after) = input.split();
+    let mut rest = after.chars();
+    let under = rest.next();
+    vec![
+        Span::raw(safe(before).into_owned()),
+        match under {
+            Some(c) => Span::styled(
+                c.to_string(),
+                theme.key().add_modifier(ratatui::style::Modifier::REVERSED),
+            ),
+            None => Span::styled("█", theme.key()),
+        },
+        Span::raw(safe(rest.as_str()).into_owned()),
+    ]
+}
+
 fn draw_footer(frame: &mut Frame<'_>, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let mut spans = Vec::new();
-    if let Some(input) = &state.queue.search_input {
+    if let Some(input) = &state.goto_input {
+        spans.push(Span::styled(" Open ticket #", theme.key()));
+        spans.extend(line_spans(input, theme));
+        spans.push(Span::styled("  Enter opens · Esc cancels", theme.dim()));
+    } else if let Some(input) = &state.queue.search_input {
         spans.push(Span::styled(" Search: ", theme.key()));
-        spans.push(Span::raw(input.clone()));
-        spans.push(Span::styled("█  Enter search · Esc cancel", theme.dim()));
+        spans.extend(line_spans(input, theme));
+        spans.push(Span::styled("  Enter search · Esc cancel", theme.dim()));
     } else if let Some(input) = &state.queue.filter_input {
         spans.push(Span::styled(" Filter: ", theme.key()));
-        spans.push(Span::raw(input.clone()));
-        spans.push(Span::styled("█ status: p: company: assignee: board:", theme.dim()));
+        spans.extend(line_spans(input, theme));
+        spans.push(Span::styled(" status: p: company: assignee: board:", theme.dim()));
+    } else if let Some(crate::tui::state::forms::Overlay::Confirm(c)) = &state.overlay {
+        // A question takes y or nothing: its footer says so, not the editor's keys.
+        spans.push(Span::styled(" y", theme.key()));
+        spans.push(Span::raw(format!(" {} ", c.yes)));
+        spans.push(Span::styled(" any other key", theme.key()));
+        spans.push(Span::raw(" changes nothing "));
     } else {
         // Global hints (quit, help) first, so narrow screens keep them.
         let mut order = sections(state);

@@ -23,10 +23,15 @@ impl Widget for PaletteView<'_> {
         let matches = self.palette.matches();
         let room = usize::from(area.height.saturating_sub(3)).max(1);
         let first = self.palette.highlight.saturating_sub(room - 1);
-        let mut lines = vec![Line::from(vec![
-            Span::styled(": ", t.key()),
-            Span::raw(format!("{}█", self.palette.input)),
-        ])];
+        let mut prompt = vec![Span::styled(": ", t.key())];
+        prompt.extend(super::line_spans(&self.palette.input, t));
+        let mut lines = vec![Line::from(prompt)];
+        if let Some(id) = self.palette.ticket() {
+            lines.push(Line::from(vec![
+                Span::styled(" Enter ", t.key()),
+                Span::raw(format!("opens ticket #{id}")),
+            ]));
+        }
         for (n, i) in matches.iter().enumerate().skip(first).take(room) {
             let b = &CATALOGUE[*i];
             let keys = self

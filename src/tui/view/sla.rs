@@ -70,6 +70,10 @@ impl SlaView<'_> {
                 Cell::from(due.format("%a %H:%M").to_string()),
                 Cell::from(short_duration((r.response_due - now).div_euclid(60))),
                 Cell::from(short_duration(r_clock.clock_minutes_left)),
+                Cell::from(match &r.assignee {
+                    Some(a) => Span::raw(safe(a).into_owned()),
+                    None => Span::styled("nobody", t.warn()),
+                }),
                 Cell::from(safe(&r.company).into_owned()),
                 Cell::from(safe(&r.summary).into_owned()),
             ])
@@ -82,10 +86,14 @@ impl SlaView<'_> {
             Constraint::Length(9),
             Constraint::Length(8),
             Constraint::Length(8),
-            Constraint::Length(15),
+            Constraint::Length(8),
+            Constraint::Length(13),
             Constraint::Fill(1),
         ];
-        let header = Row::new(["ID", "P", "State", "Due", "Wall", "Clock", "Company", "Summary"]).style(t.header());
+        let header = Row::new([
+            "ID", "P", "State", "Due", "Wall", "Clock", "Assignee", "Company", "Summary",
+        ])
+        .style(t.header());
         Table::new(rows, widths).header(header).render(area, buf);
     }
 

@@ -140,10 +140,10 @@ fn one_search_reaches_departments_technicians_companies_and_contacts() {
     typed(&mut s, "x");
     // "804-897" matches departments; nothing matches "danax".
     assert!(s.directory.rows.is_empty());
-    s.directory.search_input = Some(String::new());
+    s.directory.search_input = Some(crate::tui::state::line::LineInput::default());
     typed(&mut s, "804-555-21");
     assert!(s.directory.rows.iter().any(|r| matches!(r, Row::Technician(_))));
-    s.directory.search_input = Some(String::new());
+    s.directory.search_input = Some(crate::tui::state::line::LineInput::default());
     typed(&mut s, "concierge");
     assert_eq!(
         s.directory.rows,

@@ -65,7 +65,7 @@ pub fn start_step_picker(s: &mut AppState) -> Vec<Effect> {
         return vec![];
     };
     if let Some(m) = refusal(&s.role, &s.login, Duty::Directory, "setting a checklist step") {
-        s.message = Some(Message::error(m));
+        s.message = Some(Message::error(format!("refused: {m}")));
         return vec![];
     }
     let current = s
@@ -137,7 +137,7 @@ pub fn toggle_rotation(s: &mut AppState) -> Vec<Effect> {
         return vec![];
     };
     if let Some(m) = refusal(&s.role, &s.login, Duty::Directory, "changing the on-call rotation") {
-        s.message = Some(Message::error(m));
+        s.message = Some(Message::error(format!("refused: {m}")));
         return vec![];
     }
     let Some(t) = s.directory.data.technicians.get(i) else {

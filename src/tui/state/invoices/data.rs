@@ -52,6 +52,12 @@ pub enum InvoiceEffect {
         reason: String,
         at: i64,
     },
+    /// Reverses a payment recorded in error; it stays in the history, void.
+    VoidPayment {
+        payment: i64,
+        reason: String,
+        at: i64,
+    },
     /// A new agreement (`agreement.id` is ignored; the store checks it).
     AddAgreement {
         agreement: Agreement,

@@ -21,6 +21,8 @@ pub const PAYMENT_FIELDS: [&str; 4] = ["Amount", "Method", "Date", "Reference"];
 pub enum Form {
     Payment(PaymentForm),
     Void(VoidForm),
+    /// Reversing a payment recorded in error.
+    PaymentVoid(PaymentVoidForm),
     Run(RunForm),
     /// A new agreement (agreements view).
     Agreement(AgreementForm),
@@ -34,6 +36,7 @@ impl Form {
         match self {
             Form::Payment(f) => f.error = Some(message),
             Form::Void(f) => f.error = Some(message),
+            Form::PaymentVoid(f) => f.error = Some(message),
             Form::Agreement(f) => f.error = Some(message),
             Form::AgreementDate(f) => f.error = Some(message),
             Form::Run(f) => {
@@ -179,6 +182,53 @@ impl VoidForm {
     }
 }
 
+/// Reversing a payment: which one (Up/Down or Tab when the invoice has
+/// several) and why. Typing the reason and Enter is the deliberate step.
+#[derive(Debug, Clone)]
+pub struct PaymentVoidForm {
+    pub target: Target,
+    /// The invoice's payments not yet void, as (id, what it was).
+    pub payments: Vec<(i64, String)>,
+    pub pick: usize,
+    pub reason: String,
+    pub error: Option<String>,
+}
+
+impl PaymentVoidForm {
+    /// None when the invoice has no payment left to reverse.
+    pub fn new(invoice: &Invoice) -> Option<PaymentVoidForm> {
+        let payments: Vec<(i64, String)> = invoice
+            .payments
+            .iter()
+            .filter(|p| p.void_reason.is_none())
+            .map(|p| {
+                let reference = if p.reference.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ref {}", p.reference)
+                };
+                (
+                    p.id,
+                    format!("{} by {} on {}{reference}", p.amount, p.method.label(), p.date),
+                )
+            })
+            .collect();
+        (!payments.is_empty()).then(|| PaymentVoidForm {
+            target: Target::of(invoice),
+            payments,
+            pick: 0,
+            reason: String::new(),
+            error: None,
+        })
+    }
+
+    fn step(&mut self, by: isize) {
+        let n = self.payments.len() as isize;
+        self.pick = (self.pick as isize + by).rem_euclid(n) as usize;
+        self.error = None;
+    }
+}
+
 /// A dry run's result, with its sums worked out once.
 #[derive(Debug, Clone)]
 pub struct Preview {
@@ -296,6 +346,16 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
                     })))
                 }
             }
+            Form::PaymentVoid(v) => {
+                let reason = sanitize_line(&v.reason);
+                match (reason.is_empty(), v.payments.get(v.pick)) {
+                    (true, _) => Err("a reversal needs a reason: type why, then Enter".into()),
+                    (false, None) => Err("no payment to reverse".into()),
+                    (false, Some(&(payment, _))) => {
+                        Ok(Some(effect(InvoiceEffect::VoidPayment { payment, reason, at })))
+                    }
+                }
+            }
             Form::Run(r) => run_submit(r, run, at),
             Form::Agreement(a) => a.submit(at).map(Some),
             Form::AgreementDate(d) => d.submit(at).map(Some),
@@ -330,6 +390,18 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             _ => {}
         },
         (Form::Void(v), Action::Paste(t)) => v.reason.push_str(&sanitize_line(t)),
+        (Form::PaymentVoid(v), Action::NextField) => v.step(1),
+        (Form::PaymentVoid(v), Action::PrevField) => v.step(-1),
+        (Form::PaymentVoid(v), Action::Key(k)) => match k.code {
+            KeyCode::Down => v.step(1),
+            KeyCode::Up => v.step(-1),
+            KeyCode::Char(c) => v.reason.push(c),
+            KeyCode::Backspace => {
+                v.reason.pop();
+            }
+            _ => {}
+        },
+        (Form::PaymentVoid(v), Action::Paste(t)) => v.reason.push_str(&sanitize_line(t)),
         (Form::Run(r), Action::Key(k)) => r.key(*k),
         (Form::Agreement(a), Action::NextField | Action::PrevField | Action::Key(_) | Action::Paste(_)) => {
             a.input(action)
