@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use super::{read_input, Ctx, UsageError};
+use super::{Ctx, UsageError};
 use crate::cli::output::outln;
 use crate::demo::{self, DemoOptions};
 use crate::store::{exchange, migrate, StoreError};
@@ -55,23 +55,37 @@ pub fn demo(ctx: &Ctx, tickets: u64, seed: u64) -> anyhow::Result<i32> {
 }
 
 pub fn import(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
-    let text = read_input(file)?;
-    // The file is read and checked record by record before the store is touched.
-    let data = exchange::parse(file, &text)?;
-    let existed = ctx.db_path.exists();
+    // A file that cannot be read is refused before any store is made for it.
+    readable(file)?;
+    // Made here, as by demo: only a store this command made is filled the
+    // fast way, and only that one is removed again when the import is refused.
+    let created = ctx.access().create_empty(&ctx.db_path).map_err(|e| StoreError::Io {
+        path: ctx.db_path.clone(),
+        source: e,
+    })?;
     let (calendar, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
     let rules = crate::store::ticket_write::Rules {
         calendar: &calendar,
         policy: &policy,
     };
+    let bar = crate::cli::progress::bar(0, "importing", "records");
+    let mut report = |p: exchange::Progress| {
+        if let Some(b) = &bar {
+            b.set_length(p.estimate.max(p.records));
+            b.set_position(p.records);
+        }
+    };
     let result = ctx
         .open_store()
         .map_err(anyhow::Error::from)
-        .and_then(|mut conn| exchange::import(&mut conn, file, &data, ctx.now.timestamp(), &rules));
+        .and_then(|mut conn| exchange::import_file(&mut conn, file, ctx.now.timestamp(), &rules, created, &mut report));
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     let s = match result {
         Ok(s) => s,
         Err(e) => {
-            if !existed {
+            if created {
                 remove_store_files(&ctx.db_path);
             }
             return Err(e);
@@ -90,9 +104,20 @@ pub fn import(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// The import file opens and reads (a directory does not), as reading it
+/// whole checked.
+fn readable(file: &Path) -> anyhow::Result<()> {
+    use std::io::Read;
+    let checked = std::fs::File::open(file).and_then(|mut f| f.read(&mut [0u8; 1]));
+    checked
+        .map_err(|e| UsageError(format!("cannot read {}: {e}", file.display())))
+        .context("reading input")?;
+    Ok(())
+}
+
 /// A store this command created and then failed to fill is removed again.
 fn remove_store_files(db: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut p = db.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(std::path::PathBuf::from(p));

@@ -15,7 +15,6 @@ mod timer;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
@@ -239,11 +238,4 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
         }
     }
     1
-}
-
-/// Reads a whole file, naming it on failure.
-pub fn read_input(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))
-        .context("reading input")
 }

@@ -3,7 +3,6 @@
 //! their contacts, pim's technicians, agreements, and tickets over two years.
 
 mod books;
-mod bulk;
 mod directory;
 mod tickets;
 
@@ -14,6 +13,7 @@ use rusqlite::Connection;
 use serde::Deserialize;
 
 use crate::config::Config;
+use crate::store::bulk;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]

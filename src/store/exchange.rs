@@ -1,17 +1,24 @@
 //! The exchange format of DESIGN.md 5: import (all or nothing, refusing bad
 //! records by name) and export (stable keys, so an export re-imports).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+mod keys;
+mod loader;
 mod read;
+mod rec;
+mod run;
+mod stream;
 mod strict;
+mod work;
 mod write;
 
 pub use read::{export, ExportError};
+pub use run::{import_file, Progress};
+use write::record;
 pub use write::{import, parse, ImportSummary};
 
 /// A refused import file; nothing was written.
@@ -142,29 +149,12 @@ pub struct NoteRec {
     pub body: String,
 }
 
-/// Key → row id maps for one kind of record, from the store and the file.
-pub(crate) type Keys = HashMap<String, i64>;
-
-pub(crate) fn store_keys(conn: &Connection, table: &str) -> rusqlite::Result<Keys> {
-    let mut stmt = conn.prepare(&format!("SELECT key, id FROM {table} WHERE key IS NOT NULL"))?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-    rows.collect()
-}
-
 pub(crate) fn unique_keys<'a>(file: &Path, kind: &str, keys: impl Iterator<Item = &'a str>) -> Result<(), ImportError> {
     let mut seen = HashSet::new();
     for (i, k) in keys.enumerate() {
-        if k.trim().is_empty() || !seen.insert(k) {
-            return Err(ImportError {
-                file: file.to_path_buf(),
-                record: format!("{kind}[{i}] (key {k:?})"),
-                field: Some("key".into()),
-                message: if k.trim().is_empty() {
-                    "key is empty".into()
-                } else {
-                    "key is used twice in this file".into()
-                },
-            });
+        let empty = k.trim().is_empty();
+        if empty || !seen.insert(k) {
+            return Err(rec::key_refused(file, kind, i, k, empty));
         }
     }
     Ok(())

@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod audit;
 pub mod billing;
+pub(crate) mod bulk;
 pub mod busy;
 pub mod deadlines;
 pub mod directory;

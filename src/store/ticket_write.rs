@@ -114,12 +114,20 @@ pub(crate) fn check_contact(tx: &Transaction<'_>, company: i64, contact: Option<
         let owner: Option<i64> = tx
             .query_row("SELECT company_id FROM contacts WHERE id = ?1", [c], |r| r.get(0))
             .optional()?;
-        if owner != Some(company) {
-            return Err(invalid(
-                "contact",
-                "the contact does not belong to the ticket's company",
-            ));
-        }
+        return contact_of_company(company, owner);
+    }
+    Ok(())
+}
+
+/// The rule of [`check_contact`] on a given contact's company as stored
+/// (`owner`, `None` when there is no such contact): an import checks it
+/// from its key maps.
+pub(crate) fn contact_of_company(company: i64, owner: Option<i64>) -> Result<(), WriteError> {
+    if owner != Some(company) {
+        return Err(invalid(
+            "contact",
+            "the contact does not belong to the ticket's company",
+        ));
     }
     Ok(())
 }

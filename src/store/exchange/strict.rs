@@ -14,13 +14,14 @@ pub type Duplicate = (String, String);
 /// Parses `text` as JSON, refusing any object with a repeated key; on a
 /// repeat, `Err(Ok(duplicate))`; on bad JSON, `Err(Err(serde error))`.
 pub fn parse(text: &str) -> Result<Value, Result<Duplicate, serde_json::Error>> {
+    parse_at(text, String::new())
+}
+
+/// [`parse`] of one record's text, `path` naming the record (`tickets[3]`).
+pub fn parse_at(text: &str, path: String) -> Result<Value, Result<Duplicate, serde_json::Error>> {
     let found = RefCell::new(None);
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = Seed {
-        path: String::new(),
-        found: &found,
-    }
-    .deserialize(&mut de);
+    let value = Seed { path, found: &found }.deserialize(&mut de);
     let value = value.and_then(|v| de.end().map(|()| v));
     match (value, found.into_inner()) {
         (_, Some(dup)) => Err(Ok(dup)),
@@ -29,9 +30,17 @@ pub fn parse(text: &str) -> Result<Value, Result<Duplicate, serde_json::Error>> 
     }
 }
 
-struct Seed<'a> {
+/// Reads one JSON value strictly; `path` names the record it is in, and a
+/// repeated field is noted in `found` (the value then fails).
+pub struct Seed<'a> {
     path: String,
     found: &'a RefCell<Option<Duplicate>>,
+}
+
+impl<'a> Seed<'a> {
+    pub fn new(path: String, found: &'a RefCell<Option<Duplicate>>) -> Self {
+        Seed { path, found }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for Seed<'_> {

@@ -1,18 +1,18 @@
-//! Filling a store file the demo has just made, at the cost of writing it
-//! once: a rollback journal without syncs while it fills, and the secondary
+//! Filling a store file a command has just made (`demo`, `import` into a
+//! new store), at the cost of writing it once: a rollback journal without syncs while it fills, and the secondary
 //! indexes of the ticket tables built after the rows, by one sort each.
 //!
 //! Why a rollback journal: in WAL mode one big transaction writes every page
 //! twice (into the WAL, then the checkpoint copies it into the file). A
 //! rollback journal saves only pages that existed before the transaction —
 //! on a new store, the empty schema — so the fill stays one transaction and
-//! stays all or nothing: a demo stopped half way (Ctrl-C, a full disk) leaves
+//! stays all or nothing: a fill stopped half way (Ctrl-C, a full disk) leaves
 //! the empty store, as before, and the next open rolls the journal back.
 //! Skipping syncs risks only this new file, and only on a power loss.
 
 use rusqlite::Connection;
 
-/// The tables the demo fills by the million; their indexes are built last.
+/// The tables a fill writes by the million; their indexes are built last.
 const BULK_TABLES: &str = "'tickets', 'ticket_pauses', 'notes', 'time_entries', 'audit'";
 
 /// Page cache while filling (KiB): index builds sort in memory rather than
@@ -20,9 +20,9 @@ const BULK_TABLES: &str = "'tickets', 'ticket_pauses', 'notes', 'time_entries', 
 const FILL_CACHE_KIB: i64 = 32 * 1024;
 
 /// Switches the connection to the fill settings. False (and nothing changed)
-/// when another connection holds the store open in WAL mode: then the demo
-/// fills it the ordinary way.
-pub(super) fn relax(conn: &Connection) -> rusqlite::Result<bool> {
+/// when another connection holds the store open in WAL mode: then the
+/// caller fills it the ordinary way.
+pub(crate) fn relax(conn: &Connection) -> rusqlite::Result<bool> {
     let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("delete") {
         return Ok(false);
@@ -33,22 +33,30 @@ pub(super) fn relax(conn: &Connection) -> rusqlite::Result<bool> {
     Ok(true)
 }
 
+/// Lets the fill's sorts (the index builds) spill to a temporary file, not
+/// memory: for a fill that also holds its own maps (an import's keys), so
+/// the sort's runs do not add to its peak. Call after [`relax`], outside a
+/// transaction (SQLite refuses the change inside one).
+pub(crate) fn sort_on_disk(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "temp_store", "FILE")
+}
+
 /// Back to the store's settings (DESIGN.md 6): WAL, `synchronous=FULL`, the
 /// default cache and temporary files.
-pub(super) fn restore(conn: &Connection) -> anyhow::Result<()> {
+pub(crate) fn restore(conn: &Connection) -> anyhow::Result<()> {
     conn.pragma_update(None, "temp_store", "DEFAULT")?;
     conn.pragma_update(None, "cache_size", -2000)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        anyhow::bail!("the demo store stayed in journal mode {mode:?}, not WAL");
+        anyhow::bail!("the filled store stayed in journal mode {mode:?}, not WAL");
     }
     Ok(())
 }
 
 /// Drops the secondary indexes of the bulk tables and returns their
 /// statements, exactly as the migrations wrote them, to build them again.
-pub(super) fn drop_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+pub(crate) fn drop_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT name, sql FROM sqlite_schema
           WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({BULK_TABLES})
@@ -69,7 +77,7 @@ pub(super) fn drop_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 const FILL_FTS_HASHSIZE: i64 = 32 * 1024 * 1024;
 
 /// Sets the full-text index's buffer for the fill, inside its transaction.
-pub(super) fn fts_buffer_for_fill(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn fts_buffer_for_fill(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO ticket_fts (ticket_fts, rank) VALUES ('hashsize', ?1)",
         [FILL_FTS_HASHSIZE],
@@ -80,13 +88,13 @@ pub(super) fn fts_buffer_for_fill(conn: &Connection) -> rusqlite::Result<()> {
 /// Removes the fill's buffer setting in the same transaction, so the store
 /// keeps FTS5's default, as a store filled any other way (only this
 /// connection, which writes no more tickets, still holds the bigger buffer).
-pub(super) fn fts_buffer_default(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn fts_buffer_default(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM ticket_fts_config WHERE k = 'hashsize'", [])?;
     Ok(())
 }
 
 /// Builds the indexes [`drop_indexes`] dropped, in their order.
-pub(super) fn create_indexes(conn: &Connection, statements: &[String]) -> rusqlite::Result<()> {
+pub(crate) fn create_indexes(conn: &Connection, statements: &[String]) -> rusqlite::Result<()> {
     for sql in statements {
         conn.execute_batch(sql)?;
     }
