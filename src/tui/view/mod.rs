@@ -123,12 +123,14 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Th
         }
     }
     if state.help {
+        // Help takes the whole screen, so every binding fits at 80x24.
+        let all = frame.area();
         help::HelpView {
             keymap,
             sections: &sections(state),
             theme,
         }
-        .render(body, frame.buffer_mut());
+        .render(all, frame.buffer_mut());
     }
 }
 
