@@ -233,7 +233,10 @@ pub(super) fn view_filter(q: &QueueQuery) -> String {
         View::Unassigned => format!("{OPEN} AND t.assignee_id IS NULL"),
         // breach_at is set only on running clocks that can breach as things
         // stand (not those paused in time), by the SLA engine.
-        View::BreachingSoon => format!("t.breach_at <= {}", q.soon_until),
+        // Few tickets breach soon (only running clocks have a breach_at):
+        // told so, the planner reads them from tickets_breach instead of
+        // walking every ticket by ID (19 s cold on a calm night at 1M).
+        View::BreachingSoon => format!("likelihood(t.breach_at <= {}, 0.001)", q.soon_until),
         // The After Hours board, and every response clock that runs through
         // the night (24x7 priorities, not yet answered, not paused).
         View::AfterHours if q.round_the_clock.contains(&true) => {
