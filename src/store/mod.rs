@@ -19,6 +19,7 @@ pub mod queue_assignee;
 pub mod queue_filter;
 pub mod saved_views;
 pub mod sla;
+pub mod ticket_bulk;
 pub mod ticket_detail;
 pub mod ticket_work;
 pub mod ticket_write;

@@ -175,7 +175,7 @@ pub fn create<'a>(
 
 /// The stored state a change is checked against.
 pub(super) struct Current {
-    version: i64,
+    pub(super) version: i64,
     summary: String,
     description: String,
     priority: u8,
@@ -276,32 +276,8 @@ pub fn update<'a>(
     Ok(version)
 }
 
-/// The same changes on several tickets, in one transaction: all of them
-/// or, if one is refused (gone, unreadable, a change it cannot take), none.
-/// Returns how many tickets changed.
-pub fn update_many<'a>(
-    conn: &mut Connection,
-    ids: &[i64],
-    ch: &TicketChanges,
-    who: impl Into<Actor<'a>>,
-    now: i64,
-    rules: &Rules<'_>,
-) -> Result<usize, WriteError> {
-    let tx = begin(conn)?;
-    let who = who.into().id(&tx)?;
-    let mut changed = 0;
-    for &id in ids {
-        let before = current(&tx, id)?.version;
-        if update_in(&tx, id, ch, None, who, now, rules)? != before {
-            changed += 1;
-        }
-    }
-    tx.commit()?;
-    Ok(changed)
-}
-
 #[allow(clippy::too_many_arguments)]
-fn update_in(
+pub(super) fn update_in(
     tx: &Transaction<'_>,
     id: i64,
     ch: &TicketChanges,

@@ -64,7 +64,7 @@ pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite:
             changes,
             label,
             at,
-        } => match ticket_write::update_many(conn, &ids, &changes, who, at, &rules) {
+        } => match crate::store::ticket_bulk::update_many(conn, &ids, &changes, who, at, &rules) {
             Ok(n) => Action::Saved {
                 message: format!("{} marked tickets: {label} ({n} changed)", ids.len()),
                 ticket: None,

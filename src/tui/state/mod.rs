@@ -10,15 +10,17 @@ pub mod lists;
 pub mod message;
 mod navigate;
 pub mod overlay;
+mod overlay_picks;
 pub mod palette;
 pub mod queue;
+mod shell;
 pub mod sla;
 pub mod ticket_layout;
 
 use chrono::{DateTime, Utc};
 
 use self::lists::{Cursor, SlaRow};
-use self::navigate::{go_tab, navigate, open_ticket, reload_visible};
+use self::navigate::{go_tab, navigate, reload_visible};
 use self::queue::QueueState;
 use super::action::{Action, Effect};
 pub use super::tab::Tab;
@@ -187,27 +189,6 @@ impl AppState {
         usize::from(self.size.1.saturating_sub(5)).max(1)
     }
 
-    /// Rows the ticket view shows: the screen less tab bar, its top border,
-    /// status line and footer.
-    pub fn ticket_rows(&self) -> usize {
-        usize::from(self.size.1.saturating_sub(4)).max(1)
-    }
-
-    /// Lays the open ticket out for the screen's width (once per arrival or
-    /// width, never per frame), keeping the scroll inside it.
-    fn lay_out_ticket(&mut self) {
-        let Some(t) = self.ticket.as_ref() else { return };
-        let layout = match t.detail.as_deref() {
-            Some(d) => ticket_layout::lay_out(self, t, d, self.size.0),
-            None => ticket_layout::TicketLayout::default(),
-        };
-        let last = layout.rows.len().saturating_sub(self.ticket_rows());
-        if let Some(t) = self.ticket.as_mut() {
-            t.layout = layout;
-            t.scroll = t.scroll.min(last);
-        }
-    }
-
     fn set_size(&mut self, w: u16, h: u16) {
         self.size = (w, h);
         self.queue.page_height = self.body_rows();
@@ -317,12 +298,16 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     if let Some(effects) = directory::handle(s, &action) {
         return effects;
     }
-    if let Some(effects) = quick_action(s, &action) {
+    if let Some(effects) = overlay::quick_action(s, &action) {
         return effects;
     }
     if let Some(effects) = input::line_key(s, &action) {
         return effects;
     }
+    let action = match shell::handle(s, action) {
+        Ok(effects) => return effects,
+        Err(action) => action,
+    };
     match action {
         // q in help closes help, as Esc does; it quits only from a screen.
         Action::Quit if s.help => {
@@ -353,45 +338,6 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Action::ToggleHelp => {
             s.help = !s.help;
-            vec![]
-        }
-        Action::SaveView if s.tab == Tab::Queue && s.ticket.is_none() => {
-            s.view_name_input = Some(line::LineInput::new(
-                s.queue
-                    .saved_at
-                    .and_then(|i| s.queue.saved.get(i))
-                    .map_or("", |v| v.name.as_str()),
-            ));
-            vec![]
-        }
-        Action::PrevView if s.tab == Tab::Queue && s.ticket.is_none() => s.queue.step_view(-1, &mut s.next_request),
-        Action::SavedViewsLoaded { views, saved } => {
-            s.queue.saved = views;
-            if let Some(name) = saved {
-                s.queue.saved_at = s.queue.saved.iter().position(|v| v.name == name);
-                s.message = Some(Message::info(format!(
-                    "view \"{name}\" saved: v and V cycle it with the built-in views"
-                )));
-            }
-            vec![]
-        }
-        Action::GoToTicket => {
-            s.help = false;
-            s.goto_input = Some(line::LineInput::default());
-            vec![]
-        }
-        Action::OpenTicket(id) => {
-            s.help = false;
-            open_ticket(s, Some(id))
-        }
-        Action::RecentTickets => {
-            if s.recent.is_empty() {
-                s.message = Some(Message::info(
-                    "no tickets opened yet this session (# opens one by number)",
-                ));
-            } else {
-                s.overlay = Some(forms::Overlay::Recent(forms::RecentPick { highlight: 0 }));
-            }
             vec![]
         }
         Action::OpenPalette => {
@@ -426,36 +372,7 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
             s.queue.loaded(request, anchor, rows);
             vec![]
         }
-        Action::TicketLoaded(detail) => {
-            if let Some(t) = s.ticket.as_mut() {
-                t.missing = detail.is_none();
-                t.contact_rights = detail.as_ref().and_then(|d| d.contact_level.as_deref()).and_then(|l| {
-                    l.parse::<crate::domain::permissions::SecurityLevel>()
-                        .ok()
-                        .map(|l| format!("{l}: {}", l.summary()))
-                });
-                t.pause_ledger = detail
-                    .as_deref()
-                    .map(|d| d.pause_ledger(&s.calendar, &s.policy, s.now))
-                    .unwrap_or_default();
-                t.detail = detail;
-            }
-            if let Some(d) = s.ticket.as_ref().and_then(|t| t.detail.as_deref()) {
-                let entry = (d.id, crate::domain::text::sanitize_line(&d.summary));
-                s.recent.retain(|(id, _)| *id != entry.0);
-                s.recent.insert(0, entry);
-                s.recent.truncate(RECENT);
-            }
-            s.lay_out_ticket();
-            let edit = s
-                .ticket
-                .as_mut()
-                .is_some_and(|t| std::mem::take(&mut t.edit_on_load) && t.detail.is_some());
-            if edit && s.overlay.is_none() {
-                return quick_action(s, &Action::EditTicket).unwrap_or_default();
-            }
-            vec![]
-        }
+        Action::TicketLoaded(detail) => ticket_layout::loaded(s, detail),
         Action::SlaLoaded(rows) => {
             s.sla_rows = rows.into_iter().map(|r| SlaRow::new(r, &s.policy)).collect();
             s.refresh_sla();
@@ -558,31 +475,6 @@ fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         _ => return None,
     }
     Some(vec![])
-}
-
-/// Quick actions work on the open ticket, else on the queue's selected row.
-fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
-    // (ticket, its assignee's login), read from whatever is on screen.
-    let target: Option<(i64, Option<String>)> = match (&s.ticket, s.tab) {
-        (Some(t), _) => Some((t.id, t.detail.as_ref().and_then(|d| d.assignee.clone()))),
-        (None, Tab::Queue) => s.queue.selected().map(|r| (r.id, r.assignee.clone())),
-        (None, Tab::Sla) => s
-            .sla_visible()
-            .nth(s.sla_cursor.selected)
-            .map(|r| (r.row.id, r.row.assignee.clone())),
-        _ => None,
-    };
-    if matches!(action, Action::EditTicket) && s.ticket.is_none() {
-        // Edit needs the whole ticket: open it; the editor opens when it arrives.
-        if let Some((id, _)) = target {
-            let e = open_ticket(s, Some(id));
-            if let Some(v) = s.ticket.as_mut() {
-                v.edit_on_load = true;
-            }
-            return Some(e);
-        }
-    }
-    overlay::quick(s, action, target)
 }
 
 pub(crate) fn is_data(a: &Action) -> bool {

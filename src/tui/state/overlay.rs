@@ -5,6 +5,7 @@ use ratatui::crossterm::event::KeyCode;
 
 use super::editor::EditorState;
 use super::forms::{Confirm, DraftBody, NoteForm, Overlay, StatusPick, TimeForm};
+use super::overlay_picks as picks;
 use super::AppState;
 use crate::store::ticket_write::{NewTime, TicketChanges};
 use crate::tui::action::{Action, Effect};
@@ -19,14 +20,14 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         (Overlay::Time(t), a) => time(t, a, now)?,
         (Overlay::Status(p), a) => {
             let e = status(p, a, now)?;
-            return Some(for_marked(s, e));
+            return Some(picks::for_marked(s, e));
         }
         (Overlay::Draft(_), a) => return draft_offer(s, a),
-        (Overlay::Confirm(_), a) => return confirm(s, a),
-        (Overlay::Recent(_), a) => return recent(s, a),
+        (Overlay::Confirm(_), a) => return picks::confirm(s, a),
+        (Overlay::Recent(_), a) => return picks::recent(s, a),
         (Overlay::Assign(_), a) => {
-            let e = assign(s, a)?;
-            return Some(for_marked(s, e));
+            let e = picks::assign(s, a)?;
+            return Some(picks::for_marked(s, e));
         }
         (Overlay::Palette(p), a) => {
             if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
@@ -255,140 +256,6 @@ fn status(p: &mut StatusPick, a: &Action, now: i64) -> Option<Vec<Effect>> {
     Some(vec![])
 }
 
-/// With tickets marked on the queue, a change for one ticket goes to all the
-/// marked ones instead, after one question naming how many.
-pub fn for_marked(s: &mut AppState, effects: Vec<Effect>) -> Vec<Effect> {
-    if s.queue.marked.is_empty() || s.ticket.is_some() || s.tab != crate::tui::tab::Tab::Queue {
-        return effects;
-    }
-    let mut out = Vec::new();
-    for e in effects {
-        match e {
-            Effect::Update { changes, label, at, .. } => {
-                let ids: Vec<i64> = s.queue.marked.iter().copied().collect();
-                let n = ids.len();
-                let list: Vec<String> = ids.iter().take(6).map(|i| format!("#{i}")).collect();
-                let more = if n > 6 { " …" } else { "" };
-                s.overlay = Some(Overlay::Confirm(Confirm {
-                    title: format!("{n} marked tickets"),
-                    question: format!(
-                        "{label} on all {n} marked tickets ({}{more})? One change for all of them, or for none.",
-                        list.join(" ")
-                    ),
-                    yes: format!("change all {n}"),
-                    effects: vec![Effect::UpdateMany {
-                        ids,
-                        changes,
-                        label,
-                        at,
-                    }],
-                }));
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// The technician picker: type to filter, Up/Down move, Enter assigns.
-fn assign(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
-    let Some(Overlay::Assign(p)) = s.overlay.as_mut() else {
-        return Some(vec![]);
-    };
-    let n = p.options(&s.choices).len();
-    match a {
-        Action::Key(k) => match k.code {
-            KeyCode::Down => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
-            KeyCode::Up => p.highlight = p.highlight.saturating_sub(1),
-            KeyCode::Esc => s.overlay = None,
-            KeyCode::Enter => {
-                let Some(tech) = p.options(&s.choices).get(p.highlight).map(|t| (t.id, t.login.clone())) else {
-                    return Some(vec![]);
-                };
-                let id = p.ticket_id;
-                s.overlay = None;
-                let changes = TicketChanges {
-                    assignee_id: Some(Some(tech.0)),
-                    ..TicketChanges::default()
-                };
-                return Some(vec![Effect::Update {
-                    id,
-                    changes: Box::new(changes),
-                    label: format!("assigned to {}", tech.1),
-                    at: s.now.timestamp(),
-                }]);
-            }
-            _ => {
-                if p.filter.key(*k) {
-                    p.highlight = 0;
-                }
-            }
-        },
-        Action::Paste(t) => {
-            p.filter.insert(t);
-            p.highlight = 0;
-        }
-        Action::NextField => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
-        Action::PrevField => p.highlight = p.highlight.saturating_sub(1),
-        Action::Cancel => s.overlay = None,
-        // Data (the technicians arriving), ticks and resizes go on.
-        _ => return None,
-    }
-    Some(vec![])
-}
-
-/// The recent-tickets list: Up/Down (or j/k) move, Enter opens, Esc closes.
-fn recent(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
-    if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
-        return None;
-    }
-    let n = s.recent.len();
-    let Some(Overlay::Recent(p)) = s.overlay.as_mut() else {
-        return Some(vec![]);
-    };
-    match a {
-        Action::Key(k) => match k.code {
-            KeyCode::Down | KeyCode::Char('j') => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
-            KeyCode::Up | KeyCode::Char('k') => p.highlight = p.highlight.saturating_sub(1),
-            KeyCode::Enter => {
-                let id = s.recent.get(p.highlight).map(|(id, _)| *id);
-                s.overlay = None;
-                return Some(super::navigate::open_ticket(s, id));
-            }
-            KeyCode::Esc | KeyCode::Char('q') => s.overlay = None,
-            _ => {}
-        },
-        Action::NextField => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
-        Action::PrevField => p.highlight = p.highlight.saturating_sub(1),
-        Action::Cancel | Action::Quit => s.overlay = None,
-        _ => {}
-    }
-    Some(vec![])
-}
-
-/// `y` runs what was asked; any other key, Esc included, closes the
-/// question and changes nothing.
-fn confirm(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
-    if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
-        return None;
-    }
-    let Some(Overlay::Confirm(c)) = s.overlay.take() else {
-        return Some(vec![]);
-    };
-    match a {
-        Action::Key(k) if k.code == KeyCode::Char('y') => {
-            if c.effects.iter().any(|e| matches!(e, Effect::UpdateMany { .. })) {
-                s.queue.marked.clear();
-            }
-            Some(c.effects)
-        }
-        _ => {
-            s.message = Some(super::Message::info(format!("{}: nothing changed", c.title)));
-            Some(vec![])
-        }
-    }
-}
-
 fn draft_offer(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
     if let Action::Cancel = a {
         // Decide later: the draft stays in the store and is offered next time.
@@ -448,7 +315,7 @@ pub fn quick(s: &mut AppState, action: &Action, ticket: Option<(i64, Option<Stri
                 at: now,
             }];
             if !s.queue.marked.is_empty() && s.ticket.is_none() && s.tab == crate::tui::tab::Tab::Queue {
-                return Some(for_marked(s, effects));
+                return Some(picks::for_marked(s, effects));
             }
             match holder.filter(|h| *h != s.login) {
                 // Taking a ticket from a colleague asks first.
@@ -501,4 +368,29 @@ pub fn quick(s: &mut AppState, action: &Action, ticket: Option<(i64, Option<Stri
         },
         _ => return None,
     })
+}
+
+/// Quick actions work on the open ticket, else on the queue's selected row.
+pub(super) fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+    // (ticket, its assignee's login), read from whatever is on screen.
+    let target: Option<(i64, Option<String>)> = match (&s.ticket, s.tab) {
+        (Some(t), _) => Some((t.id, t.detail.as_ref().and_then(|d| d.assignee.clone()))),
+        (None, crate::tui::tab::Tab::Queue) => s.queue.selected().map(|r| (r.id, r.assignee.clone())),
+        (None, crate::tui::tab::Tab::Sla) => s
+            .sla_visible()
+            .nth(s.sla_cursor.selected)
+            .map(|r| (r.row.id, r.row.assignee.clone())),
+        _ => None,
+    };
+    if matches!(action, Action::EditTicket) && s.ticket.is_none() {
+        // Edit needs the whole ticket: open it; the editor opens when it arrives.
+        if let Some((id, _)) = target {
+            let e = super::navigate::open_ticket(s, Some(id));
+            if let Some(v) = s.ticket.as_mut() {
+                v.edit_on_load = true;
+            }
+            return Some(e);
+        }
+    }
+    quick(s, action, target)
 }

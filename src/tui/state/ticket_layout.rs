@@ -37,6 +37,62 @@ pub struct TicketLayout {
     pub rows: Vec<Laid>,
 }
 
+impl AppState {
+    /// Rows the ticket view shows: the screen less tab bar, its top border,
+    /// status line and footer.
+    pub fn ticket_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(4)).max(1)
+    }
+
+    /// Lays the open ticket out for the screen's width (once per arrival or
+    /// width, never per frame), keeping the scroll inside it.
+    pub(super) fn lay_out_ticket(&mut self) {
+        let Some(t) = self.ticket.as_ref() else { return };
+        let layout = match t.detail.as_deref() {
+            Some(d) => lay_out(self, t, d, self.size.0),
+            None => TicketLayout::default(),
+        };
+        let last = layout.rows.len().saturating_sub(self.ticket_rows());
+        if let Some(t) = self.ticket.as_mut() {
+            t.layout = layout;
+            t.scroll = t.scroll.min(last);
+        }
+    }
+}
+
+/// A ticket arrived from the store: its rights, pause ledger and layout,
+/// the recent-tickets list, and the editor if `e` asked for it.
+pub(super) fn loaded(s: &mut AppState, detail: Option<Box<TicketDetail>>) -> Vec<crate::tui::action::Effect> {
+    if let Some(t) = s.ticket.as_mut() {
+        t.missing = detail.is_none();
+        t.contact_rights = detail.as_ref().and_then(|d| d.contact_level.as_deref()).and_then(|l| {
+            l.parse::<crate::domain::permissions::SecurityLevel>()
+                .ok()
+                .map(|l| format!("{l}: {}", l.summary()))
+        });
+        t.pause_ledger = detail
+            .as_deref()
+            .map(|d| d.pause_ledger(&s.calendar, &s.policy, s.now))
+            .unwrap_or_default();
+        t.detail = detail;
+    }
+    if let Some(d) = s.ticket.as_ref().and_then(|t| t.detail.as_deref()) {
+        let entry = (d.id, crate::domain::text::sanitize_line(&d.summary));
+        s.recent.retain(|(id, _)| *id != entry.0);
+        s.recent.insert(0, entry);
+        s.recent.truncate(super::RECENT);
+    }
+    s.lay_out_ticket();
+    let edit = s
+        .ticket
+        .as_mut()
+        .is_some_and(|t| std::mem::take(&mut t.edit_on_load) && t.detail.is_some());
+    if edit && s.overlay.is_none() {
+        return super::overlay::quick_action(s, &crate::tui::action::Action::EditTicket).unwrap_or_default();
+    }
+    vec![]
+}
+
 /// Lays out `d` for a screen `width` columns wide.
 pub fn lay_out(s: &AppState, v: &TicketView, d: &TicketDetail, width: u16) -> TicketLayout {
     let mut b = Builder {

@@ -3,6 +3,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use super::*;
+use crate::domain::permissions::SecurityLevel;
 use crate::store::directory::{Company, Contact, Technician};
 use crate::tui::keymap::Keymap;
 use crate::tui::state::update;
