@@ -82,7 +82,8 @@ fn create_find_note_log_resolve_then_show_json() {
     c.wait_for("#2001: 30m logged", TIMEOUT).unwrap();
     c.send("t");
     c.wait_for("Set the status", TIMEOUT).unwrap();
-    c.send("jjj");
+    // The picker opens on the ticket's own status (New); Resolved is four down.
+    c.send("jjjj");
     c.send(ENTER);
     c.wait_for("status Resolved", TIMEOUT).unwrap();
     c.send("q");

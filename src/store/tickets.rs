@@ -166,3 +166,8 @@ pub fn list_ids(conn: &Connection, f: &ListFilter) -> rusqlite::Result<Vec<i64>>
         .collect();
     ids
 }
+
+/// True when the store holds no ticket at all (a new store, before a demo or an import).
+pub fn none_at_all(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))
+}

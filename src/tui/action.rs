@@ -60,6 +60,7 @@ pub enum Action {
     /// Assign the ticket to any technician, picked from a list.
     AssignTo,
     SetStatus,
+    SetPriority,
     AddNote,
     LogTime,
     Timer,
@@ -83,6 +84,8 @@ pub enum Action {
         request: u64,
         anchor: Anchor,
         rows: Vec<QueueRow>,
+        /// No ticket at all in the store (asked only when a page is empty).
+        store_empty: bool,
     },
     TicketLoaded(Option<Box<TicketDetail>>),
     SlaLoaded(Vec<crate::store::sla::ClockRow>),

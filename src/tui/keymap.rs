@@ -99,6 +99,7 @@ catalogue! {
     Actions "assign_to_me" => Action::AssignToMe, "assign to me";
     Actions "assign_to" => Action::AssignTo, "assign to a technician";
     Actions "set_status" => Action::SetStatus, "set status";
+    Actions "set_priority" => Action::SetPriority, "set priority";
     Actions "add_note" => Action::AddNote, "add a note";
     Actions "log_time" => Action::LogTime, "log time";
     Actions "timer" => Action::Timer, "start/stop the timer";

@@ -173,7 +173,13 @@ pub fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
             limit,
         } => {
             let rows = tickets::page(conn, &query, &anchor, limit)?;
-            Action::QueueLoaded { request, anchor, rows }
+            let store_empty = rows.is_empty() && tickets::none_at_all(conn)?;
+            Action::QueueLoaded {
+                request,
+                anchor,
+                rows,
+                store_empty,
+            }
         }
         Effect::LoadTicket(id) => Action::TicketLoaded(ticket_detail::load(conn, id)?.map(Box::new)),
         Effect::LoadSla => Action::SlaLoaded(crate::store::sla::running(conn, SLA_LIMIT)?),

@@ -318,11 +318,10 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         Action::First => move_by(d, -(1 << 30), h),
         Action::Last => move_by(d, 1 << 30, h),
         Action::Open => open(d),
-        Action::Back => d.open = None,
-        Action::Key(k) if k.code == ratatui::crossterm::event::KeyCode::Esc => {
+        // Esc backs out one level: an open company, then a kept search.
+        Action::Back | Action::Cancel => {
             if d.open.take().is_none() && !d.query.is_empty() {
-                d.query.clear();
-                d.rebuild();
+                input_clear(d);
             }
         }
         Action::StartSearch => {
@@ -397,6 +396,11 @@ fn search_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             }
         },
         Action::Paste(text) => input.insert(text),
+        Action::Back | Action::Cancel => {
+            d.search_input = None;
+            input_clear(d);
+            return Some(vec![]);
+        }
         _ => return None,
     }
     if let Some(i) = &d.search_input {

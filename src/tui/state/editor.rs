@@ -107,6 +107,14 @@ fn textarea(text: &str) -> TextArea<'static> {
     t
 }
 
+/// A box for paragraphs (a description, a note): long lines wrap at words,
+/// a word wider than the box at its letters.
+pub fn text_box(text: &str) -> TextArea<'static> {
+    let mut t = textarea(text);
+    t.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    t
+}
+
 impl EditorState {
     /// A new ticket; taken outside contractual hours it defaults to the
     /// After Hours board and the after-hours line.
@@ -153,7 +161,7 @@ impl EditorState {
     pub fn from_form(form: TicketForm, changed: bool) -> EditorState {
         EditorState {
             summary: textarea(&form.summary),
-            description: textarea(&form.description),
+            description: text_box(&form.description),
             form,
             focus: Field::Company,
             filter: super::line::LineInput::default(),
@@ -297,6 +305,17 @@ impl EditorState {
             .iter()
             .position(|(id, _)| *id == v)
             .unwrap_or(0)
+    }
+
+    /// A picker's list is showing: the focused picker is being filtered.
+    pub fn picker_open(&self) -> bool {
+        self.focus.is_picker() && !self.filter.is_empty()
+    }
+
+    /// Esc on an open picker list closes it and keeps the field's value.
+    pub fn close_picker(&mut self, choices: &Choices, names: &[String]) {
+        self.filter.clear();
+        self.highlight = self.current_position(choices, names);
     }
 
     /// Leaving a picker with typed filter text takes the highlighted option.

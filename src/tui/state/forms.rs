@@ -34,12 +34,10 @@ pub struct NoteForm {
 
 impl NoteForm {
     pub fn new(ticket_id: i64, internal: bool, text: &str) -> NoteForm {
-        let mut t = TextArea::from(text.lines().map(str::to_string).collect::<Vec<_>>());
-        t.set_max_histories(200);
         NoteForm {
             ticket_id,
             internal,
-            text: t,
+            text: super::editor::text_box(text),
             changed: !text.is_empty(),
             draft_stale: !text.is_empty(),
             confirm_discard: false,
@@ -158,15 +156,60 @@ impl TimeForm {
     }
 }
 
+/// What a one-list picker on a ticket sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickWhat {
+    Status,
+    Priority,
+}
+
+/// The status or priority picker: opens on the ticket's current value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusPick {
     pub ticket_id: i64,
+    pub what: PickWhat,
     pub highlight: usize,
 }
 
 impl StatusPick {
     pub fn statuses() -> &'static [Status] {
         Status::ALL
+    }
+
+    /// The rows the picker shows, top to bottom.
+    pub fn labels(&self, priority_names: &[String]) -> Vec<String> {
+        match self.what {
+            PickWhat::Status => Self::statuses().iter().map(|s| s.to_string()).collect(),
+            PickWhat::Priority => priority_names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| format!("P{} {name}", i + 1))
+                .collect(),
+        }
+    }
+
+    /// The change the highlighted row makes, and its words for the status line.
+    pub fn change(&self, priority_names: &[String]) -> (crate::store::ticket_write::TicketChanges, String) {
+        use crate::store::ticket_write::TicketChanges;
+        match self.what {
+            PickWhat::Status => {
+                let st = Self::statuses()[self.highlight.min(Self::statuses().len() - 1)];
+                let changes = TicketChanges {
+                    status: Some(st.as_str().into()),
+                    ..TicketChanges::default()
+                };
+                (changes, format!("status {st}"))
+            }
+            PickWhat::Priority => {
+                let p = (self.highlight.min(4) + 1) as u8;
+                let changes = TicketChanges {
+                    priority: Some(p),
+                    ..TicketChanges::default()
+                };
+                let name = priority_names.get(usize::from(p) - 1).map(String::as_str).unwrap_or("");
+                (changes, format!("priority P{p} {name}"))
+            }
+        }
     }
 }
 
@@ -196,6 +239,7 @@ pub enum Overlay {
     Editor(Box<EditorState>),
     Note(Box<NoteForm>),
     Time(TimeForm),
+    /// The status or the priority picker.
     Status(StatusPick),
     Draft(DraftOffer),
     Palette(super::palette::Palette),

@@ -351,10 +351,15 @@ pub fn aging_beside(width: u16) -> bool {
     width >= 120
 }
 
+/// Esc backs out one level: an invoice's detail, then the agreements
+/// view, then the aging chart.
 fn back(s: &mut AppState) {
     let inv = &mut s.invoices;
-    if inv.detail.take().is_none() {
-        inv.agreements = None;
+    if inv.detail.take().is_some() || inv.agreements.take().is_some() {
+        return;
+    }
+    if inv.show_aging {
+        key(s, InvoiceKey::Aging);
     }
 }
 

@@ -368,7 +368,13 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
             vec![]
         }
         Action::Refresh | Action::StoreChanged => reload_visible(s),
-        Action::QueueLoaded { request, anchor, rows } => {
+        Action::QueueLoaded {
+            request,
+            anchor,
+            rows,
+            store_empty,
+        } => {
+            s.queue.store_empty = store_empty;
             s.queue.loaded(request, anchor, rows);
             vec![]
         }

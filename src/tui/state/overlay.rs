@@ -1,10 +1,10 @@
 //! Keys and data for whatever overlay is open: the editor, the note and time
 //! forms, the status picker and the draft offer. The overlay sees keys first.
 
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::editor::EditorState;
-use super::forms::{Confirm, DraftBody, NoteForm, Overlay, StatusPick, TimeForm};
+use super::forms::{Confirm, DraftBody, NoteForm, Overlay, PickWhat, StatusPick, TimeForm};
 use super::overlay_picks as picks;
 use super::AppState;
 use crate::store::ticket_write::{NewTime, TicketChanges};
@@ -15,11 +15,27 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     let now = s.now.timestamp();
     let overlay = s.overlay.as_mut()?;
     let effects = match (overlay, action) {
+        // Esc backs out one level: first an open picker list, then the editor.
+        (Overlay::Editor(e), Action::Cancel) if e.picker_open() => {
+            e.close_picker(&s.choices, &s.priority_names);
+            return Some(vec![]);
+        }
         (Overlay::Editor(e), a) => editor(e, a, &s.choices, &s.priority_names, &s.calendar, now)?,
         (Overlay::Note(n), a) => note(n, a, now)?,
         (Overlay::Time(t), a) => time(t, a, now)?,
+        (Overlay::Status(_), Action::Cancel | Action::Quit | Action::Back)
+        | (
+            Overlay::Status(_),
+            Action::Key(KeyEvent {
+                code: KeyCode::Char('q'),
+                ..
+            }),
+        ) => {
+            s.overlay = None;
+            return Some(vec![]);
+        }
         (Overlay::Status(p), a) => {
-            let e = status(p, a, now)?;
+            let e = status(p, a, &s.priority_names, now)?;
             return Some(picks::for_marked(s, e));
         }
         (Overlay::Draft(_), a) => return draft_offer(s, a),
@@ -228,32 +244,33 @@ fn save_time(t: &mut TimeForm, now: i64) -> Vec<Effect> {
     }
 }
 
-fn status(p: &mut StatusPick, a: &Action, now: i64) -> Option<Vec<Effect>> {
-    let all = StatusPick::statuses();
+fn status(p: &mut StatusPick, a: &Action, priority_names: &[String], now: i64) -> Option<Vec<Effect>> {
+    let n = p.labels(priority_names).len();
     match a {
         Action::Key(k) => match k.code {
-            KeyCode::Down | KeyCode::Char('j') => p.highlight = (p.highlight + 1).min(all.len() - 1),
+            KeyCode::Down | KeyCode::Char('j') => p.highlight = (p.highlight + 1).min(n - 1),
             KeyCode::Up | KeyCode::Char('k') => p.highlight = p.highlight.saturating_sub(1),
-            KeyCode::Enter => {
-                let st = all[p.highlight];
-                let changes = TicketChanges {
-                    status: Some(st.as_str().into()),
-                    ..TicketChanges::default()
-                };
-                return Some(vec![Effect::Update {
-                    id: p.ticket_id,
-                    changes: Box::new(changes),
-                    label: format!("status {st}"),
-                    at: now,
-                }]);
-            }
-            _ => {}
+            // A digit picks that row at once (1–5 for a priority).
+            KeyCode::Char(c @ '1'..='9') if (c as usize - '1' as usize) < n => p.highlight = c as usize - '1' as usize,
+            KeyCode::Enter => {}
+            _ => return Some(vec![]),
         },
-        Action::Move(d) => p.highlight = (p.highlight as i64 + i64::from(*d)).clamp(0, all.len() as i64 - 1) as usize,
-        Action::Cancel => {}
+        Action::Move(d) => {
+            p.highlight = (p.highlight as i64 + i64::from(*d)).clamp(0, n as i64 - 1) as usize;
+            return Some(vec![]);
+        }
         _ => return None,
     }
-    Some(vec![])
+    if !matches!(a, Action::Key(k) if matches!(k.code, KeyCode::Enter | KeyCode::Char('1'..='9'))) {
+        return Some(vec![]);
+    }
+    let (changes, label) = p.change(priority_names);
+    Some(vec![Effect::Update {
+        id: p.ticket_id,
+        changes: Box::new(changes),
+        label,
+        at: now,
+    }])
 }
 
 fn draft_offer(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
@@ -286,14 +303,29 @@ fn draft_offer(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
     }
 }
 
+/// The ticket a quick action works on, as the screen shows it.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    pub id: i64,
+    /// Its assignee's login.
+    pub holder: Option<String>,
+    pub status: Option<crate::domain::ticket::Status>,
+    pub priority: u8,
+}
+
 /// Quick actions from the queue and the ticket view, on the selected ticket.
-pub fn quick(s: &mut AppState, action: &Action, ticket: Option<(i64, Option<String>)>) -> Option<Vec<Effect>> {
+pub fn quick(s: &mut AppState, action: &Action, ticket: Option<Target>) -> Option<Vec<Effect>> {
     let now = s.now.timestamp();
     if let Action::NewTicket = action {
         s.overlay = Some(Overlay::Editor(Box::new(EditorState::new_ticket(s.after_hours()))));
         return Some(vec![Effect::LoadChoices]);
     }
-    let (id, holder) = ticket?;
+    let Target {
+        id,
+        holder,
+        status,
+        priority,
+    } = ticket?;
     Some(match action {
         Action::EditTicket => match s.ticket.as_ref().and_then(|t| t.detail.as_deref()) {
             Some(d) => {
@@ -343,9 +375,19 @@ pub fn quick(s: &mut AppState, action: &Action, ticket: Option<(i64, Option<Stri
             vec![Effect::LoadChoices]
         }
         Action::SetStatus => {
+            let current = status.and_then(|c| StatusPick::statuses().iter().position(|st| *st == c));
             s.overlay = Some(Overlay::Status(StatusPick {
                 ticket_id: id,
-                highlight: 1,
+                what: PickWhat::Status,
+                highlight: current.unwrap_or(1),
+            }));
+            vec![]
+        }
+        Action::SetPriority => {
+            s.overlay = Some(Overlay::Status(StatusPick {
+                ticket_id: id,
+                what: PickWhat::Priority,
+                highlight: usize::from(priority.clamp(1, 5)) - 1,
             }));
             vec![]
         }
@@ -372,19 +414,34 @@ pub fn quick(s: &mut AppState, action: &Action, ticket: Option<(i64, Option<Stri
 
 /// Quick actions work on the open ticket, else on the queue's selected row.
 pub(super) fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
-    // (ticket, its assignee's login), read from whatever is on screen.
-    let target: Option<(i64, Option<String>)> = match (&s.ticket, s.tab) {
-        (Some(t), _) => Some((t.id, t.detail.as_ref().and_then(|d| d.assignee.clone()))),
-        (None, crate::tui::tab::Tab::Queue) => s.queue.selected().map(|r| (r.id, r.assignee.clone())),
-        (None, crate::tui::tab::Tab::Sla) => s
-            .sla_visible()
-            .nth(s.sla_cursor.selected)
-            .map(|r| (r.row.id, r.row.assignee.clone())),
+    // The ticket, its assignee, status and priority, read from whatever is on screen.
+    let target: Option<Target> = match (&s.ticket, s.tab) {
+        (Some(t), _) => {
+            let d = t.detail.as_deref();
+            Some(Target {
+                id: t.id,
+                holder: d.and_then(|d| d.assignee.clone()),
+                status: d.and_then(|d| d.status.parse().ok()),
+                priority: d.map_or(3, |d| d.priority),
+            })
+        }
+        (None, crate::tui::tab::Tab::Queue) => s.queue.selected().map(|r| Target {
+            id: r.id,
+            holder: r.assignee.clone(),
+            status: r.status.parse().ok(),
+            priority: r.priority,
+        }),
+        (None, crate::tui::tab::Tab::Sla) => s.sla_visible().nth(s.sla_cursor.selected).map(|r| Target {
+            id: r.row.id,
+            holder: r.row.assignee.clone(),
+            status: None,
+            priority: r.row.priority,
+        }),
         _ => None,
     };
     if matches!(action, Action::EditTicket) && s.ticket.is_none() {
         // Edit needs the whole ticket: open it; the editor opens when it arrives.
-        if let Some((id, _)) = target {
+        if let Some(Target { id, .. }) = target {
             let e = super::navigate::open_ticket(s, Some(id));
             if let Some(v) = s.ticket.as_mut() {
                 v.edit_on_load = true;

@@ -32,6 +32,8 @@ pub struct QueueState {
     /// Scroll one row at a time instead of half a page.
     pub scroll_by_line: bool,
     pub loaded_once: bool,
+    /// The last empty page came from a store with no ticket at all.
+    pub store_empty: bool,
 }
 
 impl QueueState {

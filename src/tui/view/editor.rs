@@ -40,7 +40,7 @@ impl Widget for OverlayView<'_> {
             .render(area, buf),
             Overlay::Note(n) => note(n, self.theme, area, buf),
             Overlay::Time(t) => time(t, self.theme, area, buf),
-            Overlay::Status(p) => status(p, self.theme, area, buf),
+            Overlay::Status(p) => status(p, &self.state.priority_names, self.theme, area, buf),
             Overlay::Palette(_) => {}
             Overlay::Assign(p) => {
                 let t = self.theme;
@@ -433,21 +433,28 @@ fn time(f: &TimeForm, t: &Theme, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).render(area, buf);
 }
 
-fn status(p: &StatusPick, t: &Theme, area: Rect, buf: &mut Buffer) {
+fn status(p: &StatusPick, names: &[String], t: &Theme, area: Rect, buf: &mut Buffer) {
+    let what = match p.what {
+        crate::tui::state::forms::PickWhat::Status => "status",
+        crate::tui::state::forms::PickWhat::Priority => "priority",
+    };
     let mut lines = vec![
         Line::from(Span::styled(
-            format!(" Set the status of ticket #{}", p.ticket_id),
+            format!(" Set the {what} of ticket #{}", p.ticket_id),
             t.title(),
         )),
         Line::raw(""),
     ];
-    for (i, s) in StatusPick::statuses().iter().enumerate() {
+    for (i, label) in p.labels(names).iter().enumerate() {
         lines.push(Line::from(Span::styled(
-            format!("   {s}"),
+            format!("  {} {label}", i + 1),
             if i == p.highlight { t.selected() } else { Style::new() },
         )));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled(" ↑↓ choose · Enter set · Esc cancel", t.dim())));
+    lines.push(Line::from(Span::styled(
+        " ↑↓ choose · Enter or a digit sets · Esc cancel",
+        t.dim(),
+    )));
     Paragraph::new(lines).render(area, buf);
 }

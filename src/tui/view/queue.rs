@@ -67,8 +67,10 @@ impl Widget for QueueView<'_> {
                 "  Loading…"
             } else if q.query.search.is_some() || !q.query.filter.is_empty() {
                 "  Nothing matches. Esc leaves the search or filter."
+            } else if q.store_empty {
+                "  The store has no tickets yet. n opens a new ticket;\n  `pimdesk demo` adds demo data, `pimdesk import FILE` loads yours."
             } else {
-                "  No tickets in this view. v shows the next view, n opens a new ticket.\n  Empty store? `pimdesk demo` adds demo data; `pimdesk import FILE` loads yours."
+                "  No tickets in this view. v shows the next view, n opens a new ticket."
             };
             Paragraph::new(msg).style(theme.dim()).render(table_area, buf);
             return;

@@ -1,0 +1,188 @@
+//! End-to-end: what a technician meets in the first hour — the priority
+//! picker (one ticket and marked ones), pickers that open on the current
+//! value, Esc backing out one level at a time, boxes that wrap long lines,
+//! and the "empty store" hint only on an empty store.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::pty::{framed, styled_text, Console, Fixture, TIMEOUT};
+
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+const TAB: &str = "\t";
+
+fn show(f: &Fixture, id: u32) -> serde_json::Value {
+    let out = f
+        .command()
+        .args(["ticket", "show", &id.to_string(), "--json"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The text of the highlighted (reversed) row below the tab bar that shows `needle`.
+fn highlighted(c: &Console, needle: &str) -> String {
+    let vt = c.vt();
+    (1..vt.size().0)
+        .map(|r| styled_text(&vt, r, |cell| cell.inverse()))
+        .find(|t| t.contains(needle))
+        .unwrap_or_else(|| panic!("no highlighted row with {needle:?}:\n{}", framed(&vt)))
+}
+
+#[test]
+fn p_sets_the_priority_of_one_ticket_and_of_every_marked_one() {
+    let f = Arc::new(Fixture::demo());
+    let before = show(&f, 2000);
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("p");
+    c.wait_for("Set the priority of ticket #2000", TIMEOUT).unwrap();
+    // The picker stands on the ticket's own priority.
+    let p = before["priority"].as_u64().unwrap();
+    assert!(highlighted(&c, "P").contains(&format!("P{p} ")), "opens on P{p}");
+    // Esc closes it and changes nothing.
+    c.send(ESC);
+    c.wait_gone("Set the priority", TIMEOUT).unwrap();
+    assert_eq!(show(&f, 2000)["priority"], before["priority"]);
+    // A digit sets that priority at once.
+    let want = if p == 2 { 4 } else { 2 };
+    c.send("p");
+    c.wait_for("Set the priority", TIMEOUT).unwrap();
+    c.send(&want.to_string());
+    c.wait_for(&format!("#2000: priority P{want}"), TIMEOUT).unwrap();
+    assert_eq!(show(&f, 2000)["priority"], want);
+
+    // Two marked tickets: one question, then both take P1 in one change.
+    c.send("j");
+    c.send("m");
+    c.send("m");
+    let screen = c.wait_for("2 marked", TIMEOUT).unwrap();
+    let marked: Vec<u32> = screen
+        .split(|ch: char| ch.is_whitespace() || ch == '|')
+        .filter_map(|w| w.strip_prefix('*')?.parse().ok())
+        .collect();
+    assert_eq!(marked.len(), 2, "two rows show their mark:\n{screen}");
+    c.send("p");
+    c.wait_for("Set the priority", TIMEOUT).unwrap();
+    c.send("1");
+    c.wait_for("on all 2 marked tickets", TIMEOUT).unwrap();
+    assert_ne!(show(&f, marked[0])["priority"], 1, "nothing changes before y");
+    c.send("y");
+    c.wait_for("2 marked tickets: priority P1", TIMEOUT).unwrap();
+    for id in marked {
+        assert_eq!(show(&f, id)["priority"], 1, "#{id} took P1");
+    }
+}
+
+#[test]
+fn the_status_picker_opens_on_the_tickets_own_status() {
+    let f = Arc::new(Fixture::demo());
+    let status = show(&f, 2000)["status"].as_str().unwrap().to_string();
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("t");
+    c.wait_for("Set the status of ticket #2000", TIMEOUT).unwrap();
+    let row = highlighted(&c, " ");
+    let shown = row.trim().trim_start_matches(|ch: char| ch.is_ascii_digit()).trim();
+    assert_eq!(shown, status, "highlighted {row:?}");
+    // Enter on it keeps the status as it was.
+    c.send(ENTER);
+    c.wait_gone("Set the status", TIMEOUT).unwrap();
+    assert_eq!(show(&f, 2000)["status"], status.as_str());
+}
+
+#[test]
+fn esc_backs_out_one_level_at_a_time() {
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    // The editor: Esc first closes a filtered picker list, then the editor.
+    c.send("e");
+    c.wait_for("Edit ticket #2000", TIMEOUT).unwrap();
+    c.send(TAB);
+    c.send(TAB);
+    c.send("l");
+    c.send("o");
+    c.wait_for("lo█", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("lo█", TIMEOUT).unwrap();
+    let screen = c.wait_for("Edit ticket #2000", TIMEOUT).unwrap();
+    assert!(!screen.contains("Discard"), "Esc on a picker asks nothing:\n{screen}");
+    c.send(ESC);
+    c.wait_gone("Edit ticket", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("Ticket #2000", TIMEOUT).unwrap();
+
+    // The Directory: Esc leaves an open company, then the kept search.
+    c.send("4");
+    c.wait_for("Client companies", TIMEOUT).unwrap();
+    c.send("/");
+    for ch in "car".chars() {
+        c.send(&ch.to_string());
+    }
+    c.send(ENTER);
+    c.wait_for("matching \"car\"", TIMEOUT).unwrap();
+    c.send(ENTER);
+    c.wait_for("Contact ", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_for("Client companies", TIMEOUT).unwrap();
+    c.wait_for("matching \"car\"", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("matching \"car\"", TIMEOUT).unwrap();
+
+    // The Invoices tab: Esc closes the aging chart.
+    c.send("3");
+    c.wait_for("open balance", TIMEOUT).unwrap();
+    c.send("a");
+    c.wait_for("Aging as of", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("Aging as of", TIMEOUT).unwrap();
+
+    // Help: q closes it rather than quitting.
+    c.send("?");
+    c.wait_for("global keys", TIMEOUT).unwrap();
+    c.send("q");
+    c.wait_for("open balance", TIMEOUT).unwrap();
+    assert!(c.running(), "q in help quit the console");
+}
+
+#[test]
+fn the_note_box_wraps_a_long_line() {
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("N");
+    c.wait_for("Note on ticket #2000", TIMEOUT).unwrap();
+    let words = "called the front desk and walked them through restarting the print spooler twice";
+    c.send(words);
+    // 82 characters do not fit in a 78-column box: the last words go below.
+    let screen = c.wait_for("twice", TIMEOUT).unwrap();
+    let line_with_start = screen
+        .lines()
+        .position(|l| l.contains("called the front desk"))
+        .unwrap();
+    let line_with_end = screen.lines().position(|l| l.contains("twice")).unwrap();
+    assert_eq!(
+        line_with_end,
+        line_with_start + 1,
+        "wrapped onto the next line:\n{screen}"
+    );
+}
+
+#[test]
+fn the_empty_store_hint_shows_only_on_an_empty_store() {
+    let f = Arc::new(Fixture::new());
+    let mut c = Console::spawn_in(f, &[], &[], 80, 24);
+    c.wait_for("The store has no tickets yet", TIMEOUT).unwrap();
+    c.send("q");
+    c.wait_exit(TIMEOUT).unwrap();
+
+    // A demo store: "My tickets" is empty for a login that holds none,
+    // and that is no reason to suggest loading demo data.
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("v");
+    let screen = c.wait_for("No tickets in this view", TIMEOUT).unwrap();
+    assert!(!screen.contains("pimdesk demo"), "demo hint on a full store:\n{screen}");
+    assert!(!screen.contains("no tickets yet"), "{screen}");
+}
