@@ -39,6 +39,12 @@ fn p_sets_the_priority_of_one_ticket_and_of_every_marked_one() {
     c.wait_for("#2000", TIMEOUT).unwrap();
     c.send("p");
     c.wait_for("Set the priority of ticket #2000", TIMEOUT).unwrap();
+    // The footer shows the picker's keys, not the editor's.
+    let footer = c.row(23);
+    assert!(
+        footer.contains("Enter set") && !footer.contains("C-s"),
+        "footer: {footer}"
+    );
     // The picker stands on the ticket's own priority.
     let p = before["priority"].as_u64().unwrap();
     assert!(highlighted(&c, "P").contains(&format!("P{p} ")), "opens on P{p}");

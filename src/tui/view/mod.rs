@@ -243,6 +243,29 @@ pub(super) fn line_spans(input: &crate::tui::state::line::LineInput, theme: &The
     ]
 }
 
+/// The keys of the picker or list overlay that is open, if one is.
+fn overlay_hints(state: &AppState, keymap: &Keymap) -> Option<Vec<(String, &'static str)>> {
+    use crate::tui::state::forms::Overlay;
+    let cancel = keymap
+        .hints
+        .iter()
+        .find(|(s, _, h)| *s == Section::Editor && *h == "cancel")
+        .map_or_else(|| "Esc".to_string(), |(_, k, _)| k.clone());
+    let pairs: &[(&str, &'static str)] = match state.overlay.as_ref()? {
+        Overlay::Status(_) => &[("↑↓", "choose"), ("Enter", "set"), ("1-5", "pick at once")],
+        Overlay::Assign(_) => &[("type", "to filter"), ("↑↓", "choose"), ("Enter", "assign")],
+        Overlay::Recent(_) => &[("↑↓", "choose"), ("Enter", "open")],
+        Overlay::Draft(_) => &[("r", "restore"), ("d", "discard"), ("Esc", "decide later")],
+        Overlay::Palette(_) => &[("type", "to filter"), ("↑↓", "choose"), ("Enter", "run")],
+        _ => return None,
+    };
+    let mut out: Vec<(String, &'static str)> = pairs.iter().map(|(k, h)| (k.to_string(), *h)).collect();
+    if !matches!(state.overlay, Some(Overlay::Draft(_))) {
+        out.push((cancel, "close"));
+    }
+    Some(out)
+}
+
 fn draw_footer(frame: &mut Frame<'_>, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let mut spans = Vec::new();
     if let Some(input) = &state.view_name_input {
@@ -270,6 +293,12 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, state: &AppState, keymap: &Key
         spans.push(Span::raw(format!(" {} ", c.yes)));
         spans.push(Span::styled(" any other key", theme.key()));
         spans.push(Span::raw(" changes nothing "));
+    } else if let Some(pairs) = overlay_hints(state, keymap) {
+        // A picker or a list over the screen: its own keys, not the editor's.
+        for (key, hint) in pairs {
+            spans.push(Span::styled(format!(" {key}"), theme.key()));
+            spans.push(Span::raw(format!(" {hint} ")));
+        }
     } else {
         // Global hints (quit, help) first, so narrow screens keep them.
         let mut order = sections(state);
