@@ -192,3 +192,50 @@ fn the_empty_store_hint_shows_only_on_an_empty_store() {
     assert!(!screen.contains("pimdesk demo"), "demo hint on a full store:\n{screen}");
     assert!(!screen.contains("no tickets yet"), "{screen}");
 }
+
+#[test]
+fn columns_give_way_at_60_and_use_the_room_at_200_with_a_preview() {
+    let f = Arc::new(Fixture::demo());
+    let summary = show(&f, 2000)["summary"].as_str().unwrap().to_string();
+    // 60 columns: the age and the assignee give way; the summary stays.
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 60, 20);
+    let screen = c.wait_for("#2000", TIMEOUT).unwrap();
+    let header = screen.lines().find(|l| l.starts_with("ID")).unwrap().to_string();
+    assert!(header.contains("Summary") && header.contains("SLA left"), "{header}");
+    assert!(!header.contains("Age") && !header.contains("Assignee"), "{header}");
+    let row = screen.lines().find(|l| l.starts_with("#2000")).unwrap();
+    assert!(row.contains(&summary[..10]), "the summary shows at 60 columns: {row:?}");
+    c.send("q");
+    c.wait_exit(TIMEOUT).unwrap();
+
+    // 200 columns: whole company names and summaries, and beside the list a
+    // preview of the selected ticket that follows the cursor.
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 200, 40);
+    c.wait_for(&format!("│ #2000 {summary}"), TIMEOUT).unwrap();
+    let second = show(&f, 1999);
+    c.send("j");
+    let screen = c
+        .wait_for(&format!("│ #1999 {}", second["summary"].as_str().unwrap()), TIMEOUT)
+        .unwrap();
+    let row = screen.lines().find(|l| l.starts_with("#2000")).unwrap();
+    assert!(row.contains(&summary), "the whole summary at 200 columns: {row:?}");
+    let company = second["company"].as_str().unwrap();
+    assert!(
+        screen.contains(company),
+        "the whole company name {company:?}:\n{screen}"
+    );
+}
+
+#[test]
+fn the_on_call_phone_is_never_cut() {
+    let night = [("PIMDESK_NOW", "2026-11-25T20:00:00-05:00")];
+    for (cols, rows) in [(60, 16), (40, 12)] {
+        let mut c = Console::spawn(&[], &night, cols, rows);
+        let screen = c
+            .wait_for("804-555-2133", TIMEOUT)
+            .unwrap_or_else(|e| panic!("at {cols}x{rows} the on-call number shows: {e}"));
+        assert!(screen.contains("on call:"), "{screen}");
+        c.send("q");
+        c.wait_exit(TIMEOUT).unwrap();
+    }
+}

@@ -21,6 +21,7 @@ pub mod saved_views;
 pub mod sla;
 pub mod ticket_bulk;
 pub mod ticket_detail;
+pub mod ticket_preview;
 pub mod ticket_work;
 pub mod ticket_write;
 pub mod tickets;

@@ -88,6 +88,7 @@ pub enum Action {
         store_empty: bool,
     },
     TicketLoaded(Option<Box<TicketDetail>>),
+    PreviewLoaded(Option<Box<crate::store::ticket_preview::Preview>>),
     SlaLoaded(Vec<crate::store::sla::ClockRow>),
     ComplianceLoaded(Vec<super::state::sla::Compliance>),
     /// SLA board: all running clocks, or only those running now.
@@ -143,6 +144,8 @@ pub enum Effect {
         limit: usize,
     },
     LoadTicket(i64),
+    /// The queue's preview pane: description and last note of a ticket.
+    LoadPreview(i64),
     LoadSla,
     LoadCompliance {
         since: i64,

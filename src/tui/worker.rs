@@ -49,6 +49,9 @@ pub fn run(mut conn: Connection, writer: WriterCtx, effects: Receiver<Effect>, a
     }
 }
 
+/// How many kinds [`load_kind`] tells apart.
+const LOAD_KINDS: usize = 8;
+
 /// Which loads a newer one of the same kind replaces (gitui's
 /// `AsyncSingleJob`): only the answer to the latest question is wanted.
 fn load_kind(e: &Effect) -> Option<u8> {
@@ -60,6 +63,7 @@ fn load_kind(e: &Effect) -> Option<u8> {
         Effect::LoadDirectory => Some(4),
         Effect::LoadChoices => Some(5),
         Effect::LoadTimer => Some(6),
+        Effect::LoadPreview(_) => Some(7),
         _ => None,
     }
 }
@@ -70,7 +74,7 @@ fn load_kind(e: &Effect) -> Option<u8> {
 pub fn coalesce(first: Effect, waiting: &Receiver<Effect>) -> Vec<Effect> {
     let mut batch = vec![first];
     batch.extend(waiting.try_iter());
-    let mut seen = [false; 7];
+    let mut seen = [false; LOAD_KINDS];
     let mut keep = vec![true; batch.len()];
     for (i, e) in batch.iter().enumerate().rev() {
         if let Some(k) = load_kind(e) {
@@ -182,6 +186,7 @@ pub fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
             }
         }
         Effect::LoadTicket(id) => Action::TicketLoaded(ticket_detail::load(conn, id)?.map(Box::new)),
+        Effect::LoadPreview(id) => Action::PreviewLoaded(crate::store::ticket_preview::load(conn, id)?.map(Box::new)),
         Effect::LoadSla => Action::SlaLoaded(crate::store::sla::running(conn, SLA_LIMIT)?),
         Effect::LoadCompliance { since, now } => {
             Action::ComplianceLoaded(crate::store::sla::compliance(conn, since, i64::MAX, now)?)

@@ -258,7 +258,8 @@ pub const RECENT: usize = 10;
 
 /// The one place state changes. Pure: time comes in as `now`.
 pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
-    let effects = apply(s, action, now);
+    let mut effects = apply(s, action, now);
+    effects.extend(queue::preview_load(s));
     // A new message starts its few seconds on screen now.
     if let Some(m) = s.message.as_mut().filter(|m| m.at == 0) {
         m.at = now.timestamp();
@@ -367,7 +368,14 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
             s.ticket = None;
             vec![]
         }
-        Action::Refresh | Action::StoreChanged => reload_visible(s),
+        Action::Refresh | Action::StoreChanged => {
+            s.queue.preview_for = None;
+            reload_visible(s)
+        }
+        Action::PreviewLoaded(p) => {
+            s.queue.preview = p.map(|p| *p);
+            vec![]
+        }
         Action::QueueLoaded {
             request,
             anchor,
@@ -488,6 +496,7 @@ pub(crate) fn is_data(a: &Action) -> bool {
         a,
         Action::QueueLoaded { .. }
             | Action::TicketLoaded(_)
+            | Action::PreviewLoaded(_)
             | Action::SlaLoaded(_)
             | Action::InvoiceData(_)
             | Action::DirectoryLoaded(_)

@@ -34,6 +34,9 @@ pub struct QueueState {
     pub loaded_once: bool,
     /// The last empty page came from a store with no ticket at all.
     pub store_empty: bool,
+    /// The preview pane's ticket (wide terminals), and the one asked for.
+    pub preview: Option<crate::store::ticket_preview::Preview>,
+    pub preview_for: Option<i64>,
 }
 
 impl QueueState {
@@ -245,6 +248,23 @@ impl QueueState {
             None => self.query.view.name(),
         }
     }
+}
+
+/// From this width the queue shows a preview of the selected ticket beside the list.
+pub const PREVIEW_MIN_WIDTH: u16 = 150;
+
+/// Asks for the selected ticket's preview when the pane shows and the
+/// selection moved to another ticket.
+pub fn preview_load(s: &mut super::AppState) -> Option<Effect> {
+    if s.tab != crate::tui::tab::Tab::Queue || s.ticket.is_some() || s.size.0 < PREVIEW_MIN_WIDTH {
+        return None;
+    }
+    let id = s.queue.selected()?.id;
+    if s.queue.preview_for == Some(id) {
+        return None;
+    }
+    s.queue.preview_for = Some(id);
+    Some(Effect::LoadPreview(id))
 }
 
 #[cfg(test)]

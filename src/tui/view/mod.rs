@@ -7,6 +7,7 @@ mod invoice_forms;
 pub mod invoices;
 pub mod palette;
 pub mod queue;
+mod queue_preview;
 pub mod sla;
 pub mod theme;
 pub mod ticket;
@@ -38,29 +39,44 @@ pub fn safe(s: &str) -> Cow<'_, str> {
 /// The smallest screen the console draws on (columns, rows).
 pub const SMALLEST: (u16, u16) = (60, 16);
 
+/// Broken rows would mislead: say the screen is too small, and how to
+/// leave; after hours, who is on call and their number still show.
+fn too_small(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
+    let area = frame.area();
+    let mut lines = vec![Line::styled(
+        format!(
+            "terminal too small (need {}x{}, this is {}x{}); enlarge it, or q quits",
+            SMALLEST.0, SMALLEST.1, area.width, area.height
+        ),
+        theme.warn(),
+    )];
+    if let Some(p) = state
+        .after_hours()
+        .then_some(state.directory.on_call_now.as_ref())
+        .flatten()
+    {
+        lines.push(Line::raw(format!("on call: {} {}", safe(&p.name), safe(&p.phone))));
+    }
+    let y = area.height / 2;
+    let rect = Rect::new(
+        area.x,
+        area.y + y.saturating_sub(2),
+        area.width,
+        area.height.saturating_sub(y.saturating_sub(2)).min(5),
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(ratatui::layout::Alignment::Center)
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        rect,
+    );
+}
+
 /// The whole screen.
 pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let area = frame.area();
     if area.width < SMALLEST.0 || area.height < SMALLEST.1 {
-        // Broken rows would mislead: say so, and how to leave.
-        let text = format!(
-            "terminal too small (need {}x{}, this is {}x{}); enlarge it, or q quits",
-            SMALLEST.0, SMALLEST.1, area.width, area.height
-        );
-        let y = area.height / 2;
-        let line = Rect::new(
-            area.x,
-            area.y + y.saturating_sub(1),
-            area.width,
-            area.height.saturating_sub(y).min(3),
-        );
-        frame.render_widget(
-            Paragraph::new(text)
-                .style(theme.warn())
-                .alignment(ratatui::layout::Alignment::Center)
-                .wrap(ratatui::widgets::Wrap { trim: true }),
-            line,
-        );
+        too_small(frame, state, theme);
         return;
     }
     let [tabs, body, status, footer] = Layout::vertical([
@@ -184,37 +200,54 @@ fn draw_status_line(frame: &mut Frame<'_>, area: Rect, spans: Vec<Span<'static>>
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.selected()), area);
 }
 
-/// The status line's fields: store, user, clock, timer, after hours.
+/// The status line's fields: store, user, clock, timer, after hours and who
+/// is on call. When they do not fit, they give way in this order: the
+/// store's name, the date, the user, the on-call's name; the on-call phone
+/// number never does.
 fn status_spans(state: &AppState, width: u16, theme: &Theme) -> Vec<Span<'static>> {
     let local = state.now.with_timezone(&state.calendar.zone);
-    let mut spans = vec![
-        Span::styled(format!(" {} ", state.store_label), theme.dim()),
-        Span::raw(format!(" {} ", state.login)),
-        Span::raw(format!(" {} ", format_clock(local))),
-    ];
-    if let Some(t) = &state.timer {
-        let secs = (state.now.timestamp() - t.started).max(0);
-        spans.push(Span::styled(
-            format!(
-                " timer #{} {}:{:02}:{:02} ",
-                t.ticket_id,
-                secs / 3600,
-                secs / 60 % 60,
-                secs % 60
-            ),
-            theme.key(),
-        ));
-    }
-    if state.after_hours() {
-        spans.push(Span::styled(" [AFTER HOURS] ", theme.warn()));
-        if let Some(p) = &state.directory.on_call_now {
-            spans.push(Span::raw(format!("on call: {} {} ", safe(&p.name), safe(&p.phone))));
-            if width < 100 {
-                spans.remove(0); // at 80 columns the store's name gives way to who is on call
-            }
+    let on_call = state
+        .after_hours()
+        .then_some(state.directory.on_call_now.as_ref())
+        .flatten();
+    let fits = |spans: &[Span<'static>]| spans.iter().map(Span::width).sum::<usize>() <= usize::from(width);
+    let mut last = Vec::new();
+    for level in 0..5 {
+        let mut spans = Vec::new();
+        if level < 1 {
+            spans.push(Span::styled(format!(" {} ", state.store_label), theme.dim()));
         }
+        if level < 3 {
+            spans.push(Span::raw(format!(" {} ", state.login)));
+        }
+        let clock = if level < 2 {
+            format_clock(local)
+        } else {
+            local.format("%H:%M").to_string()
+        };
+        spans.push(Span::raw(format!(" {clock} ")));
+        if let Some(t) = &state.timer {
+            let secs = (state.now.timestamp() - t.started).max(0);
+            let run = format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+            spans.push(Span::styled(format!(" timer #{} {run} ", t.ticket_id), theme.key()));
+        }
+        if state.after_hours() {
+            spans.push(Span::styled(" [AFTER HOURS] ", theme.warn()));
+        }
+        if let Some(p) = on_call {
+            let who = if level < 4 {
+                format!("{} ", safe(&p.name))
+            } else {
+                String::new()
+            };
+            spans.push(Span::raw(format!("on call: {who}{} ", safe(&p.phone))));
+        }
+        if fits(&spans) || on_call.is_none() && level >= 1 {
+            return spans;
+        }
+        last = spans;
     }
-    spans
+    last
 }
 
 fn format_clock<Tz: chrono::TimeZone>(t: DateTime<Tz>) -> String

@@ -41,6 +41,15 @@ impl Widget for QueueView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (s, theme) = (self.state, self.theme);
         let q = &s.queue;
+        let area = if area.width >= crate::tui::state::queue::PREVIEW_MIN_WIDTH {
+            let side = (area.width / 3).min(72);
+            let [list, pane] =
+                ratatui::layout::Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(area);
+            super::queue_preview::PreviewPane { state: s, theme }.render(pane, buf);
+            list
+        } else {
+            area
+        };
         let mut title = format!(
             " {} · sort {}{}",
             safe(q.view_name()),
@@ -76,7 +85,8 @@ impl Widget for QueueView<'_> {
             return;
         }
         let now = s.now.timestamp();
-        let wide = area.width >= 110;
+        let cols = Columns::for_width(area.width);
+        let wide = cols.wide;
         let visible = q
             .rows
             .iter()
@@ -94,7 +104,7 @@ impl Widget for QueueView<'_> {
             } else {
                 (theme.priority(r.priority), sla_style)
             };
-            Row::new(vec![
+            let mut cells = vec![
                 Cell::from(if q.marked.contains(&r.id) {
                     format!("*{}", r.id)
                 } else {
@@ -108,28 +118,91 @@ impl Widget for QueueView<'_> {
                 }),
                 Cell::from(safe(&r.company).into_owned()),
                 Cell::from(safe(&r.summary).into_owned()),
-                Cell::from(r.assignee.as_deref().map(safe).unwrap_or_default().into_owned()),
-                Cell::from(Span::styled(sla, sla_style)),
-                Cell::from(short_duration((now - r.opened) / 60)),
-            ])
-            .style(style)
+            ];
+            if cols.assignee > 0 {
+                cells.push(Cell::from(
+                    r.assignee.as_deref().map(safe).unwrap_or_default().into_owned(),
+                ));
+            }
+            cells.push(Cell::from(Span::styled(sla, sla_style)));
+            if cols.age {
+                cells.push(Cell::from(short_duration((now - r.opened) / 60)));
+            }
+            Row::new(cells).style(style)
         });
-        let widths = [
-            Constraint::Length(8),
-            Constraint::Length(2),
-            Constraint::Length(if wide { 17 } else { 8 }),
-            Constraint::Length(if wide { 28 } else { 12 }),
-            Constraint::Fill(1),
-            Constraint::Length(if wide { 10 } else { 8 }),
-            Constraint::Length(if wide { 12 } else { 11 }),
-            Constraint::Length(7),
-        ];
-        let header =
-            Row::new(["ID", "P", "Status", "Company", "Summary", "Assignee", "SLA left", "Age"]).style(theme.header());
-        Table::new(rows, widths)
+        let header = cols.header().into_iter().collect::<Row>().style(theme.header());
+        Table::new(rows, cols.widths())
             .header(header)
             .column_spacing(1)
             .render(table_area, buf);
+    }
+}
+
+/// The queue's columns for a width: at 110 and more, full status words and
+/// a company column that grows with the room; below 80, the age and then
+/// the assignee give way so the summary stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns {
+    pub wide: bool,
+    pub status: u16,
+    pub company: u16,
+    /// 0: not shown.
+    pub assignee: u16,
+    pub age: bool,
+    /// "BREACH -6h 02m" whole from 140 columns.
+    pub sla: u16,
+}
+
+impl Columns {
+    pub fn for_width(width: u16) -> Columns {
+        if width >= 110 {
+            return Columns {
+                wide: true,
+                status: 17,
+                company: (28 + width.saturating_sub(140) / 4).min(44),
+                assignee: 10,
+                age: true,
+                sla: if width >= 140 { 14 } else { 12 },
+            };
+        }
+        Columns {
+            wide: false,
+            status: 8,
+            company: if width >= 66 { 12 } else { 10 },
+            assignee: if width >= 72 { 8 } else { 0 },
+            age: width >= 80,
+            sla: 11,
+        }
+    }
+
+    fn widths(self) -> Vec<Constraint> {
+        let mut w = vec![
+            Constraint::Length(8),
+            Constraint::Length(2),
+            Constraint::Length(self.status),
+            Constraint::Length(self.company),
+            Constraint::Fill(1),
+        ];
+        if self.assignee > 0 {
+            w.push(Constraint::Length(self.assignee));
+        }
+        w.push(Constraint::Length(self.sla));
+        if self.age {
+            w.push(Constraint::Length(7));
+        }
+        w
+    }
+
+    fn header(self) -> Vec<&'static str> {
+        let mut h = vec!["ID", "P", "Status", "Company", "Summary"];
+        if self.assignee > 0 {
+            h.push("Assignee");
+        }
+        h.push("SLA left");
+        if self.age {
+            h.push("Age");
+        }
+        h
     }
 }
 
