@@ -241,3 +241,63 @@ fn a_technician_cannot_void_a_payment() {
     );
     assert_unchanged(&env.db, &snap, "a refused payment void");
 }
+
+#[test]
+fn a_note_is_corrected_by_its_author_and_the_history_keeps_the_old_text() {
+    let env = books("technician");
+    env.run(&[
+        "ticket",
+        "note",
+        "1",
+        "--text",
+        "Called the clinic about the printer",
+        "--internal",
+    ])
+    .expect_code(0);
+    let v = json_of(env.run(&["ticket", "show", "1", "--json"]).expect_code(0));
+    let note = v["notes"][0]["id"].as_i64().expect("notes carry their id");
+    let text = env.run(&["ticket", "show", "1"]);
+    assert!(text.stdout.contains(&format!("(note {note})")), "{text}");
+
+    let id = note.to_string();
+    env.run(&["note", "edit", &id, "--text", "Called the front desk about the printer"])
+        .expect_code(0);
+    let v = json_of(env.run(&["ticket", "show", "1", "--json"]).expect_code(0));
+    assert_eq!(v["notes"][0]["body"], "Called the front desk about the printer");
+    assert_eq!(v["notes"].as_array().unwrap().len(), 1, "corrected, not added");
+    let history = v["history"].to_string();
+    assert!(
+        history.contains("Called the clinic about the printer"),
+        "old text kept: {history}"
+    );
+    // Search follows the correction.
+    let found = env.run(&["ticket", "list", "--search", "front desk"]);
+    assert!(found.expect_code(0).stdout.contains("#1"), "{found}");
+    let gone = env.run(&["ticket", "list", "--search", "clinic"]);
+    assert!(!gone.expect_code(0).stdout.contains("#1 "), "{gone}");
+
+    // The same text again, an empty text and a missing note are refused.
+    let snap = snapshot(&env.db);
+    let same = env.run(&["note", "edit", &id, "--text", "Called the front desk about the printer"]);
+    assert!(same.expect_code(2).stderr.contains("already says that"), "{same}");
+    env.run(&["note", "edit", &id, "--text", "   "]).expect_code(2);
+    let missing = env.run(&["note", "edit", "999", "--text", "x"]);
+    assert!(missing.expect_code(2).stderr.contains("no note 999"), "{missing}");
+    assert_unchanged(&env.db, &snap, "refused corrections");
+
+    // A colleague's note is theirs to correct.
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute(
+        "UPDATE notes SET author_id = (SELECT id FROM technicians WHERE login = 'jtate-billing-test') WHERE id = ?1",
+        [note],
+    )
+    .unwrap();
+    drop(conn);
+    let snap_after = snapshot(&env.db);
+    let theirs = env.run(&["note", "edit", &id, "--text", "Mine now"]);
+    assert!(
+        theirs.expect_code(2).stderr.contains("written by jtate-billing-test"),
+        "{theirs}"
+    );
+    assert_unchanged(&env.db, &snap_after, "a refused correction");
+}

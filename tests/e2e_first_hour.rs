@@ -239,3 +239,37 @@ fn the_on_call_phone_is_never_cut() {
         c.wait_exit(TIMEOUT).unwrap();
     }
 }
+
+#[test]
+fn e_in_the_ticket_view_corrects_your_newest_note() {
+    let f = Arc::new(Fixture::demo());
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send(ENTER);
+    c.wait_for("Ticket #2000", TIMEOUT).unwrap();
+    c.send("E");
+    c.wait_for("no note of yours to correct", TIMEOUT).unwrap();
+    c.send("N");
+    c.wait_for("Note on ticket #2000", TIMEOUT).unwrap();
+    c.send("Rebooted the swich");
+    c.send("\x13");
+    c.wait_for("note added", TIMEOUT).unwrap();
+    c.send("E");
+    c.wait_for("Correcting note", TIMEOUT).unwrap();
+    // The box holds the note's text; fix the typo at the end.
+    c.send("\x7f\x7f\x7f\x7f");
+    c.send("witch");
+    c.send("\x13");
+    c.wait_for("corrected", TIMEOUT).unwrap();
+    let notes = show(&f, 2000)["notes"].as_array().unwrap().clone();
+    let last = notes.last().unwrap();
+    assert_eq!(last["body"], "Rebooted the switch");
+    assert_eq!(
+        notes
+            .iter()
+            .filter(|n| n["body"].as_str().unwrap().starts_with("Rebooted"))
+            .count(),
+        1,
+        "corrected in place, not added"
+    );
+}

@@ -62,6 +62,9 @@ pub enum Command {
     /// Time entries: add, edit, delete
     #[command(subcommand)]
     Time(ticket::TimeCommand),
+    /// Notes: correct a note's text (its author or an admin; the history keeps the old text)
+    #[command(subcommand)]
+    Note(timer::NoteCommand),
     /// Timers: start, stop, discard, list (a running timer survives quitting)
     #[command(subcommand)]
     Timer(timer::TimerCommand),
@@ -192,6 +195,7 @@ fn dispatch(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
         Some(Command::Ticket(c)) => ticket::run(&ctx, c),
         Some(Command::Time(c)) => ticket::run_time(&ctx, c),
         Some(Command::Timer(c)) => timer::run(&ctx, c),
+        Some(Command::Note(timer::NoteCommand::Edit { note, text })) => timer::edit_note(&ctx, note, &text),
         Some(Command::Sla(c)) => sla::run(&ctx, c),
         Some(Command::Oncall(a)) => directory::oncall(&ctx, a),
         Some(Command::Tech(c)) => directory::tech(&ctx, c),

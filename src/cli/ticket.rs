@@ -383,7 +383,7 @@ pub fn ticket_json(ctx: &Ctx, d: &TicketDetail, lists: bool) -> Value {
         "sla_state": sla_state(ctx, d),
     });
     if lists {
-        v["notes"] = d.notes.iter().map(|n| json!({"created": rfc3339_secs(n.created, tz), "author": n.author, "internal": n.internal, "body": n.body})).collect();
+        v["notes"] = d.notes.iter().map(|n| json!({"id": n.id, "created": rfc3339_secs(n.created, tz), "author": n.author, "internal": n.internal, "body": n.body})).collect();
         v["time_entries"] = d
             .time_entries
             .iter()
@@ -448,10 +448,11 @@ fn print_ticket(ctx: &Ctx, d: &TicketDetail) -> std::io::Result<()> {
     }
     for n in &d.notes {
         outln!(
-            "\n{} {} [{}]\n  {}",
+            "\n{} {} [{}] (note {})\n  {}",
             t(Some(n.created)),
             n.author.as_deref().unwrap_or("-"),
             if n.internal { "internal" } else { "client-visible" },
+            n.id,
             n.body.replace('\n', "\n  ")
         );
     }

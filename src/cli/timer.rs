@@ -124,3 +124,23 @@ pub fn delete(ctx: &Ctx, entry: i64) -> anyhow::Result<i32> {
     outln!("time entry {entry} on #{ticket} deleted");
     Ok(0)
 }
+
+#[derive(Debug, clap::Subcommand)]
+pub enum NoteCommand {
+    /// Correct a note's text (`ticket show ID` lists notes with their numbers)
+    Edit {
+        note: i64,
+        /// What the note should say
+        #[arg(long)]
+        text: String,
+    },
+}
+
+pub fn edit_note(ctx: &Ctx, note: i64, text: &str) -> anyhow::Result<i32> {
+    let mut conn = ctx.open_store()?;
+    let who = Actor::Login(&ctx.login);
+    let ticket =
+        crate::store::note_edit::edit_note(&mut conn, note, text, who, ctx.now.timestamp()).map_err(write_err)?;
+    outln!("note {note} on #{ticket} corrected");
+    Ok(0)
+}

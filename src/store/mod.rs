@@ -13,6 +13,7 @@ pub mod exchange;
 pub mod lookup;
 pub mod lossy;
 pub mod migrate;
+pub mod note_edit;
 pub mod open;
 pub mod queue;
 pub mod queue_assignee;

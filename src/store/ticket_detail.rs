@@ -46,6 +46,8 @@ pub struct TicketDetail {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteRow {
+    /// The note's id (`note edit ID`).
+    pub id: i64,
     pub created: i64,
     pub author: Option<String>,
     pub internal: bool,
@@ -171,10 +173,11 @@ fn head(tx: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
 }
 
 fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare_cached("SELECT n.created, te.login, n.internal, n.body FROM notes n LEFT JOIN technicians te ON te.id = n.author_id WHERE n.ticket_id = ?1 ORDER BY n.created, n.id")?;
+    let mut stmt = tx.prepare_cached("SELECT n.created, te.login, n.internal, n.body, n.id FROM notes n LEFT JOIN technicians te ON te.id = n.author_id WHERE n.ticket_id = ?1 ORDER BY n.created, n.id")?;
     t.notes = stmt
         .query_map([id], |r| {
             Ok(NoteRow {
+                id: r.get(4)?,
                 created: r.lossy(0)?,
                 author: r.lossy(1)?,
                 internal: r.lossy(2)?,

@@ -153,7 +153,7 @@ fn time_text(minutes: i64, billable: bool, note: &str) -> String {
     )
 }
 
-fn bump(tx: &Transaction<'_>, id: i64, now: i64) -> rusqlite::Result<()> {
+pub(super) fn bump(tx: &Transaction<'_>, id: i64, now: i64) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE tickets SET version = version + 1, updated = ?2 WHERE id = ?1",
         params![id, now],

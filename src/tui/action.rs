@@ -62,6 +62,7 @@ pub enum Action {
     SetStatus,
     SetPriority,
     AddNote,
+    EditNote,
     LogTime,
     Timer,
     Acknowledge,
@@ -182,6 +183,13 @@ pub enum Effect {
         id: i64,
         text: String,
         internal: bool,
+        at: i64,
+    },
+    /// Correct note `note` of ticket `id`.
+    EditNote {
+        id: i64,
+        note: i64,
+        text: String,
         at: i64,
     },
     AddTime {

@@ -112,6 +112,7 @@ catalogue! {
     Editor "redo" => Action::Redo, "redo";
     Editor "toggle_internal" => Action::ToggleInternal, "note internal/visible";
     Ticket "back" => Action::Back, "back to the list", "back";
+    Ticket "edit_note" => Action::EditNote, "correct your newest note";
     Directory "search" => Action::StartSearch, "search the directory", "search";
     Directory "copy_phone" => Action::CopyPhone, "copy phone (OSC 52)", "copy phone";
     Directory "copy_email" => Action::CopyEmail, "copy email (OSC 52)", "copy email";

@@ -86,6 +86,15 @@ pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite:
                 Err(e) => refused(e),
             }
         }
+        Effect::EditNote { id, note, text, at } => {
+            match crate::store::note_edit::edit_note(conn, note, &text, who, at) {
+                Ok(_) => {
+                    drafts::delete(conn, who, Some(id))?;
+                    done(format!("#{id}: note {note} corrected"), id)
+                }
+                Err(e) => refused(e),
+            }
+        }
         Effect::AddTime { id, time, at } => match ticket_write::add_time(conn, id, &time, who, at) {
             Ok(()) => done(format!("#{id}: {} logged", short_duration(time.minutes)), id),
             Err(e) => refused(e),

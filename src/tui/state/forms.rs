@@ -19,11 +19,16 @@ pub enum DraftBody {
         ticket_id: i64,
         internal: bool,
         text: String,
+        /// A correction of this note, not a new one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        editing: Option<i64>,
     },
 }
 
 pub struct NoteForm {
     pub ticket_id: i64,
+    /// Correcting this note (your own newest) rather than adding one.
+    pub editing: Option<i64>,
     pub internal: bool,
     pub text: TextArea<'static>,
     pub changed: bool,
@@ -35,9 +40,16 @@ pub struct NoteForm {
 impl NoteForm {
     pub fn new(ticket_id: i64, internal: bool, text: &str) -> NoteForm {
         NoteForm {
+            editing: None,
             ticket_id,
             internal,
-            text: super::editor::text_box(text),
+            text: {
+                // Writing goes on where the text ends.
+                let mut t = super::editor::text_box(text);
+                t.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                t.move_cursor(ratatui_textarea::CursorMove::End);
+                t
+            },
             changed: !text.is_empty(),
             draft_stale: !text.is_empty(),
             confirm_discard: false,
@@ -293,6 +305,7 @@ impl Overlay {
                     ticket_id: n.ticket_id,
                     internal: n.internal,
                     text: n.text.lines().join("\n"),
+                    editing: n.editing,
                 },
             )),
             _ => None,

@@ -167,6 +167,14 @@ fn note(n: &mut NoteForm, a: &Action, now: i64) -> Option<Vec<Effect>> {
                 n.error = Some("the note is empty".into());
                 return Some(vec![]);
             }
+            if let Some(note) = n.editing {
+                return Some(vec![Effect::EditNote {
+                    id: n.ticket_id,
+                    note,
+                    text,
+                    at: now,
+                }]);
+            }
             return Some(vec![Effect::AddNote {
                 id: n.ticket_id,
                 text,
@@ -291,7 +299,11 @@ fn draft_offer(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
                     ticket_id,
                     internal,
                     text,
-                } => Overlay::Note(Box::new(NoteForm::new(ticket_id, internal, &text))),
+                    editing,
+                } => Overlay::Note(Box::new(NoteForm {
+                    editing,
+                    ..NoteForm::new(ticket_id, internal, &text)
+                })),
             });
             Some(vec![Effect::LoadChoices])
         }
@@ -393,6 +405,29 @@ pub fn quick(s: &mut AppState, action: &Action, ticket: Option<Target>) -> Optio
         }
         Action::AddNote => {
             s.overlay = Some(Overlay::Note(Box::new(NoteForm::new(id, false, ""))));
+            vec![]
+        }
+        Action::EditNote => {
+            let mine = s.ticket.as_ref().and_then(|t| t.detail.as_deref()).and_then(|d| {
+                d.notes
+                    .iter()
+                    .rev()
+                    .find(|n| n.author.as_deref() == Some(s.login.as_str()))
+            });
+            match mine {
+                Some(n) => {
+                    let form = NoteForm {
+                        editing: Some(n.id),
+                        ..NoteForm::new(id, n.internal, &n.body)
+                    };
+                    s.overlay = Some(Overlay::Note(Box::new(NoteForm {
+                        changed: false,
+                        draft_stale: false,
+                        ..form
+                    })));
+                }
+                None => s.message = Some(super::Message::info(format!("#{id} has no note of yours to correct"))),
+            }
             vec![]
         }
         Action::LogTime => {

@@ -364,7 +364,13 @@ fn note(n: &NoteForm, t: &Theme, area: Rect, buf: &mut Buffer) {
     let [head, body, foot] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)]).areas(area);
     Paragraph::new(Line::from(vec![
-        Span::styled(format!(" Note on ticket #{} ", n.ticket_id), t.title()),
+        Span::styled(
+            match n.editing {
+                Some(note) => format!(" Correcting note {note} on ticket #{} ", n.ticket_id),
+                None => format!(" Note on ticket #{} ", n.ticket_id),
+            },
+            t.title(),
+        ),
         Span::styled(format!("[{kind}]"), if n.internal { t.dim() } else { t.ok() }),
     ]))
     .render(head, buf);
