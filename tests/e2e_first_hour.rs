@@ -273,3 +273,32 @@ fn e_in_the_ticket_view_corrects_your_newest_note() {
         "corrected in place, not added"
     );
 }
+
+#[test]
+fn the_assign_picker_opens_on_the_current_assignee() {
+    let f = Arc::new(Fixture::demo());
+    // The newest open ticket whose assignee is not the top of the list.
+    let conn = rusqlite::Connection::open(&f.db).unwrap();
+    let (id, login): (i64, String) = conn
+        .query_row(
+            "SELECT t.id, te.login FROM tickets t JOIN technicians te ON te.id = t.assignee_id
+             WHERE t.status NOT IN ('resolved', 'closed') AND te.login > (SELECT min(login) FROM technicians)
+             ORDER BY t.id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    drop(conn);
+    let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("#");
+    c.wait_for("Open ticket #", TIMEOUT).unwrap();
+    c.send(&format!("{id}\r"));
+    c.wait_for(&format!("Ticket #{id}"), TIMEOUT).unwrap();
+    c.send("@");
+    c.wait_for(&format!("Assign ticket #{id} to"), TIMEOUT).unwrap();
+    c.wait_until("the highlight on the assignee", TIMEOUT, |vt| {
+        (1..vt.size().0).any(|r| styled_text(vt, r, |cell| cell.inverse()).contains(&login))
+    })
+    .unwrap();
+}

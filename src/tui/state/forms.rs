@@ -268,9 +268,22 @@ pub struct AssignPick {
     pub ticket_id: i64,
     pub filter: super::line::LineInput,
     pub highlight: usize,
+    /// The ticket's assignee now: the unfiltered list opens on them.
+    pub current: Option<String>,
 }
 
 impl AssignPick {
+    /// Puts the highlight on the current assignee (an unfiltered list).
+    pub fn on_current(&mut self, choices: &super::editor::Choices) {
+        if self.filter.is_empty() {
+            let at = self
+                .options(choices)
+                .iter()
+                .position(|t| Some(&t.login) == self.current.as_ref());
+            self.highlight = at.unwrap_or(0);
+        }
+    }
+
     /// The technicians the filter leaves, as (id, login, name).
     pub fn options<'a>(&self, choices: &'a super::editor::Choices) -> Vec<&'a crate::store::lookup::TechnicianChoice> {
         let needle = self.filter.text().to_lowercase();

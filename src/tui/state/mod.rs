@@ -462,7 +462,12 @@ fn save_draft(s: &mut AppState) -> Vec<Effect> {
 /// Results of writes and loads that concern overlays.
 fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     match action {
-        Action::ChoicesLoaded(c) => s.choices = (**c).clone(),
+        Action::ChoicesLoaded(c) => {
+            s.choices = (**c).clone();
+            if let Some(forms::Overlay::Assign(p)) = s.overlay.as_mut() {
+                p.on_current(&s.choices);
+            }
+        }
         Action::DraftFound(Some(offer)) if s.overlay.is_none() => {
             s.overlay = Some(forms::Overlay::Draft((**offer).clone()))
         }

@@ -379,11 +379,14 @@ pub fn quick(s: &mut AppState, action: &Action, ticket: Option<Target>) -> Optio
             }
         }
         Action::AssignTo => {
-            s.overlay = Some(Overlay::Assign(super::forms::AssignPick {
+            let mut pick = super::forms::AssignPick {
                 ticket_id: id,
                 filter: super::line::LineInput::default(),
                 highlight: 0,
-            }));
+                current: holder,
+            };
+            pick.on_current(&s.choices);
+            s.overlay = Some(Overlay::Assign(pick));
             vec![Effect::LoadChoices]
         }
         Action::SetStatus => {

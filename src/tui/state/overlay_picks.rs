@@ -75,6 +75,7 @@ pub(super) fn assign(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
             _ => {
                 if p.filter.key(*k) {
                     p.highlight = 0;
+                    p.on_current(&s.choices);
                 }
             }
         },
