@@ -1,5 +1,6 @@
 //! The console's state and the pure `update(state, action, now) -> effects`.
 
+mod answers;
 pub mod directory;
 pub mod editor;
 pub mod forms;
@@ -19,6 +20,8 @@ pub mod ticket_layout;
 
 use chrono::{DateTime, Utc};
 
+pub(crate) use self::answers::is_data;
+use self::answers::{data, save_draft, tick};
 use self::lists::{Cursor, SlaRow};
 use self::navigate::{go_tab, navigate, reload_visible};
 use self::queue::QueueState;
@@ -414,100 +417,4 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
         }
         other => navigate(s, other),
     }
-}
-
-fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
-    let minute_changed = s.now.timestamp() / 60 != now.timestamp() / 60;
-    s.now = now;
-    let faded = s.message.as_ref().is_some_and(|m| m.faded(now.timestamp()));
-    if faded {
-        s.message = None;
-    }
-    if minute_changed {
-        s.directory.refresh_oncall(&s.calendar, now);
-    }
-    let mut effects = Vec::new();
-    if now.timestamp() - s.last_draft >= s.draft_interval && s.overlay.as_ref().is_some_and(|o| o.draft_stale()) {
-        effects = save_draft(s);
-    }
-    // The countdown repaints each second only while it is on screen.
-    let countdown = s.tab == Tab::Sla && s.ticket.is_none();
-    if countdown {
-        s.refresh_sla();
-    }
-    s.dirty = minute_changed || countdown || faded || s.timer.is_some() || !effects.is_empty();
-    effects
-}
-
-/// Writes the open overlay's unsaved text as a draft (every few seconds, and at hang-up).
-fn save_draft(s: &mut AppState) -> Vec<Effect> {
-    let at = s.now.timestamp();
-    s.last_draft = at;
-    let Some(o) = s.overlay.as_mut() else { return vec![] };
-    let Some((ticket_id, base_version, body)) = o.draft() else {
-        return vec![];
-    };
-    o.draft_saved();
-    match serde_json::to_string(&body) {
-        Ok(body) => vec![Effect::SaveDraft {
-            ticket_id,
-            base_version,
-            body,
-            at,
-        }],
-        Err(_) => vec![],
-    }
-}
-
-/// Results of writes and loads that concern overlays.
-fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
-    match action {
-        Action::ChoicesLoaded(c) => {
-            s.choices = (**c).clone();
-            if let Some(forms::Overlay::Assign(p)) = s.overlay.as_mut() {
-                p.on_current(&s.choices);
-            }
-        }
-        Action::DraftFound(Some(offer)) if s.overlay.is_none() => {
-            s.overlay = Some(forms::Overlay::Draft((**offer).clone()))
-        }
-        Action::DraftFound(_) => {}
-        Action::Saved { message, ticket } => {
-            s.message = Some(Message::info(message.clone()));
-            // A ticket saved from the editor opens; quick actions leave you where you were.
-            let from_editor = matches!(s.overlay, Some(forms::Overlay::Editor(_)));
-            s.overlay = None;
-            let mut e = reload_visible(s);
-            if let (Some(id), Some(t)) = (ticket, &s.ticket) {
-                if t.id != *id {
-                    e.push(Effect::LoadTicket(t.id));
-                }
-            } else if let (Some(id), None, true) = (ticket, &s.ticket, from_editor) {
-                s.ticket = Some(TicketView {
-                    id: *id,
-                    ..TicketView::default()
-                });
-                e.push(Effect::LoadTicket(*id));
-            }
-            return Some(e);
-        }
-        _ => return None,
-    }
-    Some(vec![])
-}
-
-pub(crate) fn is_data(a: &Action) -> bool {
-    matches!(
-        a,
-        Action::QueueLoaded { .. }
-            | Action::TicketLoaded(_)
-            | Action::PreviewLoaded(_)
-            | Action::SlaLoaded(_)
-            | Action::InvoiceData(_)
-            | Action::DirectoryLoaded(_)
-            | Action::UserKnown { .. }
-            | Action::StoreChanged
-            | Action::StoreFailed(_)
-            | Action::TimerLoaded(_)
-    )
 }

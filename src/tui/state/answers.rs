@@ -1,0 +1,104 @@
+//! What comes back to the state without a key: the worker's answers about
+//! overlays (choices, drafts, saves), the once-a-second tick, and the
+//! drafts written from the open form.
+
+use chrono::{DateTime, Utc};
+
+use super::{forms, reload_visible, AppState, Message, Tab, TicketView};
+use crate::tui::action::{Action, Effect};
+
+pub(super) fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
+    let minute_changed = s.now.timestamp() / 60 != now.timestamp() / 60;
+    s.now = now;
+    let faded = s.message.as_ref().is_some_and(|m| m.faded(now.timestamp()));
+    if faded {
+        s.message = None;
+    }
+    if minute_changed {
+        s.directory.refresh_oncall(&s.calendar, now);
+    }
+    let mut effects = Vec::new();
+    if now.timestamp() - s.last_draft >= s.draft_interval && s.overlay.as_ref().is_some_and(|o| o.draft_stale()) {
+        effects = save_draft(s);
+    }
+    // The countdown repaints each second only while it is on screen.
+    let countdown = s.tab == Tab::Sla && s.ticket.is_none();
+    if countdown {
+        s.refresh_sla();
+    }
+    s.dirty = minute_changed || countdown || faded || s.timer.is_some() || !effects.is_empty();
+    effects
+}
+
+/// Writes the open overlay's unsaved text as a draft (every few seconds, and at hang-up).
+pub(super) fn save_draft(s: &mut AppState) -> Vec<Effect> {
+    let at = s.now.timestamp();
+    s.last_draft = at;
+    let Some(o) = s.overlay.as_mut() else { return vec![] };
+    let Some((ticket_id, base_version, body)) = o.draft() else {
+        return vec![];
+    };
+    o.draft_saved();
+    match serde_json::to_string(&body) {
+        Ok(body) => vec![Effect::SaveDraft {
+            ticket_id,
+            base_version,
+            body,
+            at,
+        }],
+        Err(_) => vec![],
+    }
+}
+
+/// Results of writes and loads that concern overlays.
+pub(super) fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+    match action {
+        Action::ChoicesLoaded(c) => {
+            s.choices = (**c).clone();
+            if let Some(forms::Overlay::Assign(p)) = s.overlay.as_mut() {
+                p.on_current(&s.choices);
+            }
+        }
+        Action::DraftFound(Some(offer)) if s.overlay.is_none() => {
+            s.overlay = Some(forms::Overlay::Draft((**offer).clone()))
+        }
+        Action::DraftFound(_) => {}
+        Action::Saved { message, ticket } => {
+            s.message = Some(Message::info(message.clone()));
+            // A ticket saved from the editor opens; quick actions leave you where you were.
+            let from_editor = matches!(s.overlay, Some(forms::Overlay::Editor(_)));
+            s.overlay = None;
+            let mut e = reload_visible(s);
+            if let (Some(id), Some(t)) = (ticket, &s.ticket) {
+                if t.id != *id {
+                    e.push(Effect::LoadTicket(t.id));
+                }
+            } else if let (Some(id), None, true) = (ticket, &s.ticket, from_editor) {
+                s.ticket = Some(TicketView {
+                    id: *id,
+                    ..TicketView::default()
+                });
+                e.push(Effect::LoadTicket(*id));
+            }
+            return Some(e);
+        }
+        _ => return None,
+    }
+    Some(vec![])
+}
+
+pub(crate) fn is_data(a: &Action) -> bool {
+    matches!(
+        a,
+        Action::QueueLoaded { .. }
+            | Action::TicketLoaded(_)
+            | Action::PreviewLoaded(_)
+            | Action::SlaLoaded(_)
+            | Action::InvoiceData(_)
+            | Action::DirectoryLoaded(_)
+            | Action::UserKnown { .. }
+            | Action::StoreChanged
+            | Action::StoreFailed(_)
+            | Action::TimerLoaded(_)
+    )
+}
