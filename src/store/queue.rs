@@ -16,6 +16,12 @@ pub enum View {
     BreachingSoon,
     AfterHours,
     All,
+    /// The SLA board: every response clock not yet stopped, paused ones
+    /// included; with `ticking`, only those counting now — not paused, and
+    /// of a priority whose clock counts at this hour (P1 first).
+    Clocks {
+        ticking: Option<[bool; 5]>,
+    },
 }
 
 impl View {
@@ -35,6 +41,8 @@ impl View {
             View::BreachingSoon => "Breaching soon",
             View::AfterHours => "After hours",
             View::All => "All tickets",
+            View::Clocks { ticking: None } => "Running response clocks",
+            View::Clocks { ticking: Some(_) } => "Clocks running now",
         }
     }
 }
@@ -251,7 +259,25 @@ pub(super) fn view_filter(q: &QueueQuery) -> String {
         }
         View::AfterHours => format!("{OPEN} AND t.board = 'After Hours'"),
         View::All => "1".into(),
+        // The range of tickets_due_all below "answered or no clock".
+        View::Clocks { ticking } => {
+            let mut w = format!("t.resolved IS NULL AND {} < 9223372036854775807", SortKey::Due.expr());
+            if let Some(counting) = ticking {
+                let ps: Vec<String> = (1..=5).filter(|p| counting[p - 1]).map(|p| p.to_string()).collect();
+                w.push_str(&format!(
+                    " AND t.paused_since IS NULL AND coalesce(t.clock_priority, t.priority) IN ({})",
+                    ps.join(", ")
+                ));
+            }
+            w
+        }
     }
+}
+
+/// How many rows a view holds (the SLA board's title counts them all).
+pub fn count(conn: &rusqlite::Connection, q: &QueueQuery) -> rusqlite::Result<i64> {
+    let sql = format!("SELECT count(*) FROM tickets t WHERE {}", view_filter(q));
+    conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))
 }
 
 pub(super) const COLUMNS: &str = "t.id, t.priority, t.status, c.name, t.summary, te.login, t.opened, t.first_response, t.resolved, t.response_due, t.warning_at, t.paused_since, coalesce(t.clock_priority, t.priority)";

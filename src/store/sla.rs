@@ -53,17 +53,6 @@ fn clock_row(r: &Row<'_>) -> rusqlite::Result<ClockRow> {
     })
 }
 
-/// Response clocks not yet stopped, paused ones included, soonest due first.
-pub fn running(conn: &Connection, limit: usize) -> rusqlite::Result<Vec<ClockRow>> {
-    let sql = format!(
-        "{CLOCK_SELECT} WHERE t.first_response IS NULL AND t.resolved IS NULL AND t.response_due IS NOT NULL
-         ORDER BY t.response_due, t.id LIMIT ?1"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([limit as i64], clock_row)?.collect();
-    rows
-}
-
 /// Clocks in warning or breach at `now` (a breach that is then paused
 /// included), soonest due first.
 pub fn needing_attention(conn: &Connection, now: i64) -> rusqlite::Result<Vec<ClockRow>> {

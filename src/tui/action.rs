@@ -90,7 +90,8 @@ pub enum Action {
     },
     TicketLoaded(Option<Box<TicketDetail>>),
     PreviewLoaded(Option<Box<crate::store::ticket_preview::Preview>>),
-    SlaLoaded(Vec<crate::store::sla::ClockRow>),
+    /// How many clocks the SLA board holds in all.
+    ClocksCounted(i64),
     ComplianceLoaded(Vec<super::state::sla::Compliance>),
     /// SLA board: all running clocks, or only those running now.
     ToggleAfterHours,
@@ -147,7 +148,8 @@ pub enum Effect {
     LoadTicket(i64),
     /// The queue's preview pane: description and last note of a ticket.
     LoadPreview(i64),
-    LoadSla,
+    /// Count the rows of a view (the SLA board's title).
+    CountClocks(Box<crate::store::queue::QueueQuery>),
     LoadCompliance {
         since: i64,
         now: i64,

@@ -50,15 +50,17 @@ pub fn run(mut conn: Connection, writer: WriterCtx, effects: Receiver<Effect>, a
 }
 
 /// How many kinds [`load_kind`] tells apart.
-const LOAD_KINDS: usize = 8;
+const LOAD_KINDS: usize = 9;
 
 /// Which loads a newer one of the same kind replaces (gitui's
 /// `AsyncSingleJob`): only the answer to the latest question is wanted.
 fn load_kind(e: &Effect) -> Option<u8> {
     match e {
+        // The SLA board pages like the queue: its loads replace only its own.
+        Effect::LoadQueue { query, .. } if matches!(query.view, crate::store::queue::View::Clocks { .. }) => Some(2),
         Effect::LoadQueue { .. } => Some(0),
         Effect::LoadTicket(_) => Some(1),
-        Effect::LoadSla => Some(2),
+        Effect::CountClocks(_) => Some(8),
         Effect::LoadCompliance { .. } => Some(3),
         Effect::LoadDirectory => Some(4),
         Effect::LoadChoices => Some(5),
@@ -187,7 +189,7 @@ pub fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
         }
         Effect::LoadTicket(id) => Action::TicketLoaded(ticket_detail::load(conn, id)?.map(Box::new)),
         Effect::LoadPreview(id) => Action::PreviewLoaded(crate::store::ticket_preview::load(conn, id)?.map(Box::new)),
-        Effect::LoadSla => Action::SlaLoaded(crate::store::sla::running(conn, SLA_LIMIT)?),
+        Effect::CountClocks(q) => Action::ClocksCounted(crate::store::queue::count(conn, &q)?),
         Effect::LoadCompliance { since, now } => {
             Action::ComplianceLoaded(crate::store::sla::compliance(conn, since, i64::MAX, now)?)
         }
@@ -209,8 +211,6 @@ pub fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
         _ => Action::Tick,
     })
 }
-
-const SLA_LIMIT: usize = 2000;
 
 /// A contact's security level, as `who`: refusals come back as a message.
 fn set_contact_level(conn: &Connection, contact_id: i64, level: &str, who: i64, at: i64) -> rusqlite::Result<Action> {
@@ -239,7 +239,7 @@ mod tests {
     #[test]
     fn a_newer_load_replaces_a_waiting_one_and_writes_keep_their_order() {
         let (tx, rx) = std::sync::mpsc::channel();
-        let sla = || Effect::LoadSla;
+        let sla = || Effect::LoadDirectory;
         let note = |id: i64| Effect::AddNote {
             id,
             text: "x".into(),
@@ -256,12 +256,12 @@ mod tests {
         ] {
             tx.send(e).unwrap();
         }
-        let batch = coalesce(Effect::LoadSla, &rx);
+        let batch = coalesce(Effect::LoadDirectory, &rx);
         let names: Vec<String> = batch.iter().map(|e| format!("{e:?}")).collect();
         assert_eq!(names.len(), 4, "{names:?}");
         assert!(names[0].starts_with("AddNote { id: 1"), "{names:?}");
         assert_eq!(names[1], "LoadTicket(2)");
         assert!(names[2].starts_with("AddNote { id: 2"), "{names:?}");
-        assert_eq!(names[3], "LoadSla");
+        assert_eq!(names[3], "LoadDirectory");
     }
 }

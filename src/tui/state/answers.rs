@@ -23,8 +23,12 @@ pub(super) fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
     }
     // The countdown repaints each second only while it is on screen.
     let countdown = s.tab == Tab::Sla && s.ticket.is_none();
-    if countdown {
-        s.refresh_sla();
+    // When the calendar opens or closes, "running now" means other clocks.
+    if countdown && minute_changed && s.sla_after_hours {
+        let open = s.calendar.is_open(now);
+        if super::sla::board_query(true, &s.policy, open) != s.sla_board.query {
+            effects.extend(s.sla_loads());
+        }
     }
     s.dirty = minute_changed || countdown || faded || s.timer.is_some() || !effects.is_empty();
     effects
@@ -93,7 +97,7 @@ pub(crate) fn is_data(a: &Action) -> bool {
         Action::QueueLoaded { .. }
             | Action::TicketLoaded(_)
             | Action::PreviewLoaded(_)
-            | Action::SlaLoaded(_)
+            | Action::ClocksCounted(_)
             | Action::InvoiceData(_)
             | Action::DirectoryLoaded(_)
             | Action::UserKnown { .. }

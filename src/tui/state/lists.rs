@@ -1,30 +1,4 @@
-//! The SLA board's rows as loaded, and a cursor for short lists.
-
-use crate::domain::sla::{Clock, SlaPolicy};
-use crate::store::sla::ClockRow;
-
-/// A running response clock on the SLA board: the stored row, the clock that
-/// decides its state, and what the tick refreshes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SlaRow {
-    pub row: ClockRow,
-    pub clock: Option<Clock>,
-    /// Clock minutes left (business minutes on a business clock), refreshed on each tick by update.
-    pub clock_minutes_left: i64,
-    /// The clock is counting at this moment (not paused, not outside hours).
-    pub running_now: bool,
-}
-
-impl SlaRow {
-    pub fn new(row: ClockRow, policy: &SlaPolicy) -> SlaRow {
-        SlaRow {
-            clock: row.clock(policy),
-            row,
-            clock_minutes_left: 0,
-            running_now: true,
-        }
-    }
-}
+//! A cursor for short lists, loaded whole (invoices, the directory).
 
 /// A cursor over a fully loaded, short list.
 #[derive(Debug, Default, Clone, Copy)]

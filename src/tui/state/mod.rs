@@ -22,7 +22,6 @@ use chrono::{DateTime, Utc};
 
 pub(crate) use self::answers::is_data;
 use self::answers::{data, save_draft, tick};
-use self::lists::{Cursor, SlaRow};
 use self::navigate::{go_tab, navigate, reload_visible};
 use self::queue::QueueState;
 use super::action::{Action, Effect};
@@ -73,8 +72,10 @@ pub struct AppState {
     pub recent: Vec<(i64, String)>,
     pub queue: QueueState,
     pub ticket: Option<TicketView>,
-    pub sla_rows: Vec<SlaRow>,
-    pub sla_cursor: Cursor,
+    /// The SLA board: running clocks by time left, paged like the queue.
+    pub sla_board: QueueState,
+    /// How many clocks the board holds in all (its title counts them).
+    pub sla_total: Option<i64>,
     /// Only the clocks running now (after hours: the 24x7 ones).
     pub sla_after_hours: bool,
     pub sla_compliance: Vec<sla::Compliance>,
@@ -125,8 +126,8 @@ impl AppState {
             recent: Vec::new(),
             queue: QueueState::new(config.console.scroll == "line"),
             ticket: None,
-            sla_rows: Vec::new(),
-            sla_cursor: Cursor::default(),
+            sla_board: QueueState::new(false),
+            sla_total: None,
             sla_after_hours: false,
             sla_compliance: Vec::new(),
             sla_compliance_at: None,
@@ -192,16 +193,22 @@ impl AppState {
         usize::from(self.size.1.saturating_sub(5)).max(1)
     }
 
+    /// Rows of clocks the SLA board shows: the body less the chart under it.
+    pub fn sla_rows_on_screen(&self) -> usize {
+        let chart = if self.sla_compliance.is_empty() {
+            0
+        } else {
+            self.sla_compliance.len() + 2
+        };
+        self.body_rows().saturating_sub(chart).max(1)
+    }
+
     fn set_size(&mut self, w: u16, h: u16) {
         self.size = (w, h);
         self.queue.page_height = self.body_rows();
         self.queue.scroll_to_cursor();
-    }
-
-    /// The SLA board's rows on show: all running clocks, or only those running now.
-    pub fn sla_visible(&self) -> impl Iterator<Item = &SlaRow> {
-        let only_now = self.sla_after_hours;
-        self.sla_rows.iter().filter(move |r| !only_now || r.running_now)
+        self.sla_board.page_height = self.sla_rows_on_screen();
+        self.sla_board.scroll_to_cursor();
     }
 
     /// The binding sections of the screen on show, most specific first.
@@ -221,10 +228,20 @@ impl AppState {
         }
     }
 
-    /// The board's rows, and the 30-day chart at most once a minute.
-    fn sla_loads(&mut self) -> Vec<Effect> {
+    /// The board's rows and count, and the 30-day chart at most once a
+    /// minute. The same question refreshes the rows in place; a new one
+    /// (the toggle, or the calendar opening or closing) starts at the top.
+    pub(super) fn sla_loads(&mut self) -> Vec<Effect> {
         let now = self.now.timestamp();
-        let mut e = vec![Effect::LoadSla];
+        let query = sla::board_query(self.sla_after_hours, &self.policy, self.calendar.is_open(self.now));
+        let board = &mut self.sla_board;
+        let mut e = if board.query != query || !board.loaded_once {
+            board.query = query.clone();
+            board.reload(&mut self.next_request)
+        } else {
+            board.refresh(&mut self.next_request)
+        };
+        e.push(Effect::CountClocks(Box::new(query)));
         if self.sla_compliance_at.is_none_or(|at| now - at >= 60) {
             self.sla_compliance_at = Some(now);
             e.push(Effect::LoadCompliance {
@@ -233,16 +250,6 @@ impl AppState {
             });
         }
         e
-    }
-
-    /// Recomputes the SLA board's clocks for the rows on screen.
-    pub fn refresh_sla(&mut self) {
-        let view = sla::Window {
-            only_running: self.sla_after_hours,
-            offset: self.sla_cursor.offset,
-            height: self.body_rows(),
-        };
-        sla::refresh_clocks(&mut self.sla_rows, &self.calendar, self.now, view);
     }
 
     /// Outside contractual hours: the after-hours marker is shown.
@@ -386,24 +393,25 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
             store_empty,
         } => {
             s.queue.store_empty = store_empty;
+            // Each list takes only the answer to its own question.
+            s.sla_board.loaded(request, anchor.clone(), rows.clone());
             s.queue.loaded(request, anchor, rows);
             vec![]
         }
         Action::TicketLoaded(detail) => ticket_layout::loaded(s, detail),
-        Action::SlaLoaded(rows) => {
-            s.sla_rows = rows.into_iter().map(|r| SlaRow::new(r, &s.policy)).collect();
-            s.refresh_sla();
+        Action::ClocksCounted(n) => {
+            s.sla_total = Some(n);
             vec![]
         }
         Action::ComplianceLoaded(c) => {
             s.sla_compliance = c;
+            s.sla_board.page_height = s.sla_rows_on_screen();
+            s.sla_board.scroll_to_cursor();
             vec![]
         }
         Action::ToggleAfterHours if s.tab == Tab::Sla => {
             s.sla_after_hours = !s.sla_after_hours;
-            s.sla_cursor = Cursor::default();
-            s.refresh_sla();
-            vec![]
+            s.sla_loads()
         }
         Action::UserKnown { id, role } => {
             s.user_id = Some(id);

@@ -90,23 +90,14 @@ pub(super) fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
             vec![]
         }
         (Tab::Queue, Action::Open) => open_ticket(s, s.queue.selected().map(|r| r.id)),
-        (Tab::Sla, Action::Open) => {
-            let id = s.sla_visible().nth(s.sla_cursor.selected).map(|r| r.row.id);
-            open_ticket(s, id)
+        (Tab::Sla, Action::Open) => open_ticket(s, s.sla_board.selected().map(|r| r.id)),
+        (Tab::Sla, Action::Move(d)) => s.sla_board.move_by(d, n),
+        (Tab::Sla, Action::Page(d)) => {
+            let h = s.sla_board.page_height.max(1) as i32;
+            s.sla_board.move_by(d * h, n)
         }
-        (Tab::Sla, a) => {
-            let len = s.sla_visible().count();
-            let cursor = &mut s.sla_cursor;
-            match a {
-                Action::Move(d) => cursor.move_by(i64::from(d), len, h),
-                Action::Page(d) => cursor.move_by(i64::from(d) * h as i64, len, h),
-                Action::First => cursor.move_by(-(len as i64), len, h),
-                Action::Last => cursor.move_by(len as i64, len, h),
-                _ => {}
-            }
-            s.refresh_sla();
-            vec![]
-        }
+        (Tab::Sla, Action::First) => s.sla_board.first(n),
+        (Tab::Sla, Action::Last) => s.sla_board.last(n),
         // The Invoices and Directory tabs route their own keys (invoices::handle, directory::handle).
         _ => vec![],
     }

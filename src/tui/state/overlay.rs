@@ -469,11 +469,11 @@ pub(super) fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effe
             status: r.status.parse().ok(),
             priority: r.priority,
         }),
-        (None, crate::tui::tab::Tab::Sla) => s.sla_visible().nth(s.sla_cursor.selected).map(|r| Target {
-            id: r.row.id,
-            holder: r.row.assignee.clone(),
-            status: None,
-            priority: r.row.priority,
+        (None, crate::tui::tab::Tab::Sla) => s.sla_board.selected().map(|r| Target {
+            id: r.id,
+            holder: r.assignee.clone(),
+            status: r.status.parse().ok(),
+            priority: r.priority,
         }),
         _ => None,
     };

@@ -10,9 +10,10 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
 
 use super::safe;
 use super::theme::Theme;
+use crate::domain::sla::Clock;
 use crate::domain::sla::SlaState;
 use crate::domain::time::short_duration;
-use crate::tui::state::lists::SlaRow;
+use crate::store::queue::QueueRow;
 use crate::tui::state::sla::COMPLIANCE_DAYS;
 use crate::tui::state::AppState;
 
@@ -23,10 +24,10 @@ pub struct SlaView<'a> {
 
 impl SlaView<'_> {
     /// The state from the row's clock, in text and colour (never colour alone).
-    fn state_cell(&self, r: &SlaRow) -> (&'static str, Style) {
+    fn state_cell(&self, clock: Option<Clock>, open: bool) -> (&'static str, Style) {
         let t = self.theme;
         let now = self.state.now;
-        let Some(clock) = r.clock else {
+        let Some(clock) = clock else {
             return ("-", t.dim());
         };
         match clock.state(now) {
@@ -35,7 +36,7 @@ impl SlaView<'_> {
             SlaState::Paused => ("PAUSED", t.dim()),
             SlaState::Warning => ("WARNING", t.warn()),
             SlaState::Scheduled => ("planned", t.dim()),
-            _ if !r.running_now => ("waiting", t.dim()),
+            _ if !clock.ticking(open, now) => ("waiting", t.dim()),
             _ => ("running", Style::new()),
         }
     }
@@ -43,33 +44,38 @@ impl SlaView<'_> {
     fn table(&self, area: Rect, buf: &mut Buffer) {
         let (s, t) = (self.state, self.theme);
         let now = s.now.timestamp();
-        let cur = s.sla_cursor;
-        let on_screen: Vec<(usize, &SlaRow)> = s
-            .sla_visible()
+        let b = &s.sla_board;
+        let open = s.calendar.is_open(s.now);
+        // The clocks of the rows on screen only: a screenful of calendar
+        // walks per frame, whatever the board holds.
+        let on_screen: Vec<(usize, &QueueRow, Option<Clock>)> = b
+            .rows
+            .iter()
             .enumerate()
-            .skip(cur.offset)
+            .skip(b.offset)
             .take(usize::from(area.height.saturating_sub(1)))
+            .map(|(i, r)| (i, r, r.clock(&s.policy)))
             .collect();
         // The state column widens only while a breach that is paused is on screen.
         let state_width = on_screen
             .iter()
-            .map(|(_, r)| self.state_cell(r).0.len() as u16)
+            .map(|(_, _, c)| self.state_cell(*c, open).0.len() as u16)
             .max()
             .unwrap_or(0)
             .max(7);
-        let rows = on_screen.into_iter().map(|(i, r)| {
-            let (state, style) = self.state_cell(r);
-            let r_clock = r;
-            let r = &r.row;
-            let due = crate::domain::time::from_secs(r.response_due).with_timezone(&s.calendar.zone);
-            let sel = if i == cur.selected { t.selected() } else { Style::new() };
+        let rows = on_screen.into_iter().map(|(i, r, clock)| {
+            let (state, style) = self.state_cell(clock, open);
+            let due_at = r.response_due.unwrap_or(now);
+            let due = crate::domain::time::from_secs(due_at).with_timezone(&s.calendar.zone);
+            let sel = if i == b.cursor { t.selected() } else { Style::new() };
+            let clock_left = clock.map_or(0, |c| c.minutes_left(&s.calendar, s.now));
             Row::new(vec![
                 Cell::from(format!("#{}", r.id)),
                 Cell::from(Span::styled(format!("P{}", r.priority), t.priority(r.priority))),
                 Cell::from(Span::styled(state, style)),
                 Cell::from(due.format("%a %H:%M").to_string()),
-                Cell::from(short_duration((r.response_due - now).div_euclid(60))),
-                Cell::from(short_duration(r_clock.clock_minutes_left)),
+                Cell::from(short_duration((due_at - now).div_euclid(60))),
+                Cell::from(short_duration(clock_left)),
                 Cell::from(match &r.assignee {
                     Some(a) => Span::raw(safe(a).into_owned()),
                     None => Span::styled("nobody", t.warn()),
@@ -157,17 +163,17 @@ impl Widget for SlaView<'_> {
             Constraint::Length(chart_rows),
         ])
         .areas(area);
-        let shown = s.sla_visible().count();
+        let b = &s.sla_board;
+        let total = s.sla_total.map_or("…".to_string(), |n| n.to_string());
         let title = if s.sla_after_hours {
-            format!(
-                " Clocks running now: {shown} of {} · v all running clocks",
-                s.sla_rows.len()
-            )
+            format!(" Clocks running now: {total} · v all running clocks")
         } else {
-            format!(" Running response clocks: {shown} · by time left · v running now only")
+            format!(" Running response clocks: {total} · by time left · v running now only")
         };
         Paragraph::new(Span::styled(title, t.title())).render(head, buf);
-        if shown == 0 {
+        if b.rows.is_empty() && (b.pending.is_some() || !b.loaded_once) {
+            Paragraph::new("  Loading…").style(t.dim()).render(body, buf);
+        } else if b.rows.is_empty() {
             let msg = if s.sla_after_hours {
                 "  No clock is ticking right now."
             } else {
