@@ -338,7 +338,7 @@ fn validate(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError>
         for (action, keys) in actions {
             let where_ = format!("keys.{section}.{action}");
             let line = find_key_line(text, &format!("keys.{section}"), action);
-            crate::tui::keymap::check_binding(section, action, keys)
+            crate::keys::check_binding(section, action, &keys.keys())
                 .map_err(|m| err_at(path, line, Some(where_.clone()), m))?;
         }
     }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod files;
+pub mod keys;
 pub mod logging;
 pub mod platform;
 pub mod store;

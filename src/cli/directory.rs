@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
-use super::{Ctx, UsageError};
+use super::Ctx;
 use crate::cli::output::outln;
 use crate::domain::oncall::{coverage, Coverage, Rotation};
 use crate::domain::permissions::{Role, SecurityLevel};
@@ -59,9 +59,7 @@ pub enum ContactCommand {
     },
 }
 
-fn usage(e: impl std::fmt::Display) -> anyhow::Error {
-    UsageError(e.to_string()).into()
-}
+use super::fail::usage;
 
 /// Refusals are usage errors (exit 2, nothing written); store trouble stays exit 3.
 fn refusal(e: DirectoryError) -> anyhow::Error {

@@ -5,6 +5,7 @@ mod agreement;
 mod company;
 mod data;
 pub mod directory;
+mod fail;
 mod invoice;
 mod onboarding;
 pub mod output;

@@ -5,14 +5,15 @@ use clap::{Args, Subcommand};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
-use super::{Ctx, UsageError};
+use super::fail::{usage, write_err};
+use super::Ctx;
 use crate::cli::output::outln;
 use crate::domain::sla;
 use crate::domain::time::{parse_time, rfc3339_secs};
 use crate::store::actor::Actor;
 use crate::store::ticket_detail::{self, TicketDetail};
 use crate::store::ticket_work::TimeChange;
-use crate::store::ticket_write::{self, NewTicket, NewTime, Rules, TicketChanges, WriteError};
+use crate::store::ticket_write::{self, NewTicket, NewTime, Rules, TicketChanges};
 use crate::store::{lookup, tickets};
 
 #[derive(Debug, Subcommand)]
@@ -127,19 +128,6 @@ pub enum TimeCommand {
     },
     /// Delete a time entry that is not billed yet
     Delete { entry: i64 },
-}
-
-pub(super) fn usage(e: impl std::fmt::Display) -> anyhow::Error {
-    UsageError(e.to_string()).into()
-}
-
-/// Refusals of the input are usage errors (exit 2); store trouble stays exit 3.
-pub(super) fn write_err(e: WriteError) -> anyhow::Error {
-    match e {
-        WriteError::Store(e) => e.into(),
-        WriteError::Conflict { .. } | WriteError::Unreadable { .. } => anyhow::Error::new(e),
-        other => usage(other),
-    }
 }
 
 /// The current user, registered by the write itself when new (nothing is

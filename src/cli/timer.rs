@@ -4,8 +4,8 @@
 use clap::Subcommand;
 use serde_json::json;
 
+use super::fail::{usage, write_err};
 use super::output::{json as print_json, outln};
-use super::ticket::{usage, write_err};
 use super::Ctx;
 use crate::domain::text::sanitize_line;
 use crate::domain::time::{parse_duration, rfc3339_secs, short_duration};

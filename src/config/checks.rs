@@ -31,7 +31,15 @@ pub(super) fn all(path: &Path, text: &str, config: &Config) -> Result<(), Config
         ));
     }
     store_group(&config.store.group).map_err(|m| at("store", "group", m))?;
-    crate::tui::keymap::check_collisions(config).map_err(|c| {
+    let bound = |section: &str, name: &str| {
+        config
+            .keys
+            .get(section)
+            .and_then(|s| s.get(name))
+            .map(|k| k.keys())
+            .unwrap_or_default()
+    };
+    crate::keys::check_collisions(bound).map_err(|c| {
         err_at(
             path,
             find_key_line(text, &format!("keys.{}", c.section), c.action)

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
-use super::{Ctx, UsageError};
+use super::Ctx;
 use crate::cli::output::{out, outln};
 use crate::domain::billing::BillingRules;
 use crate::domain::money::Cents;
@@ -91,9 +91,7 @@ pub struct PaymentArgs {
     reference: String,
 }
 
-pub(super) fn usage(e: impl std::fmt::Display) -> anyhow::Error {
-    UsageError(e.to_string()).into()
-}
+pub(super) use crate::cli::fail::usage;
 
 /// A refused request is bad input (exit 2); store trouble stays exit 3.
 pub(super) fn store_err(e: BillingStoreError) -> anyhow::Error {

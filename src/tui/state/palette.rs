@@ -27,7 +27,9 @@ impl Palette {
             .iter()
             .enumerate()
             .filter(|(_, b)| {
-                sections.contains(&b.section) && b.section != Section::Editor && b.action != Action::OpenPalette
+                sections.contains(&b.section)
+                    && b.section != Section::Editor
+                    && b.command != crate::keys::Command::OpenPalette
             })
             .map(|(i, _)| i)
             .collect();
@@ -68,7 +70,7 @@ impl Palette {
                         return Outcome::Run(Action::OpenTicket(id));
                     }
                     return match self.matches().get(self.highlight) {
-                        Some(i) => Outcome::Run(CATALOGUE[*i].action.clone()),
+                        Some(i) => Outcome::Run(crate::tui::keymap::action(CATALOGUE[*i].command)),
                         None => Outcome::Stay,
                     };
                 }
