@@ -580,7 +580,8 @@ fn backup_while_another_process_writes() {
 fn downgrade_to_v5(db: &Path) {
     let conn = rusqlite::Connection::open(db).expect("open");
     conn.execute_batch(
-        "DROP TABLE saved_views; DROP INDEX tickets_open_due; DROP INDEX tickets_open_opened; DROP INDEX tickets_open_status;
+        "DROP TRIGGER sla_days_insert; DROP TRIGGER sla_days_delete; DROP TRIGGER sla_days_update; DROP TABLE sla_days;
+         DROP INDEX tickets_running_clocks; DROP TABLE saved_views; DROP INDEX tickets_open_due; DROP INDEX tickets_open_opened; DROP INDEX tickets_open_status;
          DROP INDEX tickets_open_summary; DROP INDEX tickets_open_company; DROP INDEX tickets_open_assignee;
          DROP INDEX tickets_sla_compliance;
          ALTER TABLE tickets DROP COLUMN response_minutes;

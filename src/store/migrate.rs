@@ -20,6 +20,7 @@ const STEPS: &[&str] = &[
     include_str!("migrate_7.sql"),
     include_str!("migrate_8.sql"),
     include_str!("migrate_9.sql"),
+    include_str!("migrate_10.sql"),
 ];
 
 /// The schema version this build writes.

@@ -263,20 +263,41 @@ pub(super) fn view_filter(q: &QueueQuery) -> String {
         View::Clocks { ticking } => {
             let mut w = format!("t.resolved IS NULL AND {} < 9223372036854775807", SortKey::Due.expr());
             if let Some(counting) = ticking {
-                let ps: Vec<String> = (1..=5).filter(|p| counting[p - 1]).map(|p| p.to_string()).collect();
-                w.push_str(&format!(
-                    " AND t.paused_since IS NULL AND coalesce(t.clock_priority, t.priority) IN ({})",
-                    ps.join(", ")
-                ));
+                w.push_str(&counting_now(&counting));
             }
             w
         }
     }
 }
 
-/// How many rows a view holds (the SLA board's title counts them all).
+/// The clocks counting now: not paused, of a priority counting at this hour.
+fn counting_now(counting: &[bool; 5]) -> String {
+    let ps: Vec<String> = (1..=5).filter(|p| counting[p - 1]).map(|p| p.to_string()).collect();
+    format!(
+        " AND t.paused_since IS NULL AND coalesce(t.clock_priority, t.priority) IN ({})",
+        ps.join(", ")
+    )
+}
+
+/// How many rows a view holds (the SLA board's title counts them all). The
+/// board's clocks are counted from `tickets_running_clocks` alone: its
+/// condition word for word, and the columns "counting now" needs.
 pub fn count(conn: &rusqlite::Connection, q: &QueueQuery) -> rusqlite::Result<i64> {
-    let sql = format!("SELECT count(*) FROM tickets t WHERE {}", view_filter(q));
+    let filter = match q.view {
+        View::Clocks { ticking } => {
+            let mut w = "t.first_response IS NULL AND t.resolved IS NULL AND t.response_due IS NOT NULL".to_string();
+            if let Some(counting) = ticking {
+                w.push_str(&counting_now(&counting));
+            }
+            w
+        }
+        _ => view_filter(q),
+    };
+    let index = match q.view {
+        View::Clocks { .. } => " INDEXED BY tickets_running_clocks",
+        _ => "",
+    };
+    let sql = format!("SELECT count(*) FROM tickets t{index} WHERE {filter}");
     conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))
 }
 
