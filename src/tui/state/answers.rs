@@ -34,6 +34,62 @@ pub(super) fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
     effects
 }
 
+/// The worker's answers to the loads of the tabs; any other action comes
+/// back to be routed on.
+pub(super) fn answer(s: &mut AppState, action: Action) -> Result<Vec<Effect>, Action> {
+    Ok(match action {
+        Action::Refresh | Action::StoreChanged => {
+            s.queue.preview_for = None;
+            reload_visible(s)
+        }
+        Action::PreviewLoaded(p) => {
+            s.queue.preview = p.map(|p| *p);
+            vec![]
+        }
+        Action::QueueLoaded {
+            request,
+            anchor,
+            rows,
+            store_empty,
+        } => {
+            // Each list takes only the answer to its own question.
+            if s.sla_board.pending == Some(request) {
+                s.sla_board.loaded(request, anchor, rows);
+            } else {
+                s.queue.store_empty = store_empty;
+                s.queue.loaded(request, anchor, rows);
+            }
+            vec![]
+        }
+        Action::TicketLoaded(detail) => super::ticket_layout::loaded(s, detail),
+        Action::ClocksCounted(n) => {
+            s.sla_total = Some(n);
+            vec![]
+        }
+        Action::ComplianceLoaded(c) => {
+            s.sla_compliance = c;
+            s.sla_board.page_height = s.sla_rows_on_screen();
+            s.sla_board.scroll_to_cursor();
+            vec![]
+        }
+        Action::ToggleAfterHours if s.tab == Tab::Sla => {
+            s.sla_after_hours = !s.sla_after_hours;
+            s.sla_loads()
+        }
+        Action::UserKnown { id, role } => {
+            s.user_id = Some(id);
+            s.role = role;
+            s.queue.query.me = Some(id);
+            vec![Effect::LoadTimer, Effect::LoadSavedViews]
+        }
+        Action::StoreFailed(m) => {
+            s.message = Some(Message::error(m));
+            vec![]
+        }
+        other => return Err(other),
+    })
+}
+
 /// Writes the open overlay's unsaved text as a draft (every few seconds, and at hang-up).
 pub(super) fn save_draft(s: &mut AppState) -> Vec<Effect> {
     let at = s.now.timestamp();

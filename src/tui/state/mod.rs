@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 
 pub(crate) use self::answers::is_data;
 use self::answers::{data, save_draft, tick};
-use self::navigate::{go_tab, navigate, reload_visible};
+use self::navigate::{navigate, reload_visible};
 use self::queue::QueueState;
 use super::action::{Action, Effect};
 pub use super::tab::Tab;
@@ -319,110 +319,12 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
         Ok(effects) => return effects,
         Err(action) => action,
     };
-    match action {
-        // q in help closes help, as Esc does; it quits only from a screen.
-        Action::Quit if s.help => {
-            s.help = false;
-            vec![]
-        }
-        Action::Quit => {
-            match &s.timer {
-                Some(t) if !s.quit_armed => {
-                    s.quit_armed = true;
-                    s.message = Some(Message::info(format!(
-                        "your timer on #{} has run {}; it keeps running after you quit · quit again to leave",
-                        t.ticket_id,
-                        crate::domain::time::short_duration((now.timestamp() - t.started) / 60)
-                    )));
-                }
-                _ => s.quit = true,
-            }
-            vec![]
-        }
-        Action::Hangup => {
-            s.quit = true;
-            vec![]
-        }
-        Action::TimerLoaded(t) => {
-            s.timer = t;
-            vec![]
-        }
-        Action::ToggleHelp => {
-            s.help = !s.help;
-            vec![]
-        }
-        Action::OpenPalette => {
-            s.help = false;
-            s.overlay = Some(forms::Overlay::Palette(palette::Palette::new(&s.sections())));
-            vec![]
-        }
-        Action::NextTab => go_tab(s, s.tab.next()),
-        Action::PrevTab => go_tab(s, s.tab.prev()),
-        Action::GoTab(tab) => go_tab(s, tab),
-        Action::Resize(w, h) => {
-            s.set_size(w, h);
-            if s.ticket.as_ref().is_some_and(|t| t.layout.width != w) {
-                s.lay_out_ticket();
-            }
-            vec![]
-        }
-        Action::Key(k) if s.help && k.code == ratatui::crossterm::event::KeyCode::Esc => {
-            s.help = false;
-            vec![]
-        }
-        Action::Back if s.help => {
-            s.help = false;
-            vec![]
-        }
-        Action::Back => {
-            s.ticket = None;
-            vec![]
-        }
-        Action::Refresh | Action::StoreChanged => {
-            s.queue.preview_for = None;
-            reload_visible(s)
-        }
-        Action::PreviewLoaded(p) => {
-            s.queue.preview = p.map(|p| *p);
-            vec![]
-        }
-        Action::QueueLoaded {
-            request,
-            anchor,
-            rows,
-            store_empty,
-        } => {
-            s.queue.store_empty = store_empty;
-            // Each list takes only the answer to its own question.
-            s.sla_board.loaded(request, anchor.clone(), rows.clone());
-            s.queue.loaded(request, anchor, rows);
-            vec![]
-        }
-        Action::TicketLoaded(detail) => ticket_layout::loaded(s, detail),
-        Action::ClocksCounted(n) => {
-            s.sla_total = Some(n);
-            vec![]
-        }
-        Action::ComplianceLoaded(c) => {
-            s.sla_compliance = c;
-            s.sla_board.page_height = s.sla_rows_on_screen();
-            s.sla_board.scroll_to_cursor();
-            vec![]
-        }
-        Action::ToggleAfterHours if s.tab == Tab::Sla => {
-            s.sla_after_hours = !s.sla_after_hours;
-            s.sla_loads()
-        }
-        Action::UserKnown { id, role } => {
-            s.user_id = Some(id);
-            s.role = role;
-            s.queue.query.me = Some(id);
-            vec![Effect::LoadTimer, Effect::LoadSavedViews]
-        }
-        Action::StoreFailed(m) => {
-            s.message = Some(Message::error(m));
-            vec![]
-        }
-        other => navigate(s, other),
+    let action = match shell::window(s, action, now) {
+        Ok(effects) => return effects,
+        Err(action) => action,
+    };
+    match answers::answer(s, action) {
+        Ok(effects) => effects,
+        Err(action) => navigate(s, action),
     }
 }

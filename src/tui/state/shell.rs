@@ -54,3 +54,73 @@ pub(super) fn handle(s: &mut AppState, action: Action) -> Result<Vec<Effect>, Ac
         other => return Err(other),
     })
 }
+
+/// Quitting, help, the palette, tabs, resizes and Back: the window's own
+/// actions; any other comes back.
+pub(super) fn window(
+    s: &mut AppState,
+    action: Action,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Effect>, Action> {
+    Ok(match action {
+        // q in help closes help, as Esc does; it quits only from a screen.
+        Action::Quit if s.help => {
+            s.help = false;
+            vec![]
+        }
+        Action::Quit => {
+            match &s.timer {
+                Some(t) if !s.quit_armed => {
+                    s.quit_armed = true;
+                    s.message = Some(Message::info(format!(
+                        "your timer on #{} has run {}; it keeps running after you quit · quit again to leave",
+                        t.ticket_id,
+                        crate::domain::time::short_duration((now.timestamp() - t.started) / 60)
+                    )));
+                }
+                _ => s.quit = true,
+            }
+            vec![]
+        }
+        Action::Hangup => {
+            s.quit = true;
+            vec![]
+        }
+        Action::TimerLoaded(t) => {
+            s.timer = t;
+            vec![]
+        }
+        Action::ToggleHelp => {
+            s.help = !s.help;
+            vec![]
+        }
+        Action::OpenPalette => {
+            s.help = false;
+            s.overlay = Some(forms::Overlay::Palette(super::palette::Palette::new(&s.sections())));
+            vec![]
+        }
+        Action::NextTab => super::navigate::go_tab(s, s.tab.next()),
+        Action::PrevTab => super::navigate::go_tab(s, s.tab.prev()),
+        Action::GoTab(tab) => super::navigate::go_tab(s, tab),
+        Action::Resize(w, h) => {
+            s.set_size(w, h);
+            if s.ticket.as_ref().is_some_and(|t| t.layout.width != w) {
+                s.lay_out_ticket();
+            }
+            vec![]
+        }
+        Action::Key(k) if s.help && k.code == ratatui::crossterm::event::KeyCode::Esc => {
+            s.help = false;
+            vec![]
+        }
+        Action::Back if s.help => {
+            s.help = false;
+            vec![]
+        }
+        Action::Back => {
+            s.ticket = None;
+            vec![]
+        }
+        other => return Err(other),
+    })
+}
