@@ -95,3 +95,14 @@ fn the_summary_matches_a_scan_after_every_kind_of_write() {
     env.run(&["sla", "recompute"]).expect_code(0);
     check(&env, "after sla recompute");
 }
+
+#[test]
+fn a_store_filled_by_import_has_the_same_summary() {
+    let env = Env::new();
+    env.demo_into(&env.db, 800, 5);
+    let file = env.path("all.json");
+    env.run(&["export", file.to_str().unwrap()]).expect_code(0);
+    let other = Env::new();
+    other.run(&["import", file.to_str().unwrap()]).expect_code(0);
+    check(&other, "after an import into a new store");
+}

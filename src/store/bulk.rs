@@ -54,9 +54,36 @@ pub(crate) fn restore(conn: &Connection) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Drops the secondary indexes of the bulk tables and returns their
-/// statements, exactly as the migrations wrote them, to build them again.
+/// Rebuilds the per-day SLA summary (schema 10) from the tickets in one
+/// pass, as its triggers would have kept it row by row.
+const SLA_DAYS_REBUILD: &str = "DELETE FROM sla_days;
+INSERT INTO sla_days (day, clock_priority, tickets, met, missed)
+  SELECT opened / 86400, clock_priority, count(*), sum(response_met IS 1), sum(response_met IS 0)
+  FROM tickets WHERE clock_priority BETWEEN 1 AND 5 AND response_due IS NOT NULL
+  GROUP BY 1, 2;";
+
+/// Drops the secondary indexes of the bulk tables and the triggers that
+/// keep the SLA summary, and returns the statements that build them again
+/// (exactly as the migrations wrote them), the summary rebuilt in between.
 pub(crate) fn drop_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut statements = drop_secondary_indexes(conn)?;
+    let mut stmt = conn.prepare(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name GLOB 'sla_days_*' ORDER BY rowid",
+    )?;
+    let triggers: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (name, _) in &triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    if !triggers.is_empty() {
+        statements.push(SLA_DAYS_REBUILD.to_string());
+        statements.extend(triggers.into_iter().map(|(_, sql)| sql));
+    }
+    Ok(statements)
+}
+
+fn drop_secondary_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT name, sql FROM sqlite_schema
           WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({BULK_TABLES})
