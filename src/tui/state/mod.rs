@@ -14,6 +14,7 @@ pub mod overlay;
 mod overlay_picks;
 pub mod palette;
 pub mod queue;
+mod quick;
 mod shell;
 pub mod sla;
 pub mod ticket_layout;
@@ -309,7 +310,7 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     if let Some(effects) = directory::handle(s, &action) {
         return effects;
     }
-    if let Some(effects) = overlay::quick_action(s, &action) {
+    if let Some(effects) = quick::quick_action(s, &action) {
         return effects;
     }
     if let Some(effects) = input::line_key(s, &action) {

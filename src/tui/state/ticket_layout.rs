@@ -88,7 +88,7 @@ pub(super) fn loaded(s: &mut AppState, detail: Option<Box<TicketDetail>>) -> Vec
         .as_mut()
         .is_some_and(|t| std::mem::take(&mut t.edit_on_load) && t.detail.is_some());
     if edit && s.overlay.is_none() {
-        return super::overlay::quick_action(s, &crate::tui::action::Action::EditTicket).unwrap_or_default();
+        return super::quick::quick_action(s, &crate::tui::action::Action::EditTicket).unwrap_or_default();
     }
     vec![]
 }
