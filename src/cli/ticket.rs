@@ -232,7 +232,9 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
         }
         TicketCommand::Note { id, text, internal } => {
             let who = me(ctx);
-            ticket_write::add_note(&mut conn, id, &text, internal, who, now, &rules).map_err(write_err)?;
+            let mail = ctx.config.mail.outgoing();
+            ticket_write::add_note(&mut conn, id, &text, internal, who, now, &rules, mail.as_ref())
+                .map_err(write_err)?;
         }
     }
     Ok(0)

@@ -15,6 +15,8 @@ pub struct MailConfig {
     /// Subjects carry `[TAG #123]`.
     pub subject_tag: String,
     pub hold_unknown_senders: bool,
+    /// The priority of a ticket opened by mail (1-4; P5 needs a schedule).
+    pub priority: u8,
     /// Larger messages are kept without their attachments, with a note.
     pub max_message_bytes: u64,
     /// Seconds between rounds of `mail run`.
@@ -80,6 +82,16 @@ pub(super) fn check(m: &MailConfig) -> Result<(), Problem> {
             "mail",
             "subject_tag",
             "write 1 to 20 letters, digits, '-' or '_' (subjects then carry [TAG #123])",
+        ));
+    }
+    if !(1..=4).contains(&m.priority) {
+        return Err(problem(
+            "mail",
+            "priority",
+            format!(
+                "{} is out of range: write 1 to 4 (a P5 ticket needs a scheduled time)",
+                m.priority
+            ),
         ));
     }
     numbers(m)?;
@@ -225,6 +237,16 @@ pub fn is_address(a: &str) -> bool {
 pub fn is_loopback(host: &str) -> bool {
     let h = host.trim().trim_start_matches('[').trim_end_matches(']');
     h.eq_ignore_ascii_case("localhost") || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+impl MailConfig {
+    /// What outgoing mail is made with; None when no address is set (mail off).
+    pub fn outgoing(&self) -> Option<crate::domain::mail::Outgoing> {
+        (!self.address.is_empty()).then(|| crate::domain::mail::Outgoing {
+            address: self.address.clone(),
+            tag: self.subject_tag.clone(),
+        })
+    }
 }
 
 impl ServerConfig {

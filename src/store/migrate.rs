@@ -20,6 +20,8 @@ const STEPS: &[&str] = &[
     include_str!("migrate_7.sql"),
     include_str!("migrate_8.sql"),
     include_str!("migrate_9.sql"),
+    // Version 10: mail in and out.
+    include_str!("migrate_mail.sql"),
 ];
 
 /// The schema version this build writes.

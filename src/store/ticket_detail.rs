@@ -171,7 +171,7 @@ fn head(tx: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
 }
 
 fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare_cached("SELECT n.created, te.login, n.internal, n.body FROM notes n LEFT JOIN technicians te ON te.id = n.author_id WHERE n.ticket_id = ?1 ORDER BY n.created, n.id")?;
+    let mut stmt = tx.prepare_cached("SELECT n.created, coalesce(te.login, (SELECT coalesce(c.name, m.sender) || ' (by mail)' FROM mail_inbound m LEFT JOIN contacts c ON c.id = m.contact_id WHERE m.note_id = n.id)), n.internal, n.body FROM notes n LEFT JOIN technicians te ON te.id = n.author_id WHERE n.ticket_id = ?1 ORDER BY n.created, n.id")?;
     t.notes = stmt
         .query_map([id], |r| {
             Ok(NoteRow {
