@@ -29,6 +29,9 @@ pub enum TicketCommand {
     },
     /// Change fields of a ticket
     Update(UpdateArgs),
+    /// Attachments that came by mail: list, save
+    #[command(subcommand)]
+    Attachment(crate::cli::mail::attachment::AttachmentCommand),
     /// Add a note (client-visible unless --internal)
     Note {
         id: i64,
@@ -201,12 +204,16 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
             outln!("{id}");
         }
         TicketCommand::List(a) => list(ctx, &conn, a)?,
+        TicketCommand::Attachment(c) => crate::cli::mail::attachment::run(ctx, &conn, c)?,
         TicketCommand::Show { id, json } => {
             let d = ticket_detail::load(&conn, id)?.ok_or_else(|| usage(format!("no ticket #{id}")))?;
             if json {
-                crate::cli::output::json(&ticket_json(ctx, &d, true))?;
+                let mut v = ticket_json(ctx, &d, true);
+                v["attachments"] = json!(crate::store::mail::attachments::list(&conn, id)?);
+                crate::cli::output::json(&v)?;
             } else {
                 print_ticket(ctx, &d)?;
+                crate::cli::mail::attachment::print_list(&conn, id)?;
             }
         }
         TicketCommand::Update(a) => {

@@ -1,4 +1,5 @@
 //! Helpers shared by the integration tests.
 pub mod books;
 pub mod cli;
+pub mod mail;
 pub mod pty;

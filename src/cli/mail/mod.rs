@@ -3,6 +3,7 @@
 //! sysexits: 0 accepted (also held or ignored), 75 try again later, 65
 //! unreadable.
 
+pub mod attachment;
 mod send;
 
 use std::io::Read;
