@@ -397,3 +397,34 @@ fn unreadable_input_is_65_and_a_busy_store_is_75_with_nothing_written() {
     assert_eq!(deliver(&env, &fixture("new_plain.eml", &[])).code, 0);
     assert_eq!(ticket_count(&env), 1);
 }
+
+#[test]
+fn a_30_mb_attachment_over_the_default_limit_keeps_the_ticket_without_it() {
+    let env = store();
+    // 30 MB of PDF-ish bytes, base64 in 76-column lines as mail programs write it.
+    let line = "JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFIvRmlsdGVyIC9GbGF0ZURlY29kZT4+".repeat(1);
+    let lines = 30 * 1024 * 1024 / 57 + 1;
+    let mut body = String::with_capacity(lines * 78);
+    for _ in 0..lines {
+        body.push_str(&line[..76]);
+        body.push_str("\r\n");
+    }
+    let msg = format!(
+        "From: dana.ruiz@acme.test\r\nSubject: Scans of the whole filing cabinet\r\nMessage-ID: <huge-1@acme.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nAll of it, as asked.\r\n--b\r\nContent-Type: application/pdf; name=\"cabinet.pdf\"\r\nContent-Disposition: attachment; filename=\"cabinet.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{body}--b--\r\n"
+    );
+    let r = deliver(&env, msg.as_bytes());
+    r.expect_code(0).expect_no_panic();
+    assert_eq!(r.stdout.trim(), "ticket #1 opened", "{r}");
+    let t = ticket(&env, 1);
+    let d = t["description"].as_str().unwrap();
+    assert!(d.starts_with("All of it, as asked."), "{d}");
+    assert!(
+        d.contains("over the limit of 26214400") && d.contains("not kept: cabinet.pdf"),
+        "{d}"
+    );
+    assert!(t["attachments"].as_array().unwrap().is_empty());
+    // The store kept the headers and text, not the 40 MB.
+    let store_size = std::fs::metadata(&env.db).unwrap().len()
+        + std::fs::metadata(common::cli::sidecar(&env.db, "-wal")).map_or(0, |m| m.len());
+    assert!(store_size < 5 * 1024 * 1024, "the store grew to {store_size} bytes");
+}

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use lettre::message::header::{Header, HeaderName, HeaderValue};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Message, SendmailTransport, SmtpTransport, Transport};
@@ -68,7 +68,7 @@ fn pass(ctx: &Ctx, sender: &Sender, now: i64) -> anyhow::Result<usize> {
     let due = outbox::due(&conn, now, 500)?;
     let mut problems = 0;
     for m in &due {
-        let attempt = send_one(&ctx.config.mail, sender, m);
+        let attempt = send_one(&ctx.config.mail, sender, m, now);
         match &attempt {
             Attempt::Sent => outln!("sent mail {} to {}: {}", m.id, m.recipient, m.subject),
             Attempt::Temporary(e) => {
@@ -110,8 +110,8 @@ fn transport(mail: &MailConfig) -> anyhow::Result<Sender> {
 }
 
 /// One mail, as an attempt's outcome in the server's words.
-fn send_one(mail: &MailConfig, sender: &Sender, m: &OutboxMail) -> Attempt {
-    let message = match build(mail, m) {
+fn send_one(mail: &MailConfig, sender: &Sender, m: &OutboxMail, now: i64) -> Attempt {
+    let message = match build(mail, m, now) {
         Ok(msg) => msg,
         Err(e) => return Attempt::Permanent(format!("cannot make the message: {e}")),
     };
@@ -140,7 +140,7 @@ fn smtp_words(e: &lettre::transport::smtp::Error) -> String {
     words
 }
 
-fn build(mail: &MailConfig, m: &OutboxMail) -> anyhow::Result<Message> {
+fn build(mail: &MailConfig, m: &OutboxMail, now: i64) -> anyhow::Result<Message> {
     let ours: Mailbox = mail.address.parse()?;
     let mut b = Message::builder()
         .from(Mailbox::new(Some("pim Support".into()), ours.email.clone()))
@@ -148,7 +148,7 @@ fn build(mail: &MailConfig, m: &OutboxMail) -> anyhow::Result<Message> {
         .to(m.recipient.parse()?)
         .subject(m.subject.clone())
         .message_id(Some(format!("<{}>", m.message_id)))
-        .date_now();
+        .date(std::time::UNIX_EPOCH + Duration::from_secs(u64::try_from(now).unwrap_or(0)));
     if let Some(irt) = &m.in_reply_to {
         b = b.in_reply_to(format!("<{irt}>"));
     }
@@ -159,5 +159,5 @@ fn build(mail: &MailConfig, m: &OutboxMail) -> anyhow::Result<Message> {
     if let Some(a) = &m.auto_submitted {
         b = b.header(AutoSubmitted(a.clone()));
     }
-    Ok(b.body(m.body.clone())?)
+    Ok(b.header(ContentType::TEXT_PLAIN).body(m.body.clone())?)
 }

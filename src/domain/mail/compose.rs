@@ -1,9 +1,9 @@
 //! What our outgoing mail says: the note, and how to answer.
 
 /// The text of a mail carrying a client-visible note on ticket `id`.
-pub fn note_body(id: i64, summary: &str, note: &str) -> String {
+pub fn note_body(tag: &str, id: i64, summary: &str, note: &str) -> String {
     format!(
-        "{note}\n\n-- \nTicket #{id}: {summary}\nReply to this message to add to the ticket; keep the [#{id}] tag in the subject.\n"
+        "{note}\n\n-- \nTicket #{id}: {summary}\nReply to this message to add to the ticket; keep [{tag} #{id}] in the subject.\n"
     )
 }
 
@@ -20,8 +20,9 @@ mod tests {
 
     #[test]
     fn a_note_mail_says_how_to_answer() {
-        let b = note_body(12, "Printer offline", "Driver replaced.");
+        let b = note_body("pim", 12, "Printer offline", "Driver replaced.");
         assert!(b.starts_with("Driver replaced.\n"), "{b}");
         assert!(b.contains("Ticket #12: Printer offline"), "{b}");
+        assert!(b.contains("keep [pim #12] in the subject"), "{b}");
     }
 }

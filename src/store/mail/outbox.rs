@@ -32,7 +32,7 @@ pub(crate) fn queue_note(
     let mail = Queued {
         recipient: email,
         subject: &thread::subject(&out.tag, id, &summary),
-        body: &compose::note_body(id, &summary, body),
+        body: &compose::note_body(&out.tag, id, &summary, body),
         ticket: Some(id),
         note: Some(note_id),
         auto_submitted: None,
@@ -100,7 +100,7 @@ pub(crate) fn queue(tx: &Transaction<'_>, m: &Queued<'_>, out: &Outgoing, now: i
 fn thread_of(tx: &Transaction<'_>, ticket: i64) -> rusqlite::Result<Vec<String>> {
     let mut stmt = tx.prepare_cached(
         "SELECT message_id FROM (
-           SELECT message_id, received AS at, 0 AS side, id FROM mail_inbound WHERE ticket_id = ?1 AND outcome IN ('ticket', 'note', 'accepted')
+           SELECT message_id, received AS at, 0 AS side, id FROM mail_inbound WHERE ticket_id = ?1 AND outcome IN ('ticket', 'note', 'accepted') AND automatic = 0
            UNION ALL SELECT message_id, created, 1, id FROM mail_outbox WHERE ticket_id = ?1)
          ORDER BY at, side, id",
     )?;
