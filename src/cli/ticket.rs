@@ -205,17 +205,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
         }
         TicketCommand::List(a) => list(ctx, &conn, a)?,
         TicketCommand::Attachment(c) => crate::cli::mail::attachment::run(ctx, &conn, c)?,
-        TicketCommand::Show { id, json } => {
-            let d = ticket_detail::load(&conn, id)?.ok_or_else(|| usage(format!("no ticket #{id}")))?;
-            if json {
-                let mut v = ticket_json(ctx, &d, true);
-                v["attachments"] = json!(crate::store::mail::attachments::list(&conn, id)?);
-                crate::cli::output::json(&v)?;
-            } else {
-                print_ticket(ctx, &d)?;
-                crate::cli::mail::attachment::print_list(&conn, id)?;
-            }
-        }
+        TicketCommand::Show { id, json } => show(ctx, &conn, id, json)?,
         TicketCommand::Update(a) => {
             if a.status.is_none() && a.priority.is_none() && a.summary.is_none() && a.assignee.is_none() {
                 return Err(usage(
@@ -245,6 +235,20 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// `ticket show`: the ticket, its notes, time, history and attachments.
+fn show(ctx: &Ctx, conn: &Connection, id: i64, json: bool) -> anyhow::Result<()> {
+    let d = ticket_detail::load(conn, id)?.ok_or_else(|| usage(format!("no ticket #{id}")))?;
+    if json {
+        let mut v = ticket_json(ctx, &d, true);
+        v["attachments"] = json!(crate::store::mail::attachments::list(conn, id)?);
+        crate::cli::output::json(&v)?;
+    } else {
+        print_ticket(ctx, &d)?;
+        crate::cli::mail::attachment::print_list(conn, id)?;
+    }
+    Ok(())
 }
 
 pub fn run_time(ctx: &Ctx, cmd: TimeCommand) -> anyhow::Result<i32> {

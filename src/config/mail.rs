@@ -309,6 +309,13 @@ mod tests {
                 "unencrypted",
             ),
             ("[mail.smtp]\nsecurity = \"ssl\"\n", 2, "mail.smtp.security", "starttls"),
+        ];
+        check_cases(&cases);
+    }
+
+    #[test]
+    fn passwords_and_programs_that_cannot_work_are_refused() {
+        let cases = [
             (
                 "[mail.smtp]\nuser = \"pim\"\npassword = \"hunter2\"\n",
                 3,
@@ -340,7 +347,11 @@ mod tests {
                 "absolute path",
             ),
         ];
-        for (text, line, key, words) in cases {
+        check_cases(&cases);
+    }
+
+    fn check_cases(cases: &[(&str, usize, &str, &str)]) {
+        for &(text, line, key, words) in cases {
             let e = load(text).expect_err(text);
             assert_eq!(e.line, Some(line), "{text}: {e}");
             assert_eq!(e.key.as_deref(), Some(key), "{text}: {e}");

@@ -4,6 +4,7 @@
 //! unreadable.
 
 pub mod attachment;
+mod fetch;
 mod send;
 
 use std::io::Read;
@@ -52,6 +53,13 @@ pub enum MailCommand {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// Read the [mail.imap] folder; without --once, every mail.poll_secs until stopped
+    Fetch {
+        #[arg(long)]
+        once: bool,
+    },
+    /// Fetch and send every mail.poll_secs until stopped (SIGTERM ends it cleanly)
+    Run,
     /// Send the outbox; without --once, keep sending every mail.poll_secs until stopped
     Send {
         #[arg(long)]
@@ -75,12 +83,61 @@ pub fn run(ctx: &Ctx, cmd: MailCommand) -> anyhow::Result<i32> {
             Ok(0)
         }
         MailCommand::Outbox { json, limit } => outbox(ctx, json, limit),
-        MailCommand::Send { once } => send::run(ctx, once),
+        MailCommand::Send { once } => rounds(ctx, once, false, true),
+        MailCommand::Fetch { once } => rounds(ctx, once, true, false),
+        MailCommand::Run => rounds(ctx, false, true, true),
+    }
+}
+
+/// Rounds of fetching and/or sending, every `mail.poll_secs` until SIGTERM
+/// or SIGINT (`--once`: one round). Exit 1 when the last round had trouble.
+fn rounds(ctx: &Ctx, once: bool, fetch: bool, send: bool) -> anyhow::Result<i32> {
+    if fetch && ctx.config.mail.imap.host.is_empty() {
+        if !send {
+            return Err(usage(
+                "no IMAP server: set [mail.imap] host (and user, password_file) in the config",
+            ));
+        }
+        tracing::info!("mail run: no [mail.imap] host, sending only");
+    }
+    let sender = if send {
+        Some(send::transport(&ctx.config.mail)?)
+    } else {
+        None
+    };
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGTERM, std::sync::Arc::clone(&stop))?;
+    signal_hook::flag::register(signal_hook::consts::SIGINT, std::sync::Arc::clone(&stop))?;
+    loop {
+        let mut trouble = 0;
+        if fetch && !ctx.config.mail.imap.host.is_empty() {
+            match fetch::pass(ctx) {
+                Ok(f) => trouble += f.later,
+                Err(e) if once => return Err(e),
+                Err(e) => {
+                    errln!(
+                        "pimdesk: mail fetch: {e:#}; trying again in {} s",
+                        ctx.config.mail.poll_secs
+                    );
+                    trouble += 1;
+                }
+            }
+        }
+        if let Some(sender) = &sender {
+            let now = if ctx.frozen { ctx.now } else { chrono::Utc::now() };
+            trouble += send::pass(ctx, sender, now.timestamp())?;
+        }
+        if once {
+            return Ok(i32::from(trouble > 0));
+        }
+        if !send::sleep(&stop, ctx.config.mail.poll_secs) {
+            return Ok(0);
+        }
     }
 }
 
 /// The rules a delivery or an acceptance works with.
-fn with_rules<T>(ctx: &Ctx, f: impl FnOnce(&MailRules<'_>) -> T) -> T {
+fn with_rules<T>(ctx: &Ctx, now: chrono::DateTime<chrono::Utc>, f: impl FnOnce(&MailRules<'_>) -> T) -> T {
     let (calendar, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
     let r = MailRules {
         mail: &ctx.config.mail,
@@ -88,13 +145,38 @@ fn with_rules<T>(ctx: &Ctx, f: impl FnOnce(&MailRules<'_>) -> T) -> T {
             address: String::new(),
             tag: ctx.config.mail.subject_tag.clone(),
         }),
-        after_hours: !calendar.is_open(ctx.now),
+        after_hours: !calendar.is_open(now),
         rules: Rules {
             calendar: &calendar,
             policy: &policy,
         },
     };
     f(&r)
+}
+
+/// Why a message was not taken.
+#[derive(Debug)]
+pub(super) enum NotTaken {
+    /// It cannot be read or stored as it is: exit 65, the MTA bounces it.
+    Unreadable(String),
+    /// Try again later (store busy or unusable): exit 75.
+    Later(String),
+}
+
+/// Reads and processes one message; the store call is one transaction.
+pub(super) fn take(ctx: &Ctx, conn: &mut rusqlite::Connection, raw: &[u8]) -> Result<(Delivered, String), NotTaken> {
+    let msg = parse(raw).map_err(|e| NotTaken::Unreadable(e.to_string()))?;
+    // A long `mail fetch` or `mail run` reads the clock for each message.
+    let now = if ctx.frozen { ctx.now } else { chrono::Utc::now() };
+    let done = with_rules(ctx, now, |r| mail::deliver(conn, raw, &msg, r, now.timestamp()));
+    match done {
+        Ok(d) => {
+            tracing::info!(message_id = %msg.message_id, outcome = ?d, "mail taken");
+            Ok((d, msg.message_id))
+        }
+        Err(WriteError::Invalid { field, message }) => Err(NotTaken::Unreadable(format!("{field}: {message}"))),
+        Err(e) => Err(NotTaken::Later(format!("{e}; nothing was written"))),
+    }
 }
 
 /// `mail deliver`: the exit code is the MTA's answer, so every failure is
@@ -105,13 +187,10 @@ fn deliver(ctx: &Ctx) -> i32 {
         errln!("pimdesk: mail deliver: cannot read the message on stdin: {e}");
         return EX_TEMPFAIL;
     }
-    let msg = match parse(&raw) {
-        Ok(m) => m,
-        Err(e) => {
-            errln!("pimdesk: mail deliver: {e}");
-            return EX_DATAERR;
-        }
-    };
+    if let Err(e) = parse(&raw) {
+        errln!("pimdesk: mail deliver: {e}");
+        return EX_DATAERR;
+    }
     let mut conn = match ctx.open_store() {
         Ok(c) => c,
         Err(e) => {
@@ -119,20 +198,18 @@ fn deliver(ctx: &Ctx) -> i32 {
             return EX_TEMPFAIL;
         }
     };
-    let now = ctx.now.timestamp();
-    match with_rules(ctx, |r| mail::deliver(&mut conn, &raw, &msg, r, now)) {
-        Ok(d) => {
-            tracing::info!(message_id = %msg.message_id, outcome = ?d, "mail delivered");
+    match take(ctx, &mut conn, &raw) {
+        Ok((d, id)) => {
             // What was taken is committed; a closed stdout changes nothing.
-            let _ = crate::cli::output::text(format_args!("{}\n", delivered(&d, &msg.message_id)));
+            let _ = crate::cli::output::text(format_args!("{}\n", delivered(&d, &id)));
             0
         }
-        Err(WriteError::Invalid { field, message }) => {
-            errln!("pimdesk: mail deliver: {field}: {message}");
+        Err(NotTaken::Unreadable(e)) => {
+            errln!("pimdesk: mail deliver: {e}");
             EX_DATAERR
         }
-        Err(e) => {
-            errln!("pimdesk: mail deliver: {e}; nothing was written, the MTA will try again");
+        Err(NotTaken::Later(e)) => {
+            errln!("pimdesk: mail deliver: {e}, the MTA will try again");
             EX_TEMPFAIL
         }
     }
@@ -193,7 +270,7 @@ fn accept(ctx: &Ctx, id: i64, company: &str, contact_new: bool) -> anyhow::Resul
     let company_id = crate::store::lookup::company(&conn, company).map_err(usage)?;
     let now = ctx.now.timestamp();
     let who = Actor::Login(&ctx.login);
-    let ticket = with_rules(ctx, |r| {
+    let ticket = with_rules(ctx, ctx.now, |r| {
         mail::held::accept(&mut conn, id, company_id, contact_new, r, who, now)
     })
     .map_err(write_err)?;

@@ -3,7 +3,6 @@
 //! crash mid-send sends it again with the same Message-ID, never not at all.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
@@ -17,7 +16,7 @@ use crate::config::MailConfig;
 use crate::store::mail::outbox::{self, Attempt, OutboxMail};
 
 /// How mail leaves: an SMTP server or a sendmail program.
-enum Sender {
+pub(super) enum Sender {
     Smtp(SmtpTransport),
     Sendmail(SendmailTransport),
 }
@@ -40,30 +39,20 @@ impl Header for AutoSubmitted {
     }
 }
 
-pub fn run(ctx: &Ctx, once: bool) -> anyhow::Result<i32> {
-    let sender = transport(&ctx.config.mail)?;
-    let stop = Arc::new(AtomicBool::new(false));
-    signal_hook::flag::register(signal_hook::consts::SIGTERM, Arc::clone(&stop))?;
-    signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&stop))?;
-    loop {
-        let now = if ctx.frozen { ctx.now } else { chrono::Utc::now() };
-        let problems = pass(ctx, &sender, now.timestamp())?;
-        if once {
-            return Ok(if problems > 0 { 1 } else { 0 });
+/// Sleeps `secs` seconds; false when `stop` was raised meanwhile.
+pub(super) fn sleep(stop: &AtomicBool, secs: u64) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(secs) {
+        if stop.load(Ordering::Relaxed) {
+            return false;
         }
-        let wait = Duration::from_secs(ctx.config.mail.poll_secs);
-        let started = std::time::Instant::now();
-        while started.elapsed() < wait {
-            if stop.load(Ordering::Relaxed) {
-                return Ok(0);
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
+        std::thread::sleep(Duration::from_millis(200));
     }
+    !stop.load(Ordering::Relaxed)
 }
 
 /// Sends every mail due at `now`; returns how many failed this time.
-fn pass(ctx: &Ctx, sender: &Sender, now: i64) -> anyhow::Result<usize> {
+pub(super) fn pass(ctx: &Ctx, sender: &Sender, now: i64) -> anyhow::Result<usize> {
     let mut conn = ctx.open_store()?;
     let due = outbox::due(&conn, now, 500)?;
     let mut problems = 0;
@@ -85,7 +74,7 @@ fn pass(ctx: &Ctx, sender: &Sender, now: i64) -> anyhow::Result<usize> {
     Ok(problems)
 }
 
-fn transport(mail: &MailConfig) -> anyhow::Result<Sender> {
+pub(super) fn transport(mail: &MailConfig) -> anyhow::Result<Sender> {
     if !mail.sendmail.is_empty() {
         // lettre passes -i, the envelope sender and the recipients itself.
         let program = mail.sendmail.split_whitespace().next().unwrap_or("");

@@ -94,16 +94,7 @@ fn route(
     if let Some(reason) = own_mail(tx, msg, r)? {
         return ignore(tx, msg, &reason, now);
     }
-    let recent: i64 = tx.query_row(
-        "SELECT count(*) FROM mail_inbound WHERE sender = ?1 AND received > ?2",
-        params![msg.from, now - 3600],
-        |row| row.get(0),
-    )?;
-    if recent >= i64::from(r.mail.max_per_sender_per_hour) {
-        let reason = format!(
-            "more than {} messages from {} within an hour (mail.max_per_sender_per_hour)",
-            r.mail.max_per_sender_per_hour, msg.from
-        );
+    if let Some(reason) = flood(tx, msg, r, now)? {
         return hold(tx, raw, msg, r, &reason, None, now);
     }
     let target = named_ticket(tx, msg, &r.out.tag)?;
@@ -145,6 +136,22 @@ fn route(
         Some(t) if t.open_to_replies(now, r.mail.reopen_days) => reply(tx, raw, msg, r, &sender, &t, now),
         _ => new_ticket(tx, raw, msg, r, &sender, target.map(|t| t.id), now),
     }
+}
+
+/// More than `max_per_sender_per_hour` from this sender: why, in words.
+fn flood(tx: &Transaction<'_>, msg: &Incoming, r: &MailRules<'_>, now: i64) -> rusqlite::Result<Option<String>> {
+    let recent: i64 = tx.query_row(
+        "SELECT count(*) FROM mail_inbound WHERE sender = ?1 AND received > ?2",
+        params![msg.from, now - 3600],
+        |row| row.get(0),
+    )?;
+    let max = r.mail.max_per_sender_per_hour;
+    Ok((recent >= i64::from(max)).then(|| {
+        format!(
+            "more than {max} messages from {} within an hour (mail.max_per_sender_per_hour)",
+            msg.from
+        )
+    }))
 }
 
 /// Our own mail come back: from our address, or carrying one of our Message-IDs.
