@@ -442,7 +442,7 @@ fn new_ticket(
     };
     let inbound = record(tx, msg, Some(&kept(raw, msg, r)), &rec, now)?;
     super::attachments::store(tx, inbound, Some(id), msg, oversize(msg, r))?;
-    if r.mail.acknowledge {
+    if r.mail.acknowledge && !r.out.address.is_empty() {
         super::outbox::acknowledge(tx, id, &summary, &msg.from, &r.out, now)?;
     }
     Ok(Delivered::Ticket { id })

@@ -1,0 +1,47 @@
+//! The console's note path mails like `ticket note`: a client-visible note
+//! written through the store worker queues its mail in the same
+//! transaction, an internal one does not (issue #12, "Going out").
+
+mod common;
+
+use common::mail::{deliver, fixture, outbox, store};
+use pimdesk::config::Config;
+use pimdesk::tui::action::{Action, Effect};
+use pimdesk::tui::worker_writes::{self, WriterCtx};
+
+fn note(conn: &mut rusqlite::Connection, w: &WriterCtx, text: &str, internal: bool) -> Action {
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T14:10:00-05:00")
+        .unwrap()
+        .timestamp();
+    let effect = Effect::AddNote {
+        id: 1,
+        text: text.into(),
+        internal,
+        at,
+    };
+    worker_writes::handle(conn, w, effect).unwrap().expect("a write")
+}
+
+#[test]
+fn a_client_visible_note_from_the_console_queues_its_mail_and_an_internal_one_does_not() {
+    let env = store();
+    deliver(&env, &fixture("new_plain.eml", &[])).expect_code(0);
+    let config = Config::defaults();
+    let mut conn = pimdesk::store::open(&env.db, &pimdesk::store::OpenOptions::default()).unwrap();
+    let w = WriterCtx {
+        user_id: pimdesk::store::actor::ensure(&conn, "jtate").unwrap().0,
+        calendar: config.sla_calendar(),
+        policy: config.sla_policy(),
+        mail: config.mail.outgoing(),
+    };
+    let said = note(&mut conn, &w, "Checked the spooler; try now.", false);
+    assert!(matches!(said, Action::Saved { .. }), "{said:?}");
+    note(&mut conn, &w, "Spooler was stuck on job 4411.", true);
+    drop(conn);
+    let mails = outbox(&env);
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert_eq!(mails[0]["recipient"], "dana.ruiz@acme.test");
+    assert_eq!(mails[0]["subject"], "[pim #1] Printer offline in exam room 2");
+    assert_eq!(mails[0]["in_reply_to"], "CAF1x8Qm2@mail.acme.test");
+    assert_eq!(mails[0]["status"], "queued");
+}
