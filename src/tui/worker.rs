@@ -60,6 +60,7 @@ fn load_kind(e: &Effect) -> Option<u8> {
         Effect::LoadDirectory => Some(4),
         Effect::LoadChoices => Some(5),
         Effect::LoadTimer => Some(6),
+        Effect::LoadMailHeld => Some(7),
         _ => None,
     }
 }
@@ -70,7 +71,8 @@ fn load_kind(e: &Effect) -> Option<u8> {
 pub fn coalesce(first: Effect, waiting: &Receiver<Effect>) -> Vec<Effect> {
     let mut batch = vec![first];
     batch.extend(waiting.try_iter());
-    let mut seen = [false; 7];
+    // One flag per kind of `load_kind` (0 to 7).
+    let mut seen = [false; 8];
     let mut keep = vec![true; batch.len()];
     for (i, e) in batch.iter().enumerate().rev() {
         if let Some(k) = load_kind(e) {
@@ -176,6 +178,7 @@ pub fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
             Action::QueueLoaded { request, anchor, rows }
         }
         Effect::LoadTicket(id) => Action::TicketLoaded(ticket_detail::load(conn, id)?.map(Box::new)),
+        Effect::LoadMailHeld => Action::MailHeldLoaded(crate::store::mail::held::count(conn)?),
         Effect::LoadSla => Action::SlaLoaded(crate::store::sla::running(conn, SLA_LIMIT)?),
         Effect::LoadCompliance { since, now } => {
             Action::ComplianceLoaded(crate::store::sla::compliance(conn, since, i64::MAX, now)?)

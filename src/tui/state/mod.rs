@@ -56,6 +56,8 @@ pub struct AppState {
     pub priority_names: Vec<String>,
     /// The user's running timer, as the store has it.
     pub timer: Option<crate::store::timers::Timer>,
+    /// Mail held for a dispatcher; the status line counts it.
+    pub mail_held: i64,
     /// `q` was pressed once with a timer running: the next `q` quits.
     pub quit_armed: bool,
     /// When a draft was last written, and how often to write one.
@@ -113,6 +115,7 @@ impl AppState {
                 })
                 .collect(),
             timer: None,
+            mail_held: 0,
             quit_armed: false,
             last_draft: now.timestamp(),
             draft_interval: config.console.draft_interval_secs.max(1) as i64,
@@ -174,6 +177,7 @@ impl AppState {
             Effect::EnsureUser(self.login.clone()),
             Effect::LoadDraft,
             Effect::LoadTimer,
+            Effect::LoadMailHeld,
         ];
         e.extend(self.queue.reload(&mut self.next_request));
         // The directory loads at start: the status line names who is on call.
@@ -449,6 +453,7 @@ fn save_draft(s: &mut AppState) -> Vec<Effect> {
 fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     match action {
         Action::ChoicesLoaded(c) => s.choices = (**c).clone(),
+        Action::MailHeldLoaded(n) => s.mail_held = *n,
         Action::DraftFound(Some(offer)) if s.overlay.is_none() => {
             s.overlay = Some(forms::Overlay::Draft((**offer).clone()))
         }
@@ -489,5 +494,6 @@ pub(crate) fn is_data(a: &Action) -> bool {
             | Action::StoreChanged
             | Action::StoreFailed(_)
             | Action::TimerLoaded(_)
+            | Action::MailHeldLoaded(_)
     )
 }

@@ -184,7 +184,7 @@ fn draw_status_line(frame: &mut Frame<'_>, area: Rect, spans: Vec<Span<'static>>
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.selected()), area);
 }
 
-/// The status line's fields: store, user, clock, timer, after hours.
+/// The status line's fields: store, user, clock, timer, held mail, after hours.
 fn status_spans(state: &AppState, width: u16, theme: &Theme) -> Vec<Span<'static>> {
     let local = state.now.with_timezone(&state.calendar.zone);
     let mut spans = vec![
@@ -204,6 +204,10 @@ fn status_spans(state: &AppState, width: u16, theme: &Theme) -> Vec<Span<'static
             ),
             theme.key(),
         ));
+    }
+    if state.mail_held > 0 {
+        // Text, not colour alone: `pimdesk mail held` lists them.
+        spans.push(Span::styled(format!(" {} mail held ", state.mail_held), theme.warn()));
     }
     if state.after_hours() {
         spans.push(Span::styled(" [AFTER HOURS] ", theme.warn()));

@@ -1,6 +1,7 @@
-//! The console's note path mails like `ticket note`: a client-visible note
-//! written through the store worker queues its mail in the same
-//! transaction, an internal one does not (issue #12, "Going out").
+//! Mail in the console: its note path mails like `ticket note` (a
+//! client-visible note written through the store worker queues its mail in
+//! the same transaction, an internal one does not), and held mail is counted
+//! in the status line the moment it arrives.
 
 mod common;
 
@@ -44,4 +45,32 @@ fn a_client_visible_note_from_the_console_queues_its_mail_and_an_internal_one_do
     assert_eq!(mails[0]["subject"], "[pim #1] Printer offline in exam room 2");
     assert_eq!(mails[0]["in_reply_to"], "CAF1x8Qm2@mail.acme.test");
     assert_eq!(mails[0]["status"], "queued");
+}
+
+#[test]
+fn held_mail_shows_in_the_status_line_as_it_arrives() {
+    use common::pty::{framed, Console, Fixture, TIMEOUT};
+    use std::io::Write;
+    let f = std::sync::Arc::new(Fixture::demo());
+    let mut c = Console::spawn_in(std::sync::Arc::clone(&f), &[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).expect("the queue");
+    assert!(!c.vt().contents().contains("mail held"), "{}", framed(&c.vt()));
+    let mut deliver = f
+        .command()
+        .args(["mail", "deliver"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("mail deliver");
+    deliver
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&fixture("unknown_sender.eml", &[]))
+        .unwrap();
+    assert!(deliver.wait().unwrap().success());
+    c.wait_for("1 mail held", TIMEOUT)
+        .unwrap_or_else(|e| panic!("the held mail is not counted: {e}\n{}", framed(&c.vt())));
+    c.send("q");
+    assert!(c.wait_exit(TIMEOUT).is_some());
 }
