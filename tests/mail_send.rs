@@ -50,6 +50,12 @@ fn a_notes_mail_waits_for_a_server_that_is_down_and_arrives_once_threaded() {
     let row = outbox(&env)[0].clone();
     assert_eq!(row["status"], "queued");
     assert_eq!(row["attempts"], 1);
+    let t = common::mail::ticket(&env, 1);
+    let said = t["mail"][0]["said"].as_str().unwrap();
+    assert!(
+        said.starts_with("mail to dana.ruiz@acme.test not sent yet (1 attempts)"),
+        "{t}"
+    );
     assert_eq!(row["next_attempt"], "2026-11-25T14:02:00-05:00");
     assert!(
         row["last_error"].as_str().unwrap().to_lowercase().contains("connect"),
@@ -127,6 +133,10 @@ fn a_permanent_refusal_is_failed_with_the_servers_words() {
         text.stdout.contains("failed") && text.stdout.contains("User unknown"),
         "{text}"
     );
+    // The ticket says so too.
+    let show = env.run(&["ticket", "show", "1"]);
+    assert!(show.stdout.contains("mail to reject.dana@acme.test failed: "), "{show}");
+    assert!(show.stdout.contains("User unknown"), "{show}");
     // Failed is final: a later run does not try again.
     send(&env, &config, "2026-11-26T14:01:00-05:00").expect_code(0);
     assert_eq!(outbox(&env)[0]["attempts"], 1);

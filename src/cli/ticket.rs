@@ -243,10 +243,12 @@ fn show(ctx: &Ctx, conn: &Connection, id: i64, json: bool) -> anyhow::Result<()>
     if json {
         let mut v = ticket_json(ctx, &d, true);
         v["attachments"] = json!(crate::store::mail::attachments::list(conn, id)?);
+        v["mail"] = crate::cli::mail::ticket_mail_json(conn, id)?;
         crate::cli::output::json(&v)?;
     } else {
         print_ticket(ctx, &d)?;
         crate::cli::mail::attachment::print_list(conn, id)?;
+        crate::cli::mail::print_ticket_mail(conn, id)?;
     }
     Ok(())
 }

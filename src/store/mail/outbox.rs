@@ -165,6 +165,31 @@ pub fn list(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<OutboxMail>> 
     rows
 }
 
+/// The mail of a ticket, oldest first.
+pub fn of_ticket(conn: &Connection, ticket: i64) -> rusqlite::Result<Vec<OutboxMail>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM mail_outbox o LEFT JOIN invoices i ON i.id = o.invoice_id WHERE o.ticket_id = ?1 ORDER BY o.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([ticket], row)?.collect();
+    rows
+}
+
+/// A mail in words for a ticket: "mail to X failed: …", "… queued, 2
+/// attempts: …", "… sent".
+pub fn describe(m: &OutboxMail) -> String {
+    let error = m.last_error.as_deref().unwrap_or("");
+    match m.status.as_str() {
+        "failed" => format!("mail to {} failed: {error}", m.recipient),
+        "queued" if m.attempts > 0 => format!(
+            "mail to {} not sent yet ({} attempts): {error}",
+            m.recipient, m.attempts
+        ),
+        "queued" => format!("mail to {} queued", m.recipient),
+        _ => format!("mail to {} sent", m.recipient),
+    }
+}
+
 /// Queued mail due at `now`, oldest first.
 pub fn due(conn: &Connection, now: i64, limit: i64) -> rusqlite::Result<Vec<OutboxMail>> {
     let sql = format!(
