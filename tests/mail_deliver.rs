@@ -428,3 +428,24 @@ fn a_30_mb_attachment_over_the_default_limit_keeps_the_ticket_without_it() {
         + std::fs::metadata(common::cli::sidecar(&env.db, "-wal")).map_or(0, |m| m.len());
     assert!(store_size < 5 * 1024 * 1024, "the store grew to {store_size} bytes");
 }
+
+#[test]
+fn a_message_past_the_reading_limit_is_bounced_not_read_whole() {
+    let env = store();
+    let mut msg = b"From: dana.ruiz@acme.test\r\nSubject: Everything\r\nMessage-ID: <all-1@acme.test>\r\n\r\n".to_vec();
+    msg.resize(msg.len() + (65 << 20), b'x');
+    // Four times max_message_bytes, but never below 64 MiB.
+    let config = env.write("small.toml", "[mail]\nmax_message_bytes = 1024\n");
+    let mut c = env.command_with(&env.db, &config, &["mail", "deliver"]);
+    c.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    // pimdesk stops reading at its limit: the rest may meet a closed pipe.
+    let _ = std::io::Write::write_all(&mut child.stdin.take().unwrap(), &msg);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(65), "{stderr}");
+    assert!(stderr.contains("larger than 67108864 bytes"), "{stderr}");
+    assert_eq!(ticket_count(&env), 0);
+}

@@ -182,10 +182,17 @@ pub(super) fn take(ctx: &Ctx, conn: &mut rusqlite::Connection, raw: &[u8]) -> Re
 /// `mail deliver`: the exit code is the MTA's answer, so every failure is
 /// told on stderr and mapped here rather than by the general error path.
 fn deliver(ctx: &Ctx) -> i32 {
+    // Past four times max_message_bytes (and 64 MiB) a message is refused
+    // rather than read whole into memory; the MTA bounces it to its sender.
+    let cap = ctx.config.mail.max_message_bytes.saturating_mul(4).max(64 << 20);
     let mut raw = Vec::new();
-    if let Err(e) = std::io::stdin().lock().read_to_end(&mut raw) {
+    if let Err(e) = std::io::stdin().lock().take(cap + 1).read_to_end(&mut raw) {
         errln!("pimdesk: mail deliver: cannot read the message on stdin: {e}");
         return EX_TEMPFAIL;
+    }
+    if raw.len() as u64 > cap {
+        errln!("pimdesk: mail deliver: the message is larger than {cap} bytes; not taken");
+        return EX_DATAERR;
     }
     if let Err(e) = parse(&raw) {
         errln!("pimdesk: mail deliver: {e}");
