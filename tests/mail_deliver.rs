@@ -449,3 +449,47 @@ fn a_message_past_the_reading_limit_is_bounced_not_read_whole() {
     assert!(stderr.contains("larger than 67108864 bytes"), "{stderr}");
     assert_eq!(ticket_count(&env), 0);
 }
+
+#[test]
+fn acknowledgements_go_once_an_hour_to_a_sender() {
+    let env = store();
+    let config = env.write("ack.toml", "[mail]\nacknowledge = true\n");
+    let first = run_replaced(&env, &config, "new_plain.eml", &[]);
+    let second = run_replaced(&env, &config, "new_plain.eml", &[("CAF1x8Qm2", "second-1")]);
+    assert_eq!((first.trim(), second.trim()), ("ticket #1 opened", "ticket #2 opened"));
+    let acks = outbox(&env);
+    assert_eq!(acks.len(), 1, "{acks:?}");
+    assert_eq!(acks[0]["ticket"], 1);
+    assert_eq!(acks[0]["subject"], "[pim #1] Printer offline in exam room 2");
+}
+
+#[test]
+fn a_reply_about_another_companys_ticket_is_held_and_unknown_senders_may_be_ignored() {
+    let env = store();
+    let r = env.run(&[
+        "ticket",
+        "new",
+        "--company",
+        "Riverbend CPA",
+        "--summary",
+        "Payroll export",
+        "--priority",
+        "3",
+    ]);
+    r.expect_code(0);
+    let said = deliver(&env, &fixture("reply_tag.eml", &[("#TICKET", "#1")]));
+    assert!(
+        said.stdout
+            .contains("wrote about ticket #1, which is another company's"),
+        "{said}"
+    );
+    assert!(ticket(&env, 1)["notes"].as_array().unwrap().is_empty());
+    let config = env.write("open.toml", "[mail]\nhold_unknown_senders = false\n");
+    let ignored = run_replaced(&env, &config, "unknown_sender.eml", &[]);
+    assert!(ignored.starts_with("ignored: unknown sender"), "{ignored}");
+    assert_eq!(
+        held(&env).len(),
+        1,
+        "only the reply about another company's ticket is held"
+    );
+}
