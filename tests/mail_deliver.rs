@@ -215,7 +215,24 @@ fn an_unknown_sender_is_held_then_accepted_with_a_new_contact() {
     let refused = env.run(&["mail", "accept", "1", "--company", "Riverbend CPA"]);
     refused.expect_code(2);
     assert!(refused.stderr.contains("--contact-new"), "{refused}");
-    let ok = env.run(&["mail", "accept", "1", "--company", "Riverbend CPA", "--contact-new"]);
+    // Contacts are the dispatcher's: a technician may not add one.
+    let args = ["mail", "accept", "1", "--company", "Riverbend CPA", "--contact-new"];
+    let technician = env.run(&args);
+    technician.expect_code(2);
+    assert!(
+        technician.stderr.contains("needs the dispatcher or admin role"),
+        "{technician}"
+    );
+    assert_eq!(held(&env).len(), 1);
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute(
+        "INSERT INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'dispatcher')
+         ON CONFLICT(login) DO UPDATE SET role = 'dispatcher'",
+        [pimdesk::platform::current_login()],
+    )
+    .unwrap();
+    drop(conn);
+    let ok = env.run(&args);
     ok.expect_code(0);
     assert!(ok.stdout.contains("ticket #1 opened"), "{ok}");
     let t = ticket(&env, 1);

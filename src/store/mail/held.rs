@@ -85,7 +85,10 @@ pub fn accept<'a>(
     let msg = parse(&raw).map_err(|e| invalid("mail", e.to_string()))?;
     let sender = match senders(&tx, &msg.from)?.into_iter().find(|s| s.company == company) {
         Some(s) => s,
-        None if contact_new => new_contact(&tx, company, &msg.from, &msg.from_name, who, now)?,
+        None if contact_new => {
+            may_add_contacts(&tx, who)?;
+            new_contact(&tx, company, &msg.from, &msg.from_name, who, now)?
+        }
         None => {
             return Err(invalid(
                 "contact",
@@ -106,6 +109,20 @@ pub fn accept<'a>(
     Ok(ticket)
 }
 
+/// Contacts are the dispatcher's (the concierge desk) or an admin's, as in
+/// the Directory; a technician may still accept mail from a known contact.
+fn may_add_contacts(tx: &Transaction<'_>, who: i64) -> Result<(), WriteError> {
+    let (login, role): (String, String) =
+        tx.query_row("SELECT login, role FROM technicians WHERE id = ?1", [who], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let what = "making the sender a contact (--contact-new)";
+    match crate::domain::permissions::refusal(&role, &login, crate::domain::permissions::Duty::Directory, what) {
+        Some(why) => Err(invalid("role", why)),
+        None => Ok(()),
+    }
+}
+
 /// A contact of `company` for a sender (level submitter), audited.
 fn new_contact(
     tx: &Transaction<'_>,
@@ -117,11 +134,11 @@ fn new_contact(
 ) -> Result<Sender, WriteError> {
     let name = crate::domain::text::sanitize_line(name);
     let name = if name.is_empty() { email.to_string() } else { name };
-    let seq: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM contacts", [], |r| r.get(0))?;
     let level = SecurityLevel::Submitter;
+    // The key an export gives it: unique, since a company has one contact per address.
     tx.execute(
         "INSERT INTO contacts (key, company_id, name, email, security_level) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![format!("mail-{seq}"), company, name, email, level.as_str()],
+        params![format!("mail:{company}:{email}"), company, name, email, level.as_str()],
     )?;
     let id = tx.last_insert_rowid();
     let entry = super::super::audit::Entry {
