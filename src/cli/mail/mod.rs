@@ -125,7 +125,15 @@ fn rounds(ctx: &Ctx, once: bool, fetch: bool, send: bool) -> anyhow::Result<i32>
         }
         if let Some(sender) = &sender {
             let now = if ctx.frozen { ctx.now } else { chrono::Utc::now() };
-            trouble += send::pass(ctx, sender, now.timestamp())?;
+            match send::pass(ctx, sender, now.timestamp()) {
+                Ok(n) => trouble += n,
+                Err(e) if once => return Err(e),
+                // A busy store is the next round's: a service keeps running.
+                Err(e) => errln!(
+                    "pimdesk: mail send: {e:#}; trying again in {} s",
+                    ctx.config.mail.poll_secs
+                ),
+            }
         }
         if once {
             return Ok(i32::from(trouble > 0));
