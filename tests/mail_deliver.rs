@@ -510,3 +510,16 @@ fn a_reply_about_another_companys_ticket_is_held_and_unknown_senders_may_be_igno
         "only the reply about another company's ticket is held"
     );
 }
+
+#[test]
+fn a_colleagues_reply_all_to_the_first_message_joins_its_ticket() {
+    let env = store();
+    deliver(&env, &fixture("new_plain.eml", &[])).expect_code(0);
+    let msg = b"From: Lee Park <lee.park@acme.test>\r\nSubject: Re: Printer offline in exam room 2\r\nMessage-ID: <lee-1@acme.test>\r\nIn-Reply-To: <CAF1x8Qm2@mail.acme.test>\r\nReferences: <CAF1x8Qm2@mail.acme.test>\r\n\r\nSame in exam room 3.\r\n\r\n> The HP printer in exam room 2 shows \"offline\"\r\n";
+    let r = deliver(&env, msg);
+    assert_eq!(r.stdout.trim(), "note on ticket #1", "{r}");
+    let note = ticket(&env, 1)["notes"][0].clone();
+    assert_eq!(note["author"], "Lee Park (by mail)");
+    assert_eq!(note["body"], "Same in exam room 3.");
+    assert_eq!(ticket_count(&env), 1);
+}

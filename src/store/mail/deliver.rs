@@ -207,14 +207,20 @@ impl Named {
     }
 }
 
-/// The ticket of the subject tag, else of a message of ours it answers.
+/// The ticket of the subject tag, else of a message it answers (ours, or
+/// one that came in on a ticket).
 fn named_ticket(tx: &Transaction<'_>, msg: &Incoming, tag: &str) -> rusqlite::Result<Option<Named>> {
     let mut id = thread::tagged_ticket(&msg.subject, tag);
     if id.is_none() {
         for m in msg.in_reply_to.iter().chain(msg.references.iter().rev()) {
             id = tx
                 .query_row(
-                    "SELECT ticket_id FROM mail_outbox WHERE message_id = ?1 AND ticket_id IS NOT NULL",
+                    // Ours first; then the client's own mail on a ticket, so a
+                    // reply-all to the first message threads there too.
+                    "SELECT ticket_id FROM (
+                       SELECT ticket_id, 0 AS o FROM mail_outbox WHERE message_id = ?1 AND ticket_id IS NOT NULL
+                       UNION ALL SELECT ticket_id, 1 FROM mail_inbound WHERE message_id = ?1 AND ticket_id IS NOT NULL AND automatic = 0)
+                     ORDER BY o LIMIT 1",
                     [m],
                     |row| row.get(0),
                 )
