@@ -74,3 +74,45 @@ fn held_mail_shows_in_the_status_line_as_it_arrives() {
     c.send("q");
     assert!(c.wait_exit(TIMEOUT).is_some());
 }
+
+#[test]
+fn the_ticket_view_lists_a_mailed_tickets_attachments_and_its_mail() {
+    use common::pty::{framed, Console, Fixture, TIMEOUT};
+    use std::io::Write;
+    let f = std::sync::Arc::new(Fixture::demo());
+    let out = f.command().args(["contact", "list", "--json"]).output().unwrap();
+    let contacts: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let email = contacts[0]["email"].as_str().unwrap().to_string();
+    let mut deliver = f
+        .command()
+        .args(["mail", "deliver"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let msg = fixture("with_attachment.eml", &[("dana.ruiz@acme.test", &email)]);
+    deliver.stdin.take().unwrap().write_all(&msg).unwrap();
+    let said = String::from_utf8(deliver.wait_with_output().unwrap().stdout).unwrap();
+    let id: String = said
+        .trim()
+        .trim_start_matches("ticket #")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert!(!id.is_empty(), "{said}");
+    let note = f
+        .command()
+        .args(["ticket", "note", &id, "--text", "Which program shows it?"])
+        .output()
+        .unwrap();
+    assert!(note.status.success());
+    let mut c = Console::spawn_in(std::sync::Arc::clone(&f), &[], &[], 100, 40);
+    c.wait_for("#2000", TIMEOUT).expect("the queue");
+    c.send(&format!("#{id}\r"));
+    c.send("G");
+    c.wait_for("attachment 1: error screenshot.png (image/png, 70 bytes)", TIMEOUT)
+        .unwrap_or_else(|e| panic!("{e}\n{}", framed(&c.vt())));
+    c.wait_for(&format!("mail to {email} queued"), TIMEOUT)
+        .unwrap_or_else(|e| panic!("{e}\n{}", framed(&c.vt())));
+    c.send("q");
+}

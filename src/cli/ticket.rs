@@ -247,8 +247,9 @@ fn show(ctx: &Ctx, conn: &Connection, id: i64, json: bool) -> anyhow::Result<()>
         crate::cli::output::json(&v)?;
     } else {
         print_ticket(ctx, &d)?;
-        crate::cli::mail::attachment::print_list(conn, id)?;
-        crate::cli::mail::print_ticket_mail(conn, id)?;
+        for line in &d.mail {
+            outln!("{line}");
+        }
     }
     Ok(())
 }

@@ -42,6 +42,9 @@ pub struct TicketDetail {
     /// only the changes after it.
     pub audit_mark: i64,
     pub pauses: Vec<(i64, Option<i64>)>,
+    /// Attachments and mail of the ticket in words: "attachment 1: scan.pdf
+    /// (application/pdf, 1200 bytes)", "mail to dana@… failed: 550 …".
+    pub mail: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -113,8 +116,20 @@ pub fn load(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>
     let tx = conn.unchecked_transaction()?;
     let Some(mut t) = head(&tx, id)? else { return Ok(None) };
     read_lists(&tx, id, &mut t)?;
+    t.mail = mail_lines(&tx, id)?;
     tx.commit()?;
     Ok(Some(t))
+}
+
+/// What [`TicketDetail::mail`] says: attachments, then the ticket's mail.
+fn mail_lines(tx: &Connection, id: i64) -> rusqlite::Result<Vec<String>> {
+    let mut lines: Vec<String> = crate::store::mail::attachments::list(tx, id)?
+        .iter()
+        .map(crate::store::mail::attachments::Listed::describe)
+        .collect();
+    let mail = crate::store::mail::outbox::of_ticket(tx, id)?;
+    lines.extend(mail.iter().map(crate::store::mail::outbox::describe));
+    Ok(lines)
 }
 
 /// The ticket's fields and pauses, without notes, time and history.

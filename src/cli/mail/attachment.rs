@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx, conn: &Connection, cmd: AttachmentCommand) -> anyhow::Resu
 /// "attachment 1: error screenshot.png (image/png, 70 bytes)" per attachment.
 pub fn print_list(conn: &Connection, id: i64) -> anyhow::Result<()> {
     for a in attachments::list(conn, id)? {
-        outln!("attachment {}: {} ({}, {} bytes)", a.n, a.name, a.content_type, a.size);
+        outln!("{}", a.describe());
     }
     Ok(())
 }

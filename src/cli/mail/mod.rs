@@ -336,14 +336,6 @@ fn outbox(ctx: &Ctx, json: bool, limit: i64) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// The ticket's mail in words, for `ticket show`: "mail to … failed: …".
-pub fn print_ticket_mail(conn: &rusqlite::Connection, id: i64) -> anyhow::Result<()> {
-    for m in mail::outbox::of_ticket(conn, id)? {
-        outln!("{}", mail::outbox::describe(&m));
-    }
-    Ok(())
-}
-
 /// The ticket's mail for `ticket show --json`.
 pub fn ticket_mail_json(conn: &rusqlite::Connection, id: i64) -> anyhow::Result<serde_json::Value> {
     let mail = mail::outbox::of_ticket(conn, id)?;

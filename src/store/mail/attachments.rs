@@ -46,6 +46,16 @@ pub struct Listed {
     pub size: i64,
 }
 
+impl Listed {
+    /// "attachment 1: error screenshot.png (image/png, 70 bytes)".
+    pub fn describe(&self) -> String {
+        format!(
+            "attachment {}: {} ({}, {} bytes)",
+            self.n, self.name, self.content_type, self.size
+        )
+    }
+}
+
 /// The attachments of a ticket, in arrival order.
 pub fn list(conn: &Connection, ticket: i64) -> rusqlite::Result<Vec<Listed>> {
     let mut stmt = conn.prepare_cached(
