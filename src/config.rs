@@ -32,6 +32,7 @@ pub struct Config {
     pub store: StoreConfig,
     pub console: ConsoleConfig,
     pub keys: BTreeMap<String, BTreeMap<String, KeyList>>,
+    pub mail: MailConfig,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -257,6 +258,7 @@ impl Config {
     pub fn from_user_text(path: &Path, text: &str) -> Result<Config, ConfigError> {
         // First the user's file alone, so every error points into it.
         let user_table: toml::Table = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+        checks::no_password(path, text, &user_table)?;
         let _checked: Config = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
         let mut merged: toml::Table =
             toml::from_str(DEFAULT_TOML).map_err(|e| toml_error(Path::new("<built-in>"), DEFAULT_TOML, &e))?;
@@ -391,6 +393,8 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
 }
 
 mod checks;
+mod mail;
+pub use mail::{is_address, is_loopback, MailConfig, ServerConfig};
 #[cfg(test)]
 mod tests;
 

@@ -388,3 +388,21 @@ fn binary_and_utf16_files_say_so() {
         assert!(r.stderr.contains(word) && r.stderr.contains("bad.toml"), "{r}");
     }
 }
+
+#[test]
+fn mail_settings_that_cannot_work_are_refused_at_start() {
+    // Unencrypted SMTP to another host would send the password in clear.
+    assert_refused(
+        "[mail.smtp]\nhost = \"smtp.example.com\"\nport = 25\nsecurity = \"none\"\n",
+        4,
+        "mail.smtp.security",
+        &["unencrypted"],
+    );
+    // A password is never written in the config itself.
+    assert_refused(
+        "[mail.imap]\nhost = \"imap.example.com\"\nuser = \"pim\"\npassword = \"hunter2\"\n",
+        4,
+        "mail.imap.password",
+        &["password_file"],
+    );
+}

@@ -182,7 +182,9 @@ fn apply(conn: &mut rusqlite::Connection, id: i64, c: &Case, rules: &Rules<'_>) 
                 };
                 ticket_write::update(conn, id, &ch, None, 1, now, rules).unwrap();
             }
-            Step::Note { internal } => ticket_work::add_note(conn, id, "a note", *internal, 1, now, rules).unwrap(),
+            Step::Note { internal } => {
+                ticket_work::add_note(conn, id, "a note", *internal, 1, now, rules, None).unwrap()
+            }
             Step::Acknowledge => {
                 ticket_work::acknowledge(conn, id, 1, now, rules).unwrap();
             }

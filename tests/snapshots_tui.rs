@@ -61,6 +61,7 @@ impl Fixture {
                 user_id: 1,
                 calendar: self.config.sla_calendar(),
                 policy: self.config.sla_policy(),
+                mail: self.config.mail.outgoing(),
             };
             let reply = match worker_writes::handle(&mut self.conn, &w, e.clone()).unwrap() {
                 Some(a) => a,

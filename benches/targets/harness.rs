@@ -80,6 +80,7 @@ impl Harness {
             user_id,
             calendar: config.sla_calendar(),
             policy: config.sla_policy(),
+            mail: config.mail.outgoing(),
         };
         let (effects, effect_rx) = mpsc::channel();
         let (action_tx, actions) = mpsc::channel();

@@ -10,7 +10,7 @@ pub(crate) fn usage(e: impl std::fmt::Display) -> anyhow::Error {
 }
 
 /// Refusals of the input are usage errors (exit 2); store trouble stays exit 3.
-pub(super) fn write_err(e: WriteError) -> anyhow::Error {
+pub(crate) fn write_err(e: WriteError) -> anyhow::Error {
     match e {
         WriteError::Store(e) => e.into(),
         WriteError::Conflict { .. } | WriteError::Unreadable { .. } => anyhow::Error::new(e),

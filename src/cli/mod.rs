@@ -7,6 +7,7 @@ mod data;
 pub mod directory;
 mod fail;
 mod invoice;
+pub mod mail;
 mod onboarding;
 pub mod output;
 mod progress;
@@ -95,6 +96,9 @@ pub enum Command {
     /// Onboarding checklists (the guide's transition plan): list, set
     #[command(subcommand)]
     Onboarding(onboarding::OnboardingCommand),
+    /// Mail: deliver (stdin, for an MTA), held, accept, drop, outbox, send
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
     /// Print shell completions
     Completions { shell: clap_complete::Shell },
 }
@@ -206,6 +210,7 @@ fn dispatch(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
         Some(Command::Payment(c)) => invoice::run_payment(&ctx, c),
         Some(Command::Agreement(c)) => agreement::run(&ctx, c),
         Some(Command::Onboarding(c)) => onboarding::run(&ctx, c),
+        Some(Command::Mail(c)) => mail::run(&ctx, c),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             // Written whole, so a closed pipe is an error, not a panic.

@@ -30,6 +30,9 @@ pub enum TicketCommand {
     },
     /// Change fields of a ticket
     Update(UpdateArgs),
+    /// Attachments that came by mail: list, save
+    #[command(subcommand)]
+    Attachment(crate::cli::mail::attachment::AttachmentCommand),
     /// Add a note (client-visible unless --internal)
     Note {
         id: i64,
@@ -189,14 +192,8 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
             outln!("{id}");
         }
         TicketCommand::List(a) => list(ctx, &conn, a)?,
-        TicketCommand::Show { id, json } => {
-            let d = ticket_detail::load(&conn, id)?.ok_or_else(|| usage(format!("no ticket #{id}")))?;
-            if json {
-                crate::cli::output::json(&ticket_json(ctx, &d, true))?;
-            } else {
-                print_ticket(ctx, &d)?;
-            }
-        }
+        TicketCommand::Attachment(c) => crate::cli::mail::attachment::run(ctx, &conn, c)?,
+        TicketCommand::Show { id, json } => show(ctx, &conn, id, json)?,
         TicketCommand::Update(a) => {
             if a.status.is_none() && a.priority.is_none() && a.summary.is_none() && a.assignee.is_none() {
                 return Err(usage(
@@ -220,10 +217,29 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
         }
         TicketCommand::Note { id, text, internal } => {
             let who = me(ctx);
-            ticket_write::add_note(&mut conn, id, &text, internal, who, now, &rules).map_err(write_err)?;
+            let mail = ctx.config.mail.outgoing();
+            ticket_write::add_note(&mut conn, id, &text, internal, who, now, &rules, mail.as_ref())
+                .map_err(write_err)?;
         }
     }
     Ok(0)
+}
+
+/// `ticket show`: the ticket, its notes, time, history and attachments.
+fn show(ctx: &Ctx, conn: &Connection, id: i64, json: bool) -> anyhow::Result<()> {
+    let d = ticket_detail::load(conn, id)?.ok_or_else(|| usage(format!("no ticket #{id}")))?;
+    if json {
+        let mut v = ticket_json(ctx, &d, true);
+        v["attachments"] = json!(crate::store::mail::attachments::list(conn, id)?);
+        v["mail"] = crate::cli::mail::ticket_mail_json(conn, id)?;
+        crate::cli::output::json(&v)?;
+    } else {
+        print_ticket(ctx, &d)?;
+        for line in &d.mail {
+            outln!("{line}");
+        }
+    }
+    Ok(())
 }
 
 pub fn run_time(ctx: &Ctx, cmd: TimeCommand) -> anyhow::Result<i32> {

@@ -31,6 +31,12 @@ pub(super) fn all(path: &Path, text: &str, config: &Config) -> Result<(), Config
         ));
     }
     store_group(&config.store.group).map_err(|m| at("store", "group", m))?;
+    // A mail key the file leaves out (a password_file its `user` needs) is
+    // named with the line of its table.
+    super::mail::check(&config.mail).map_err(|(s, k, m)| {
+        let line = find_key_line(text, &s, k).or_else(|| super::find_line(text, &format!("[{s}]")));
+        err_at(path, line, Some(format!("{s}.{k}")), m)
+    })?;
     let bound = |section: &str, name: &str| {
         config
             .keys
@@ -54,7 +60,7 @@ pub(super) fn all(path: &Path, text: &str, config: &Config) -> Result<(), Config
 type Problem = (String, &'static str, String);
 
 /// A number outside `range`, in words.
-fn range(value: i64, lo: i64, hi: i64, unit: &str) -> Result<(), String> {
+pub(super) fn range(value: i64, lo: i64, hi: i64, unit: &str) -> Result<(), String> {
     if (lo..=hi).contains(&value) {
         Ok(())
     } else {
@@ -191,6 +197,25 @@ fn store_group(group: &str) -> Result<(), String> {
         return Err(format!(
             "no such group {group:?} on this system; name an existing group or write \"\" (owner only)"
         ));
+    }
+    Ok(())
+}
+
+/// A password written into the file is refused in words of its own (before
+/// the unknown-key error would name it): it belongs in `password_file`.
+pub(super) fn no_password(path: &Path, text: &str, user: &toml::Table) -> Result<(), ConfigError> {
+    let mail = user.get("mail").and_then(|m| m.as_table());
+    for server in ["smtp", "imap"] {
+        let table = mail.and_then(|m| m.get(server)).and_then(|s| s.as_table());
+        if table.is_some_and(|t| t.contains_key("password")) {
+            let section = format!("mail.{server}");
+            return Err(err_at(
+                path,
+                find_key_line(text, &section, "password"),
+                Some(format!("{section}.password")),
+                "the config file holds no passwords: put it in a file only you can read and name that file in `password_file`".into(),
+            ));
+        }
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Pure rules of the product: no SQLite, no terminal, no clock reads.
 
 pub mod billing;
+pub mod mail;
 pub mod money;
 pub mod onboarding;
 pub mod oncall;

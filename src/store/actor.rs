@@ -7,6 +7,15 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::domain::permissions::Role;
 
+/// The "technician" of a write that mail made (a client's message): no
+/// technician record; stored as NULL.
+pub const MAIL: i64 = 0;
+
+/// The technician column for `who`: NULL for [`MAIL`].
+pub fn technician(who: i64) -> Option<i64> {
+    (who != MAIL).then_some(who)
+}
+
 /// The author of a write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor<'a> {

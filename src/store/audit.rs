@@ -15,11 +15,12 @@ pub struct Entry<'a> {
     pub new: Option<&'a str>,
 }
 
-/// Writes one audit row by technician `who` at `at` (unix seconds).
+/// Writes one audit row by technician `who` at `at` (unix seconds); `who`
+/// [`super::actor::MAIL`] is no technician (a client's mail did it).
 pub fn record(conn: &Connection, who: i64, at: i64, e: Entry<'_>) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO audit (entity, entity_id, who_id, at, field, old, new) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![e.entity, e.id, who, at, e.field, e.old, e.new],
+        params![e.entity, e.id, super::actor::technician(who), at, e.field, e.old, e.new],
     )?;
     Ok(())
 }

@@ -21,6 +21,8 @@ const STEPS: &[&str] = &[
     include_str!("migrate_8.sql"),
     include_str!("migrate_9.sql"),
     include_str!("migrate_10.sql"),
+    // Version 11: mail in and out.
+    include_str!("migrate_11.sql"),
 ];
 
 /// The schema version this build writes.

@@ -12,6 +12,7 @@ pub mod drafts;
 pub mod exchange;
 pub mod lookup;
 pub mod lossy;
+pub mod mail;
 pub mod migrate;
 pub mod note_edit;
 pub mod open;

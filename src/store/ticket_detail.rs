@@ -42,6 +42,9 @@ pub struct TicketDetail {
     /// only the changes after it.
     pub audit_mark: i64,
     pub pauses: Vec<(i64, Option<i64>)>,
+    /// Attachments and mail of the ticket in words: "attachment 1: scan.pdf
+    /// (application/pdf, 1200 bytes)", "mail to dana@… failed: 550 …".
+    pub mail: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,8 +118,20 @@ pub fn load(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>
     let tx = conn.unchecked_transaction()?;
     let Some(mut t) = head(&tx, id)? else { return Ok(None) };
     read_lists(&tx, id, &mut t)?;
+    t.mail = mail_lines(&tx, id)?;
     tx.commit()?;
     Ok(Some(t))
+}
+
+/// What [`TicketDetail::mail`] says: attachments, then the ticket's mail.
+fn mail_lines(tx: &Connection, id: i64) -> rusqlite::Result<Vec<String>> {
+    let mut lines: Vec<String> = crate::store::mail::attachments::list(tx, id)?
+        .iter()
+        .map(crate::store::mail::attachments::Listed::describe)
+        .collect();
+    let mail = crate::store::mail::outbox::of_ticket(tx, id)?;
+    lines.extend(mail.iter().map(crate::store::mail::outbox::describe));
+    Ok(lines)
 }
 
 /// The ticket's fields and pauses, without notes, time and history.
@@ -173,7 +188,7 @@ fn head(tx: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
 }
 
 fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare_cached("SELECT n.created, te.login, n.internal, n.body, n.id FROM notes n LEFT JOIN technicians te ON te.id = n.author_id WHERE n.ticket_id = ?1 ORDER BY n.created, n.id")?;
+    let mut stmt = tx.prepare_cached("SELECT n.created, coalesce(te.login, (SELECT coalesce(c.name, m.sender) || ' (by mail)' FROM mail_inbound m LEFT JOIN contacts c ON c.id = m.contact_id WHERE m.note_id = n.id)), n.internal, n.body, n.id FROM notes n LEFT JOIN technicians te ON te.id = n.author_id WHERE n.ticket_id = ?1 ORDER BY n.created, n.id")?;
     t.notes = stmt
         .query_map([id], |r| {
             Ok(NoteRow {

@@ -5,9 +5,13 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::actor::Actor;
 use super::ticket_write::{audit, begin, current, finish, invalid, Rules, WriteError};
+use crate::domain::mail::Outgoing;
 use crate::domain::text::{sanitize, sanitize_line};
 
-/// Adds a note; a client-visible note by a technician is a first response.
+/// Adds a note; a client-visible note by a technician is a first response,
+/// and with `mail` it is mailed to the ticket's contact: the outbox row is
+/// written in the note's transaction.
+#[allow(clippy::too_many_arguments)]
 pub fn add_note<'a>(
     conn: &mut Connection,
     id: i64,
@@ -16,29 +20,65 @@ pub fn add_note<'a>(
     who: impl Into<Actor<'a>>,
     now: i64,
     rules: &Rules<'_>,
+    mail: Option<&Outgoing>,
 ) -> Result<(), WriteError> {
-    let body = sanitize(body).trim().to_string();
+    let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
+    let note = Note {
+        body,
+        internal,
+        who,
+        by_client: false,
+    };
+    let (note_id, body) = add_note_in(&tx, id, &note, now, rules)?;
+    if let Some(out) = mail.filter(|_| !internal) {
+        super::mail::outbox::queue_note(&tx, id, note_id, &body, out, now)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// A note as written: by a technician, or by a client (mail), whose note is
+/// never a first response.
+pub(crate) struct Note<'a> {
+    pub body: &'a str,
+    pub internal: bool,
+    /// The technician, or [`super::actor::MAIL`].
+    pub who: i64,
+    pub by_client: bool,
+}
+
+/// Writes a note inside the caller's transaction; returns its id and the
+/// text as stored (sanitised).
+pub(crate) fn add_note_in(
+    tx: &Transaction<'_>,
+    id: i64,
+    n: &Note<'_>,
+    now: i64,
+    rules: &Rules<'_>,
+) -> Result<(i64, String), WriteError> {
+    let body = sanitize(n.body).trim().to_string();
     if body.is_empty() {
         return Err(invalid("text", "the note is empty"));
     }
-    let tx = begin(conn)?;
-    let who = who.into().id(&tx)?;
-    let cur = current(&tx, id)?;
+    let (who, internal) = (n.who, n.internal);
+    let cur = current(tx, id)?;
     tx.execute(
         "INSERT INTO notes (ticket_id, author_id, created, internal, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, who, now, internal, body],
+        params![id, super::actor::technician(who), now, internal, body],
     )?;
+    let note_id = tx.last_insert_rowid();
     tx.execute(
         "UPDATE ticket_fts SET notes = notes || ' ' || ?2 WHERE rowid = ?1",
         params![id, body],
     )?;
-    let kind = if internal {
-        "internal note"
-    } else {
-        "client-visible note"
+    let kind = match (internal, n.by_client) {
+        (true, _) => "internal note",
+        (false, true) => "client's note by mail",
+        (false, false) => "client-visible note",
     };
     audit(
-        &tx,
+        tx,
         id,
         who,
         now,
@@ -46,13 +86,12 @@ pub fn add_note<'a>(
         None,
         Some(&format!("{kind}: {}", first_words(&body))),
     )?;
-    if !internal && cur.first_response.is_none() {
+    if !internal && !n.by_client && cur.first_response.is_none() {
         tx.execute("UPDATE tickets SET first_response = ?2 WHERE id = ?1", params![id, now])?;
-        audit(&tx, id, who, now, "first_response", None, Some("client-visible note"))?;
+        audit(tx, id, who, now, "first_response", None, Some("client-visible note"))?;
     }
-    finish(&tx, id, now, rules)?;
-    tx.commit()?;
-    Ok(())
+    finish(tx, id, now, rules)?;
+    Ok((note_id, body))
 }
 
 fn first_words(s: &str) -> String {

@@ -140,6 +140,22 @@ pub fn create<'a>(
     now: i64,
     rules: &Rules<'_>,
 ) -> Result<i64, WriteError> {
+    let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
+    let id = create_in(&tx, t, who, now, rules)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// [`create`] inside the caller's transaction (mail makes the ticket and
+/// records the message in one).
+pub(crate) fn create_in(
+    tx: &Transaction<'_>,
+    t: &NewTicket,
+    who: i64,
+    now: i64,
+    rules: &Rules<'_>,
+) -> Result<i64, WriteError> {
     let summary = sanitize_line(&t.summary);
     if summary.is_empty() {
         return Err(invalid("summary", "a ticket needs a summary"));
@@ -154,9 +170,7 @@ pub fn create<'a>(
         .source
         .parse()
         .map_err(|e: crate::domain::ticket::UnknownValue| invalid("source", e.to_string()))?;
-    let tx = begin(conn)?;
-    let who = who.into().id(&tx)?;
-    check_contact(&tx, t.company_id, t.contact_id)?;
+    check_contact(tx, t.company_id, t.contact_id)?;
     tx.execute(
         "INSERT INTO tickets (company_id, contact_id, summary, description, priority, status, board, source, assignee_id, opened, scheduled, updated)
          VALUES (?1, ?2, ?3, ?4, ?5, 'New', ?6, ?7, ?8, ?9, ?10, ?9)",
@@ -167,9 +181,8 @@ pub fn create<'a>(
         "INSERT INTO ticket_fts (rowid, summary, description, notes) VALUES (?1, ?2, ?3, '')",
         params![id, summary, description],
     )?;
-    audit(&tx, id, who, now, "created", None, Some(&summary))?;
-    store_deadlines(&tx, id, rules.calendar, rules.policy)?;
-    tx.commit()?;
+    audit(tx, id, who, now, "created", None, Some(&summary))?;
+    store_deadlines(tx, id, rules.calendar, rules.policy)?;
     Ok(id)
 }
 

@@ -127,6 +127,8 @@ pub enum Action {
     DraftFound(Option<Box<DraftOffer>>),
     /// The user's running timer, as the store has it (none: no timer).
     TimerLoaded(Option<crate::store::timers::Timer>),
+    /// How many messages wait for a dispatcher (`pimdesk mail held`).
+    MailHeldLoaded(i64),
 }
 
 /// Work for the store worker; each answers with an Action.
@@ -201,6 +203,7 @@ pub enum Effect {
     },
     /// The user's running timer (a store row: other consoles see it too).
     LoadTimer,
+    LoadMailHeld,
     StartTimer {
         id: i64,
         at: i64,

@@ -61,6 +61,7 @@ fn run_on(ctx: &Ctx, db_path: &std::path::Path, demo: bool) -> anyhow::Result<i3
         user_id,
         calendar: ctx.config.sla_calendar(),
         policy: ctx.config.sla_policy(),
+        mail: ctx.config.mail.outgoing(),
     };
     let keymap = keymap::Keymap::from_config(&ctx.config);
     let theme = view::theme::Theme::new(&ctx.config.console.colors);

@@ -50,7 +50,7 @@ pub fn run(mut conn: Connection, writer: WriterCtx, effects: Receiver<Effect>, a
 }
 
 /// How many kinds [`load_kind`] tells apart.
-const LOAD_KINDS: usize = 9;
+const LOAD_KINDS: usize = 10;
 
 /// Which loads a newer one of the same kind replaces (gitui's
 /// `AsyncSingleJob`): only the answer to the latest question is wanted.
@@ -66,6 +66,7 @@ fn load_kind(e: &Effect) -> Option<u8> {
         Effect::LoadChoices => Some(5),
         Effect::LoadTimer => Some(6),
         Effect::LoadPreview(_) => Some(7),
+        Effect::LoadMailHeld => Some(9),
         _ => None,
     }
 }
@@ -190,6 +191,7 @@ pub fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
         Effect::LoadTicket(id) => Action::TicketLoaded(ticket_detail::load(conn, id)?.map(Box::new)),
         Effect::LoadPreview(id) => Action::PreviewLoaded(crate::store::ticket_preview::load(conn, id)?.map(Box::new)),
         Effect::CountClocks(q) => Action::ClocksCounted(crate::store::queue::count(conn, &q)?),
+        Effect::LoadMailHeld => Action::MailHeldLoaded(crate::store::mail::held::count(conn)?),
         Effect::LoadCompliance { since, now } => {
             Action::ComplianceLoaded(crate::store::sla::compliance(conn, since, i64::MAX, now)?)
         }

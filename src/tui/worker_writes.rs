@@ -17,6 +17,8 @@ pub struct WriterCtx {
     pub user_id: i64,
     pub calendar: Calendar,
     pub policy: SlaPolicy,
+    /// How a client-visible note is mailed (None: mail is off).
+    pub mail: Option<crate::domain::mail::Outgoing>,
 }
 
 fn refused(e: WriteError) -> Action {
@@ -78,7 +80,7 @@ pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite:
             }
         }
         Effect::AddNote { id, text, internal, at } => {
-            match ticket_write::add_note(conn, id, &text, internal, who, at, &rules) {
+            match ticket_write::add_note(conn, id, &text, internal, who, at, &rules, w.mail.as_ref()) {
                 Ok(()) => {
                     drafts::delete(conn, who, Some(id))?;
                     done(format!("#{id}: note added"), id)

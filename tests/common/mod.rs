@@ -1,4 +1,7 @@
 //! Helpers shared by the integration tests.
 pub mod books;
 pub mod cli;
+pub mod dovecot;
+pub mod mail;
 pub mod pty;
+pub mod smtp;

@@ -113,6 +113,7 @@ pub(super) fn save_draft(s: &mut AppState) -> Vec<Effect> {
 /// Results of writes and loads that concern overlays.
 pub(super) fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     match action {
+        Action::MailHeldLoaded(n) => s.mail_held = *n,
         Action::ChoicesLoaded(c) => {
             s.choices = (**c).clone();
             if let Some(forms::Overlay::Assign(p)) = s.overlay.as_mut() {
@@ -160,5 +161,6 @@ pub(crate) fn is_data(a: &Action) -> bool {
             | Action::StoreChanged
             | Action::StoreFailed(_)
             | Action::TimerLoaded(_)
+            | Action::MailHeldLoaded(_)
     )
 }

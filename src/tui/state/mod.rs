@@ -59,6 +59,8 @@ pub struct AppState {
     pub priority_names: Vec<String>,
     /// The user's running timer, as the store has it.
     pub timer: Option<crate::store::timers::Timer>,
+    /// Mail held for a dispatcher; the status line counts it.
+    pub mail_held: i64,
     /// `q` was pressed once with a timer running: the next `q` quits.
     pub quit_armed: bool,
     /// When a draft was last written, and how often to write one.
@@ -118,6 +120,7 @@ impl AppState {
                 })
                 .collect(),
             timer: None,
+            mail_held: 0,
             quit_armed: false,
             last_draft: now.timestamp(),
             draft_interval: config.console.draft_interval_secs.max(1) as i64,
@@ -179,6 +182,7 @@ impl AppState {
             Effect::EnsureUser(self.login.clone()),
             Effect::LoadDraft,
             Effect::LoadTimer,
+            Effect::LoadMailHeld,
         ];
         e.extend(self.queue.reload(&mut self.next_request));
         // The directory loads at start: the status line names who is on call.

@@ -31,6 +31,7 @@ pub(super) fn reload_visible(s: &mut AppState) -> Vec<Effect> {
         (None, Tab::Directory) => vec![Effect::LoadDirectory],
     };
     e.push(Effect::LoadTimer);
+    e.push(Effect::LoadMailHeld);
     e
 }
 

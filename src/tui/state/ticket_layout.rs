@@ -244,6 +244,13 @@ fn work(b: &mut Builder, d: &TicketDetail) {
         );
         b.plain(text);
     }
+    if !d.mail.is_empty() {
+        b.plain(String::new());
+        b.toned(Tone::Header, "Mail and attachments".into());
+        for line in &d.mail {
+            b.plain(sanitize_line(line));
+        }
+    }
     b.plain(String::new());
     b.toned(Tone::Header, "History".into());
     for h in &d.history {

@@ -200,7 +200,7 @@ fn draw_status_line(frame: &mut Frame<'_>, area: Rect, spans: Vec<Span<'static>>
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.selected()), area);
 }
 
-/// The status line's fields: store, user, clock, timer, after hours and who
+/// The status line's fields: store, user, clock, timer, held mail, after hours and who
 /// is on call. When they do not fit, they give way in this order: the
 /// store's name, the date, the user, the on-call's name; the on-call phone
 /// number never does.
@@ -230,6 +230,10 @@ fn status_spans(state: &AppState, width: u16, theme: &Theme) -> Vec<Span<'static
             let secs = (state.now.timestamp() - t.started).max(0);
             let run = format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
             spans.push(Span::styled(format!(" timer #{} {run} ", t.ticket_id), theme.key()));
+        }
+        if state.mail_held > 0 {
+            // Text, not colour alone: `pimdesk mail held` lists them.
+            spans.push(Span::styled(format!(" {} mail held ", state.mail_held), theme.warn()));
         }
         if state.after_hours() {
             spans.push(Span::styled(" [AFTER HOURS] ", theme.warn()));
