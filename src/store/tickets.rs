@@ -7,13 +7,22 @@ use rusqlite::Connection;
 use super::queue::{row, view_filter, COLUMNS};
 pub use super::queue::{Anchor, QueueQuery, QueueRow, SortKey, SortValue, View};
 
-/// Words → an FTS5 query: each word a quoted prefix, all required.
+/// Words → an FTS5 query: each word of two or more characters a quoted
+/// prefix, all required. A one-character word is matched whole: as a prefix
+/// it would merge every term that starts with that letter (the index keeps
+/// prefixes of two and three), half a second at a million tickets.
 pub fn fts_query(words: &str) -> Option<String> {
     let terms: Vec<String> = words
         .split_whitespace()
         .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
         .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\"*"))
+        .map(|w| {
+            if w.chars().count() == 1 {
+                format!("\"{w}\"")
+            } else {
+                format!("\"{w}\"*")
+            }
+        })
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
 }
@@ -170,4 +179,17 @@ pub fn list_ids(conn: &Connection, f: &ListFilter) -> rusqlite::Result<Vec<i64>>
 /// True when the store holds no ticket at all (a new store, before a demo or an import).
 pub fn none_at_all(conn: &Connection) -> rusqlite::Result<bool> {
     conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn words_are_prefixes_and_a_single_character_is_a_whole_word() {
+        assert_eq!(fts_query("print off").as_deref(), Some("\"print\"* \"off\"*"));
+        assert_eq!(fts_query("a printer").as_deref(), Some("\"a\" \"printer\"*"));
+        assert_eq!(fts_query("x").as_deref(), Some("\"x\""));
+        assert_eq!(fts_query("  \"* ").as_deref(), None, "nothing to search for");
+    }
 }
