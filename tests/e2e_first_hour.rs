@@ -302,3 +302,49 @@ fn the_assign_picker_opens_on_the_current_assignee() {
     })
     .unwrap();
 }
+
+#[test]
+fn the_queue_narrows_as_a_search_is_typed_and_esc_goes_back() {
+    let mut c = Console::spawn(&[], &[], 80, 24);
+    c.wait_for("#2000", TIMEOUT).unwrap();
+    c.send("/");
+    c.wait_for("Search:", TIMEOUT).unwrap();
+    for ch in "printer".chars() {
+        c.send(&ch.to_string());
+    }
+    // Before Enter the list already holds the matches: the command line's
+    // search, best match first.
+    let screen = c.wait_for("Search \"printer\"", TIMEOUT).unwrap();
+    let shown: Vec<String> = screen
+        .lines()
+        .filter_map(|l| l.strip_prefix('#')?.split_whitespace().next().map(str::to_string))
+        .take(5)
+        .collect();
+    let out = c
+        .fixture()
+        .command()
+        .args(["ticket", "list", "--search", "printer", "--limit", "5"])
+        .output()
+        .unwrap();
+    let listed: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix('#')?.split_whitespace().next().map(str::to_string))
+        .collect();
+    assert!(!listed.is_empty(), "the demo has printer tickets");
+    assert_eq!(
+        shown, listed,
+        "while typing the queue shows the search's matches:\n{screen}"
+    );
+    assert!(screen.contains("Search: printer"), "the line is still open:\n{screen}");
+    // Esc closes the line and goes back to the list as it was.
+    c.send(ESC);
+    c.wait_for(" All open · sort", TIMEOUT).unwrap();
+    // Typed again and kept with Enter.
+    c.send("/");
+    c.wait_for("Search:", TIMEOUT).unwrap();
+    c.send("printer");
+    c.wait_for("Search \"printer\"", TIMEOUT).unwrap();
+    c.send(ENTER);
+    c.wait_gone("Search: printer", TIMEOUT).unwrap();
+    c.wait_for("Search \"printer\"", TIMEOUT).unwrap();
+}

@@ -170,12 +170,16 @@ impl Harness {
         self.key(Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
     }
 
-    pub fn type_search(&mut self, words: &str) -> Sample {
+    /// `/`, the words a key at a time, Enter: each key's sample (the list
+    /// narrows as the words are typed, so every key may ask the store).
+    pub fn type_search(&mut self, words: &str) -> Vec<Sample> {
         self.key(Action::StartSearch);
-        for c in words.chars() {
-            self.key(Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
-        }
-        self.key(Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)))
+        let mut keys: Vec<Sample> = words
+            .chars()
+            .map(|c| self.key(Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))))
+            .collect();
+        keys.push(self.key(Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))));
+        keys
     }
 }
 

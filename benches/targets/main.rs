@@ -39,7 +39,17 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_pimdesk");
 pub const LIMIT: usize = 60;
 /// The queue's window cap (`state/queue.rs` WINDOW).
 pub const WINDOW: usize = 300;
-pub const SEARCHES: [&str; 2] = ["printer offline", "ransomware"];
+/// The search classes: a friendly phrase, a rare word, one and two letters,
+/// six common words, a long phrase, a word in no ticket.
+pub const SEARCHES: [&str; 7] = [
+    "printer offline",
+    "ransomware",
+    "a",
+    "pr",
+    "the for you this in we",
+    "printer offline at front desk the",
+    "zzqxv",
+];
 
 fn main() -> Result<()> {
     if let Some(report) = std::env::var_os(process::SPAWN) {

@@ -92,24 +92,22 @@ pub fn goto_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
 /// Handles the action if a queue input line is open; None lets it through.
 pub fn line_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     if let Some(input) = s.queue.search_input.as_mut() {
-        return match edit(input, action) {
-            Line::Pass => None,
-            Line::Edited => Some(vec![]),
+        // The list narrows with each key: every edit asks for its result (a
+        // newer question replaces one still waiting in the worker, and the
+        // answer to an older one is dropped), so typing never waits.
+        let words = match edit(input, action) {
+            Line::Pass => return None,
+            Line::Edited => Some(input.text().to_string()),
             Line::Enter(words) => {
                 s.queue.search_input = None;
-                s.queue.query.search = Some(words).filter(|w| !w.is_empty());
-                Some(s.queue.reload(&mut s.next_request))
+                Some(words)
             }
             Line::Esc => {
                 s.queue.search_input = None;
-                let had = s.queue.query.search.take().is_some();
-                Some(if had {
-                    s.queue.reload(&mut s.next_request)
-                } else {
-                    vec![]
-                })
+                s.queue.search_before.take()
             }
         };
+        return Some(search_for(s, words));
     }
     let input = s.queue.filter_input.as_mut()?;
     match edit(input, action) {
@@ -132,4 +130,20 @@ pub fn line_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             Some(vec![])
         }
     }
+}
+
+/// Shows the search for `words` (none when blank), loading only when the
+/// question changed.
+fn search_for(s: &mut AppState, words: Option<String>) -> Vec<Effect> {
+    let words = words.filter(|w| crate::store::tickets::fts_query(w).is_some());
+    let same = |a: &Option<String>, b: &Option<String>| {
+        a.as_deref().and_then(crate::store::tickets::fts_query)
+            == b.as_deref().and_then(crate::store::tickets::fts_query)
+    };
+    if same(&s.queue.query.search, &words) {
+        s.queue.query.search = words;
+        return vec![];
+    }
+    s.queue.query.search = words;
+    s.queue.reload(&mut s.next_request)
 }

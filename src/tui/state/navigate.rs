@@ -63,6 +63,7 @@ pub(super) fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
         (Tab::Queue, Action::NextView) => s.queue.next_view(n),
         (Tab::Queue, Action::StartSearch) => {
             s.queue.search_input = Some(super::line::LineInput::default());
+            s.queue.search_before = s.queue.query.search.clone();
             vec![]
         }
         (Tab::Queue, Action::StartFilter) => {

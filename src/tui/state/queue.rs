@@ -20,6 +20,8 @@ pub struct QueueState {
     pending_move: i32,
     /// The search line while it is being typed.
     pub search_input: Option<super::line::LineInput>,
+    /// The search on show when `/` opened the line: Esc goes back to it.
+    pub search_before: Option<String>,
     /// The filter line while it is being typed.
     pub filter_input: Option<super::line::LineInput>,
     /// The technician's own saved views, cycled after the built-in ones.
