@@ -13,15 +13,6 @@ const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
 const TAB: &str = "\t";
 
-fn show(f: &Fixture, id: u32) -> serde_json::Value {
-    let out = f
-        .command()
-        .args(["ticket", "show", &id.to_string(), "--json"])
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 /// The text of the highlighted (reversed) row below the tab bar that shows `needle`.
 fn highlighted(c: &Console, needle: &str) -> String {
     let vt = c.vt();
@@ -34,7 +25,7 @@ fn highlighted(c: &Console, needle: &str) -> String {
 #[test]
 fn p_sets_the_priority_of_one_ticket_and_of_every_marked_one() {
     let f = Arc::new(Fixture::demo());
-    let before = show(&f, 2000);
+    let before = f.show_json(2000);
     let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
     c.wait_for("#2000", TIMEOUT).unwrap();
     c.send("p");
@@ -51,14 +42,14 @@ fn p_sets_the_priority_of_one_ticket_and_of_every_marked_one() {
     // Esc closes it and changes nothing.
     c.send(ESC);
     c.wait_gone("Set the priority", TIMEOUT).unwrap();
-    assert_eq!(show(&f, 2000)["priority"], before["priority"]);
+    assert_eq!(f.show_json(2000)["priority"], before["priority"]);
     // A digit sets that priority at once.
     let want = if p == 2 { 4 } else { 2 };
     c.send("p");
     c.wait_for("Set the priority", TIMEOUT).unwrap();
     c.send(&want.to_string());
     c.wait_for(&format!("#2000: priority P{want}"), TIMEOUT).unwrap();
-    assert_eq!(show(&f, 2000)["priority"], want);
+    assert_eq!(f.show_json(2000)["priority"], want);
 
     // Two marked tickets: one question, then both take P1 in one change.
     c.send("j");
@@ -74,18 +65,18 @@ fn p_sets_the_priority_of_one_ticket_and_of_every_marked_one() {
     c.wait_for("Set the priority", TIMEOUT).unwrap();
     c.send("1");
     c.wait_for("on all 2 marked tickets", TIMEOUT).unwrap();
-    assert_ne!(show(&f, marked[0])["priority"], 1, "nothing changes before y");
+    assert_ne!(f.show_json(marked[0])["priority"], 1, "nothing changes before y");
     c.send("y");
     c.wait_for("2 marked tickets: priority P1", TIMEOUT).unwrap();
     for id in marked {
-        assert_eq!(show(&f, id)["priority"], 1, "#{id} took P1");
+        assert_eq!(f.show_json(id)["priority"], 1, "#{id} took P1");
     }
 }
 
 #[test]
 fn the_status_picker_opens_on_the_tickets_own_status() {
     let f = Arc::new(Fixture::demo());
-    let status = show(&f, 2000)["status"].as_str().unwrap().to_string();
+    let status = f.show_json(2000)["status"].as_str().unwrap().to_string();
     let mut c = Console::spawn_in(f.clone(), &[], &[], 80, 24);
     c.wait_for("#2000", TIMEOUT).unwrap();
     c.send("t");
@@ -96,7 +87,7 @@ fn the_status_picker_opens_on_the_tickets_own_status() {
     // Enter on it keeps the status as it was.
     c.send(ENTER);
     c.wait_gone("Set the status", TIMEOUT).unwrap();
-    assert_eq!(show(&f, 2000)["status"], status.as_str());
+    assert_eq!(f.show_json(2000)["status"], status.as_str());
 }
 
 #[test]
@@ -196,7 +187,7 @@ fn the_empty_store_hint_shows_only_on_an_empty_store() {
 #[test]
 fn columns_give_way_at_60_and_use_the_room_at_200_with_a_preview() {
     let f = Arc::new(Fixture::demo());
-    let summary = show(&f, 2000)["summary"].as_str().unwrap().to_string();
+    let summary = f.show_json(2000)["summary"].as_str().unwrap().to_string();
     // 60 columns: the age and the assignee give way; the summary stays.
     let mut c = Console::spawn_in(f.clone(), &[], &[], 60, 20);
     let screen = c.wait_for("#2000", TIMEOUT).unwrap();
@@ -212,7 +203,7 @@ fn columns_give_way_at_60_and_use_the_room_at_200_with_a_preview() {
     // preview of the selected ticket that follows the cursor.
     let mut c = Console::spawn_in(f.clone(), &[], &[], 200, 40);
     c.wait_for(&format!("│ #2000 {summary}"), TIMEOUT).unwrap();
-    let second = show(&f, 1999);
+    let second = f.show_json(1999);
     c.send("j");
     let screen = c
         .wait_for(&format!("│ #1999 {}", second["summary"].as_str().unwrap()), TIMEOUT)
@@ -261,7 +252,7 @@ fn e_in_the_ticket_view_corrects_your_newest_note() {
     c.send("witch");
     c.send("\x13");
     c.wait_for("corrected", TIMEOUT).unwrap();
-    let notes = show(&f, 2000)["notes"].as_array().unwrap().clone();
+    let notes = f.show_json(2000)["notes"].as_array().unwrap().clone();
     let last = notes.last().unwrap();
     assert_eq!(last["body"], "Rebooted the switch");
     assert_eq!(

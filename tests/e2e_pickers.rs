@@ -11,15 +11,6 @@ const TAB: &str = "\t";
 const ENTER: &str = "\r";
 const CTRL_S: &str = "\x13";
 
-fn show(f: &Fixture, id: u32) -> serde_json::Value {
-    let out = f
-        .command()
-        .args(["ticket", "show", &id.to_string(), "--json"])
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 /// Opens the selected ticket (the newest, `id`) in the editor with its
 /// priority field focused.
 fn edit_priority(c: &mut Console, id: u32) {
@@ -34,7 +25,7 @@ fn edit_priority(c: &mut Console, id: u32) {
 #[test]
 fn typing_med_then_enter_twice_sets_p3_and_changes_nothing_else() {
     let f = Arc::new(Fixture::demo());
-    let before = show(&f, 2000);
+    let before = f.show_json(2000);
     let mut c = Console::spawn_in(Arc::clone(&f), &[], &[], 80, 24);
     c.wait_for("#2000", TIMEOUT).unwrap();
     edit_priority(&mut c, 2000);
@@ -48,7 +39,7 @@ fn typing_med_then_enter_twice_sets_p3_and_changes_nothing_else() {
     c.send(ENTER);
     c.send(CTRL_S);
     c.wait_gone("Edit ticket", TIMEOUT).unwrap();
-    let after = show(&f, 2000);
+    let after = f.show_json(2000);
     assert_eq!(after["priority"], 3, "typed med: P3 Medium");
     assert_eq!(after["status"], before["status"], "the second Enter changed the status");
     assert_eq!(after["assignee"], before["assignee"]);

@@ -14,20 +14,6 @@ const ENTER: &str = "\r";
 const TAB: &str = "\t";
 const CTRL_S: &str = "\x13";
 
-fn show_json(f: &Fixture, id: u32) -> serde_json::Value {
-    let out = f
-        .command()
-        .args(["ticket", "show", &id.to_string(), "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "ticket show: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 /// Types text one key at a time, as a person does.
 fn type_text(c: &mut Console, text: &str) {
     for ch in text.chars() {
@@ -89,7 +75,7 @@ fn create_find_note_log_resolve_then_show_json() {
     c.send("q");
     assert!(c.wait_exit(TIMEOUT).is_some_and(|s| s.success()));
 
-    let t = show_json(c.fixture(), 2001);
+    let t = c.fixture().show_json(2001);
     assert_eq!(t["summary"], "Label printer jammed");
     assert_eq!(t["company"], "Acme Family Dental");
     assert_eq!(t["status"], "Resolved");
@@ -211,14 +197,14 @@ fn two_consoles_saving_one_ticket_never_overwrite_silently() {
     let screen = b.wait_for("was changed by", TIMEOUT).unwrap();
     assert!(screen.contains("summary"), "B sees what changed:\n{screen}");
     assert!(screen.contains("(B)"), "B keeps its text:\n{screen}");
-    let after_conflict = show_json(&f, 2000);
+    let after_conflict = f.show_json(2000);
     assert!(
         after_conflict["summary"].as_str().unwrap().ends_with("(A)"),
         "A's save stands: {after_conflict}"
     );
     b.send(CTRL_S);
     b.wait_for("ticket #2000 saved", TIMEOUT).unwrap();
-    let t = show_json(&f, 2000);
+    let t = f.show_json(2000);
     assert!(
         t["summary"].as_str().unwrap().ends_with("(B)"),
         "B saved over it knowingly: {t}"
@@ -269,7 +255,7 @@ fn the_palette_runs_an_action_and_the_filter_line_narrows_the_queue() {
     c.wait_for("take it over", TIMEOUT).unwrap();
     c.send("y");
     c.wait_for("#2000: assigned to", TIMEOUT).unwrap();
-    let t = show_json(c.fixture(), 2000);
+    let t = c.fixture().show_json(2000);
     assert!(t["assignee"].is_string(), "the palette's action reached the store: {t}");
 
     c.send("f");
@@ -319,7 +305,7 @@ fn a_bracketed_paste_goes_through_the_sanitiser() {
     c.wait_for("Copier jammed", TIMEOUT).unwrap();
     c.send(CTRL_S);
     c.wait_for("ticket #2001 saved", TIMEOUT).unwrap();
-    let t = show_json(c.fixture(), 2001);
+    let t = c.fixture().show_json(2001);
     assert_eq!(t["summary"], "Copier jammed");
     let raw = c.raw();
     assert!(!raw.windows(2).any(|w| w == b"\x1b]"), "no OSC reached the terminal");
@@ -474,12 +460,12 @@ fn taking_over_a_colleagues_ticket_asks_once_and_enter_keeps_it_theirs() {
     // A reflex Enter is not a yes.
     c.send(ENTER);
     c.wait_for("nothing changed", TIMEOUT).unwrap();
-    assert_eq!(show_json(&f, 2000)["assignee"], "jtate");
+    assert_eq!(f.show_json(2000)["assignee"], "jtate");
     c.send("a");
     c.wait_for("take it over", TIMEOUT).unwrap();
     c.send("y");
     c.wait_for("#2000: assigned to", TIMEOUT).unwrap();
-    let t = show_json(&f, 2000);
+    let t = f.show_json(2000);
     assert!(t["assignee"].is_string() && t["assignee"] != "jtate", "{t}");
     // Now it is mine: assigning it to me again asks nothing.
     c.send("a");
@@ -605,7 +591,7 @@ fn a_dispatcher_assigns_a_ticket_to_anyone_from_a_picker() {
     type_text(&mut c, "jta");
     c.send(ENTER);
     c.wait_for("#2000: assigned to jtate", TIMEOUT).unwrap();
-    assert_eq!(show_json(&f, 2000)["assignee"], "jtate");
+    assert_eq!(f.show_json(2000)["assignee"], "jtate");
 }
 
 #[test]
@@ -663,7 +649,7 @@ fn marked_tickets_take_one_status_change_together_after_one_question() {
     c.send("y");
     c.wait_for("2 marked tickets: status", TIMEOUT).unwrap();
     c.wait_gone("2 marked (", TIMEOUT).unwrap();
-    let statuses: Vec<serde_json::Value> = marked.iter().map(|id| show_json(&f, *id)["status"].clone()).collect();
+    let statuses: Vec<serde_json::Value> = marked.iter().map(|id| f.show_json(*id)["status"].clone()).collect();
     assert_eq!(statuses[0], statuses[1], "both took the same status: {statuses:?}");
     // Esc unmarks before it does anything else.
     c.send("m");

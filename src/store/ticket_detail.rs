@@ -187,19 +187,20 @@ fn head(tx: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
     Ok(head)
 }
 
+/// A note from `created, author, internal, body, id`.
+pub(crate) fn note_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<NoteRow> {
+    Ok(NoteRow {
+        id: r.get(4)?,
+        created: r.lossy(0)?,
+        author: r.lossy(1)?,
+        internal: r.lossy(2)?,
+        body: r.lossy(3)?,
+    })
+}
+
 fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare_cached("SELECT n.created, coalesce(te.login, (SELECT coalesce(c.name, m.sender) || ' (by mail)' FROM mail_inbound m LEFT JOIN contacts c ON c.id = m.contact_id WHERE m.note_id = n.id)), n.internal, n.body, n.id FROM notes n LEFT JOIN technicians te ON te.id = n.author_id WHERE n.ticket_id = ?1 ORDER BY n.created, n.id")?;
-    t.notes = stmt
-        .query_map([id], |r| {
-            Ok(NoteRow {
-                id: r.get(4)?,
-                created: r.lossy(0)?,
-                author: r.lossy(1)?,
-                internal: r.lossy(2)?,
-                body: r.lossy(3)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
+    t.notes = stmt.query_map([id], note_row)?.collect::<Result<_, _>>()?;
     let mut stmt = tx.prepare_cached("SELECT e.start, te.login, e.minutes, e.billable, e.note, e.id FROM time_entries e LEFT JOIN technicians te ON te.id = e.technician_id WHERE e.ticket_id = ?1 ORDER BY e.start, e.id")?;
     t.time_entries = stmt
         .query_map([id], |r| {

@@ -41,15 +41,7 @@ pub fn load(conn: &Connection, id: i64) -> rusqlite::Result<Option<Preview>> {
             "SELECT n.created, te.login, n.internal, n.body, n.id FROM notes n LEFT JOIN technicians te ON te.id = n.author_id
              WHERE n.ticket_id = ?1 ORDER BY n.created DESC, n.id DESC LIMIT 1",
         )?
-        .query_row([id], |r| {
-            Ok(NoteRow {
-                id: r.get(4)?,
-                created: r.get(0)?,
-                author: r.lossy(1)?,
-                internal: r.get(2)?,
-                body: r.lossy(3)?,
-            })
-        })
+        .query_row([id], crate::store::ticket_detail::note_row)
         .optional()?;
     Ok(Some(p))
 }

@@ -112,6 +112,21 @@ impl Fixture {
         ]
     }
 
+    /// `pimdesk ticket show ID --json` on the fixture's store.
+    pub fn show_json(&self, id: u32) -> serde_json::Value {
+        let out = self
+            .command()
+            .args(["ticket", "show", &id.to_string(), "--json"])
+            .output()
+            .expect("run ticket show");
+        assert!(
+            out.status.success(),
+            "ticket show: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("ticket show --json prints JSON")
+    }
+
     /// A plain (non-pty) `pimdesk --db DB` with the fixture's environment.
     pub fn command(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(binary());
