@@ -168,11 +168,11 @@ pub fn doctor(ctx: &Ctx) -> anyhow::Result<i32> {
             migrate::CURRENT
         ));
     }
-    if let Err(e) = check_store(&conn, &mut problems) {
+    if let Err(e) = crate::store::health::check(&conn, &mut problems) {
         problems.push(format!("cannot read the store: {e}"));
     }
     if version == migrate::CURRENT {
-        let tickets: i64 = conn.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?;
+        let tickets = crate::store::health::ticket_count(&conn)?;
         outln!("tickets: {tickets}");
         let (cal, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
         if !crate::store::deadlines::is_current(&conn, &cal, &policy)? {
@@ -219,49 +219,22 @@ fn copy_store(ctx: &Ctx, conn: &rusqlite::Connection, tmp: &Path) -> anyhow::Res
         .to_str()
         .ok_or_else(|| UsageError(format!("{} is not valid UTF-8", tmp.display())))?;
     // A full disk is the copy's; any other trouble (corruption) is the store's.
-    conn.execute("VACUUM INTO ?1", [target])
-        .map_err(|e| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull {
-                path: tmp.to_path_buf(),
-            },
-            _ => StoreError::unusable(&ctx.db_path, e),
-        })?;
+    crate::store::health::copy_into(conn, target).map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull {
+            path: tmp.to_path_buf(),
+        },
+        _ => StoreError::unusable(&ctx.db_path, e),
+    })?;
     Ok(())
 }
 
 fn verify_copy(dest: &Path) -> anyhow::Result<()> {
-    let copy = rusqlite::Connection::open_with_flags(dest, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| StoreError::unusable(dest, e))?;
-    let result: String = copy
-        .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .map_err(|e| StoreError::unusable(dest, e))?;
-    if result != "ok" {
+    let ok = crate::store::health::quick_check(dest).map_err(|e| StoreError::unusable(dest, e))?;
+    if !ok {
         return Err(StoreError::Corrupt {
             path: dest.to_path_buf(),
         }
         .into());
-    }
-    Ok(())
-}
-
-fn check_store(conn: &rusqlite::Connection, problems: &mut Vec<String>) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-    let integrity: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    if integrity != ["ok"] {
-        problems.extend(integrity.into_iter().map(|l| format!("integrity: {l}")));
-    }
-    let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
-    if fk > 0 {
-        problems.push(format!("{fk} rows point at records that do not exist"));
-    }
-    let bad = crate::store::lossy::invalid_utf8(conn)?;
-    for (table, column, rowid) in bad.iter().take(20) {
-        problems.push(format!(
-            "{table}.{column} of row {rowid} is not valid UTF-8 (another program wrote it); it is shown and exported with U+FFFD"
-        ));
-    }
-    if bad.len() > 20 {
-        problems.push(format!("{} more values are not valid UTF-8", bad.len() - 20));
     }
     Ok(())
 }

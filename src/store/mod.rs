@@ -10,6 +10,7 @@ pub mod deadlines;
 pub mod directory;
 pub mod drafts;
 pub mod exchange;
+pub mod health;
 pub mod lookup;
 pub mod lossy;
 pub mod mail;
