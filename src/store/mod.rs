@@ -102,3 +102,9 @@ impl StoreError {
         }
     }
 }
+
+/// SQLite's counter of commits by other connections (`PRAGMA
+/// data_version`): when it moves, another console or command wrote.
+pub fn data_version(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+}

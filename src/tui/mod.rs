@@ -38,10 +38,7 @@ fn run_on(ctx: &Ctx, db_path: &std::path::Path, demo: bool) -> anyhow::Result<i3
         let opts = crate::demo::DemoOptions { tickets: 5000, seed: 1 };
         crate::demo::generate(&mut conn, &ctx.config, opts, ctx.now)?;
         // The demo's user may do everything, finance included.
-        conn.execute(
-            "INSERT OR IGNORE INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'admin')",
-            [&ctx.login],
-        )?;
+        crate::store::actor::add_admin(&conn, &ctx.login)?;
     }
     ctx.follow_sla(&mut conn)?;
     let label = if demo {

@@ -168,7 +168,7 @@ impl Jobs {
 }
 
 fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+    crate::store::data_version(conn)
 }
 
 pub fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
