@@ -16,7 +16,7 @@ const WATCH: Duration = Duration::from_millis(500);
 /// Runs until the effect channel closes (after the effects already sent, so a
 /// draft saved at hang-up is written before the process ends).
 pub fn run(mut conn: Connection, writer: WriterCtx, effects: Receiver<Effect>, actions: Sender<Action>) {
-    let mut version = data_version(&conn).unwrap_or(0);
+    let mut version = crate::store::data_version(&conn).unwrap_or(0);
     let mut jobs = Jobs::new(&conn, &writer, &actions);
     loop {
         let batch = match effects.recv_timeout(WATCH) {
@@ -39,7 +39,7 @@ pub fn run(mut conn: Connection, writer: WriterCtx, effects: Receiver<Effect>, a
         // A connection's own commits never move data_version, so any change
         // since the last look is another console's commit — also one that
         // landed while an effect ran, and while effects keep arriving.
-        let seen = data_version(&conn).unwrap_or(version);
+        let seen = crate::store::data_version(&conn).unwrap_or(version);
         if seen != version {
             version = seen;
             if actions.send(Action::StoreChanged).is_err() {
@@ -165,10 +165,6 @@ impl Jobs {
         self.thread = Some(thread);
         Some(())
     }
-}
-
-fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
-    crate::store::data_version(conn)
 }
 
 pub fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
