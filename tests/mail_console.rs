@@ -34,6 +34,7 @@ fn a_client_visible_note_from_the_console_queues_its_mail_and_an_internal_one_do
         calendar: config.sla_calendar(),
         policy: config.sla_policy(),
         mail: config.mail.outgoing(),
+        mail_config: config.mail.clone(),
     };
     let said = note(&mut conn, &w, "Checked the spooler; try now.", false);
     assert!(matches!(said, Action::Saved { .. }), "{said:?}");

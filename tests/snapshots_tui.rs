@@ -62,6 +62,7 @@ impl Fixture {
                 calendar: self.config.sla_calendar(),
                 policy: self.config.sla_policy(),
                 mail: self.config.mail.outgoing(),
+                mail_config: self.config.mail.clone(),
             };
             let reply = match worker_writes::handle(&mut self.conn, &w, e.clone()).unwrap() {
                 Some(a) => a,

@@ -81,6 +81,7 @@ impl Harness {
             calendar: config.sla_calendar(),
             policy: config.sla_policy(),
             mail: config.mail.outgoing(),
+            mail_config: config.mail.clone(),
         };
         let (effects, effect_rx) = mpsc::channel();
         let (action_tx, actions) = mpsc::channel();

@@ -129,6 +129,11 @@ pub enum Action {
     TimerLoaded(Option<crate::store::timers::Timer>),
     /// How many messages wait for a dispatcher (`pimdesk mail held`).
     MailHeldLoaded(i64),
+    /// `M`: review the held mail.
+    ReviewMail,
+    HeldLoaded(Vec<crate::store::mail::held::Held>),
+    /// What became of an accept or a drop, in words.
+    MailReviewed(String),
 }
 
 /// Work for the store worker; each answers with an Action.
@@ -204,6 +209,17 @@ pub enum Effect {
     /// The user's running timer (a store row: other consoles see it too).
     LoadTimer,
     LoadMailHeld,
+    /// The held messages, for the review list.
+    LoadHeld,
+    AcceptMail {
+        id: i64,
+        company_id: i64,
+        at: i64,
+    },
+    DropMail {
+        id: i64,
+        at: i64,
+    },
     StartTimer {
         id: i64,
         at: i64,

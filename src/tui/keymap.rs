@@ -20,6 +20,7 @@ pub fn action(c: Command) -> Action {
         Command::OpenPalette => Action::OpenPalette,
         Command::GoToTicket => Action::GoToTicket,
         Command::RecentTickets => Action::RecentTickets,
+        Command::ReviewMail => Action::ReviewMail,
         Command::NextTab => Action::NextTab,
         Command::PrevTab => Action::PrevTab,
         Command::TabQueue => Action::GoTab(Tab::Queue),

@@ -11,6 +11,7 @@ pub mod view;
 pub mod worker;
 pub mod worker_directory;
 pub mod worker_invoices;
+mod worker_mail;
 pub mod worker_writes;
 
 use crate::app::Context as Ctx;
@@ -59,6 +60,7 @@ fn run_on(ctx: &Ctx, db_path: &std::path::Path, demo: bool) -> anyhow::Result<i3
         calendar: ctx.config.sla_calendar(),
         policy: ctx.config.sla_policy(),
         mail: ctx.config.mail.outgoing(),
+        mail_config: ctx.config.mail.clone(),
     };
     let keymap = keymap::Keymap::from_config(&ctx.config);
     let theme = view::theme::Theme::new(&ctx.config.console.colors);

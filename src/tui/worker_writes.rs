@@ -19,6 +19,8 @@ pub struct WriterCtx {
     pub policy: SlaPolicy,
     /// How a client-visible note is mailed (None: mail is off).
     pub mail: Option<crate::domain::mail::Outgoing>,
+    /// The `[mail]` settings, for held mail accepted from the console.
+    pub mail_config: crate::config::MailConfig,
 }
 
 fn refused(e: WriteError) -> Action {
@@ -45,6 +47,9 @@ pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite:
         message,
         ticket: Some(ticket),
     };
+    if let Some(a) = super::worker_mail::handle(conn, w, &effect)? {
+        return Ok(Some(a));
+    }
     Ok(Some(match effect {
         Effect::LoadSavedViews => Action::SavedViewsLoaded {
             views: crate::store::saved_views::list(conn, who)?,

@@ -114,6 +114,15 @@ pub(super) fn save_draft(s: &mut AppState) -> Vec<Effect> {
 pub(super) fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     match action {
         Action::MailHeldLoaded(n) => s.mail_held = *n,
+        Action::HeldLoaded(rows) => {
+            if let Some(forms::Overlay::Mail(m)) = s.overlay.as_mut() {
+                m.loaded(rows.clone());
+            }
+        }
+        Action::MailReviewed(words) => {
+            s.message = Some(Message::info(words.clone()));
+            return Some(vec![Effect::LoadHeld, Effect::LoadMailHeld]);
+        }
         Action::ChoicesLoaded(c) => {
             s.choices = (**c).clone();
             if let Some(forms::Overlay::Assign(p)) = s.overlay.as_mut() {
@@ -162,5 +171,7 @@ pub(crate) fn is_data(a: &Action) -> bool {
             | Action::StoreFailed(_)
             | Action::TimerLoaded(_)
             | Action::MailHeldLoaded(_)
+            | Action::HeldLoaded(_)
+            | Action::MailReviewed(_)
     )
 }

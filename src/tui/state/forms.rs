@@ -253,6 +253,8 @@ pub enum Overlay {
     Time(TimeForm),
     /// The status or the priority picker.
     Status(StatusPick),
+    /// The held mail, to accept or drop.
+    Mail(Box<super::mail_review::MailReview>),
     Draft(DraftOffer),
     Palette(super::palette::Palette),
     Confirm(Confirm),

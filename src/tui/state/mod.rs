@@ -8,6 +8,7 @@ pub mod input;
 pub mod invoices;
 pub mod line;
 pub mod lists;
+pub mod mail_review;
 pub mod message;
 mod navigate;
 pub mod overlay;

@@ -39,6 +39,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             return Some(picks::for_marked(s, e));
         }
         (Overlay::Draft(_), a) => return draft_offer(s, a),
+        (Overlay::Mail(_), a) => return super::mail_review::handle(s, a),
         (Overlay::Confirm(_), a) => return picks::confirm(s, a),
         (Overlay::Recent(_), a) => return picks::recent(s, a),
         (Overlay::Assign(_), a) => {

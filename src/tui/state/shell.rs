@@ -63,6 +63,11 @@ pub(super) fn window(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<Effect>, Action> {
     Ok(match action {
+        Action::ReviewMail => {
+            s.help = false;
+            s.overlay = Some(forms::Overlay::Mail(Box::default()));
+            vec![Effect::LoadHeld, Effect::LoadChoices]
+        }
         // q in help closes help, as Esc does; it quits only from a screen.
         Action::Quit if s.help => {
             s.help = false;

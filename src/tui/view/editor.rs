@@ -42,6 +42,12 @@ impl Widget for OverlayView<'_> {
             Overlay::Time(t) => time(t, self.theme, area, buf),
             Overlay::Status(p) => status(p, &self.state.priority_names, self.theme, area, buf),
             Overlay::Palette(_) => {}
+            Overlay::Mail(m) => super::mail_review::MailView {
+                m,
+                state: self.state,
+                theme: self.theme,
+            }
+            .render(area, buf),
             Overlay::Assign(p) => {
                 let t = self.theme;
                 let mut prompt = vec![Span::styled(format!(" Assign ticket #{} to: ", p.ticket_id), t.title())];

@@ -5,6 +5,7 @@ pub mod editor;
 pub mod help;
 mod invoice_forms;
 pub mod invoices;
+mod mail_review;
 pub mod palette;
 pub mod queue;
 mod queue_preview;
@@ -292,6 +293,8 @@ fn overlay_hints(state: &AppState, keymap: &Keymap) -> Option<Vec<(String, &'sta
         Overlay::Status(_) => &[("↑↓", "choose"), ("Enter", "set"), ("1-5", "pick at once")],
         Overlay::Assign(_) => &[("type", "to filter"), ("↑↓", "choose"), ("Enter", "assign")],
         Overlay::Recent(_) => &[("↑↓", "choose"), ("Enter", "open")],
+        Overlay::Mail(m) if m.company.is_some() => &[("type", "to filter"), ("↑↓", "choose"), ("Enter", "accept")],
+        Overlay::Mail(_) => &[("↑↓", "choose"), ("a", "accept as a ticket"), ("d", "drop")],
         Overlay::Draft(_) => &[("r", "restore"), ("d", "discard"), ("Esc", "decide later")],
         Overlay::Palette(_) => &[("type", "to filter"), ("↑↓", "choose"), ("Enter", "run")],
         _ => return None,
