@@ -136,7 +136,7 @@ catalogue! {
     Global "palette" => Command::OpenPalette, "command palette", "commands";
     Global "goto_ticket" => Command::GoToTicket, "open ticket by number";
     Global "recent_tickets" => Command::RecentTickets, "recent tickets";
-    Global "review_mail" => Command::ReviewMail, "review held mail (accept or drop)";
+    Global "review_mail" => Command::ReviewMail, "review held mail";
     Global "next_tab" => Command::NextTab, "next tab";
     Global "prev_tab" => Command::PrevTab, "previous tab";
     Global "tab_queue" => Command::TabQueue, "Queue tab";
