@@ -102,6 +102,17 @@ pub fn sla_board(r: &mut Report) -> Result<()> {
         10.0,
         None,
     );
+    let mut bytes: Vec<usize> = moves.iter().map(|m| m.bytes).collect();
+    bytes.sort_unstable();
+    let (p50, max) = (bytes[bytes.len() / 2], bytes[bytes.len() - 1]);
+    r.row(
+        "SLA board bytes per move (j ×200, scrolls included), 80x24",
+        format!("p50 {p50} B · max {max} B (n={})", bytes.len()),
+        "≤ 300",
+        None,
+        0.0,
+        Some(max <= 300),
+    );
     h.key(Action::First);
     // The tick as the app runs it: `update(Tick)` on the SLA tab, then the
     // draw, which works out the clocks of the rows on screen only.

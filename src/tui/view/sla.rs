@@ -67,17 +67,26 @@ impl SlaView<'_> {
             let (state, style) = self.state_cell(clock, open);
             let due_at = r.response_due.unwrap_or(now);
             let due = crate::domain::time::from_secs(due_at).with_timezone(&s.calendar.zone);
-            let sel = if i == b.cursor { t.selected() } else { Style::new() };
+            let selected = i == b.cursor;
+            let sel = if selected { t.selected() } else { Style::new() };
+            // The selected row is one plain reversed band (its words still
+            // say BREACH / WARNING): fewer style changes, fewer bytes a move.
+            let (p_style, style) = if selected {
+                (Style::new(), Style::new())
+            } else {
+                (t.priority(r.priority), style)
+            };
             let clock_left = clock.map_or(0, |c| c.minutes_left(&s.calendar, s.now));
             Row::new(vec![
                 Cell::from(format!("#{}", r.id)),
-                Cell::from(Span::styled(format!("P{}", r.priority), t.priority(r.priority))),
+                Cell::from(Span::styled(format!("P{}", r.priority), p_style)),
                 Cell::from(Span::styled(state, style)),
                 Cell::from(due.format("%a %H:%M").to_string()),
                 Cell::from(short_duration((due_at - now).div_euclid(60))),
                 Cell::from(short_duration(clock_left)),
                 Cell::from(match &r.assignee {
                     Some(a) => Span::raw(safe(a).into_owned()),
+                    None if selected => Span::raw("nobody"),
                     None => Span::styled("nobody", t.warn()),
                 }),
                 Cell::from(safe(&r.company).into_owned()),
