@@ -56,10 +56,7 @@ fn p_sets_the_priority_of_one_ticket_and_of_every_marked_one() {
     c.send("m");
     c.send("m");
     let screen = c.wait_for("2 marked", TIMEOUT).unwrap();
-    let marked: Vec<u32> = screen
-        .split(|ch: char| ch.is_whitespace() || ch == '|')
-        .filter_map(|w| w.strip_prefix('*')?.parse().ok())
-        .collect();
+    let marked = common::pty::marked_ids(&screen);
     assert_eq!(marked.len(), 2, "two rows show their mark:\n{screen}");
     c.send("p");
     c.wait_for("Set the priority", TIMEOUT).unwrap();

@@ -637,10 +637,7 @@ fn marked_tickets_take_one_status_change_together_after_one_question() {
     c.send("m");
     c.send("m");
     let screen = c.wait_for("2 marked", TIMEOUT).unwrap();
-    let marked: Vec<u32> = screen
-        .split(|ch: char| ch.is_whitespace() || ch == '|')
-        .filter_map(|w| w.strip_prefix('*')?.parse().ok())
-        .collect();
+    let marked = common::pty::marked_ids(&screen);
     assert_eq!(marked.len(), 2, "two rows show their mark:\n{screen}");
     c.send("t");
     c.wait_for("Set the status", TIMEOUT).unwrap();

@@ -702,3 +702,11 @@ pub fn colour_codes(raw: &[u8]) -> Vec<String> {
     }
     out
 }
+
+/// The queue rows marked with `m` on a screen: their ids (`*2000`).
+pub fn marked_ids(screen: &str) -> Vec<u32> {
+    screen
+        .split(|ch: char| ch.is_whitespace() || ch == '|')
+        .filter_map(|w| w.strip_prefix('*')?.parse().ok())
+        .collect()
+}
