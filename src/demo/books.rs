@@ -22,11 +22,7 @@ pub(crate) fn generate(
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let settings = RunSettings::from_config(config);
-    let who: i64 = conn.query_row(
-        "SELECT id FROM technicians WHERE role IN ('finance', 'admin') ORDER BY id LIMIT 1",
-        [],
-        |r| r.get(0),
-    )?;
+    let who = crate::store::demo_rows::first_biller(conn)?;
     let today = now.with_timezone(&config.calendar.timezone.0).date_naive();
     let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
     for back in (0..24u32).rev() {

@@ -1,5 +1,6 @@
 //! Demo companies, contacts, technicians and agreements.
 
+use crate::store::demo_rows as rows;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -40,10 +41,7 @@ pub(crate) fn generate(
             n += 1;
             let city = pick(rng, &words.cities);
             let phone = format!("804-555-{:04}", 1000 + n * 37 % 9000);
-            tx.execute(
-                "INSERT INTO companies (key, name, industry, city, phone) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![format!("co{n}"), name, industry, city, phone],
-            )?;
+            rows::company(tx, params![format!("co{n}"), name, industry, city, phone])?;
             let id = tx.last_insert_rowid();
             let (contacts, contact_names) = contacts(tx, words, rng, id, n, name, summary)?;
             agreements(tx, rng, id, n, today, summary)?;
@@ -59,9 +57,17 @@ fn technicians(tx: &Transaction<'_>, words: &Words, summary: &mut DemoSummary) -
     let mut workers = Vec::new();
     for (i, [name, login, role]) in words.technicians.iter().enumerate() {
         let oncall = i < 5;
-        tx.execute(
-            "INSERT INTO technicians (key, login, name, role, phone, email, oncall) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![login, login, name, role, format!("804-555-{:04}", 2100 + i * 11), format!("{login}@proactive-info.com"), oncall],
+        rows::technician(
+            tx,
+            params![
+                login,
+                login,
+                name,
+                role,
+                format!("804-555-{:04}", 2100 + i * 11),
+                format!("{login}@proactive-info.com"),
+                oncall
+            ],
         )?;
         if role == "technician" || role == "dispatcher" {
             workers.push(tx.last_insert_rowid());
@@ -97,13 +103,18 @@ fn contacts(
         } else {
             LEVELS[rng.random_range(0..LEVELS.len() - 1)]
         };
-        tx.execute(
-            "INSERT INTO contacts (key, company_id, name, email, phone, title, security_level) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        rows::contact(
+            tx,
             params![
                 format!("co{n}c{i}"),
                 company,
                 name,
-                format!("{}.{}@{}.test", first.to_lowercase(), last.to_lowercase(), &domain[..domain.len().min(18)]),
+                format!(
+                    "{}.{}@{}.test",
+                    first.to_lowercase(),
+                    last.to_lowercase(),
+                    &domain[..domain.len().min(18)]
+                ),
                 format!("804-555-{:04}", rng.random_range(1000..9999)),
                 pick(rng, &words.titles),
                 level
@@ -160,10 +171,21 @@ fn agreements(
             .then(|| executed + Duration::days(rng.random_range(20..75)))
             .filter(|d| *d < today);
         let ended = (n % 11 == 5 && i == 0).then(|| first_of_next_month(today - Duration::days(60)));
-        tx.execute(
-            "INSERT INTO agreements (key, company_id, product, executed, project_completed, ended, onboarding_fee_cents, monthly_cents, project_fee_cents, labor_rate_cents, prepaid_hours_per_month)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![format!("co{n}a{i}"), company, product, executed.to_string(), completed.map(|d| d.to_string()), ended.map(|d| d.to_string()), onboarding, monthly, project, rate, prepaid_hours],
+        rows::agreement(
+            tx,
+            params![
+                format!("co{n}a{i}"),
+                company,
+                product,
+                executed.to_string(),
+                completed.map(|d| d.to_string()),
+                ended.map(|d| d.to_string()),
+                onboarding,
+                monthly,
+                project,
+                rate,
+                prepaid_hours
+            ],
         )?;
         summary.agreements += 1;
     }
@@ -200,10 +222,7 @@ fn onboarding(tx: &Transaction<'_>, company: i64, today: NaiveDate, rng: &mut Ch
             std::cmp::Ordering::Equal => ("in progress", None),
             std::cmp::Ordering::Greater => ("pending", None),
         };
-        tx.execute(
-            "INSERT INTO onboarding_items (company_id, position, item, status, date) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![company, i as i64, item, status, date],
-        )?;
+        rows::onboarding_item(tx, params![company, i as i64, item, status, date])?;
     }
     Ok(())
 }

@@ -112,7 +112,7 @@ fn fill(
 ) -> anyhow::Result<DemoSummary> {
     let words = Words::load()?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let existing: i64 = tx.query_row("SELECT count(*) FROM companies", [], |r| r.get(0))?;
+    let existing = crate::store::demo_rows::companies(&tx)?;
     if existing > 0 {
         anyhow::bail!(crate::app::UsageError(
             "the store already holds data; demo data goes into a new store (use --db NEW_FILE)".into()

@@ -58,14 +58,7 @@ fn self_hours(config: &Config, d: NaiveDate) -> Option<(NaiveTime, NaiveTime)> {
     config.calendar.hours.as_array()[d.weekday().num_days_from_monday() as usize].0
 }
 
-struct Statements<'t> {
-    ticket: rusqlite::CachedStatement<'t>,
-    note: rusqlite::CachedStatement<'t>,
-    entry: rusqlite::CachedStatement<'t>,
-    audit: rusqlite::CachedStatement<'t>,
-    pause: rusqlite::CachedStatement<'t>,
-    fts: rusqlite::CachedStatement<'t>,
-}
+use crate::store::demo_rows::TicketRows as Statements;
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn generate(
@@ -80,20 +73,7 @@ pub(crate) fn generate(
 ) -> anyhow::Result<()> {
     let today = now.with_timezone(&config.calendar.timezone.0).date_naive();
     let cal = Calendar::new(config, today);
-    let ticket_sql = format!(
-        "INSERT INTO tickets (id, company_id, contact_id, summary, description, priority, status, board, source, assignee_id, opened, first_response, resolved, scheduled, paused_since, updated,
-                              clock_priority, {})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?6, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-        Stamp::COLUMNS
-    );
-    let mut st = Statements {
-        ticket: tx.prepare_cached(&ticket_sql)?,
-        note: tx.prepare_cached("INSERT INTO notes (ticket_id, author_id, created, internal, body) VALUES (?1, ?2, ?3, ?4, ?5)")?,
-        entry: tx.prepare_cached("INSERT INTO time_entries (ticket_id, technician_id, start, minutes, billable, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?,
-        audit: tx.prepare_cached("INSERT INTO audit (entity, entity_id, who_id, at, field, old, new) VALUES ('ticket', ?1, ?2, ?3, 'status', 'New', ?4)")?,
-        pause: tx.prepare_cached("INSERT INTO ticket_pauses (ticket_id, start, end) VALUES (?1, ?2, NULL)")?,
-        fts: tx.prepare_cached("INSERT INTO ticket_fts (rowid, summary, description, notes) VALUES (?1, ?2, ?3, ?4)")?,
-    };
+    let mut st = Statements::new(tx)?;
     for i in 0..count {
         let t = draw_ticket(rng, words, dir, &cal, i, count, now);
         write_ticket(&mut st, rng, words, &cal, i as i64 + 1, &t, now, summary)?;

@@ -7,6 +7,7 @@ pub mod billing;
 pub(crate) mod bulk;
 pub mod busy;
 pub mod deadlines;
+pub mod demo_rows;
 pub mod directory;
 pub mod drafts;
 pub mod exchange;
