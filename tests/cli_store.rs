@@ -612,3 +612,41 @@ fn read_only_commands_bring_an_older_store_up_to_date_first() {
     assert_eq!(older.stdout, current.stdout, "the dry run differs after migrating");
     assert_eq!(schema_facts(&env.db).0, CURRENT, "the store was not migrated");
 }
+
+#[test]
+fn doctor_finds_a_damaged_search_index_and_rebuild_search_mends_it() {
+    let env = Env::new();
+    env.demo_into(&env.db, 300, 8);
+    let summary = |id: i64| -> String {
+        let c = rusqlite::Connection::open(&env.db).unwrap();
+        c.query_row("SELECT summary FROM tickets WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap()
+    };
+    let word = summary(7).split_whitespace().next().unwrap().to_string();
+    let found = |env: &Env| {
+        env.run(&["ticket", "list", "--search", &word, "--limit", "1000"])
+            .stdout
+            .contains("#7 ")
+    };
+    assert!(found(&env), "#7 is found by {word:?} at first");
+    env.run(&["doctor"]).expect_code(0);
+    // Another program drops ticket 7 from the index.
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute("DELETE FROM ticket_fts WHERE rowid = 7", []).unwrap();
+    drop(conn);
+    assert!(!found(&env), "search no longer finds #7");
+    let doctor = env.run(&["doctor"]);
+    doctor.expect_code(1);
+    assert!(
+        doctor.stdout.contains("search index lacks 1 ticket") && doctor.stdout.contains("doctor --rebuild-search"),
+        "{doctor}"
+    );
+    env.run(&["doctor", "--rebuild-search"]).expect_code(0);
+    env.run(&["doctor"]).expect_code(0);
+    assert!(found(&env), "#7 is found again after the rebuild");
+    // No store: nothing is made.
+    let none = env.path("none.db");
+    env.run_with(&none, &env.config, &["doctor", "--rebuild-search"])
+        .expect_code(2);
+    assert!(!none.exists(), "a rebuild on no store made one");
+}

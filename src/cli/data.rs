@@ -168,6 +168,12 @@ pub fn doctor(ctx: &Ctx) -> anyhow::Result<i32> {
             migrate::CURRENT
         ));
     }
+    if version == migrate::CURRENT {
+        match crate::store::search_index::problems(&conn) {
+            Ok(p) => problems.extend(p),
+            Err(e) => problems.push(format!("cannot read the search index: {e}")),
+        }
+    }
     if let Err(e) = crate::store::health::check(&conn, &mut problems) {
         problems.push(format!("cannot read the store: {e}"));
     }
@@ -185,6 +191,17 @@ pub fn doctor(ctx: &Ctx) -> anyhow::Result<i32> {
     }
     outln!("{}", if problems.is_empty() { "ok" } else { "problems found" });
     Ok(if problems.is_empty() { 0 } else { 1 })
+}
+
+/// `doctor --rebuild-search`: the search index built again, all or nothing.
+pub fn rebuild_search(ctx: &Ctx) -> anyhow::Result<i32> {
+    if !ctx.db_path.exists() {
+        return Err(UsageError(format!("no store at {}; nothing to rebuild", ctx.db_path.display())).into());
+    }
+    let mut conn = ctx.open_store()?;
+    crate::store::search_index::rebuild(&mut conn)?;
+    outln!("search index rebuilt");
+    Ok(0)
 }
 
 pub fn backup(ctx: &Ctx, dest: &Path) -> anyhow::Result<i32> {

@@ -55,7 +55,11 @@ pub enum Command {
     /// Write the whole store as an exchange file
     Export { file: PathBuf },
     /// Check the store's integrity and schema, and show where things live
-    Doctor,
+    Doctor {
+        /// Build the full-text search index again from the tickets and notes (one transaction)
+        #[arg(long)]
+        rebuild_search: bool,
+    },
     /// Write a consistent copy of the store while others keep working
     Backup { dest: PathBuf },
     /// Tickets: new, list, show, update, note
@@ -195,7 +199,8 @@ fn dispatch(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
         Some(Command::Demo { tickets, seed }) => data::demo(&ctx, tickets, seed),
         Some(Command::Import { file }) => data::import(&ctx, &file),
         Some(Command::Export { file }) => data::export(&ctx, &file),
-        Some(Command::Doctor) => data::doctor(&ctx),
+        Some(Command::Doctor { rebuild_search: false }) => data::doctor(&ctx),
+        Some(Command::Doctor { rebuild_search: true }) => data::rebuild_search(&ctx),
         Some(Command::Backup { dest }) => data::backup(&ctx, &dest),
         Some(Command::Ticket(c)) => ticket::run(&ctx, c),
         Some(Command::Time(c)) => ticket::run_time(&ctx, c),

@@ -50,10 +50,7 @@ pub fn edit_note<'a>(
         ));
     }
     tx.execute("UPDATE notes SET body = ?2 WHERE id = ?1", params![note, body])?;
-    tx.execute(
-        "UPDATE ticket_fts SET notes = (SELECT coalesce(group_concat(body, ' '), '') FROM (SELECT body FROM notes WHERE ticket_id = ?1 ORDER BY created, id)) WHERE rowid = ?1",
-        [ticket],
-    )?;
+    super::search_index::reindex(&tx, ticket)?;
     audit(&tx, ticket, who, now, &format!("note {note}"), Some(&old), Some(&body))?;
     super::ticket_work::bump(&tx, ticket, now)?;
     tx.commit()?;

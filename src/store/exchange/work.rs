@@ -166,14 +166,7 @@ impl Loader<'_> {
 /// order written, each after a space — the text an entry kept in step note
 /// by note would hold. Needs the notes' ticket index.
 pub(super) fn index_new_tickets(conn: &Connection, before: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO ticket_fts (rowid, summary, description, notes)
-         SELECT t.id, t.summary, t.description,
-                coalesce((SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = t.id), '')
-           FROM tickets t WHERE t.id > ?1 ORDER BY t.id",
-        [before],
-    )?;
-    Ok(())
+    crate::store::search_index::index_after(conn, before)
 }
 
 /// Deadlines of tickets already in the store that have none, recomputed as
