@@ -41,7 +41,7 @@ fn hostile_store() -> Env {
         .expect_code(0);
     let conn = rusqlite::Connection::open(&env.db).expect("open store");
     conn.execute_batch(&format!(
-        "UPDATE tickets SET board = '{h}', source = '{h}', summary = '{h}';
+        "UPDATE tickets SET summary = '{h}', description = '{h}';
          UPDATE technicians SET login = login || '{h}', name = '{h}', phone = '{h}';
          UPDATE contacts SET name = '{h}', email = '{h}';
          UPDATE companies SET name = '{h}';
@@ -87,7 +87,43 @@ fn json_escapes_c1_controls_and_bidi_and_keeps_the_data() {
     }
     let r = env.run(&["ticket", "show", "1", "--json"]);
     let v: Value = serde_json::from_str(&r.stdout).expect("JSON");
-    assert_eq!(v["board"], HOSTILE, "the JSON is the same data:\n{r}");
+    assert_eq!(v["summary"], HOSTILE, "the JSON is the same data:\n{r}");
+}
+
+/// A board or source is one of the guide's words: another program's text
+/// there is an error naming the ticket and the column (never a silent
+/// default), terminal-safe, and `doctor` lists it.
+#[test]
+fn an_unknown_board_written_by_another_program_is_an_error_naming_the_ticket() {
+    let env = Env::new();
+    let file = env.write("doc.json", &example_doc().to_string());
+    env.run(&["import", file.to_str().expect("utf-8 path")]).expect_code(0);
+    let conn = rusqlite::Connection::open(&env.db).expect("open store");
+    conn.execute("UPDATE tickets SET board = ?1 WHERE id = 1", [HOSTILE])
+        .expect("write hostile board");
+    drop(conn);
+    let r = env.run(&["ticket", "show", "1"]);
+    r.expect_code(3);
+    assert_terminal_safe(&r, "ticket show of an unknown board");
+    assert!(
+        r.stderr.contains("column board of row 1") && r.stderr.contains("unknown board"),
+        "names the ticket and the column:\n{r}"
+    );
+    assert!(r.stderr.contains("pimdesk doctor"), "says where to look:\n{r}");
+    let r = env.run(&["doctor"]);
+    r.expect_code(1);
+    assert_terminal_safe(&r, "doctor");
+    assert!(r.stdout.contains("tickets.board of row 1"), "{r}");
+    let version = |env: &Env| -> i64 {
+        let conn = rusqlite::Connection::open(&env.db).expect("open store");
+        conn.query_row("SELECT version FROM tickets WHERE id = 1", [], |r| r.get(0))
+            .expect("read")
+    };
+    let before = version(&env);
+    let r = env.run(&["ticket", "update", "1", "--summary", "renamed"]);
+    r.expect_code(3);
+    assert_terminal_safe(&r, "ticket update");
+    assert_eq!(version(&env), before, "nothing was written:\n{r}");
 }
 
 #[test]
@@ -112,7 +148,7 @@ fn invalid_utf8_from_another_tool_is_read_lossily_and_reported() {
     env.run(&["import", file.to_str().expect("utf-8 path")]).expect_code(0);
     let conn = rusqlite::Connection::open(&env.db).expect("open store");
     conn.execute_batch(
-        "UPDATE tickets SET summary = CAST(X'5072696e74ff6572' AS TEXT), board = CAST(X'44657380' AS TEXT);
+        "UPDATE tickets SET summary = CAST(X'5072696e74ff6572' AS TEXT), description = CAST(X'44657380' AS TEXT);
          UPDATE technicians SET name = CAST(X'4a6fc3' AS TEXT);",
     )
     .expect("write invalid UTF-8");

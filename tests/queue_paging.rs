@@ -70,7 +70,7 @@ fn expected(conn: &rusqlite::Connection, q: &QueueQuery) -> Vec<i64> {
         let ord = match q.sort {
             SortKey::Id => a.id.cmp(&b.id),
             SortKey::Priority => a.priority.cmp(&b.priority),
-            SortKey::Status => a.status.cmp(&b.status),
+            SortKey::Status => a.status.as_str().cmp(b.status.as_str()),
             // Running response clocks soonest first; answered ones last.
             SortKey::Due => {
                 let due = |r: &pimdesk::store::tickets::QueueRow| match r.first_response {
@@ -128,7 +128,7 @@ fn sla_due_puts_running_clocks_soonest_first_and_answered_ones_last() {
         "an answered ticket sorts before a running clock: {:?}",
         rows.iter()
             .take(8)
-            .map(|r| (r.id, r.first_response, r.response_due, r.status.clone()))
+            .map(|r| (r.id, r.first_response, r.response_due, r.status))
             .collect::<Vec<_>>()
     );
     let dues: Vec<i64> = rows
@@ -185,7 +185,8 @@ fn the_filter_line_narrows_the_view() {
     assert!(!rows.is_empty());
     assert!(rows
         .iter()
-        .all(|r| (r.status == "New" || r.status == "In Progress") && (r.priority == 3 || r.priority == 4)));
+        .all(|r| (r.status.as_str() == "New" || r.status.as_str() == "In Progress")
+            && (r.priority.get() == 3 || r.priority.get() == 4)));
     let company = QueueFilter::parse("company:acme").unwrap();
     let rows = page(
         &conn,

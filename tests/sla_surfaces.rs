@@ -177,7 +177,7 @@ fn apply(conn: &mut rusqlite::Connection, id: i64, c: &Case, rules: &Rules<'_>) 
         match s {
             Step::Priority(p) => {
                 let ch = TicketChanges {
-                    priority: Some(*p),
+                    priority: Priority::new(*p),
                     ..Default::default()
                 };
                 ticket_write::update(conn, id, &ch, None, 1, now, rules).unwrap();
@@ -190,7 +190,7 @@ fn apply(conn: &mut rusqlite::Connection, id: i64, c: &Case, rules: &Rules<'_>) 
             }
             Step::Status(new) => {
                 let ch = TicketChanges {
-                    status: Some(new.to_string()),
+                    status: Some(new.parse().unwrap()),
                     ..Default::default()
                 };
                 ticket_write::update(conn, id, &ch, None, 1, now, rules).unwrap();

@@ -74,7 +74,7 @@ impl Harness {
         let now = now();
         let mut state = AppState::new(config, login, "1m.db".into(), now);
         state.user_id = Some(user_id);
-        state.role = role.as_str().to_string();
+        state.role = Some(role);
         state.queue.query.me = Some(user_id);
         let writer = worker::WriterCtx {
             user_id,

@@ -108,7 +108,7 @@ fn check(ctx: &Ctx, after_hours: bool) -> anyhow::Result<i32> {
             ""
         };
         outln!(
-            "#{} P{} {state}{paused} due {} ({when}) {} — {} [{}]",
+            "#{} {} {state}{paused} due {} ({when}) {} — {} [{}]",
             row.id,
             row.priority,
             rfc3339_secs(row.response_due, tz),

@@ -139,10 +139,14 @@ fn me(ctx: &Ctx) -> Actor<'_> {
     Actor::Login(&ctx.login)
 }
 
-fn priority(p: &str) -> anyhow::Result<u8> {
-    p.parse::<crate::domain::ticket::Priority>()
-        .map(|p| p.get())
-        .map_err(usage)
+fn priority(p: &str) -> anyhow::Result<crate::domain::ticket::Priority> {
+    p.parse().map_err(usage)
+}
+
+/// One of the guide's words typed on the command line; a usage error names
+/// what was given and what is allowed.
+fn word<T: std::str::FromStr<Err = crate::domain::ticket::UnknownValue>>(s: &str) -> anyhow::Result<T> {
+    s.parse().map_err(usage)
 }
 
 pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
@@ -182,8 +186,8 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
                 summary: a.summary,
                 description: a.description,
                 priority: priority(&a.priority)?,
-                board: a.board.unwrap_or_else(|| intake.0.as_str().into()),
-                source: a.source.unwrap_or_else(|| intake.1.as_str().into()),
+                board: a.board.as_deref().map(word).transpose()?.unwrap_or(intake.0),
+                source: a.source.as_deref().map(word).transpose()?.unwrap_or(intake.1),
                 assignee_id,
                 scheduled,
             };
@@ -206,7 +210,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
                 Some(l) => Some(Some(lookup::technician(&conn, l).map_err(usage)?)),
             };
             let ch = TicketChanges {
-                status: a.status,
+                status: a.status.as_deref().map(word).transpose()?,
                 priority: a.priority.as_deref().map(priority).transpose()?,
                 summary: a.summary,
                 assignee_id,
@@ -298,7 +302,7 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
     if let Some(s) = a.status {
         filter.status = Some(s.parse::<crate::domain::ticket::Status>().map_err(usage)?);
     }
-    filter.priority = a.priority.as_deref().map(priority).transpose()?;
+    filter.priority = a.priority.as_deref().map(priority).transpose()?.map(|p| p.get());
     filter.company_id = a
         .company
         .as_deref()
@@ -333,7 +337,7 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
         for d in &out {
             let state = sla_state(ctx, d);
             outln!(
-                "#{:<7} P{} {:<17} {:<9} {:<30} {}",
+                "#{:<7} {} {:<17} {:<9} {:<30} {}",
                 d.id,
                 d.priority,
                 d.status,
@@ -412,7 +416,7 @@ fn print_ticket(ctx: &Ctx, d: &TicketDetail) -> std::io::Result<()> {
     let t = |s: Option<i64>| s.map(|s| rfc3339_secs(s, tz)).unwrap_or_else(|| "-".into());
     outln!("#{} {}", d.id, &d.summary);
     outln!(
-        "P{} · {} · {} · {} · via {}",
+        "{} · {} · {} · {} · via {}",
         d.priority,
         d.status,
         &d.company,

@@ -186,17 +186,16 @@ impl Duty {
 /// None when `role` may do `duty`; else the refusal in words (without a
 /// "refused:" of its own: each screen says that its way), naming the
 /// roles that may and how `login` gets one (as the command line says it).
-/// `role` is the stored text (empty: not known yet).
-pub fn refusal(role: &str, login: &str, duty: Duty, what: &str) -> Option<String> {
-    let parsed = role.parse::<Role>().ok();
-    if parsed.is_some_and(|r| duty.allowed(r)) {
+/// `role` is None while not known yet (no technician record).
+pub fn refusal(role: Option<Role>, login: &str, duty: Duty, what: &str) -> Option<String> {
+    if role.is_some_and(|r| duty.allowed(r)) {
         return None;
     }
     let (roles, give) = match duty {
         Duty::Directory => ("the dispatcher or admin role", "dispatcher"),
         Duty::Finance => ("the finance or admin role", "finance"),
     };
-    let you = if role.is_empty() { "not known yet" } else { role };
+    let you = role.map_or("not known yet", Role::as_str);
     Some(format!(
         "{what} needs {roles}; you are {you}. Ask an admin to run: pimdesk tech set-role {login} {give}"
     ))

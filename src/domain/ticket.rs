@@ -34,6 +34,14 @@ impl Priority {
     }
 }
 
+/// P3 (medium), the middle of the guide's table; a new ticket's priority
+/// comes from the config, this only fills a struct's default.
+impl Default for Priority {
+    fn default() -> Self {
+        Priority(3)
+    }
+}
+
 impl TryFrom<u8> for Priority {
     type Error = UnknownValue;
     fn try_from(n: u8) -> Result<Self, Self::Error> {
@@ -88,8 +96,12 @@ macro_rules! vocabulary {
                 match self { $($name::$variant => $text),+ }
             }
         }
+        /// The first word of the list: where a new ticket starts.
+        impl Default for $name {
+            fn default() -> Self { $name::ALL[0] }
+        }
         impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.pad(self.as_str()) }
         }
         impl FromStr for $name {
             type Err = UnknownValue;

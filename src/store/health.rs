@@ -43,5 +43,38 @@ pub fn check(conn: &Connection, problems: &mut Vec<String>) -> rusqlite::Result<
     if bad.len() > 20 {
         problems.push(format!("{} more values are not valid UTF-8", bad.len() - 20));
     }
+    unknown_words(conn, problems)
+}
+
+/// Boards and sources are the only words the schema does not check (status,
+/// priority, role and security level have CHECK constraints); a value
+/// another program wrote there stops the ticket from loading.
+fn unknown_words(conn: &Connection, problems: &mut Vec<String>) -> rusqlite::Result<()> {
+    use crate::domain::ticket::{Board, Source};
+    let quoted = |words: Vec<&str>| {
+        words
+            .iter()
+            .map(|w| format!("'{}'", w.replace('\'', "''")))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let boards = quoted(Board::ALL.iter().map(|b| b.as_str()).collect());
+    let sources = quoted(Source::ALL.iter().map(|s| s.as_str()).collect());
+    for (column, words, what) in [("board", &boards, "board"), ("source", &sources, "source")] {
+        let sql = format!("SELECT id, {column} FROM tickets WHERE {column} NOT IN ({words}) ORDER BY id LIMIT 21");
+        let mut stmt = conn.prepare(&sql)?;
+        let rows: Vec<(i64, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, super::lossy::LossyRow::lossy(r, 1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (id, value) in rows.iter().take(20) {
+            problems.push(format!(
+                "tickets.{column} of row {id} is {value:?}, not a {what} pimdesk knows; the ticket cannot be shown or changed until it holds one of {}",
+                words.replace('\'', "")
+            ));
+        }
+        if rows.len() > 20 {
+            problems.push(format!("more tickets hold an unknown {what}"));
+        }
+    }
     Ok(())
 }

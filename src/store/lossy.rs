@@ -49,7 +49,13 @@ plain!(
     Option<i64>,
     Option<i32>,
     Option<u32>,
-    Option<bool>
+    Option<bool>,
+    crate::domain::ticket::Status,
+    crate::domain::ticket::Board,
+    crate::domain::ticket::Source,
+    crate::domain::ticket::Priority,
+    crate::domain::permissions::SecurityLevel,
+    Option<crate::domain::permissions::SecurityLevel>
 );
 
 /// [`Row::get`] with [`Lossy`] text.
@@ -64,8 +70,33 @@ impl LossyRow for Row<'_> {
             rusqlite::types::FromSqlError::InvalidType => {
                 rusqlite::Error::InvalidColumnType(idx, format!("column {idx}"), value.data_type())
             }
-            other => rusqlite::Error::FromSqlConversionFailure(idx, value.data_type(), Box::new(other)),
+            other => rusqlite::Error::FromSqlConversionFailure(
+                idx,
+                value.data_type(),
+                format!("{}: {other}", self.place(idx)).into(),
+            ),
         })
+    }
+}
+
+trait Place {
+    /// "column board of row 7": the column by name, the row by its id when
+    /// the statement reads one first.
+    fn place(&self, idx: usize) -> String;
+}
+
+impl Place for Row<'_> {
+    fn place(&self, idx: usize) -> String {
+        let stmt = self.as_ref();
+        let column = stmt.column_name(idx).unwrap_or("?");
+        let column = column.rsplit('.').next().unwrap_or(column);
+        let id = (idx > 0 && stmt.column_name(0).is_ok_and(|n| n == "id" || n.ends_with(".id")))
+            .then(|| self.get::<_, i64>(0).ok())
+            .flatten();
+        match id {
+            Some(id) => format!("column {column} of row {id}"),
+            None => format!("column {column}"),
+        }
     }
 }
 

@@ -62,6 +62,8 @@ pub enum StoreError {
     Corrupt { path: PathBuf },
     #[error("disk full writing {}; nothing was written: free some space and try again", path.display())]
     DiskFull { path: PathBuf },
+    #[error("{} holds a value pimdesk cannot read ({detail}); nothing was changed: `pimdesk doctor` lists such values", path.display())]
+    Unreadable { path: PathBuf, detail: String },
     #[error("store error: {0}")]
     Sqlite(rusqlite::Error),
 }
@@ -80,6 +82,12 @@ impl StoreError {
     /// means the store cannot take writes (read-only, damaged, disk full).
     pub fn trouble(path: &std::path::Path, e: &rusqlite::Error) -> Option<StoreError> {
         let path = path.to_path_buf();
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, why) = e {
+            return Some(StoreError::Unreadable {
+                path,
+                detail: why.to_string(),
+            });
+        }
         match e.sqlite_error_code()? {
             rusqlite::ErrorCode::ReadOnly => Some(StoreError::ReadOnly { path }),
             rusqlite::ErrorCode::DatabaseCorrupt => Some(StoreError::Corrupt { path }),

@@ -2,6 +2,7 @@
 //! anchors and the row it shows — shared by the pages of `tickets` and
 //! `queue_assignee`.
 
+use crate::domain::ticket::{Priority, Status};
 use crate::store::lossy::LossyRow;
 use rusqlite::types::Value;
 use rusqlite::{Row, ToSql};
@@ -187,8 +188,8 @@ impl ToSql for SortValue {
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueRow {
     pub id: i64,
-    pub priority: u8,
-    pub status: String,
+    pub priority: Priority,
+    pub status: Status,
     pub company: String,
     pub summary: String,
     pub assignee: Option<String>,
@@ -199,7 +200,7 @@ pub struct QueueRow {
     pub warning_at: Option<i64>,
     pub paused_since: Option<i64>,
     /// The priority the response clock runs on.
-    pub clock_priority: u8,
+    pub clock_priority: Priority,
 }
 
 impl QueueRow {
@@ -218,8 +219,8 @@ impl QueueRow {
     pub fn sort_value(&self, key: SortKey) -> SortValue {
         match key {
             SortKey::Id => SortValue::Int(self.id),
-            SortKey::Priority => SortValue::Int(i64::from(self.priority)),
-            SortKey::Status => SortValue::Text(self.status.clone()),
+            SortKey::Priority => SortValue::Int(i64::from(self.priority.get())),
+            SortKey::Status => SortValue::Text(self.status.as_str().to_string()),
             SortKey::Due => SortValue::Int(match self.first_response {
                 None => self.response_due.unwrap_or(i64::MAX),
                 Some(_) => i64::MAX,

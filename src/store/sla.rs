@@ -6,14 +6,15 @@
 use rusqlite::{params, Connection, Row};
 
 use crate::domain::sla::{Clock, SlaPolicy};
+use crate::domain::ticket::Priority;
 
 /// A running response clock: one row type for the board and `sla check`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClockRow {
     pub id: i64,
-    pub priority: u8,
+    pub priority: Priority,
     /// The priority the clock runs on (see the README's SLA rules).
-    pub clock_priority: u8,
+    pub clock_priority: Priority,
     pub company: String,
     pub summary: String,
     pub assignee: Option<String>,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::domain::sla::{self, Calendar, Clock, LedgerEntry, SlaInput, SlaPolicy};
-use crate::domain::ticket::Priority;
+use crate::domain::ticket::{Board, Priority, Source, Status};
 use crate::domain::time::from_secs;
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16,15 +16,15 @@ pub struct TicketDetail {
     pub assignee_id: Option<i64>,
     pub summary: String,
     pub description: String,
-    pub priority: u8,
-    pub status: String,
+    pub priority: Priority,
+    pub status: Status,
     pub company: String,
     pub contact: Option<String>,
     pub contact_level: Option<String>,
     pub contact_phone: Option<String>,
     pub assignee: Option<String>,
-    pub board: String,
-    pub source: String,
+    pub board: Board,
+    pub source: Source,
     pub opened: i64,
     pub first_response: Option<i64>,
     pub resolved: Option<i64>,
@@ -33,7 +33,7 @@ pub struct TicketDetail {
     pub warning_at: Option<i64>,
     pub paused_since: Option<i64>,
     /// The priority the response clock runs on (README, SLA rules).
-    pub clock_priority: u8,
+    pub clock_priority: Priority,
     pub version: i64,
     pub notes: Vec<NoteRow>,
     pub time_entries: Vec<TimeRow>,
@@ -92,7 +92,7 @@ impl TicketDetail {
 
     /// The SLA engine's input for this ticket (for the pause ledger).
     pub fn sla_input(&self) -> Option<SlaInput> {
-        let mut input = SlaInput::new(Priority::new(self.clock_priority)?, from_secs(self.opened));
+        let mut input = SlaInput::new(self.clock_priority, from_secs(self.opened));
         input.first_response = self.first_response.map(from_secs);
         input.completed = self.resolved.map(from_secs);
         input.scheduled = self.scheduled.map(from_secs);

@@ -32,7 +32,7 @@ pub enum WriteError {
     Store(#[from] rusqlite::Error),
 }
 
-pub(super) fn invalid(field: &'static str, message: impl Into<String>) -> WriteError {
+pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> WriteError {
     WriteError::Invalid {
         field,
         message: message.into(),
@@ -52,9 +52,9 @@ pub struct NewTicket {
     pub contact_id: Option<i64>,
     pub summary: String,
     pub description: String,
-    pub priority: u8,
-    pub board: String,
-    pub source: String,
+    pub priority: Priority,
+    pub board: Board,
+    pub source: Source,
     pub assignee_id: Option<i64>,
     pub scheduled: Option<i64>,
 }
@@ -64,13 +64,13 @@ pub struct NewTicket {
 pub struct TicketChanges {
     pub summary: Option<String>,
     pub description: Option<String>,
-    pub priority: Option<u8>,
-    pub status: Option<String>,
+    pub priority: Option<Priority>,
+    pub status: Option<Status>,
     pub company_id: Option<i64>,
     pub contact_id: Option<Option<i64>>,
     pub assignee_id: Option<Option<i64>>,
-    pub board: Option<String>,
-    pub source: Option<String>,
+    pub board: Option<Board>,
+    pub source: Option<Source>,
     pub scheduled: Option<Option<i64>>,
 }
 
@@ -101,8 +101,7 @@ pub(super) fn audit(
     )
 }
 
-fn check_priority(p: u8, scheduled: Option<i64>) -> Result<Priority, WriteError> {
-    let p = Priority::new(p).ok_or_else(|| invalid("priority", format!("{p} is out of range 1-5")))?;
+fn check_priority(p: Priority, scheduled: Option<i64>) -> Result<Priority, WriteError> {
     if p.get() == 5 && scheduled.is_none() {
         return Err(invalid("scheduled", "a P5 (planned) ticket needs its scheduled time"));
     }
@@ -147,6 +146,31 @@ pub fn create<'a>(
     Ok(id)
 }
 
+/// [`create`] for a ticket that starts in another status than New (the
+/// editor lets one be chosen): made and moved in one transaction, audited
+/// as both steps.
+pub fn create_in_status<'a>(
+    conn: &mut Connection,
+    t: &NewTicket,
+    status: Status,
+    who: impl Into<Actor<'a>>,
+    now: i64,
+    rules: &Rules<'_>,
+) -> Result<i64, WriteError> {
+    let tx = begin(conn)?;
+    let who = who.into().id(&tx)?;
+    let id = create_in(&tx, t, who, now, rules)?;
+    if status != Status::New {
+        let ch = TicketChanges {
+            status: Some(status),
+            ..TicketChanges::default()
+        };
+        update_in(&tx, id, &ch, None, who, now, rules)?;
+    }
+    tx.commit()?;
+    Ok(id)
+}
+
 /// [`create`] inside the caller's transaction (mail makes the ticket and
 /// records the message in one).
 pub(crate) fn create_in(
@@ -162,14 +186,7 @@ pub(crate) fn create_in(
     }
     let description = sanitize(&t.description);
     let priority = check_priority(t.priority, t.scheduled)?;
-    let board: Board = t
-        .board
-        .parse()
-        .map_err(|e: crate::domain::ticket::UnknownValue| invalid("board", e.to_string()))?;
-    let source: Source = t
-        .source
-        .parse()
-        .map_err(|e: crate::domain::ticket::UnknownValue| invalid("source", e.to_string()))?;
+    let (board, source) = (t.board, t.source);
     check_contact(tx, t.company_id, t.contact_id)?;
     tx.execute(
         "INSERT INTO tickets (company_id, contact_id, summary, description, priority, status, board, source, assignee_id, opened, scheduled, updated)
@@ -191,13 +208,13 @@ pub(super) struct Current {
     pub(super) version: i64,
     summary: String,
     description: String,
-    priority: u8,
+    priority: Priority,
     status: Status,
     company_id: i64,
     contact_id: Option<i64>,
     assignee_id: Option<i64>,
-    board: String,
-    source: String,
+    board: Board,
+    source: Source,
     scheduled: Option<i64>,
     pub(super) first_response: Option<i64>,
     resolved: Option<i64>,
@@ -344,8 +361,8 @@ pub(super) fn update_in(
         set(
             "priority",
             "priority",
-            format!("P{}", cur.priority),
-            format!("P{}", p.get()),
+            cur.priority.to_string(),
+            p.to_string(),
             &p.get(),
         )?;
         // The clock runs on the new priority only while no response has
@@ -377,22 +394,13 @@ pub(super) fn update_in(
         let (old, new) = (login_of(tx, cur.assignee_id)?, login_of(tx, a)?);
         set("assignee", "assignee_id", old, new, &a)?;
     }
-    if let Some(b) = &ch.board {
-        let b: Board = b
-            .parse()
-            .map_err(|e: crate::domain::ticket::UnknownValue| invalid("board", e.to_string()))?;
-        set("board", "board", cur.board.clone(), b.to_string(), &b.as_str())?;
+    if let Some(b) = ch.board {
+        set("board", "board", cur.board.to_string(), b.to_string(), &b.as_str())?;
     }
-    if let Some(s) = &ch.source {
-        let s: Source = s
-            .parse()
-            .map_err(|e: crate::domain::ticket::UnknownValue| invalid("source", e.to_string()))?;
-        set("source", "source", cur.source.clone(), s.to_string(), &s.as_str())?;
+    if let Some(s) = ch.source {
+        set("source", "source", cur.source.to_string(), s.to_string(), &s.as_str())?;
     }
-    if let Some(s) = &ch.status {
-        let s: Status = s
-            .parse()
-            .map_err(|e: crate::domain::ticket::UnknownValue| invalid("status", e.to_string()))?;
+    if let Some(s) = ch.status {
         changed |= set_status(tx, id, &cur, s, who, now)?;
         times_fit_status(tx, id)?;
     }

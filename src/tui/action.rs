@@ -108,7 +108,7 @@ pub enum Action {
     ContactSaved(String),
     UserKnown {
         id: i64,
-        role: String,
+        role: crate::domain::permissions::Role,
     },
     /// Another console committed: reload what is on screen.
     StoreChanged,

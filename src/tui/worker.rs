@@ -200,10 +200,7 @@ pub fn handle(conn: &Connection, effect: Effect) -> rusqlite::Result<Action> {
         } => set_contact_level(conn, contact_id, &level, who, at)?,
         Effect::EnsureUser(login) => {
             let (id, role) = crate::store::actor::ensure(conn, &login)?;
-            Action::UserKnown {
-                id,
-                role: role.as_str().to_string(),
-            }
+            Action::UserKnown { id, role }
         }
         // Writes are answered by worker_writes before this point.
         _ => Action::Tick,

@@ -170,12 +170,12 @@ fn save_ticket(
         summary: Some(f.summary.clone()),
         description: Some(f.description.clone()),
         priority: Some(f.priority),
-        status: Some(f.status.clone()),
+        status: Some(f.status),
         company_id: Some(company_id),
         contact_id: Some(f.contact_id),
         assignee_id: Some(f.assignee_id),
-        board: Some(f.board.clone()),
-        source: Some(f.source.clone()),
+        board: Some(f.board),
+        source: Some(f.source),
         scheduled: Some(scheduled),
     };
     match f.id {
@@ -193,20 +193,12 @@ fn save_ticket(
                 summary: f.summary.clone(),
                 description: f.description.clone(),
                 priority: f.priority,
-                board: f.board.clone(),
-                source: f.source.clone(),
+                board: f.board,
+                source: f.source,
                 assignee_id: f.assignee_id,
                 scheduled,
             };
-            let id = ticket_write::create(conn, &t, who, at, rules)?;
-            if f.status != "New" {
-                let ch = TicketChanges {
-                    status: Some(f.status.clone()),
-                    ..TicketChanges::default()
-                };
-                ticket_write::update(conn, id, &ch, None, who, at, rules)?;
-            }
-            Ok(id)
+            ticket_write::create_in_status(conn, &t, f.status, who, at, rules)
         }
     }
 }

@@ -146,7 +146,7 @@ pub(super) fn require_finance(ctx: &Ctx, conn: &Connection, action: &str) -> any
     match crate::store::actor::find(conn, &ctx.login)? {
         Some((id, _)) => Ok(id),
         None => Err(usage(
-            refusal("", &ctx.login, Duty::Finance, action).unwrap_or_default(),
+            refusal(None, &ctx.login, Duty::Finance, action).unwrap_or_default(),
         )),
     }
 }

@@ -85,13 +85,13 @@ impl Clock {
     /// a priority change after the first response does not move it).
     pub fn from_stored(
         policy: &SlaPolicy,
-        clock_priority: u8,
+        clock_priority: Priority,
         response_due: Option<i64>,
         warning_at: Option<i64>,
         responded: Option<i64>,
         paused_since: Option<i64>,
     ) -> Option<Clock> {
-        let kind = policy.get(Priority::new(clock_priority)?).clock;
+        let kind = policy.get(clock_priority).clock;
         Some(Clock {
             kind,
             response_due: from_secs(response_due?),

@@ -42,8 +42,8 @@ pub(crate) fn require_finance(tx: &Connection, who: i64, what: &str) -> Result<(
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;
-    let (login, role) = found.map_or((String::new(), String::new()), |(l, r)| (l, r.to_string()));
-    match refusal(&role, &login, Duty::Finance, what) {
+    let (login, role) = found.map_or((String::new(), None), |(l, r)| (l, Some(r)));
+    match refusal(role, &login, Duty::Finance, what) {
         None => Ok(()),
         Some(m) => Err(BillingStoreError::Refused(m)),
     }

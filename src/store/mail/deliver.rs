@@ -6,12 +6,13 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::super::actor::MAIL;
 use super::super::ticket_work::{add_note_in, Note};
+use super::super::ticket_write::invalid;
 use super::super::ticket_write::{begin, create_in, update_in, NewTicket, Rules, TicketChanges, WriteError};
 use crate::config::MailConfig;
 use crate::domain::mail::parse::{header_block, Incoming};
 use crate::domain::mail::{quote, thread, Outgoing};
 use crate::domain::permissions::{Right, SecurityLevel};
-use crate::domain::ticket::{intake_defaults, Status};
+use crate::domain::ticket::{intake_defaults, Priority, Status};
 
 /// What a delivery needs besides the message.
 pub struct MailRules<'a> {
@@ -405,7 +406,7 @@ fn reply(
     // A client's answer resumes a paused clock, and reopens a recently
     // resolved ticket: both are the status In Progress, audited.
     let status = matches!(t.status, Status::WaitingOnClient | Status::Resolved).then(|| TicketChanges {
-        status: Some(Status::InProgress.as_str().into()),
+        status: Some(Status::InProgress),
         ..TicketChanges::default()
     });
     if let Some(ch) = &status {
@@ -481,9 +482,9 @@ pub(super) fn open_ticket(
         contact_id: Some(sender.id),
         summary: summary.clone(),
         description,
-        priority: r.mail.priority,
-        board: intake_defaults(r.after_hours).0.as_str().into(),
-        source: crate::domain::ticket::Source::Email.as_str().into(),
+        priority: Priority::new(r.mail.priority).ok_or_else(|| invalid("priority", "mail.priority is not 1-4"))?,
+        board: intake_defaults(r.after_hours).0,
+        source: crate::domain::ticket::Source::Email,
         assignee_id: None,
         scheduled: None,
     };

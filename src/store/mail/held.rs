@@ -112,12 +112,12 @@ pub fn accept<'a>(
 /// Contacts are the dispatcher's (the concierge desk) or an admin's, as in
 /// the Directory; a technician may still accept mail from a known contact.
 fn may_add_contacts(tx: &Transaction<'_>, who: i64) -> Result<(), WriteError> {
-    let (login, role): (String, String) =
+    let (login, role): (String, crate::domain::permissions::Role) =
         tx.query_row("SELECT login, role FROM technicians WHERE id = ?1", [who], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
     let what = "making the sender a contact (--contact-new)";
-    match crate::domain::permissions::refusal(&role, &login, crate::domain::permissions::Duty::Directory, what) {
+    match crate::domain::permissions::refusal(Some(role), &login, crate::domain::permissions::Duty::Directory, what) {
         Some(why) => Err(invalid("role", why)),
         None => Ok(()),
     }

@@ -78,7 +78,7 @@ pub(super) fn answer(s: &mut AppState, action: Action) -> Result<Vec<Effect>, Ac
         }
         Action::UserKnown { id, role } => {
             s.user_id = Some(id);
-            s.role = role;
+            s.role = Some(role);
             s.queue.query.me = Some(id);
             vec![Effect::LoadTimer, Effect::LoadSavedViews]
         }

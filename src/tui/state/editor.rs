@@ -6,7 +6,7 @@ use ratatui_textarea::TextArea;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::text::{sanitize, sanitize_line};
-use crate::domain::ticket::{Board, Source, Status};
+use crate::domain::ticket::{Board, Priority, Source, Status};
 use crate::store::ticket_detail::TicketDetail;
 
 pub use crate::store::lookup::Choices;
@@ -72,11 +72,11 @@ pub struct TicketForm {
     pub seen_audit: Option<i64>,
     pub company_id: Option<i64>,
     pub contact_id: Option<i64>,
-    pub priority: u8,
-    pub status: String,
+    pub priority: Priority,
+    pub status: Status,
     pub assignee_id: Option<i64>,
-    pub board: String,
-    pub source: String,
+    pub board: Board,
+    pub source: Source,
     pub scheduled: String,
     pub summary: String,
     pub description: String,
@@ -115,16 +115,21 @@ pub fn text_box(text: &str) -> TextArea<'static> {
     t
 }
 
+/// The word at a picker's option id (its place in the list).
+fn pick_of<T: Copy>(all: &[T], value: i64) -> Option<T> {
+    usize::try_from(value).ok().and_then(|i| all.get(i)).copied()
+}
+
 impl EditorState {
     /// A new ticket; taken outside contractual hours it defaults to the
     /// After Hours board and the after-hours line.
     pub fn new_ticket(after_hours: bool) -> EditorState {
         let (board, source) = crate::domain::ticket::intake_defaults(after_hours);
         let form = TicketForm {
-            priority: 3,
-            status: Status::New.as_str().into(),
-            board: board.as_str().into(),
-            source: source.as_str().into(),
+            priority: Priority::default(),
+            status: Status::New,
+            board,
+            source,
             ..TicketForm::default()
         };
         EditorState::from_form(form, false)
@@ -138,10 +143,10 @@ impl EditorState {
             company_id: Some(d.company_id),
             contact_id: d.contact_id,
             priority: d.priority,
-            status: d.status.clone(),
+            status: d.status,
             assignee_id: d.assignee_id,
-            board: d.board.clone(),
-            source: d.source.clone(),
+            board: d.board,
+            source: d.source,
             scheduled: d
                 .scheduled
                 .map(|s| {
@@ -260,11 +265,11 @@ impl EditorState {
                 f.contact_id = None;
             }
             Field::Contact => f.contact_id = Some(value),
-            Field::Priority => f.priority = value as u8,
-            Field::Status => f.status = Status::ALL[value as usize].as_str().into(),
+            Field::Priority => f.priority = pick_of(&Priority::ALL, value - 1).unwrap_or(f.priority),
+            Field::Status => f.status = pick_of(Status::ALL, value).unwrap_or(f.status),
             Field::Assignee => f.assignee_id = (value != 0).then_some(value),
-            Field::Board => f.board = Board::ALL[value as usize].as_str().into(),
-            Field::Source => f.source = Source::ALL[value as usize].as_str().into(),
+            Field::Board => f.board = pick_of(Board::ALL, value).unwrap_or(f.board),
+            Field::Source => f.source = pick_of(Source::ALL, value).unwrap_or(f.source),
             _ => {}
         }
         self.mark_changed();
@@ -282,17 +287,17 @@ impl EditorState {
     /// The focused picker's current value, as an option id.
     fn current_value(&self) -> Option<i64> {
         let f = &self.form;
-        fn index(mut names: impl Iterator<Item = &'static str>, v: &str) -> Option<i64> {
-            names.position(|x| x == v).map(|i| i as i64)
+        fn index<T: PartialEq>(all: &[T], v: &T) -> Option<i64> {
+            all.iter().position(|x| x == v).map(|i| i as i64)
         }
         match self.focus {
             Field::Company => f.company_id,
             Field::Contact => f.contact_id,
-            Field::Priority => Some(i64::from(f.priority)),
-            Field::Status => index(Status::ALL.iter().map(|s| s.as_str()), &f.status),
+            Field::Priority => Some(i64::from(f.priority.get())),
+            Field::Status => index(Status::ALL, &f.status),
             Field::Assignee => Some(f.assignee_id.unwrap_or(0)),
-            Field::Board => index(Board::ALL.iter().map(|b| b.as_str()), &f.board),
-            Field::Source => index(Source::ALL.iter().map(|s| s.as_str()), &f.source),
+            Field::Board => index(Board::ALL, &f.board),
+            Field::Source => index(Source::ALL, &f.source),
             _ => None,
         }
     }
@@ -419,7 +424,7 @@ impl EditorState {
             errors.push((Field::Summary, "a ticket needs a summary".to_string()));
         }
         let scheduled = parse_local(&form.scheduled, cal);
-        match (&scheduled, form.priority) {
+        match (&scheduled, form.priority.get()) {
             (Err(m), _) => errors.push((Field::Scheduled, m.clone())),
             (Ok(None), 5) => errors.push((
                 Field::Scheduled,

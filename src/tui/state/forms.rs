@@ -207,19 +207,19 @@ impl StatusPick {
             PickWhat::Status => {
                 let st = Self::statuses()[self.highlight.min(Self::statuses().len() - 1)];
                 let changes = TicketChanges {
-                    status: Some(st.as_str().into()),
+                    status: Some(st),
                     ..TicketChanges::default()
                 };
                 (changes, format!("status {st}"))
             }
             PickWhat::Priority => {
-                let p = (self.highlight.min(4) + 1) as u8;
+                let p = crate::domain::ticket::Priority::ALL[self.highlight.min(4)];
                 let changes = TicketChanges {
                     priority: Some(p),
                     ..TicketChanges::default()
                 };
-                let name = priority_names.get(usize::from(p) - 1).map(String::as_str).unwrap_or("");
-                (changes, format!("priority P{p} {name}"))
+                let name = priority_names.get(p.index()).map(String::as_str).unwrap_or("");
+                (changes, format!("priority {p} {name}"))
             }
         }
     }

@@ -408,7 +408,7 @@ fn start_write(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
         InvoiceKey::VoidPayment => "voiding a payment",
         _ => "voiding an invoice",
     };
-    if let Some(m) = refusal(&s.role, &s.login, Duty::Finance, what) {
+    if let Some(m) = refusal(s.role, &s.login, Duty::Finance, what) {
         s.message = Some(Message::error(format!("refused: {m}")));
         return vec![];
     }

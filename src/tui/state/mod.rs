@@ -94,7 +94,8 @@ pub struct AppState {
     pub policy: SlaPolicy,
     pub login: String,
     pub user_id: Option<i64>,
-    pub role: String,
+    /// None until the store has said (a new login is a technician).
+    pub role: Option<crate::domain::permissions::Role>,
     pub store_label: String,
     pub breaching_soon_secs: i64,
     pub now: DateTime<Utc>,
@@ -152,7 +153,7 @@ impl AppState {
             policy: config.sla_policy(),
             login,
             user_id: None,
-            role: String::new(),
+            role: None,
             store_label,
             breaching_soon_secs: config.console.breaching_soon_minutes * 60,
             now,

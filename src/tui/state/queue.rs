@@ -278,8 +278,8 @@ mod tests {
         (0..n)
             .map(|id| QueueRow {
                 id,
-                priority: 3,
-                status: "New".into(),
+                priority: Default::default(),
+                status: Default::default(),
                 company: String::new(),
                 summary: String::new(),
                 assignee: None,
@@ -289,7 +289,7 @@ mod tests {
                 response_due: None,
                 warning_at: None,
                 paused_since: None,
-                clock_priority: 3,
+                clock_priority: Default::default(),
             })
             .collect()
     }

@@ -16,7 +16,7 @@ pub struct Target {
     /// Its assignee's login.
     pub holder: Option<String>,
     pub status: Option<crate::domain::ticket::Status>,
-    pub priority: u8,
+    pub priority: crate::domain::ticket::Priority,
 }
 
 /// Quick actions from the queue and the ticket view, on the selected ticket.
@@ -66,7 +66,7 @@ pub fn quick(s: &mut AppState, action: &Action, ticket: Option<Target>) -> Optio
             s.overlay = Some(Overlay::Status(StatusPick {
                 ticket_id: id,
                 what: PickWhat::Priority,
-                highlight: usize::from(priority.clamp(1, 5)) - 1,
+                highlight: priority.index(),
             }));
             vec![]
         }
@@ -101,20 +101,20 @@ pub(super) fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effe
             Some(Target {
                 id: t.id,
                 holder: d.and_then(|d| d.assignee.clone()),
-                status: d.and_then(|d| d.status.parse().ok()),
-                priority: d.map_or(3, |d| d.priority),
+                status: d.map(|d| d.status),
+                priority: d.map_or_else(Default::default, |d| d.priority),
             })
         }
         (None, crate::tui::tab::Tab::Queue) => s.queue.selected().map(|r| Target {
             id: r.id,
             holder: r.assignee.clone(),
-            status: r.status.parse().ok(),
+            status: Some(r.status),
             priority: r.priority,
         }),
         (None, crate::tui::tab::Tab::Sla) => s.sla_board.selected().map(|r| Target {
             id: r.id,
             holder: r.assignee.clone(),
-            status: r.status.parse().ok(),
+            status: Some(r.status),
             priority: r.priority,
         }),
         _ => None,

@@ -16,7 +16,7 @@ use crate::store::ticket_detail::TicketDetail;
 pub enum Tone {
     Plain,
     Title,
-    Priority(u8),
+    Priority(Priority),
     Dim,
     Ok,
     Header,
@@ -140,12 +140,11 @@ impl Builder {
 }
 
 fn header(b: &mut Builder, s: &AppState, v: &TicketView, d: &TicketDetail) {
-    let p = Priority::new(d.priority).unwrap_or(Priority::ALL[2]);
     b.toned(Tone::Title, sanitize_line(&d.summary));
     b.push(vec![
         (
             Tone::Priority(d.priority),
-            format!("P{} {}", d.priority, s.policy.get(p).name),
+            format!("{} {}", d.priority, s.policy.get(d.priority).name),
         ),
         (
             Tone::Plain,
@@ -158,7 +157,7 @@ fn header(b: &mut Builder, s: &AppState, v: &TicketView, d: &TicketDetail) {
             ),
         ),
     ]);
-    if let Some(def) = s.definitions.get(usize::from(d.priority).saturating_sub(1)) {
+    if let Some(def) = s.definitions.get(d.priority.index()) {
         b.toned(Tone::Dim, format!("  {def}"));
     }
     let contact = match (&d.contact, &d.contact_level) {

@@ -177,22 +177,22 @@ impl EditorView<'_> {
                 .map(|x| format!("{} [{}]", x.name, x.security_level))
                 .unwrap_or_else(|| "-".into()),
             Field::Priority => format!(
-                "P{} {}",
+                "{} {}",
                 form.priority,
                 self.state
                     .priority_names
-                    .get(usize::from(form.priority).saturating_sub(1))
+                    .get(form.priority.index())
                     .map(String::as_str)
                     .unwrap_or("")
             ),
-            Field::Status => form.status.clone(),
+            Field::Status => form.status.to_string(),
             Field::Assignee => form
                 .assignee_id
                 .and_then(|id| c.technicians.iter().find(|x| x.id == id))
                 .map(|x| x.login.clone())
                 .unwrap_or_else(|| "(unassigned)".into()),
-            Field::Board => form.board.clone(),
-            Field::Source => form.source.clone(),
+            Field::Board => form.board.to_string(),
+            Field::Source => form.source.to_string(),
             Field::Scheduled => {
                 if form.scheduled.is_empty() && self.e.focus != Field::Scheduled {
                     "-  (YYYY-MM-DD HH:MM, needed for P5)".into()
@@ -260,7 +260,7 @@ impl Widget for EditorView<'_> {
         let definition = self
             .state
             .definitions
-            .get(usize::from(e.form.priority).saturating_sub(1))
+            .get(e.form.priority.index())
             .cloned()
             .unwrap_or_default();
         // On the contact field the line says what the contact may do; elsewhere, the priority's definition.

@@ -12,6 +12,7 @@ use super::theme::Theme;
 use chrono::{DateTime, Utc};
 
 use crate::domain::sla::{SlaPolicy, SlaState};
+use crate::domain::ticket::Status;
 use crate::domain::time::short_duration;
 use crate::store::tickets::QueueRow;
 use crate::tui::state::AppState;
@@ -110,11 +111,11 @@ impl Widget for QueueView<'_> {
                 } else {
                     format!("#{}", r.id)
                 }),
-                Cell::from(Span::styled(format!("P{}", r.priority), p_style)),
+                Cell::from(Span::styled(r.priority.to_string(), p_style)),
                 Cell::from(if wide {
                     r.status.as_str()
                 } else {
-                    short_status(&r.status)
+                    short_status(r.status)
                 }),
                 Cell::from(safe(&r.company).into_owned()),
                 Cell::from(safe(&r.summary).into_owned()),
@@ -207,11 +208,11 @@ impl Columns {
 }
 
 /// Status in eight columns, for 80-column terminals.
-pub fn short_status(status: &str) -> &str {
+pub fn short_status(status: Status) -> &'static str {
     match status {
-        "In Progress" => "Working",
-        "Waiting on Client" => "Waiting",
-        "Scheduled" => "Sched",
-        s => s,
+        Status::InProgress => "Working",
+        Status::WaitingOnClient => "Waiting",
+        Status::Scheduled => "Sched",
+        s => s.as_str(),
     }
 }

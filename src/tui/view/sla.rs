@@ -79,7 +79,7 @@ impl SlaView<'_> {
             let clock_left = clock.map_or(0, |c| c.minutes_left(&s.calendar, s.now));
             Row::new(vec![
                 Cell::from(format!("#{}", r.id)),
-                Cell::from(Span::styled(format!("P{}", r.priority), p_style)),
+                Cell::from(Span::styled(r.priority.to_string(), p_style)),
                 Cell::from(Span::styled(state, style)),
                 Cell::from(due.format("%a %H:%M").to_string()),
                 Cell::from(short_duration((due_at - now).div_euclid(60))),

@@ -53,8 +53,8 @@ impl Theme {
     pub fn key(&self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
-    pub fn priority(&self, p: u8) -> Style {
-        match p {
+    pub fn priority(&self, p: crate::domain::ticket::Priority) -> Style {
+        match p.get() {
             1 => self.breach(),
             2 => self.warn(),
             _ => Style::new(),

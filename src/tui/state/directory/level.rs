@@ -14,11 +14,10 @@ pub(super) fn start_picker(s: &mut AppState) -> Vec<Effect> {
         ));
         return vec![];
     };
-    let role = s.role.parse::<Role>().ok();
-    if !role.is_some_and(Role::may_edit_contacts) {
+    if !s.role.is_some_and(Role::may_edit_contacts) {
         s.message = Some(Message::error(format!(
             "only a dispatcher (the concierge desk) or an admin may change security levels; you are {}",
-            if s.role.is_empty() { "not known yet" } else { &s.role }
+            s.role.map_or("not known yet", Role::as_str)
         )));
         return vec![];
     }

@@ -302,7 +302,7 @@ impl RunForm {
 pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     let at = s.now.timestamp();
     let saving = s.invoices.saving;
-    let role = s.role.clone();
+    let role = s.role;
     let login = s.login.clone();
     let run = s.invoices.run.clone();
     let form = s.invoices.form.as_mut()?;
@@ -316,7 +316,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     let confirm = matches!(action, Action::Key(k) if matches!(k.code, KeyCode::Char('y' | 'Y')));
     if let (true, Form::Run(r)) = (confirm, &mut *form) {
         if !saving && r.ready() {
-            return Some(match run_commit(r, (&role, &login), run, at) {
+            return Some(match run_commit(r, (role, &login), run, at) {
                 Ok(e) => {
                     s.invoices.saving = true;
                     vec![e]
@@ -426,7 +426,12 @@ fn run_submit(r: &mut RunForm, run: super::RunSettings, at: i64) -> Result<Optio
 }
 
 /// `y` on the preview shown: commit exactly that run.
-fn run_commit(r: &RunForm, (role, login): (&str, &str), run: super::RunSettings, at: i64) -> Result<Effect, String> {
+fn run_commit(
+    r: &RunForm,
+    (role, login): (Option<crate::domain::permissions::Role>, &str),
+    run: super::RunSettings,
+    at: i64,
+) -> Result<Effect, String> {
     let as_of = parse_date(&r.as_of).map_err(|e| format!("as of: {e}"))?;
     if let Some(m) = refusal(role, login, Duty::Finance, "committing an invoice run") {
         return Err(format!("{m}; the preview stays, nothing was written"));
