@@ -40,7 +40,7 @@ impl Fixture {
         let mut conn = store::open(&dir.path().join("s.db"), &store::OpenOptions::default()).unwrap();
         demo::generate(&mut conn, &config, DemoOptions { tickets, seed: 11 }, now()).unwrap();
         let mut state = AppState::new(&config, "jtate".into(), "pimdesk.db".into(), now());
-        state.user_id = Some(1);
+        state.me.user_id = Some(1);
         state.size = (w, h);
         let mut f = Fixture {
             _dir: dir,

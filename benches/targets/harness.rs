@@ -73,8 +73,8 @@ impl Harness {
         let (user_id, role) = pimdesk::store::actor::ensure(&conn, &login)?;
         let now = now();
         let mut state = AppState::new(config, login, "1m.db".into(), now);
-        state.user_id = Some(user_id);
-        state.role = Some(role);
+        state.me.user_id = Some(user_id);
+        state.me.role = Some(role);
         state.queue.query.me = Some(user_id);
         let writer = worker::WriterCtx {
             user_id,

@@ -156,9 +156,9 @@ fn tabs(r: &mut Report, p: &mut Pair) {
     let mut charted = Vec::new();
     for _ in 0..20 {
         for tab in [Tab::Sla, Tab::Invoices, Tab::Directory, Tab::Queue] {
-            let before = p.h.state.sla_compliance_at;
+            let before = p.h.state.sla.compliance_at;
             let s = p.h.key(Action::GoTab(tab));
-            if tab == Tab::Sla && p.h.state.sla_compliance_at != before {
+            if tab == Tab::Sla && p.h.state.sla.compliance_at != before {
                 charted.push(s);
             } else {
                 by_tab[tab.number() - 1].push(s);

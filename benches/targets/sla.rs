@@ -70,8 +70,8 @@ pub fn sla_board(r: &mut Report) -> Result<()> {
     t.key(Action::GoTab(Tab::Sla));
     // Within the minute a refresh reloads the board alone (the chart loads at most once a minute).
     let refresh = h.keys(&Action::Refresh, 30);
-    let rows = h.state.sla_board.rows.len();
-    let total = h.state.sla_total.unwrap_or(0);
+    let rows = h.state.sla.board.rows.len();
+    let total = h.state.sla.total.unwrap_or(0);
     if total != running {
         bail!("the board counts {total} clocks, the store holds {running}");
     }

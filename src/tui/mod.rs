@@ -52,8 +52,8 @@ fn run_on(ctx: &Ctx, db_path: &std::path::Path, demo: bool) -> anyhow::Result<i3
     };
     let (user_id, role) = crate::store::actor::ensure(&conn, &ctx.login)?;
     let mut state = state::AppState::new(&ctx.config, ctx.login.clone(), label, ctx.now);
-    state.user_id = Some(user_id);
-    state.role = Some(role);
+    state.me.user_id = Some(user_id);
+    state.me.role = Some(role);
     state.queue.query.me = Some(user_id);
     let writer = worker::WriterCtx {
         user_id,

@@ -15,7 +15,7 @@ pub(super) fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
         s.message = None;
     }
     if minute_changed {
-        s.directory.refresh_oncall(&s.calendar, now);
+        s.directory.refresh_oncall(&s.rules.calendar, now);
     }
     let mut effects = Vec::new();
     if now.timestamp() - s.last_draft >= s.draft_interval && s.overlay.as_ref().is_some_and(|o| o.draft_stale()) {
@@ -24,9 +24,9 @@ pub(super) fn tick(s: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
     // The countdown repaints each second only while it is on screen.
     let countdown = s.tab == Tab::Sla && s.ticket.is_none();
     // When the calendar opens or closes, "running now" means other clocks.
-    if countdown && minute_changed && s.sla_after_hours {
-        let open = s.calendar.is_open(now);
-        if super::sla::board_query(true, &s.policy, open) != s.sla_board.query {
+    if countdown && minute_changed && s.sla.after_hours {
+        let open = s.rules.calendar.is_open(now);
+        if super::sla::board_query(true, &s.rules.policy, open) != s.sla.board.query {
             effects.extend(s.sla_loads());
         }
     }
@@ -53,8 +53,8 @@ pub(super) fn answer(s: &mut AppState, action: Action) -> Result<Vec<Effect>, Ac
             store_empty,
         } => {
             // Each list takes only the answer to its own question.
-            if s.sla_board.pending == Some(request) {
-                s.sla_board.loaded(request, anchor, rows);
+            if s.sla.board.pending == Some(request) {
+                s.sla.board.loaded(request, anchor, rows);
             } else {
                 s.queue.store_empty = store_empty;
                 s.queue.loaded(request, anchor, rows);
@@ -63,22 +63,22 @@ pub(super) fn answer(s: &mut AppState, action: Action) -> Result<Vec<Effect>, Ac
         }
         Action::TicketLoaded(detail) => super::ticket_layout::loaded(s, detail),
         Action::ClocksCounted(n) => {
-            s.sla_total = Some(n);
+            s.sla.total = Some(n);
             vec![]
         }
         Action::ComplianceLoaded(c) => {
-            s.sla_compliance = c;
-            s.sla_board.page_height = s.sla_rows_on_screen();
-            s.sla_board.scroll_to_cursor();
+            s.sla.compliance = c;
+            s.sla.board.page_height = s.sla_rows_on_screen();
+            s.sla.board.scroll_to_cursor();
             vec![]
         }
         Action::ToggleAfterHours if s.tab == Tab::Sla => {
-            s.sla_after_hours = !s.sla_after_hours;
+            s.sla.after_hours = !s.sla.after_hours;
             s.sla_loads()
         }
         Action::UserKnown { id, role } => {
-            s.user_id = Some(id);
-            s.role = Some(role);
+            s.me.user_id = Some(id);
+            s.me.role = Some(role);
             s.queue.query.me = Some(id);
             vec![Effect::LoadTimer, Effect::LoadSavedViews]
         }

@@ -272,7 +272,7 @@ pub fn on_data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     match action {
         Action::DirectoryLoaded(d) => {
             s.directory.loaded((**d).clone());
-            let (cal, now) = (s.calendar.clone(), s.now);
+            let (cal, now) = (s.rules.calendar.clone(), s.now);
             s.directory.refresh_oncall(&cal, now);
             Some(vec![])
         }

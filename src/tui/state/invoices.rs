@@ -183,7 +183,7 @@ impl InvoicesState {
 
 /// Today in the calendar's zone.
 pub fn today(s: &AppState) -> NaiveDate {
-    s.now.with_timezone(&s.calendar.zone).date_naive()
+    s.now.with_timezone(&s.rules.calendar.zone).date_naive()
 }
 
 fn effect(e: InvoiceEffect) -> Effect {
@@ -207,7 +207,7 @@ pub fn load(s: &AppState) -> Vec<Effect> {
 fn load_agreements(s: &AppState) -> Effect {
     effect(InvoiceEffect::LoadAgreements {
         today: today(s),
-        tz: s.calendar.zone,
+        tz: s.rules.calendar.zone,
         carry_over: s.invoices.carry_over,
     })
 }
@@ -408,7 +408,7 @@ fn start_write(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
         InvoiceKey::VoidPayment => "voiding a payment",
         _ => "voiding an invoice",
     };
-    if let Some(m) = refusal(s.role, &s.login, Duty::Finance, what) {
+    if let Some(m) = refusal(s.me.role, &s.me.login, Duty::Finance, what) {
         s.message = Some(Message::error(format!("refused: {m}")));
         return vec![];
     }

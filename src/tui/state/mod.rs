@@ -28,7 +28,7 @@ use self::navigate::{navigate, reload_visible};
 use self::queue::QueueState;
 use super::action::{Action, Effect};
 pub use super::tab::Tab;
-use crate::config::{Config, Department};
+use crate::config::Config;
 use crate::domain::sla::{Calendar, SlaPolicy};
 use crate::store::ticket_detail::TicketDetail;
 use crate::tui::state::message::Message;
@@ -51,13 +51,35 @@ pub struct TicketView {
     pub edit_on_load: bool,
 }
 
+/// Who is at the console, and on which store.
+#[derive(Debug, Clone, Default)]
+pub struct Me {
+    pub login: String,
+    /// The technician's id once the store has it.
+    pub user_id: Option<i64>,
+    /// None until the store has said (a new login is a technician).
+    pub role: Option<crate::domain::permissions::Role>,
+    /// The store's file name, for the status line.
+    pub store_label: String,
+}
+
+/// The config's rules and names the screens show, fixed for the session.
+pub struct Rules {
+    pub calendar: Calendar,
+    pub policy: SlaPolicy,
+    /// How far ahead "Breaching soon" looks.
+    pub breaching_soon_secs: i64,
+    /// P1..P5 names from the SLA table, for pickers.
+    pub priority_names: Vec<String>,
+    /// The guide's definition of each priority, P1 first.
+    pub definitions: Vec<String>,
+}
+
 pub struct AppState {
     pub tab: Tab,
     /// The editor or a small form, over everything else.
     pub overlay: Option<forms::Overlay>,
     pub choices: editor::Choices,
-    /// P1..P5 names from the SLA table, for pickers.
-    pub priority_names: Vec<String>,
     /// The user's running timer, as the store has it.
     pub timer: Option<crate::store::timers::Timer>,
     /// Mail held for a dispatcher; the status line counts it.
@@ -76,28 +98,11 @@ pub struct AppState {
     pub recent: Vec<(i64, String)>,
     pub queue: QueueState,
     pub ticket: Option<TicketView>,
-    /// The SLA board: running clocks by time left, paged like the queue.
-    pub sla_board: QueueState,
-    /// How many clocks the board holds in all (its title counts them).
-    pub sla_total: Option<i64>,
-    /// Only the clocks running now (after hours: the 24x7 ones).
-    pub sla_after_hours: bool,
-    pub sla_compliance: Vec<sla::Compliance>,
-    /// When the compliance chart was last asked for (it changes slowly).
-    pub sla_compliance_at: Option<i64>,
+    pub sla: sla::SlaTab,
     pub invoices: invoices::InvoicesState,
     pub directory: directory::DirectoryState,
-    pub departments: Vec<Department>,
-    /// The guide's definition of each priority, P1 first.
-    pub definitions: Vec<String>,
-    pub calendar: Calendar,
-    pub policy: SlaPolicy,
-    pub login: String,
-    pub user_id: Option<i64>,
-    /// None until the store has said (a new login is a technician).
-    pub role: Option<crate::domain::permissions::Role>,
-    pub store_label: String,
-    pub breaching_soon_secs: i64,
+    pub me: Me,
+    pub rules: Rules,
     pub now: DateTime<Utc>,
     pub size: (u16, u16),
     pub message: Option<message::Message>,
@@ -112,15 +117,6 @@ impl AppState {
             tab: Tab::Queue,
             overlay: None,
             choices: editor::Choices::default(),
-            priority_names: (1..=5)
-                .map(|p| {
-                    config
-                        .sla
-                        .get(&format!("p{p}"))
-                        .map(|c| c.name.clone())
-                        .unwrap_or_default()
-                })
-                .collect(),
             timer: None,
             mail_held: 0,
             quit_armed: false,
@@ -132,30 +128,38 @@ impl AppState {
             recent: Vec::new(),
             queue: QueueState::new(config.console.scroll == "line"),
             ticket: None,
-            sla_board: QueueState::new(false),
-            sla_total: None,
-            sla_after_hours: false,
-            sla_compliance: Vec::new(),
-            sla_compliance_at: None,
+            sla: sla::SlaTab::default(),
             invoices: invoices::InvoicesState::new(config),
             directory: directory::DirectoryState::new(config),
-            departments: config.directory.departments.clone(),
-            definitions: (1..=5)
-                .map(|p| {
-                    config
-                        .sla
-                        .get(&format!("p{p}"))
-                        .map(|c| c.definition.clone())
-                        .unwrap_or_default()
-                })
-                .collect(),
-            calendar: config.sla_calendar(),
-            policy: config.sla_policy(),
-            login,
-            user_id: None,
-            role: None,
-            store_label,
-            breaching_soon_secs: config.console.breaching_soon_minutes * 60,
+            me: Me {
+                login,
+                user_id: None,
+                role: None,
+                store_label,
+            },
+            rules: Rules {
+                priority_names: (1..=5)
+                    .map(|p| {
+                        config
+                            .sla
+                            .get(&format!("p{p}"))
+                            .map(|c| c.name.clone())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+                definitions: (1..=5)
+                    .map(|p| {
+                        config
+                            .sla
+                            .get(&format!("p{p}"))
+                            .map(|c| c.definition.clone())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+                calendar: config.sla_calendar(),
+                policy: config.sla_policy(),
+                breaching_soon_secs: config.console.breaching_soon_minutes * 60,
+            },
             now,
             size: (80, 24),
             message: None,
@@ -163,7 +167,7 @@ impl AppState {
             dirty: true,
             next_request: 0,
         };
-        let policy = &s.policy;
+        let policy = &s.rules.policy;
         for p in crate::domain::ticket::Priority::ALL {
             s.queue.query.round_the_clock[usize::from(p.get()) - 1] =
                 policy.get(p).clock == crate::domain::sla::ClockKind::TwentyFourSeven;
@@ -172,7 +176,7 @@ impl AppState {
         // the clocks running at this moment.
         if s.after_hours() {
             s.tab = Tab::Sla;
-            s.sla_after_hours = true;
+            s.sla.after_hours = true;
         }
         s
     }
@@ -181,7 +185,7 @@ impl AppState {
     pub fn start(&mut self) -> Vec<Effect> {
         self.set_size(self.size.0, self.size.1);
         let mut e = vec![
-            Effect::EnsureUser(self.login.clone()),
+            Effect::EnsureUser(self.me.login.clone()),
             Effect::LoadDraft,
             Effect::LoadTimer,
             Effect::LoadMailHeld,
@@ -202,10 +206,10 @@ impl AppState {
 
     /// Rows of clocks the SLA board shows: the body less the chart under it.
     pub fn sla_rows_on_screen(&self) -> usize {
-        let chart = if self.sla_compliance.is_empty() {
+        let chart = if self.sla.compliance.is_empty() {
             0
         } else {
-            self.sla_compliance.len() + 2
+            self.sla.compliance.len() + 2
         };
         self.body_rows().saturating_sub(chart).max(1)
     }
@@ -214,8 +218,8 @@ impl AppState {
         self.size = (w, h);
         self.queue.page_height = self.body_rows();
         self.queue.scroll_to_cursor();
-        self.sla_board.page_height = self.sla_rows_on_screen();
-        self.sla_board.scroll_to_cursor();
+        self.sla.board.page_height = self.sla_rows_on_screen();
+        self.sla.board.scroll_to_cursor();
     }
 
     /// The binding sections of the screen on show, most specific first.
@@ -240,8 +244,12 @@ impl AppState {
     /// (the toggle, or the calendar opening or closing) starts at the top.
     pub(super) fn sla_loads(&mut self) -> Vec<Effect> {
         let now = self.now.timestamp();
-        let query = sla::board_query(self.sla_after_hours, &self.policy, self.calendar.is_open(self.now));
-        let board = &mut self.sla_board;
+        let query = sla::board_query(
+            self.sla.after_hours,
+            &self.rules.policy,
+            self.rules.calendar.is_open(self.now),
+        );
+        let board = &mut self.sla.board;
         let mut e = if board.query != query || !board.loaded_once {
             board.query = query.clone();
             board.reload(&mut self.next_request)
@@ -249,8 +257,8 @@ impl AppState {
             board.refresh(&mut self.next_request)
         };
         e.push(Effect::CountClocks(Box::new(query)));
-        if self.sla_compliance_at.is_none_or(|at| now - at >= 60) {
-            self.sla_compliance_at = Some(now);
+        if self.sla.compliance_at.is_none_or(|at| now - at >= 60) {
+            self.sla.compliance_at = Some(now);
             e.push(Effect::LoadCompliance {
                 since: now - sla::COMPLIANCE_DAYS * 86_400,
                 now,
@@ -261,7 +269,7 @@ impl AppState {
 
     /// Outside contractual hours: the after-hours marker is shown.
     pub fn after_hours(&self) -> bool {
-        !self.calendar.is_open(self.now)
+        !self.rules.calendar.is_open(self.now)
     }
 
     /// The message on show, as text.
@@ -296,7 +304,7 @@ fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     if !matches!(action, Action::Quit) && !is_data(&action) {
         s.quit_armed = false;
     }
-    s.queue.query.soon_until = now.timestamp() + s.breaching_soon_secs;
+    s.queue.query.soon_until = now.timestamp() + s.rules.breaching_soon_secs;
     // Before `data`: the tab's own writes answer with Saved / SaveRefused.
     if let Some(effects) = invoices::handle(s, &action) {
         return effects;

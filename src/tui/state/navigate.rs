@@ -92,14 +92,14 @@ pub(super) fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
             vec![]
         }
         (Tab::Queue, Action::Open) => open_ticket(s, s.queue.selected().map(|r| r.id)),
-        (Tab::Sla, Action::Open) => open_ticket(s, s.sla_board.selected().map(|r| r.id)),
-        (Tab::Sla, Action::Move(d)) => s.sla_board.move_by(d, n),
+        (Tab::Sla, Action::Open) => open_ticket(s, s.sla.board.selected().map(|r| r.id)),
+        (Tab::Sla, Action::Move(d)) => s.sla.board.move_by(d, n),
         (Tab::Sla, Action::Page(d)) => {
-            let h = s.sla_board.page_height.max(1) as i32;
-            s.sla_board.move_by(d * h, n)
+            let h = s.sla.board.page_height.max(1) as i32;
+            s.sla.board.move_by(d * h, n)
         }
-        (Tab::Sla, Action::First) => s.sla_board.first(n),
-        (Tab::Sla, Action::Last) => s.sla_board.last(n),
+        (Tab::Sla, Action::First) => s.sla.board.first(n),
+        (Tab::Sla, Action::Last) => s.sla.board.last(n),
         // The Invoices and Directory tabs route their own keys (invoices::handle, directory::handle).
         _ => vec![],
     }

@@ -17,10 +17,10 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     let effects = match (overlay, action) {
         // Esc backs out one level: first an open picker list, then the editor.
         (Overlay::Editor(e), Action::Cancel) if e.picker_open() => {
-            e.close_picker(&s.choices, &s.priority_names);
+            e.close_picker(&s.choices, &s.rules.priority_names);
             return Some(vec![]);
         }
-        (Overlay::Editor(e), a) => editor(e, a, &s.choices, &s.priority_names, &s.calendar, now)?,
+        (Overlay::Editor(e), a) => editor(e, a, &s.choices, &s.rules.priority_names, &s.rules.calendar, now)?,
         (Overlay::Note(n), a) => note(n, a, now)?,
         (Overlay::Time(t), a) => time(t, a, now)?,
         (Overlay::Status(_), Action::Cancel | Action::Quit | Action::Back)
@@ -35,7 +35,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             return Some(vec![]);
         }
         (Overlay::Status(p), a) => {
-            let e = status(p, a, &s.priority_names, now)?;
+            let e = status(p, a, &s.rules.priority_names, now)?;
             return Some(picks::for_marked(s, e));
         }
         (Overlay::Draft(_), a) => return draft_offer(s, a),

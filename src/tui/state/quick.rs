@@ -35,7 +35,7 @@ pub fn quick(s: &mut AppState, action: &Action, ticket: Option<Target>) -> Optio
     Some(match action {
         Action::EditTicket => match s.ticket.as_ref().and_then(|t| t.detail.as_deref()) {
             Some(d) => {
-                s.overlay = Some(Overlay::Editor(Box::new(EditorState::edit(d, s.calendar.zone))));
+                s.overlay = Some(Overlay::Editor(Box::new(EditorState::edit(d, s.rules.calendar.zone))));
                 vec![Effect::LoadChoices]
             }
             // Edit needs the whole ticket: open it first, then edit.
@@ -111,7 +111,7 @@ pub(super) fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effe
             status: Some(r.status),
             priority: r.priority,
         }),
-        (None, crate::tui::tab::Tab::Sla) => s.sla_board.selected().map(|r| Target {
+        (None, crate::tui::tab::Tab::Sla) => s.sla.board.selected().map(|r| Target {
             id: r.id,
             holder: r.assignee.clone(),
             status: Some(r.status),
@@ -136,26 +136,26 @@ pub(super) fn quick_action(s: &mut AppState, action: &Action) -> Option<Vec<Effe
 /// tickets all change after one question.
 fn assign_to_me(s: &mut AppState, id: i64, holder: Option<String>, now: i64) -> Vec<Effect> {
     let changes = TicketChanges {
-        assignee_id: Some(s.user_id),
+        assignee_id: Some(s.me.user_id),
         ..TicketChanges::default()
     };
     let effects = vec![Effect::Update {
         id,
         changes: Box::new(changes),
-        label: format!("assigned to {}", s.login),
+        label: format!("assigned to {}", s.me.login),
         at: now,
     }];
     if !s.queue.marked.is_empty() && s.ticket.is_none() && s.tab == crate::tui::tab::Tab::Queue {
         return picks::for_marked(s, effects);
     }
-    match holder.filter(|h| *h != s.login) {
+    match holder.filter(|h| *h != s.me.login) {
         // Taking a ticket from a colleague asks first.
         Some(other) => {
             s.overlay = Some(Overlay::Confirm(Confirm {
                 title: format!("Take over #{id}"),
                 question: format!(
                     "#{id} is assigned to {other}. Take it over and assign it to you ({})?",
-                    s.login
+                    s.me.login
                 ),
                 yes: "take it over".into(),
                 effects,
@@ -172,7 +172,7 @@ fn edit_note(s: &mut AppState, id: i64) -> Vec<Effect> {
         d.notes
             .iter()
             .rev()
-            .find(|n| n.author.as_deref() == Some(s.login.as_str()))
+            .find(|n| n.author.as_deref() == Some(s.me.login.as_str()))
     });
     match mine {
         Some(n) => {

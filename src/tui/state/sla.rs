@@ -28,3 +28,17 @@ pub fn board_query(only_now: bool, policy: &SlaPolicy, open: bool) -> QueueQuery
         ..QueueQuery::default()
     }
 }
+
+/// The SLA tab: the board of running clocks and the compliance chart.
+#[derive(Default)]
+pub struct SlaTab {
+    /// Running clocks by time left, paged like the queue.
+    pub board: super::QueueState,
+    /// How many clocks the board holds in all (its title counts them).
+    pub total: Option<i64>,
+    /// Only the clocks running now (after hours: the 24x7 ones).
+    pub after_hours: bool,
+    pub compliance: Vec<crate::store::sla::Compliance>,
+    /// When the compliance chart was last asked for (it changes slowly).
+    pub compliance_at: Option<i64>,
+}

@@ -72,7 +72,7 @@ pub(super) fn loaded(s: &mut AppState, detail: Option<Box<TicketDetail>>) -> Vec
         });
         t.pause_ledger = detail
             .as_deref()
-            .map(|d| d.pause_ledger(&s.calendar, &s.policy, s.now))
+            .map(|d| d.pause_ledger(&s.rules.calendar, &s.rules.policy, s.now))
             .unwrap_or_default();
         t.detail = detail;
     }
@@ -98,7 +98,7 @@ pub fn lay_out(s: &AppState, v: &TicketView, d: &TicketDetail, width: u16) -> Ti
     let mut b = Builder {
         width: usize::from(width).max(10),
         rows: Vec::new(),
-        zone: s.calendar.zone,
+        zone: s.rules.calendar.zone,
     };
     header(&mut b, s, v, d);
     work(&mut b, d);
@@ -144,7 +144,7 @@ fn header(b: &mut Builder, s: &AppState, v: &TicketView, d: &TicketDetail) {
     b.push(vec![
         (
             Tone::Priority(d.priority),
-            format!("{} {}", d.priority, s.policy.get(d.priority).name),
+            format!("{} {}", d.priority, s.rules.policy.get(d.priority).name),
         ),
         (
             Tone::Plain,
@@ -157,7 +157,7 @@ fn header(b: &mut Builder, s: &AppState, v: &TicketView, d: &TicketDetail) {
             ),
         ),
     ]);
-    if let Some(def) = s.definitions.get(d.priority.index()) {
+    if let Some(def) = s.rules.definitions.get(d.priority.index()) {
         b.toned(Tone::Dim, format!("  {def}"));
     }
     let contact = match (&d.contact, &d.contact_level) {
@@ -176,7 +176,7 @@ fn header(b: &mut Builder, s: &AppState, v: &TicketView, d: &TicketDetail) {
     if let Some(rights) = &v.contact_rights {
         b.toned(Tone::Dim, format!("  may: {rights}"));
     }
-    if d.clock(&s.policy).is_some() {
+    if d.clock(&s.rules.policy).is_some() {
         b.rows.push(Laid::Clock);
     }
     let first = d.first_response.map_or("none yet".into(), |t| b.time(t));

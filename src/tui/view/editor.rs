@@ -40,7 +40,7 @@ impl Widget for OverlayView<'_> {
             .render(area, buf),
             Overlay::Note(n) => note(n, self.theme, area, buf),
             Overlay::Time(t) => time(t, self.theme, area, buf),
-            Overlay::Status(p) => status(p, &self.state.priority_names, self.theme, area, buf),
+            Overlay::Status(p) => status(p, &self.state.rules.priority_names, self.theme, area, buf),
             Overlay::Palette(_) => {}
             Overlay::Mail(m) => super::mail_review::MailView {
                 m,
@@ -131,7 +131,7 @@ impl Widget for OverlayView<'_> {
                     DraftBody::Note { ticket_id, .. } => format!("a note on ticket #{ticket_id} you had not saved"),
                 };
                 let saved = crate::domain::time::from_secs(d.updated)
-                    .with_timezone(&self.state.calendar.zone)
+                    .with_timezone(&self.state.rules.calendar.zone)
                     .format("%a %b %-d %H:%M");
                 let lines = vec![
                     Line::from(Span::styled("Unsaved draft found", self.theme.title())),
@@ -180,7 +180,7 @@ impl EditorView<'_> {
                 "{} {}",
                 form.priority,
                 self.state
-                    .priority_names
+                    .rules.priority_names
                     .get(form.priority.index())
                     .map(String::as_str)
                     .unwrap_or("")
@@ -259,7 +259,7 @@ impl Widget for EditorView<'_> {
         Paragraph::new(lines).render(fields, buf);
         let definition = self
             .state
-            .definitions
+            .rules.definitions
             .get(e.form.priority.index())
             .cloned()
             .unwrap_or_default();
@@ -320,7 +320,7 @@ impl EditorView<'_> {
         let Some(row) = pickers.iter().position(|f| *f == self.e.focus) else {
             return;
         };
-        let options = self.e.options(&self.state.choices, &self.state.priority_names);
+        let options = self.e.options(&self.state.choices, &self.state.rules.priority_names);
         if self.e.filter.is_empty() && self.e.focus != Field::Priority {
             return;
         }

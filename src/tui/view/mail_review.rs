@@ -55,7 +55,7 @@ impl Widget for MailView<'_> {
         if m.loaded && m.rows.is_empty() {
             lines.push(Line::from(Span::styled("  No mail is held.", t.dim())));
         }
-        let zone = self.state.calendar.zone;
+        let zone = self.state.rules.calendar.zone;
         for (i, h) in m
             .rows
             .iter()

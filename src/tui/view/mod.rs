@@ -206,7 +206,7 @@ fn draw_status_line(frame: &mut Frame<'_>, area: Rect, spans: Vec<Span<'static>>
 /// store's name, the date, the user, the on-call's name; the on-call phone
 /// number never does.
 fn status_spans(state: &AppState, width: u16, theme: &Theme) -> Vec<Span<'static>> {
-    let local = state.now.with_timezone(&state.calendar.zone);
+    let local = state.now.with_timezone(&state.rules.calendar.zone);
     let on_call = state
         .after_hours()
         .then_some(state.directory.on_call_now.as_ref())
@@ -216,10 +216,10 @@ fn status_spans(state: &AppState, width: u16, theme: &Theme) -> Vec<Span<'static
     for level in 0..5 {
         let mut spans = Vec::new();
         if level < 1 {
-            spans.push(Span::styled(format!(" {} ", state.store_label), theme.dim()));
+            spans.push(Span::styled(format!(" {} ", state.me.store_label), theme.dim()));
         }
         if level < 3 {
-            spans.push(Span::raw(format!(" {} ", state.login)));
+            spans.push(Span::raw(format!(" {} ", state.me.login)));
         }
         let clock = if level < 2 {
             format_clock(local)

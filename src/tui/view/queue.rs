@@ -95,7 +95,7 @@ impl Widget for QueueView<'_> {
             .skip(q.offset)
             .take(usize::from(table_area.height.saturating_sub(1)));
         let rows = visible.map(|(i, r)| {
-            let (sla, sla_style) = sla_cell(r, &s.policy, s.now, theme);
+            let (sla, sla_style) = sla_cell(r, &s.rules.policy, s.now, theme);
             let selected = i == q.cursor;
             let style = if selected { theme.selected() } else { Style::new() };
             // The selected row is one plain reversed band (its words still say

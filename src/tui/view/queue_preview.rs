@@ -38,7 +38,7 @@ impl Widget for PreviewPane<'_> {
         match &p.last_note {
             Some(n) => {
                 let when = crate::domain::time::from_secs(n.created)
-                    .with_timezone(&s.calendar.zone)
+                    .with_timezone(&s.rules.calendar.zone)
                     .format("%a %Y-%m-%d %H:%M");
                 let author = n.author.as_deref().map(safe).unwrap_or("-".into());
                 let vis = if n.internal { "internal" } else { "client-visible" };

@@ -44,8 +44,8 @@ impl SlaView<'_> {
     fn table(&self, area: Rect, buf: &mut Buffer) {
         let (s, t) = (self.state, self.theme);
         let now = s.now.timestamp();
-        let b = &s.sla_board;
-        let open = s.calendar.is_open(s.now);
+        let b = &s.sla.board;
+        let open = s.rules.calendar.is_open(s.now);
         // The clocks of the rows on screen only: a screenful of calendar
         // walks per frame, whatever the board holds.
         let on_screen: Vec<(usize, &QueueRow, Option<Clock>)> = b
@@ -54,7 +54,7 @@ impl SlaView<'_> {
             .enumerate()
             .skip(b.offset)
             .take(usize::from(area.height.saturating_sub(1)))
-            .map(|(i, r)| (i, r, r.clock(&s.policy)))
+            .map(|(i, r)| (i, r, r.clock(&s.rules.policy)))
             .collect();
         // The state column widens only while a breach that is paused is on screen.
         let state_width = on_screen
@@ -66,7 +66,7 @@ impl SlaView<'_> {
         let rows = on_screen.into_iter().map(|(i, r, clock)| {
             let (state, style) = self.state_cell(clock, open);
             let due_at = r.response_due.unwrap_or(now);
-            let due = crate::domain::time::from_secs(due_at).with_timezone(&s.calendar.zone);
+            let due = crate::domain::time::from_secs(due_at).with_timezone(&s.rules.calendar.zone);
             let selected = i == b.cursor;
             let sel = if selected { t.selected() } else { Style::new() };
             // The selected row is one plain reversed band (its words still
@@ -76,7 +76,7 @@ impl SlaView<'_> {
             } else {
                 (t.priority(r.priority), style)
             };
-            let clock_left = clock.map_or(0, |c| c.minutes_left(&s.calendar, s.now));
+            let clock_left = clock.map_or(0, |c| c.minutes_left(&s.rules.calendar, s.now));
             Row::new(vec![
                 Cell::from(format!("#{}", r.id)),
                 Cell::from(Span::styled(r.priority.to_string(), p_style)),
@@ -120,10 +120,10 @@ impl SlaView<'_> {
             t.header(),
         ))];
         let bar_width = usize::from(area.width.saturating_sub(40)).clamp(10, 50);
-        for c in &self.state.sla_compliance {
+        for c in &self.state.sla.compliance {
             let name = self
                 .state
-                .priority_names
+                .rules.priority_names
                 .get(usize::from(c.priority).saturating_sub(1))
                 .map(String::as_str)
                 .unwrap_or("");
@@ -161,10 +161,10 @@ impl SlaView<'_> {
 impl Widget for SlaView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (s, t) = (self.state, self.theme);
-        let chart_rows = if s.sla_compliance.is_empty() {
+        let chart_rows = if s.sla.compliance.is_empty() {
             0
         } else {
-            s.sla_compliance.len() as u16 + 2
+            s.sla.compliance.len() as u16 + 2
         };
         let [head, body, chart] = Layout::vertical([
             Constraint::Length(1),
@@ -172,9 +172,9 @@ impl Widget for SlaView<'_> {
             Constraint::Length(chart_rows),
         ])
         .areas(area);
-        let b = &s.sla_board;
-        let total = s.sla_total.map_or("…".to_string(), |n| n.to_string());
-        let title = if s.sla_after_hours {
+        let b = &s.sla.board;
+        let total = s.sla.total.map_or("…".to_string(), |n| n.to_string());
+        let title = if s.sla.after_hours {
             format!(" Clocks running now: {total} · v all running clocks")
         } else {
             format!(" Running response clocks: {total} · by time left · v running now only")
@@ -183,7 +183,7 @@ impl Widget for SlaView<'_> {
         if b.rows.is_empty() && (b.pending.is_some() || !b.loaded_once) {
             Paragraph::new("  Loading…").style(t.dim()).render(body, buf);
         } else if b.rows.is_empty() {
-            let msg = if s.sla_after_hours {
+            let msg = if s.sla.after_hours {
                 "  No clock is ticking right now."
             } else {
                 "  No running clocks: every ticket has had its first response."

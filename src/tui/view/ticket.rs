@@ -65,7 +65,7 @@ impl TicketScreen<'_> {
                     .collect::<Vec<_>>(),
             ),
             // The one live row: the response clock at this moment.
-            Laid::Clock => match d.clock(&self.state.policy) {
+            Laid::Clock => match d.clock(&self.state.rules.policy) {
                 Some(clock) => {
                     let now = self.state.now;
                     let style = match clock.state(now) {

@@ -14,10 +14,10 @@ pub(super) fn start_picker(s: &mut AppState) -> Vec<Effect> {
         ));
         return vec![];
     };
-    if !s.role.is_some_and(Role::may_edit_contacts) {
+    if !s.me.role.is_some_and(Role::may_edit_contacts) {
         s.message = Some(Message::error(format!(
             "only a dispatcher (the concierge desk) or an admin may change security levels; you are {}",
-            s.role.map_or("not known yet", Role::as_str)
+            s.me.role.map_or("not known yet", Role::as_str)
         )));
         return vec![];
     }
@@ -43,7 +43,7 @@ pub(super) fn picker_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect
             if c.level == level.as_str() {
                 return Some(vec![]);
             }
-            let Some(who) = s.user_id else {
+            let Some(who) = s.me.user_id else {
                 s.message = Some(Message::info("still finding out who you are; try again in a moment"));
                 return Some(vec![]);
             };

@@ -86,8 +86,8 @@ pub(super) fn state(now: &str, role: &str) -> AppState {
     let config = crate::config::Config::defaults();
     let now = at(now);
     let mut s = AppState::new(&config, "tester".into(), "test.db".into(), now);
-    s.user_id = Some(7);
-    s.role = role.parse().ok();
+    s.me.user_id = Some(7);
+    s.me.role = role.parse().ok();
     update(&mut s, Action::DirectoryLoaded(Box::new(data())), now);
     update(&mut s, Action::GoTab(crate::tui::tab::Tab::Directory), now);
     s
@@ -186,7 +186,7 @@ fn a_technician_may_not_edit_levels_a_dispatcher_may() {
     assert!(s.directory.picker.is_none());
     assert!(s.message_text().is_some_and(|m| m.contains("dispatcher")));
 
-    s.role = "dispatcher".parse().ok();
+    s.me.role = "dispatcher".parse().ok();
     act(&mut s, Action::EditLevel);
     let p = s.directory.picker.expect("the picker opens");
     assert_eq!(SecurityLevel::ALL[p.selected], SecurityLevel::Manager);

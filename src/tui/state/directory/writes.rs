@@ -64,7 +64,7 @@ pub fn start_step_picker(s: &mut AppState) -> Vec<Effect> {
         ));
         return vec![];
     };
-    if let Some(m) = refusal(s.role, &s.login, Duty::Directory, "setting a checklist step") {
+    if let Some(m) = refusal(s.me.role, &s.me.login, Duty::Directory, "setting a checklist step") {
         s.message = Some(Message::error(format!("refused: {m}")));
         return vec![];
     }
@@ -136,7 +136,7 @@ pub fn toggle_rotation(s: &mut AppState) -> Vec<Effect> {
         s.message = Some(Message::info("select a technician to change the after-hours rotation"));
         return vec![];
     };
-    if let Some(m) = refusal(s.role, &s.login, Duty::Directory, "changing the on-call rotation") {
+    if let Some(m) = refusal(s.me.role, &s.me.login, Duty::Directory, "changing the on-call rotation") {
         s.message = Some(Message::error(format!("refused: {m}")));
         return vec![];
     }

@@ -290,7 +290,7 @@ pub fn start(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
         ));
         return vec![];
     };
-    if let Some(m) = refusal(s.role, &s.login, Duty::Finance, what) {
+    if let Some(m) = refusal(s.me.role, &s.me.login, Duty::Finance, what) {
         s.message = Some(Message::error(format!("refused: {m}")));
         return vec![];
     }

@@ -302,8 +302,8 @@ impl RunForm {
 pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     let at = s.now.timestamp();
     let saving = s.invoices.saving;
-    let role = s.role;
-    let login = s.login.clone();
+    let role = s.me.role;
+    let login = s.me.login.clone();
     let run = s.invoices.run.clone();
     let form = s.invoices.form.as_mut()?;
     let submit = matches!(action, Action::Save) || matches!(action, Action::Key(k) if k.code == KeyCode::Enter);

@@ -128,8 +128,8 @@ pub(super) fn state(role: &str) -> AppState {
     let config = Config::defaults();
     let now = at(NOW);
     let mut s = AppState::new(&config, "tester".into(), "test.db".into(), now);
-    s.user_id = Some(7);
-    s.role = role.parse().ok();
+    s.me.user_id = Some(7);
+    s.me.role = role.parse().ok();
     update(&mut s, Action::GoTab(crate::tui::tab::Tab::Invoices), now);
     let listed = InvoiceData::Listed {
         as_of: d("2026-11-25"),

@@ -110,7 +110,7 @@ fn rotation_toggle_is_for_a_dispatcher_or_admin_on_a_technician() {
         s.message_text()
     );
 
-    s.role = "dispatcher".parse().ok();
+    s.me.role = "dispatcher".parse().ok();
     let Some(Row::Technician(i)) = s.directory.selected_row() else {
         unreachable!()
     };
@@ -141,8 +141,8 @@ fn rotation_toggle_says_the_configs_list_is_in_force() {
     config.oncall.rotation = vec!["lortiz".into()];
     let now = at(OPEN);
     let mut s = AppState::new(&config, "tester".into(), "test.db".into(), now);
-    s.user_id = Some(7);
-    s.role = "admin".parse().ok();
+    s.me.user_id = Some(7);
+    s.me.role = "admin".parse().ok();
     update(&mut s, Action::DirectoryLoaded(Box::new(data())), now);
     update(&mut s, Action::GoTab(crate::tui::tab::Tab::Directory), now);
     while !matches!(s.directory.selected_row(), Some(Row::Technician(_))) {
