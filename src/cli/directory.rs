@@ -142,26 +142,35 @@ pub fn oncall(ctx: &Ctx, a: OncallArgs) -> anyhow::Result<i32> {
     let techs = dir::technicians(&conn)?;
     let rot = rotation(ctx, &techs)?;
     let cal = ctx.config.sla_calendar();
-    let tz = cal.zone;
     let c = coverage(&cal, &rot, at);
     if a.json {
-        let v = match &c {
-            Coverage::Office { closes, tonight } => json!({
-                "at": rfc3339(at, tz), "office_open": true, "on_call": null, "until": null,
-                "tonight": tonight.map(|l| person_json(l, &techs)), "tonight_from": rfc3339(*closes, tz),
-            }),
-            Coverage::AfterHours { login, until } => json!({
-                "at": rfc3339(at, tz), "office_open": false, "on_call": login.map(|l| person_json(l, &techs)),
-                "until": until.map(|u| rfc3339(u, tz)), "tonight": null, "tonight_from": null,
-            }),
-        };
-        crate::cli::output::json(&v)?;
+        oncall_json(at, cal.zone, &c, &techs)?;
         return Ok(if matches!(c, Coverage::AfterHours { login: None, .. }) {
             1
         } else {
             0
         });
     }
+    oncall_text(ctx, at, c, &techs)
+}
+
+/// The coverage at `at` as one JSON object.
+fn oncall_json(at: DateTime<Utc>, tz: chrono_tz::Tz, c: &Coverage<'_>, techs: &[Technician]) -> anyhow::Result<()> {
+    let v = match c {
+        Coverage::Office { closes, tonight } => json!({
+            "at": rfc3339(at, tz), "office_open": true, "on_call": null, "until": null,
+            "tonight": tonight.map(|l| person_json(l, techs)), "tonight_from": rfc3339(*closes, tz),
+        }),
+        Coverage::AfterHours { login, until } => json!({
+            "at": rfc3339(at, tz), "office_open": false, "on_call": login.map(|l| person_json(l, techs)),
+            "until": until.map(|u| rfc3339(u, tz)), "tonight": null, "tonight_from": null,
+        }),
+    };
+    crate::cli::output::json(&v)
+}
+
+/// The coverage at `at` in words, with whom to call; exit 1 when nobody is on call.
+fn oncall_text(ctx: &Ctx, at: DateTime<Utc>, c: Coverage<'_>, techs: &[Technician]) -> anyhow::Result<i32> {
     match c {
         Coverage::Office { closes, tonight } => {
             outln!("{}: the office is open (contractual hours).", when(ctx, at));
@@ -169,7 +178,7 @@ pub fn oncall(ctx: &Ctx, a: OncallArgs) -> anyhow::Result<i32> {
                 outln!("  Support: {}", reach(d));
             }
             match tonight {
-                Some(l) => outln!("On call tonight from {}: {}", when(ctx, closes), person_line(l, &techs)),
+                Some(l) => outln!("On call tonight from {}: {}", when(ctx, closes), person_line(l, techs)),
                 None => outln!(
                     "On call tonight from {}: nobody (the rotation is empty)",
                     when(ctx, closes)
@@ -178,7 +187,7 @@ pub fn oncall(ctx: &Ctx, a: OncallArgs) -> anyhow::Result<i32> {
             Ok(0)
         }
         Coverage::AfterHours { login: Some(l), until } => {
-            outln!("{}: after hours. On call: {}", when(ctx, at), person_line(l, &techs));
+            outln!("{}: after hours. On call: {}", when(ctx, at), person_line(l, techs));
             if let Some(u) = until {
                 outln!("  until the office opens {}", when(ctx, u));
             }

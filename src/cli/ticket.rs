@@ -1,20 +1,23 @@
 //! `pimdesk ticket new|list|show|update|note` and `pimdesk time add`: the same
 //! validation, audit and sanitising as the console.
 
+mod show;
+
 use clap::{Args, Subcommand};
 use rusqlite::Connection;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::fail::{usage, write_err};
 use super::Ctx;
 use crate::cli::output::outln;
-use crate::domain::sla;
-use crate::domain::time::{parse_time, rfc3339_secs};
+use crate::domain::time::parse_time;
 use crate::store::actor::Actor;
 use crate::store::ticket_detail::{self, TicketDetail};
 use crate::store::ticket_work::TimeChange;
 use crate::store::ticket_write::{self, NewTicket, NewTime, Rules, TicketChanges};
 use crate::store::{lookup, tickets};
+use show::show;
+pub use show::ticket_json;
 
 #[derive(Debug, Subcommand)]
 pub enum TicketCommand {
@@ -159,38 +162,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
     let now = ctx.now.timestamp();
     match cmd {
         TicketCommand::New(a) => {
-            let company_id = lookup::company(&conn, &a.company).map_err(usage)?;
-            let contact_id = a
-                .contact
-                .as_deref()
-                .map(|c| lookup::contact(&conn, company_id, c))
-                .transpose()
-                .map_err(usage)?;
-            let assignee_id = a
-                .assignee
-                .as_deref()
-                .map(|l| lookup::technician(&conn, l))
-                .transpose()
-                .map_err(usage)?;
-            let scheduled = a
-                .scheduled
-                .as_deref()
-                .map(|t| parse_time(t, ctx.config.calendar.timezone.0))
-                .transpose()
-                .map_err(usage)?
-                .map(|t| t.timestamp());
-            let intake = crate::domain::ticket::intake_defaults(!ctx.config.sla_calendar().is_open(ctx.now));
-            let t = NewTicket {
-                company_id,
-                contact_id,
-                summary: a.summary,
-                description: a.description,
-                priority: priority(&a.priority)?,
-                board: a.board.as_deref().map(word).transpose()?.unwrap_or(intake.0),
-                source: a.source.as_deref().map(word).transpose()?.unwrap_or(intake.1),
-                assignee_id,
-                scheduled,
-            };
+            let t = new_ticket(ctx, &conn, a)?;
             let who = me(ctx);
             let id = ticket_write::create(&mut conn, &t, who, now, &rules).map_err(write_err)?;
             outln!("{id}");
@@ -199,25 +171,9 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
         TicketCommand::Attachment(c) => crate::cli::mail::attachment::run(ctx, &conn, c)?,
         TicketCommand::Show { id, json } => show(ctx, &conn, id, json)?,
         TicketCommand::Update(a) => {
-            if a.status.is_none() && a.priority.is_none() && a.summary.is_none() && a.assignee.is_none() {
-                return Err(usage(
-                    "nothing to change: give --status, --priority, --assignee or --summary",
-                ));
-            }
-            let assignee_id = match a.assignee.as_deref() {
-                None => None,
-                Some("none") | Some("") => Some(None),
-                Some(l) => Some(Some(lookup::technician(&conn, l).map_err(usage)?)),
-            };
-            let ch = TicketChanges {
-                status: a.status.as_deref().map(word).transpose()?,
-                priority: a.priority.as_deref().map(priority).transpose()?,
-                summary: a.summary,
-                assignee_id,
-                ..TicketChanges::default()
-            };
+            let (id, ch) = ticket_changes(&conn, a)?;
             let who = me(ctx);
-            ticket_write::update(&mut conn, a.id, &ch, None, who, now, &rules).map_err(write_err)?;
+            ticket_write::update(&mut conn, id, &ch, None, who, now, &rules).map_err(write_err)?;
         }
         TicketCommand::Note { id, text, internal } => {
             let who = me(ctx);
@@ -229,21 +185,63 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// `ticket show`: the ticket, its notes, time, history and attachments.
-fn show(ctx: &Ctx, conn: &Connection, id: i64, json: bool) -> anyhow::Result<()> {
-    let d = ticket_detail::load(conn, id)?.ok_or_else(|| usage(format!("no ticket #{id}")))?;
-    if json {
-        let mut v = ticket_json(ctx, &d, true);
-        v["attachments"] = json!(crate::store::mail::attachments::list(conn, id)?);
-        v["mail"] = crate::cli::mail::ticket_mail_json(conn, id)?;
-        crate::cli::output::json(&v)?;
-    } else {
-        print_ticket(ctx, &d)?;
-        for line in &d.mail {
-            outln!("{line}");
-        }
+/// `ticket new`: the names looked up and the times parsed, with the intake
+/// defaults (board and source) of the hour.
+fn new_ticket(ctx: &Ctx, conn: &Connection, a: NewArgs) -> anyhow::Result<NewTicket> {
+    let company_id = lookup::company(conn, &a.company).map_err(usage)?;
+    let contact_id = a
+        .contact
+        .as_deref()
+        .map(|c| lookup::contact(conn, company_id, c))
+        .transpose()
+        .map_err(usage)?;
+    let assignee_id = a
+        .assignee
+        .as_deref()
+        .map(|l| lookup::technician(conn, l))
+        .transpose()
+        .map_err(usage)?;
+    let scheduled = a
+        .scheduled
+        .as_deref()
+        .map(|t| parse_time(t, ctx.config.calendar.timezone.0))
+        .transpose()
+        .map_err(usage)?
+        .map(|t| t.timestamp());
+    let intake = crate::domain::ticket::intake_defaults(!ctx.config.sla_calendar().is_open(ctx.now));
+    Ok(NewTicket {
+        company_id,
+        contact_id,
+        summary: a.summary,
+        description: a.description,
+        priority: priority(&a.priority)?,
+        board: a.board.as_deref().map(word).transpose()?.unwrap_or(intake.0),
+        source: a.source.as_deref().map(word).transpose()?.unwrap_or(intake.1),
+        assignee_id,
+        scheduled,
+    })
+}
+
+/// `ticket update`: the ticket's id and the changes asked for (at least one).
+fn ticket_changes(conn: &Connection, a: UpdateArgs) -> anyhow::Result<(i64, TicketChanges)> {
+    if a.status.is_none() && a.priority.is_none() && a.summary.is_none() && a.assignee.is_none() {
+        return Err(usage(
+            "nothing to change: give --status, --priority, --assignee or --summary",
+        ));
     }
-    Ok(())
+    let assignee_id = match a.assignee.as_deref() {
+        None => None,
+        Some("none") | Some("") => Some(None),
+        Some(l) => Some(Some(lookup::technician(conn, l).map_err(usage)?)),
+    };
+    let ch = TicketChanges {
+        status: a.status.as_deref().map(word).transpose()?,
+        priority: a.priority.as_deref().map(priority).transpose()?,
+        summary: a.summary,
+        assignee_id,
+        ..TicketChanges::default()
+    };
+    Ok((a.id, ch))
 }
 
 pub fn run_time(ctx: &Ctx, cmd: TimeCommand) -> anyhow::Result<i32> {
@@ -295,6 +293,27 @@ pub fn run_time(ctx: &Ctx, cmd: TimeCommand) -> anyhow::Result<i32> {
 }
 
 fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
+    let (limit, json) = (a.limit, a.json);
+    let (filter, searching) = list_filter(conn, a)?;
+    let mut ids = tickets::list_ids(conn, &filter)?;
+    let more = ids.len() > limit;
+    // The console's search ranks only the newest matches; say so when that cap, not --limit, ended the list.
+    let capped = !more && searching && ids.len() == tickets::SEARCH_WINDOW;
+    ids.truncate(limit);
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(d) = ticket_detail::load_head(conn, id)? {
+            out.push(d);
+        }
+    }
+    print_list(ctx, &out, json)?;
+    list_caveats(limit, more, capped);
+    Ok(())
+}
+
+/// The filter of `ticket list` from its options, the names looked up, and
+/// whether it searches.
+fn list_filter(conn: &Connection, a: ListArgs) -> anyhow::Result<(tickets::ListFilter, bool)> {
     let mut filter = tickets::ListFilter {
         limit: a.limit,
         ..Default::default()
@@ -319,22 +338,16 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
     filter.search = a.search;
     // One more than asked for tells whether the list stopped at its limit.
     filter.limit = a.limit.saturating_add(1);
-    let mut ids = tickets::list_ids(conn, &filter)?;
-    let more = ids.len() > a.limit;
-    // The console's search ranks only the newest matches; say so when that cap, not --limit, ended the list.
-    let capped = !more && searching && ids.len() == tickets::SEARCH_WINDOW;
-    ids.truncate(a.limit);
-    let mut out = Vec::new();
-    for id in ids {
-        if let Some(d) = ticket_detail::load_head(conn, id)? {
-            out.push(d);
-        }
-    }
-    if a.json {
+    Ok((filter, searching))
+}
+
+/// The listed tickets: a JSON array, or one line each.
+fn print_list(ctx: &Ctx, out: &[TicketDetail], json: bool) -> anyhow::Result<()> {
+    if json {
         let v: Vec<Value> = out.iter().map(|d| ticket_json(ctx, d, false)).collect();
         crate::cli::output::json(&v)?;
     } else {
-        for d in &out {
+        for d in out {
             let state = sla_state(ctx, d);
             outln!(
                 "#{:<7} {} {:<17} {:<9} {:<30} {}",
@@ -347,10 +360,15 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+/// To stderr: why the list may be short of all the tickets that match.
+fn list_caveats(limit: usize, more: bool, capped: bool) {
     if more {
         crate::cli::output::errln!(
             "(stopped at --limit {}: more tickets match; --limit N shows more)",
-            a.limit
+            limit
         );
     }
     if capped {
@@ -359,130 +377,10 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
             tickets::SEARCH_WINDOW
         );
     }
-    Ok(())
 }
 
 /// The SLA state from the ticket's stored clock: `sla_state` in JSON.
 fn sla_state(ctx: &Ctx, d: &TicketDetail) -> &'static str {
     d.clock(&ctx.config.sla_policy())
         .map_or("-", |c| c.state(ctx.now).as_str())
-}
-
-/// The SLA state in words for text output ("breached, paused").
-fn sla_label(ctx: &Ctx, d: &TicketDetail) -> String {
-    d.clock(&ctx.config.sla_policy())
-        .map_or("-".into(), |c| c.label(ctx.now))
-}
-
-/// Each pause and how far it moved the response deadline.
-fn pause_ledger(ctx: &Ctx, d: &TicketDetail) -> Vec<sla::LedgerEntry> {
-    d.pause_ledger(&ctx.config.sla_calendar(), &ctx.config.sla_policy(), ctx.now)
-}
-
-/// The `ticket show --json` object of DESIGN.md 4.
-pub fn ticket_json(ctx: &Ctx, d: &TicketDetail, lists: bool) -> Value {
-    let tz = ctx.config.calendar.timezone.0;
-    let t = |s: Option<i64>| s.map(|s| rfc3339_secs(s, tz));
-    let mut v = json!({
-        "id": d.id, "summary": d.summary, "description": d.description, "priority": d.priority, "status": d.status,
-        "company": d.company, "contact": d.contact, "assignee": d.assignee, "board": d.board, "source": d.source,
-        "opened": rfc3339_secs(d.opened, tz), "first_response": t(d.first_response), "resolved": t(d.resolved),
-        "scheduled": t(d.scheduled), "response_due": t(d.response_due), "warning_at": t(d.warning_at),
-        "sla_state": sla_state(ctx, d),
-    });
-    if lists {
-        v["notes"] = d.notes.iter().map(|n| json!({"id": n.id, "created": rfc3339_secs(n.created, tz), "author": n.author, "internal": n.internal, "body": n.body})).collect();
-        v["time_entries"] = d
-            .time_entries
-            .iter()
-            .map(|e| json!({"id": e.id, "start": rfc3339_secs(e.start, tz), "technician": e.technician, "minutes": e.minutes, "billable": e.billable, "note": e.note}))
-            .collect();
-        let tz_time = |t: chrono::DateTime<chrono::Utc>| rfc3339_secs(t.timestamp(), tz);
-        v["pauses"] = pause_ledger(ctx, d)
-            .iter()
-            .map(|p| json!({"start": tz_time(p.start), "end": p.end.map(tz_time), "moved_minutes": p.moved_minutes}))
-            .collect();
-        v["history"] = d
-            .history
-            .iter()
-            .map(|h| json!({"at": rfc3339_secs(h.at, tz), "who": h.who, "field": h.field, "old": h.old, "new": h.new}))
-            .collect();
-    }
-    v
-}
-
-fn print_ticket(ctx: &Ctx, d: &TicketDetail) -> std::io::Result<()> {
-    let tz = ctx.config.calendar.timezone.0;
-    let t = |s: Option<i64>| s.map(|s| rfc3339_secs(s, tz)).unwrap_or_else(|| "-".into());
-    outln!("#{} {}", d.id, &d.summary);
-    outln!(
-        "{} · {} · {} · {} · via {}",
-        d.priority,
-        d.status,
-        &d.company,
-        d.board,
-        d.source
-    );
-    outln!(
-        "contact: {} [{}]   assignee: {}",
-        d.contact.as_deref().unwrap_or("-"),
-        d.contact_level.as_deref().unwrap_or("-"),
-        d.assignee.as_deref().unwrap_or("-")
-    );
-    outln!(
-        "opened {}   first response {}   resolved {}",
-        t(Some(d.opened)),
-        t(d.first_response),
-        t(d.resolved)
-    );
-    outln!(
-        "response due {}   warning at {}   SLA {}",
-        t(d.response_due),
-        t(d.warning_at),
-        sla_label(ctx, d)
-    );
-    for p in pause_ledger(ctx, d) {
-        outln!(
-            "paused {} → {}: moved the deadline {} min{}",
-            t(Some(p.start.timestamp())),
-            p.end
-                .map_or("now (Waiting on Client)".into(), |e| t(Some(e.timestamp()))),
-            p.moved_minutes,
-            if p.end.is_none() { " so far" } else { "" }
-        );
-    }
-    if !d.description.is_empty() {
-        outln!("\n{}", &d.description);
-    }
-    for n in &d.notes {
-        outln!(
-            "\n{} {} [{}] (note {})\n  {}",
-            t(Some(n.created)),
-            n.author.as_deref().unwrap_or("-"),
-            if n.internal { "internal" } else { "client-visible" },
-            n.id,
-            n.body.replace('\n', "\n  ")
-        );
-    }
-    for e in &d.time_entries {
-        outln!(
-            "time {} {} min {}{} (entry {})",
-            t(Some(e.start)),
-            e.minutes,
-            &e.note,
-            if e.billable { "" } else { " (not billable)" },
-            e.id
-        );
-    }
-    for h in &d.history {
-        outln!(
-            "history {} {} {}: {} -> {}",
-            t(Some(h.at)),
-            h.who.as_deref().unwrap_or("-"),
-            h.field,
-            h.old.as_deref().unwrap_or(""),
-            h.new.as_deref().unwrap_or("")
-        );
-    }
-    Ok(())
 }

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{err_at, find_key_line, ClockSetting, Config, ConfigError};
+use super::{err_at, find_key_line, BillingConfig, ClockSetting, Config, ConfigError};
 
 /// Runs every check of this module.
 pub(super) fn all(path: &Path, text: &str, config: &Config) -> Result<(), ConfigError> {
@@ -70,8 +70,19 @@ pub(super) fn range(value: i64, lo: i64, hi: i64, unit: &str) -> Result<(), Stri
 
 /// Ranges of the plain numbers (a week of minutes, ten minutes of waiting…).
 fn numbers(c: &Config) -> Result<(), Problem> {
-    let b = &c.billing;
-    let checks: [(&str, &'static str, i64, i64, i64, &str); 8] = [
+    let checks = billing_ranges(&c.billing).into_iter().chain(console_store_ranges(c));
+    for (section, key, value, lo, hi, unit) in checks {
+        range(value, lo, hi, unit).map_err(|m| (section.to_string(), key, m))?;
+    }
+    Ok(())
+}
+
+/// One number to check: section, key, value, lowest, highest, unit.
+type Range = (&'static str, &'static str, i64, i64, i64, &'static str);
+
+/// The billing numbers: rates, delays, increments, months ahead, digits.
+fn billing_ranges(b: &BillingConfig) -> [Range; 5] {
+    [
         (
             "billing",
             "non_contract_rate_cents",
@@ -105,6 +116,12 @@ fn numbers(c: &Config) -> Result<(), Problem> {
             "months",
         ),
         ("billing", "invoice_digits", b.invoice_digits.into(), 1, 18, "digits"),
+    ]
+}
+
+/// The console's intervals and the store's busy timeout.
+fn console_store_ranges(c: &Config) -> [Range; 3] {
+    [
         (
             "console",
             "draft_interval_secs",
@@ -130,11 +147,7 @@ fn numbers(c: &Config) -> Result<(), Problem> {
             600_000,
             "milliseconds",
         ),
-    ];
-    for (section, key, value, lo, hi, unit) in checks {
-        range(value, lo, hi, unit).map_err(|m| (section.to_string(), key, m))?;
-    }
-    Ok(())
+    ]
 }
 
 fn sat(v: u64) -> i64 {

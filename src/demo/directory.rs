@@ -136,36 +136,8 @@ fn agreements(
     summary: &mut DemoSummary,
 ) -> anyhow::Result<()> {
     let executed = today - Duration::days(rng.random_range(30..800));
-    // One client in six is non-contract: labor billed hourly, no agreement.
-    let plan: Vec<&str> = match n % 6 {
-        0 => vec![],
-        1 => vec!["SMS", "VM"],
-        2 => vec!["FITS", "ENTERPRISE_EMAIL"],
-        3 => vec!["PREPAID_LABOR"],
-        4 => vec!["SMS", "COLO", "ECHO"],
-        _ => vec!["FITS"],
-    };
-    for (i, product) in plan.iter().enumerate() {
-        let (onboarding, monthly, project): (i64, i64, i64) = match *product {
-            "SMS" => (rng.random_range(5..25) * 10000, rng.random_range(8..35) * 10000, 0),
-            "FITS" => (rng.random_range(10..30) * 10000, rng.random_range(15..60) * 10000, 0),
-            "VM" => (50000, rng.random_range(3..15) * 10000, rng.random_range(20..80) * 10000),
-            "COLO" => (25000, rng.random_range(25..80) * 1000, rng.random_range(10..30) * 10000),
-            "ECHO" => (15000, rng.random_range(15..60) * 1000, rng.random_range(5..20) * 10000),
-            "ENTERPRISE_EMAIL" => (20000, rng.random_range(20..90) * 1000, rng.random_range(10..40) * 10000),
-            _ => (0, 0, 0),
-        };
-        let prepaid_hours: i64 = if *product == "PREPAID_LABOR" {
-            rng.random_range(5..=20)
-        } else {
-            0
-        };
-        let rate: i64 = 12500 + 500 * rng.random_range(0..4);
-        let monthly = if prepaid_hours > 0 {
-            prepaid_hours * rate
-        } else {
-            monthly
-        };
+    for (i, product) in plan(n).iter().enumerate() {
+        let p = prices(rng, product);
         let is_project = matches!(*product, "VM" | "COLO" | "ECHO" | "ENTERPRISE_EMAIL");
         let completed = is_project
             .then(|| executed + Duration::days(rng.random_range(20..75)))
@@ -180,16 +152,69 @@ fn agreements(
                 executed.to_string(),
                 completed.map(|d| d.to_string()),
                 ended.map(|d| d.to_string()),
-                onboarding,
-                monthly,
-                project,
-                rate,
-                prepaid_hours
+                p.onboarding,
+                p.monthly,
+                p.project,
+                p.rate,
+                p.prepaid_hours
             ],
         )?;
         summary.agreements += 1;
     }
     Ok(())
+}
+
+/// The products of the `n`th company.
+fn plan(n: usize) -> Vec<&'static str> {
+    // One client in six is non-contract: labor billed hourly, no agreement.
+    match n % 6 {
+        0 => vec![],
+        1 => vec!["SMS", "VM"],
+        2 => vec!["FITS", "ENTERPRISE_EMAIL"],
+        3 => vec!["PREPAID_LABOR"],
+        4 => vec!["SMS", "COLO", "ECHO"],
+        _ => vec!["FITS"],
+    }
+}
+
+/// An agreement's fees and labor rate, in cents (prepaid hours a month for prepaid labor).
+struct Prices {
+    onboarding: i64,
+    monthly: i64,
+    project: i64,
+    rate: i64,
+    prepaid_hours: i64,
+}
+
+/// The fees of a product; prepaid labor's monthly fee is its hours at the rate.
+fn prices(rng: &mut ChaCha8Rng, product: &str) -> Prices {
+    let (onboarding, monthly, project): (i64, i64, i64) = match product {
+        "SMS" => (rng.random_range(5..25) * 10000, rng.random_range(8..35) * 10000, 0),
+        "FITS" => (rng.random_range(10..30) * 10000, rng.random_range(15..60) * 10000, 0),
+        "VM" => (50000, rng.random_range(3..15) * 10000, rng.random_range(20..80) * 10000),
+        "COLO" => (25000, rng.random_range(25..80) * 1000, rng.random_range(10..30) * 10000),
+        "ECHO" => (15000, rng.random_range(15..60) * 1000, rng.random_range(5..20) * 10000),
+        "ENTERPRISE_EMAIL" => (20000, rng.random_range(20..90) * 1000, rng.random_range(10..40) * 10000),
+        _ => (0, 0, 0),
+    };
+    let prepaid_hours: i64 = if product == "PREPAID_LABOR" {
+        rng.random_range(5..=20)
+    } else {
+        0
+    };
+    let rate: i64 = 12500 + 500 * rng.random_range(0..4);
+    let monthly = if prepaid_hours > 0 {
+        prepaid_hours * rate
+    } else {
+        monthly
+    };
+    Prices {
+        onboarding,
+        monthly,
+        project,
+        rate,
+        prepaid_hours,
+    }
 }
 
 fn first_of_next_month(d: NaiveDate) -> NaiveDate {

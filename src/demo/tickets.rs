@@ -123,38 +123,11 @@ fn draw_ticket(
     let after_hours = is_after_hours(cal, opened);
     let (company, contacts, names) = pick(rng, &dir.companies);
     let ci = rng.random_range(0..contacts.len());
-    let user = &names[ci];
-    let template = match priority {
-        1 => pick(rng, &words.p1),
-        2 => pick(rng, &words.p2),
-        3 => pick(rng, &words.p3),
-        4 => pick(rng, &words.p4),
-        _ => pick(rng, &words.p5),
-    };
-    let summary = template
-        .replace("{user}", user)
-        .replace("{n}", &rng.random_range(1..9).to_string());
-    let description = pick(rng, &words.descriptions).replace("{user}", user);
+    let (summary, description) = draw_text(rng, words, priority, &names[ci]);
     let age = now - opened;
-    let scheduled = (priority == 5).then(|| {
-        let d = (opened + Duration::days(rng.random_range(1..14)))
-            .with_timezone(&cal.config.calendar.timezone.0)
-            .date_naive();
-        cal.to_utc(d, if rng.random_bool(0.5) { 9 * 60 } else { 18 * 60 })
-    });
+    let scheduled = (priority == 5).then(|| draw_scheduled(rng, cal, opened));
     let status = draw_status(rng, priority, age, scheduled.is_some_and(|s| s > now));
-    let first_response = (status != "New").then(|| {
-        let late = rng.random_bool(0.08);
-        let m = if late {
-            rng.random_range(61..150)
-        } else {
-            rng.random_range(2..50)
-        };
-        let at = scheduled
-            .filter(|_| priority == 5)
-            .map(|s| s.min(opened + Duration::minutes(m)));
-        at.unwrap_or(opened + Duration::minutes(m)).min(now)
-    });
+    let first_response = (status != "New").then(|| draw_first_response(rng, priority, opened, scheduled, now));
     let resolved = matches!(status, "Resolved" | "Closed").then(|| {
         let base = first_response.unwrap_or(opened);
         (base + Duration::minutes(rng.random_range(20..4 * 24 * 60))).min(now)
@@ -164,18 +137,7 @@ fn draw_ticket(
     } else {
         Some(*pick(rng, &dir.workers))
     };
-    let board = if after_hours {
-        "After Hours"
-    } else if priority == 5 && rng.random_bool(0.6) {
-        "Projects"
-    } else {
-        "Service Desk"
-    };
-    let source = if after_hours {
-        "after-hours line"
-    } else {
-        *pick(rng, &["phone", "phone", "portal", "email", "portal", "on-site"])
-    };
+    let (board, source) = draw_intake(rng, priority, after_hours);
     DemoTicket {
         company: *company,
         contact: Some(contacts[ci]),
@@ -191,6 +153,68 @@ fn draw_ticket(
         resolved,
         scheduled,
     }
+}
+
+/// The summary (a template of the priority) and description, naming the contact.
+fn draw_text(rng: &mut ChaCha8Rng, words: &Words, priority: u8, user: &str) -> (String, String) {
+    let template = match priority {
+        1 => pick(rng, &words.p1),
+        2 => pick(rng, &words.p2),
+        3 => pick(rng, &words.p3),
+        4 => pick(rng, &words.p4),
+        _ => pick(rng, &words.p5),
+    };
+    let summary = template
+        .replace("{user}", user)
+        .replace("{n}", &rng.random_range(1..9).to_string());
+    let description = pick(rng, &words.descriptions).replace("{user}", user);
+    (summary, description)
+}
+
+/// A P5's scheduled time: a morning or an evening within two weeks of opening.
+fn draw_scheduled(rng: &mut ChaCha8Rng, cal: &Calendar<'_>, opened: DateTime<Utc>) -> DateTime<Utc> {
+    let d = (opened + Duration::days(rng.random_range(1..14)))
+        .with_timezone(&cal.config.calendar.timezone.0)
+        .date_naive();
+    cal.to_utc(d, if rng.random_bool(0.5) { 9 * 60 } else { 18 * 60 })
+}
+
+/// The first response: mostly within the hour, one in twelve late; a P5's
+/// no later than its scheduled time.
+fn draw_first_response(
+    rng: &mut ChaCha8Rng,
+    priority: u8,
+    opened: DateTime<Utc>,
+    scheduled: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let late = rng.random_bool(0.08);
+    let m = if late {
+        rng.random_range(61..150)
+    } else {
+        rng.random_range(2..50)
+    };
+    let at = scheduled
+        .filter(|_| priority == 5)
+        .map(|s| s.min(opened + Duration::minutes(m)));
+    at.unwrap_or(opened + Duration::minutes(m)).min(now)
+}
+
+/// The board and source: the after-hours line out of hours, else a spread.
+fn draw_intake(rng: &mut ChaCha8Rng, priority: u8, after_hours: bool) -> (&'static str, &'static str) {
+    let board = if after_hours {
+        "After Hours"
+    } else if priority == 5 && rng.random_bool(0.6) {
+        "Projects"
+    } else {
+        "Service Desk"
+    };
+    let source = if after_hours {
+        "after-hours line"
+    } else {
+        *pick(rng, &["phone", "phone", "portal", "email", "portal", "on-site"])
+    };
+    (board, source)
 }
 
 fn draw_opened(rng: &mut ChaCha8Rng, cal: &Calendar<'_>, priority: u8, frac: f64, now: DateTime<Utc>) -> DateTime<Utc> {
@@ -270,12 +294,38 @@ fn write_ticket(
     now: DateTime<Utc>,
     summary: &mut DemoSummary,
 ) -> anyhow::Result<()> {
-    let secs = |d: Option<DateTime<Utc>>| d.map(|d| d.timestamp());
     let paused_since = (t.status == "Waiting on Client").then(|| {
         let base = t.first_response.unwrap_or(t.opened);
         (base + Duration::minutes(rng.random_range(10..240))).min(now)
     });
     let updated = t.resolved.or(paused_since).or(t.first_response).unwrap_or(t.opened);
+    insert_ticket(st, cal, id, t, paused_since, updated)?;
+    let note_text = match t.first_response {
+        Some(fr) => {
+            let text = write_notes(st, rng, words, id, t, fr, now, summary)?;
+            write_time(st, rng, words, cal, id, t, fr, now, summary)?;
+            text
+        }
+        None => String::new(),
+    };
+    if t.status != "New" {
+        st.audit
+            .execute(params![id, t.assignee, updated.timestamp(), t.status])?;
+    }
+    st.fts.execute(params![id, t.summary, t.description, note_text])?;
+    Ok(())
+}
+
+/// The ticket's row with its SLA stamp, and its open pause if it waits on the client.
+fn insert_ticket(
+    st: &mut Statements<'_>,
+    cal: &Calendar<'_>,
+    id: i64,
+    t: &DemoTicket,
+    paused_since: Option<DateTime<Utc>>,
+    updated: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let secs = |d: Option<DateTime<Utc>>| d.map(|d| d.timestamp());
     let stamp = deadlines(cal, t, paused_since);
     let row = params![
         id,
@@ -300,31 +350,40 @@ fn write_ticket(
     if let Some(p) = paused_since {
         st.pause.execute(params![id, p.timestamp()])?;
     }
+    Ok(())
+}
+
+/// The client-visible note of the first response, and half the time an
+/// internal one after it; returns their text for the search index.
+#[allow(clippy::too_many_arguments)]
+fn write_notes(
+    st: &mut Statements<'_>,
+    rng: &mut ChaCha8Rng,
+    words: &Words,
+    id: i64,
+    t: &DemoTicket,
+    first_response: DateTime<Utc>,
+    now: DateTime<Utc>,
+    summary: &mut DemoSummary,
+) -> anyhow::Result<String> {
+    let fr = first_response;
     let mut note_text = String::new();
-    if let Some(fr) = t.first_response {
-        let body = pick(rng, &words.notes_client);
-        st.note.execute(params![id, t.assignee, fr.timestamp(), false, body])?;
+    let body = pick(rng, &words.notes_client);
+    st.note.execute(params![id, t.assignee, fr.timestamp(), false, body])?;
+    note_text.push_str(body);
+    summary.notes += 1;
+    if rng.random_bool(0.5) {
+        let body = pick(rng, &words.notes_internal);
+        let at = t
+            .resolved
+            .unwrap_or(now)
+            .min(fr + Duration::minutes(rng.random_range(5..120)));
+        st.note.execute(params![id, t.assignee, at.timestamp(), true, body])?;
+        note_text.push(' ');
         note_text.push_str(body);
         summary.notes += 1;
-        if rng.random_bool(0.5) {
-            let body = pick(rng, &words.notes_internal);
-            let at = t
-                .resolved
-                .unwrap_or(now)
-                .min(fr + Duration::minutes(rng.random_range(5..120)));
-            st.note.execute(params![id, t.assignee, at.timestamp(), true, body])?;
-            note_text.push(' ');
-            note_text.push_str(body);
-            summary.notes += 1;
-        }
-        write_time(st, rng, words, cal, id, t, fr, now, summary)?;
     }
-    if t.status != "New" {
-        st.audit
-            .execute(params![id, t.assignee, updated.timestamp(), t.status])?;
-    }
-    st.fts.execute(params![id, t.summary, t.description, note_text])?;
-    Ok(())
+    Ok(note_text)
 }
 
 #[allow(clippy::too_many_arguments)]

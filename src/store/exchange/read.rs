@@ -178,64 +178,8 @@ mod tests {
         crate::store::migrate::migrate(&mut conn, std::path::Path::new(":memory:")).unwrap();
         let tz: Tz = "America/New_York".parse().unwrap();
         for with_notes in [false, true] {
-            conn.execute_batch(
-                "DELETE FROM notes; DELETE FROM time_entries; DELETE FROM tickets; DELETE FROM companies;
-                 INSERT INTO companies (id, key, name, industry) VALUES (1, 'acme', 'Acme \"Dental\"', 'healthcare');
-                 INSERT INTO tickets (id, company_id, summary, priority, status, board, source, opened, updated)
-                   VALUES (7, 1, 'Printer', 3, 'New', 'Service Desk', 'phone', 1764000000, 1764000000);
-                 INSERT INTO time_entries (ticket_id, start, minutes, billable, note) VALUES (7, 1764000000, 30, 1, 'x');",
-            )
-            .unwrap();
-            if with_notes {
-                conn.execute_batch(
-                    "INSERT INTO notes (ticket_id, created, internal, body) VALUES (7, 1764000100, 1, 'line\none')",
-                )
-                .unwrap();
-            }
-            let whole = Exchange {
-                companies: vec![CompanyRec {
-                    key: "acme".into(),
-                    name: "Acme \"Dental\"".into(),
-                    industry: "healthcare".into(),
-                }],
-                tickets: vec![TicketRec {
-                    key: "t7".into(),
-                    company: "acme".into(),
-                    contact: None,
-                    summary: "Printer".into(),
-                    description: String::new(),
-                    priority: 3,
-                    status: "New".into(),
-                    board: "Service Desk".into(),
-                    source: "phone".into(),
-                    assignee: None,
-                    opened: rfc3339_secs(1_764_000_000, tz),
-                    first_response: None,
-                    resolved: None,
-                    scheduled: None,
-                }],
-                time_entries: vec![TimeEntryRec {
-                    ticket: "t7".into(),
-                    technician: None,
-                    start: rfc3339_secs(1_764_000_000, tz),
-                    minutes: 30,
-                    billable: true,
-                    note: "x".into(),
-                }],
-                notes: if with_notes {
-                    vec![NoteRec {
-                        ticket: "t7".into(),
-                        author: None,
-                        created: rfc3339_secs(1_764_000_100, tz),
-                        internal: true,
-                        body: "line\none".into(),
-                    }]
-                } else {
-                    Vec::new()
-                },
-                ..Exchange::default()
-            };
-            let mut expected = serde_json::to_vec_pretty(&whole).unwrap();
+            fill_store(&conn, with_notes);
+            let mut expected = serde_json::to_vec_pretty(&whole_document(tz, with_notes)).unwrap();
             expected.push(b'\n');
             let mut streamed = Vec::new();
             export(&mut conn, tz, &mut streamed).unwrap();
@@ -243,6 +187,72 @@ mod tests {
                 String::from_utf8(streamed).unwrap(),
                 String::from_utf8(expected).unwrap()
             );
+        }
+    }
+
+    /// The store holds one company, one ticket and one time entry (and one
+    /// note `with_notes`), whatever it held before.
+    fn fill_store(conn: &Connection, with_notes: bool) {
+        conn.execute_batch(
+            "DELETE FROM notes; DELETE FROM time_entries; DELETE FROM tickets; DELETE FROM companies;
+             INSERT INTO companies (id, key, name, industry) VALUES (1, 'acme', 'Acme \"Dental\"', 'healthcare');
+             INSERT INTO tickets (id, company_id, summary, priority, status, board, source, opened, updated)
+               VALUES (7, 1, 'Printer', 3, 'New', 'Service Desk', 'phone', 1764000000, 1764000000);
+             INSERT INTO time_entries (ticket_id, start, minutes, billable, note) VALUES (7, 1764000000, 30, 1, 'x');",
+        )
+        .unwrap();
+        if with_notes {
+            conn.execute_batch(
+                "INSERT INTO notes (ticket_id, created, internal, body) VALUES (7, 1764000100, 1, 'line\none')",
+            )
+            .unwrap();
+        }
+    }
+
+    /// The [`Exchange`] of [`fill_store`], as a whole.
+    fn whole_document(tz: Tz, with_notes: bool) -> Exchange {
+        Exchange {
+            companies: vec![CompanyRec {
+                key: "acme".into(),
+                name: "Acme \"Dental\"".into(),
+                industry: "healthcare".into(),
+            }],
+            tickets: vec![TicketRec {
+                key: "t7".into(),
+                company: "acme".into(),
+                contact: None,
+                summary: "Printer".into(),
+                description: String::new(),
+                priority: 3,
+                status: "New".into(),
+                board: "Service Desk".into(),
+                source: "phone".into(),
+                assignee: None,
+                opened: rfc3339_secs(1_764_000_000, tz),
+                first_response: None,
+                resolved: None,
+                scheduled: None,
+            }],
+            time_entries: vec![TimeEntryRec {
+                ticket: "t7".into(),
+                technician: None,
+                start: rfc3339_secs(1_764_000_000, tz),
+                minutes: 30,
+                billable: true,
+                note: "x".into(),
+            }],
+            notes: if with_notes {
+                vec![NoteRec {
+                    ticket: "t7".into(),
+                    author: None,
+                    created: rfc3339_secs(1_764_000_100, tz),
+                    internal: true,
+                    body: "line\none".into(),
+                }]
+            } else {
+                Vec::new()
+            },
+            ..Exchange::default()
         }
     }
 }

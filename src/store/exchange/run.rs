@@ -119,20 +119,7 @@ fn fill<R: Read + Send>(
     };
     let mut loader = Loader::new(&tx, file, now, rules)?;
     let tickets_before = loader.tickets.before;
-    // One thread reads and parses the file while this one writes: the two
-    // halves of the work take about as long each.
-    let read_so_far = AtomicU64::new(0);
-    let bytes = &read_so_far;
-    let (reads, records) = std::thread::scope(|scope| {
-        let (send, receive) = mpsc::sync_channel(QUEUED);
-        // The sender moves to the reader: its end closes the channel.
-        let reader = scope.spawn(move || read_all(file, open, &send, bytes));
-        let written = write_all(&mut loader, receive, len, bytes, progress);
-        let reads = reader
-            .join()
-            .map_err(|_| anyhow::anyhow!("reading {} failed unexpectedly", file.display()));
-        written.and_then(|records| Ok((reads?, records)))
-    })?;
+    let (reads, records) = read_and_write(&mut loader, file, len, open, progress)?;
     let summary = loader.summary;
     // The key maps go before the indexes are sorted.
     drop(loader);
@@ -157,6 +144,30 @@ fn fill<R: Read + Send>(
         "import written"
     );
     Ok(summary)
+}
+
+/// One thread reads and parses the file while this one writes: the two
+/// halves of the work take about as long each. Returns the reads of the file
+/// and the records written.
+fn read_and_write<R: Read + Send>(
+    loader: &mut Loader<'_>,
+    file: &Path,
+    len: u64,
+    open: &(dyn Fn() -> anyhow::Result<R> + Sync),
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<(u32, u64)> {
+    let read_so_far = AtomicU64::new(0);
+    let bytes = &read_so_far;
+    std::thread::scope(|scope| {
+        let (send, receive) = mpsc::sync_channel(QUEUED);
+        // The sender moves to the reader: its end closes the channel.
+        let reader = scope.spawn(move || read_all(file, open, &send, bytes));
+        let written = write_all(loader, receive, len, bytes, progress);
+        let reads = reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("reading {} failed unexpectedly", file.display()));
+        written.and_then(|records| Ok((reads?, records)))
+    })
 }
 
 /// Records per message from the reading thread, and messages queued: a few

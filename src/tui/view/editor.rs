@@ -180,7 +180,8 @@ impl EditorView<'_> {
                 "{} {}",
                 form.priority,
                 self.state
-                    .rules.priority_names
+                    .rules
+                    .priority_names
                     .get(form.priority.index())
                     .map(String::as_str)
                     .unwrap_or("")
@@ -259,7 +260,8 @@ impl Widget for EditorView<'_> {
         Paragraph::new(lines).render(fields, buf);
         let definition = self
             .state
-            .rules.definitions
+            .rules
+            .definitions
             .get(e.form.priority.index())
             .cloned()
             .unwrap_or_default();

@@ -123,7 +123,8 @@ impl SlaView<'_> {
         for c in &self.state.sla.compliance {
             let name = self
                 .state
-                .rules.priority_names
+                .rules
+                .priority_names
                 .get(usize::from(c.priority).saturating_sub(1))
                 .map(String::as_str)
                 .unwrap_or("");
