@@ -7,7 +7,6 @@ use super::action::{Action, Effect};
 use super::worker_writes::WriterCtx;
 use crate::store::mail::deliver::MailRules;
 use crate::store::mail::held;
-use crate::store::ticket_write::Rules;
 
 /// Runs a held-mail effect; None if the effect is another one.
 pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: &Effect) -> rusqlite::Result<Option<Action>> {
@@ -25,10 +24,7 @@ pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: &Effect) -> rusqlite
                     tag: w.mail_config.subject_tag.clone(),
                 }),
                 after_hours: !w.calendar.is_open(crate::domain::time::from_secs(*at)),
-                rules: Rules {
-                    calendar: &w.calendar,
-                    policy: &w.policy,
-                },
+                rules: w.rules(),
             };
             // A sender not yet a contact of that company becomes one.
             match held::accept(conn, *id, *company_id, true, &r, w.user_id, *at) {

@@ -23,6 +23,16 @@ pub struct WriterCtx {
     pub mail_config: crate::config::MailConfig,
 }
 
+impl WriterCtx {
+    /// The SLA rules a write restamps deadlines with.
+    pub fn rules(&self) -> Rules<'_> {
+        Rules {
+            calendar: &self.calendar,
+            policy: &self.policy,
+        }
+    }
+}
+
 fn refused(e: WriteError) -> Action {
     match e {
         WriteError::Conflict { theirs, .. } => Action::SaveRefused {
@@ -38,27 +48,52 @@ fn refused(e: WriteError) -> Action {
 
 /// Runs a write effect; None if the effect is not a write.
 pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite::Result<Option<Action>> {
-    let rules = Rules {
-        calendar: &w.calendar,
-        policy: &w.policy,
-    };
-    let who = w.user_id;
-    let done = |message: String, ticket: i64| Action::Saved {
-        message,
-        ticket: Some(ticket),
-    };
     if let Some(a) = super::worker_mail::handle(conn, w, &effect)? {
         return Ok(Some(a));
     }
-    Ok(Some(match effect {
-        Effect::LoadSavedViews => Action::SavedViewsLoaded {
+    let who = w.user_id;
+    match effect {
+        e @ (Effect::SaveTicket { .. }
+        | Effect::UpdateMany { .. }
+        | Effect::Update { .. }
+        | Effect::AddNote { .. }
+        | Effect::EditNote { .. }
+        | Effect::AddTime { .. }
+        | Effect::Acknowledge { .. }) => ticket_write_effect(conn, w, e),
+        e
+        @ (Effect::LoadTimer | Effect::StartTimer { .. } | Effect::StopTimer { .. } | Effect::DiscardTimer { .. }) => {
+            timer_effect(conn, who, e)
+        }
+        e @ (Effect::SaveDraft { .. } | Effect::DeleteDraft(_) | Effect::LoadDraft) => draft_effect(conn, who, e),
+        Effect::LoadSavedViews => Ok(Some(Action::SavedViewsLoaded {
             views: crate::store::saved_views::list(conn, who)?,
             saved: None,
-        },
-        Effect::SaveView { name, query } => Action::SavedViewsLoaded {
+        })),
+        Effect::SaveView { name, query } => Ok(Some(Action::SavedViewsLoaded {
             views: crate::store::saved_views::save(conn, who, &name, &query)?,
             saved: Some(name),
-        },
+        })),
+        Effect::LoadChoices => Ok(Some(Action::ChoicesLoaded(Box::new(crate::store::lookup::choices(
+            conn,
+        )?)))),
+        Effect::Invoice(e) => Ok(Some(super::worker_invoices::handle(conn, who, *e))),
+        Effect::Directory(e) => Ok(Some(super::worker_directory::handle(conn, who, *e))),
+        _ => Ok(None),
+    }
+}
+
+/// "#12: note added", naming the ticket the message is about.
+fn done(message: String, ticket: i64) -> Action {
+    Action::Saved {
+        message,
+        ticket: Some(ticket),
+    }
+}
+
+/// Writes to tickets: the editor's save, quick changes, notes, time.
+fn ticket_write_effect(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite::Result<Option<Action>> {
+    let (rules, who) = (w.rules(), w.user_id);
+    Ok(Some(match effect {
         Effect::SaveTicket { form, scheduled, at } => match save_ticket(conn, &form, scheduled, who, at, &rules) {
             Ok(id) => {
                 drafts::delete(conn, who, form.id)?;
@@ -93,19 +128,30 @@ pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite:
                 Err(e) => refused(e),
             }
         }
-        Effect::EditNote { id, note, text, at } => {
-            match crate::store::note_edit::edit_note(conn, note, &text, who, at) {
-                Ok(_) => {
-                    drafts::delete(conn, who, Some(id))?;
-                    done(format!("#{id}: note {note} corrected"), id)
-                }
-                Err(e) => refused(e),
+        Effect::EditNote { id, note, text, at } => match crate::store::note_edit::edit_note(conn, note, &text, who, at)
+        {
+            Ok(_) => {
+                drafts::delete(conn, who, Some(id))?;
+                done(format!("#{id}: note {note} corrected"), id)
             }
-        }
+            Err(e) => refused(e),
+        },
         Effect::AddTime { id, time, at } => match ticket_write::add_time(conn, id, &time, who, at) {
             Ok(()) => done(format!("#{id}: {} logged", short_duration(time.minutes)), id),
             Err(e) => refused(e),
         },
+        Effect::Acknowledge { id, at } => match ticket_write::acknowledge(conn, id, who, at, &rules) {
+            Ok(true) => done(format!("#{id}: acknowledged (first response recorded)"), id),
+            Ok(false) => done(format!("#{id} already had its first response"), id),
+            Err(e) => refused(e),
+        },
+        _ => return Ok(None),
+    }))
+}
+
+/// The user's one running timer: read, start, stop (logs the time), discard.
+fn timer_effect(conn: &mut Connection, who: i64, effect: Effect) -> rusqlite::Result<Option<Action>> {
+    Ok(Some(match effect {
         Effect::LoadTimer => Action::TimerLoaded(timers::mine(conn, who)?),
         Effect::StartTimer { id, at } => match timers::start(conn, id, who, at) {
             Ok(_) => done(format!("timer started on #{id}; stopping it logs the time"), id),
@@ -119,37 +165,34 @@ pub fn handle(conn: &mut Connection, w: &WriterCtx, effect: Effect) -> rusqlite:
             Ok(m) => done(format!("#{id}: timer discarded ({} not logged)", short_duration(m)), id),
             Err(e) => refused(e),
         },
-        Effect::Acknowledge { id, at } => match ticket_write::acknowledge(conn, id, who, at, &rules) {
-            Ok(true) => done(format!("#{id}: acknowledged (first response recorded)"), id),
-            Ok(false) => done(format!("#{id} already had its first response"), id),
-            Err(e) => refused(e),
-        },
+        _ => return Ok(None),
+    }))
+}
+
+/// Typed text kept in the store: written every few seconds, dropped once
+/// saved, offered again at the next start.
+fn draft_effect(conn: &mut Connection, who: i64, effect: Effect) -> rusqlite::Result<Option<Action>> {
+    Ok(Some(match effect {
         Effect::SaveDraft {
             ticket_id,
             base_version,
             body,
             at,
         } => {
-            drafts::save(
-                conn,
-                who,
-                &Draft {
-                    ticket_id,
-                    base_version,
-                    body,
-                    updated: at,
-                },
-            )?;
-            return Ok(Some(Action::Tick));
+            let draft = Draft {
+                ticket_id,
+                base_version,
+                body,
+                updated: at,
+            };
+            drafts::save(conn, who, &draft)?;
+            Action::Tick
         }
         Effect::DeleteDraft(ticket) => {
             drafts::delete(conn, who, ticket)?;
-            return Ok(Some(Action::Tick));
+            Action::Tick
         }
         Effect::LoadDraft => Action::DraftFound(load_draft(conn, who)?),
-        Effect::LoadChoices => Action::ChoicesLoaded(Box::new(crate::store::lookup::choices(conn)?)),
-        Effect::Invoice(e) => super::worker_invoices::handle(conn, who, *e),
-        Effect::Directory(e) => super::worker_directory::handle(conn, who, *e),
         _ => return Ok(None),
     }))
 }

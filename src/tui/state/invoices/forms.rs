@@ -332,34 +332,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         if saving {
             return Some(vec![]);
         }
-        let result = match form {
-            Form::Payment(p) => p.submit(at).map(Some),
-            Form::Void(v) => {
-                let reason = sanitize_line(&v.reason);
-                if reason.is_empty() {
-                    Err("a void needs a reason: type why, then Enter".into())
-                } else {
-                    Ok(Some(effect(InvoiceEffect::Void {
-                        number: v.target.number.clone(),
-                        reason,
-                        at,
-                    })))
-                }
-            }
-            Form::PaymentVoid(v) => {
-                let reason = sanitize_line(&v.reason);
-                match (reason.is_empty(), v.payments.get(v.pick)) {
-                    (true, _) => Err("a reversal needs a reason: type why, then Enter".into()),
-                    (false, None) => Err("no payment to reverse".into()),
-                    (false, Some(&(payment, _))) => {
-                        Ok(Some(effect(InvoiceEffect::VoidPayment { payment, reason, at })))
-                    }
-                }
-            }
-            Form::Run(r) => run_submit(r, run, at),
-            Form::Agreement(a) => a.submit(at).map(Some),
-            Form::AgreementDate(d) => d.submit(at).map(Some),
-        };
+        let result = submit_form(form, run, at);
         return Some(match result {
             Ok(Some(e)) => {
                 // A dry run writes nothing: only writes wait for Saved.
@@ -373,6 +346,42 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             }
         });
     }
+    form_input(form, action)
+}
+
+/// Enter on a form: the effect it asks for, or why it is refused.
+fn submit_form(form: &mut Form, run: super::RunSettings, at: i64) -> Result<Option<Effect>, String> {
+    match form {
+        Form::Payment(p) => p.submit(at).map(Some),
+        Form::Void(v) => {
+            let reason = sanitize_line(&v.reason);
+            if reason.is_empty() {
+                Err("a void needs a reason: type why, then Enter".into())
+            } else {
+                Ok(Some(effect(InvoiceEffect::Void {
+                    number: v.target.number.clone(),
+                    reason,
+                    at,
+                })))
+            }
+        }
+        Form::PaymentVoid(v) => {
+            let reason = sanitize_line(&v.reason);
+            match (reason.is_empty(), v.payments.get(v.pick)) {
+                (true, _) => Err("a reversal needs a reason: type why, then Enter".into()),
+                (false, None) => Err("no payment to reverse".into()),
+                (false, Some(&(payment, _))) => Ok(Some(effect(InvoiceEffect::VoidPayment { payment, reason, at }))),
+            }
+        }
+        Form::Run(r) => run_submit(r, run, at),
+        Form::Agreement(a) => a.submit(at).map(Some),
+        Form::AgreementDate(d) => d.submit(at).map(Some),
+    }
+}
+
+/// Typing in the open form; None for what goes on to `update` (a resize,
+/// a hang-up, the clock, quit).
+fn form_input(form: &mut Form, action: &Action) -> Option<Vec<Effect>> {
     match (form, action) {
         (Form::Payment(p), Action::NextField) => p.focus = (p.focus + 1) % PAYMENT_FIELDS.len(),
         (Form::Payment(p), Action::PrevField) => p.focus = (p.focus + PAYMENT_FIELDS.len() - 1) % PAYMENT_FIELDS.len(),
