@@ -12,9 +12,15 @@ use super::tab::Tab;
 use crate::config::Config;
 pub use crate::keys::{parse_key, screens, Bindable, Command, Section, CATALOGUE};
 
-/// The console's action for a bound command.
-pub fn action(c: Command) -> Action {
-    match c {
+/// The console's action for a bound command (every command has one: the
+/// test below holds it).
+pub fn action(c: Command) -> Option<Action> {
+    shell_action(c).or_else(|| work_action(c))
+}
+
+/// The shell's, the lists' and the queue's commands.
+fn shell_action(c: Command) -> Option<Action> {
+    Some(match c {
         Command::Quit => Action::Quit,
         Command::ToggleHelp => Action::ToggleHelp,
         Command::OpenPalette => Action::OpenPalette,
@@ -44,6 +50,14 @@ pub fn action(c: Command) -> Action {
         Command::StartFilter => Action::StartFilter,
         Command::ToggleAfterHours => Action::ToggleAfterHours,
         Command::StartSearch => Action::StartSearch,
+        _ => return None,
+    })
+}
+
+/// The commands that work on a ticket, in a form, the Directory or the
+/// Invoices tab.
+fn work_action(c: Command) -> Option<Action> {
+    Some(match c {
         Command::NewTicket => Action::NewTicket,
         Command::EditTicket => Action::EditTicket,
         Command::AssignToMe => Action::AssignToMe,
@@ -77,7 +91,8 @@ pub fn action(c: Command) -> Action {
         Command::NewAgreement => Action::Invoice(InvoiceKey::NewAgreement),
         Command::EndAgreement => Action::Invoice(InvoiceKey::EndAgreement),
         Command::CompleteAgreement => Action::Invoice(InvoiceKey::CompleteAgreement),
-    }
+        _ => return None,
+    })
 }
 
 /// Resolved bindings, built once from the config.
@@ -99,7 +114,9 @@ impl Keymap {
             let labels: Vec<&str> = keys.map(|k| k.keys()).unwrap_or_default();
             for label in &labels {
                 if let Ok((code, mods)) = parse_key(label) {
-                    map.insert((b.section, code, mods), action(b.command));
+                    if let Some(a) = action(b.command) {
+                        map.insert((b.section, code, mods), a);
+                    }
                 }
             }
             if let (Some(first), Some(hint)) = (labels.first(), b.hint) {
@@ -122,5 +139,17 @@ impl Keymap {
         sections
             .iter()
             .find_map(|s| self.map.get(&(*s, key.code, mods)).cloned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_of_the_catalogue_has_an_action() {
+        for b in CATALOGUE {
+            assert!(action(b.command).is_some(), "{} has no action", b.name);
+        }
     }
 }

@@ -75,6 +75,29 @@ pub struct Rules {
     pub definitions: Vec<String>,
 }
 
+impl Rules {
+    fn from_config(config: &Config) -> Rules {
+        let of_sla = |what: fn(&crate::config::PriorityConfig) -> &String| -> Vec<String> {
+            (1..=5)
+                .map(|p| {
+                    config
+                        .sla
+                        .get(&format!("p{p}"))
+                        .map(|c| what(c).clone())
+                        .unwrap_or_default()
+                })
+                .collect()
+        };
+        Rules {
+            priority_names: of_sla(|c| &c.name),
+            definitions: of_sla(|c| &c.definition),
+            calendar: config.sla_calendar(),
+            policy: config.sla_policy(),
+            breaching_soon_secs: config.console.breaching_soon_minutes * 60,
+        }
+    }
+}
+
 pub struct AppState {
     pub tab: Tab,
     /// The editor or a small form, over everything else.
@@ -137,29 +160,7 @@ impl AppState {
                 role: None,
                 store_label,
             },
-            rules: Rules {
-                priority_names: (1..=5)
-                    .map(|p| {
-                        config
-                            .sla
-                            .get(&format!("p{p}"))
-                            .map(|c| c.name.clone())
-                            .unwrap_or_default()
-                    })
-                    .collect(),
-                definitions: (1..=5)
-                    .map(|p| {
-                        config
-                            .sla
-                            .get(&format!("p{p}"))
-                            .map(|c| c.definition.clone())
-                            .unwrap_or_default()
-                    })
-                    .collect(),
-                calendar: config.sla_calendar(),
-                policy: config.sla_policy(),
-                breaching_soon_secs: config.console.breaching_soon_minutes * 60,
-            },
+            rules: Rules::from_config(config),
             now,
             size: (80, 24),
             message: None,

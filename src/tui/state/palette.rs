@@ -70,7 +70,10 @@ impl Palette {
                         return Outcome::Run(Action::OpenTicket(id));
                     }
                     return match self.matches().get(self.highlight) {
-                        Some(i) => Outcome::Run(crate::tui::keymap::action(CATALOGUE[*i].command)),
+                        Some(i) => match crate::tui::keymap::action(CATALOGUE[*i].command) {
+                            Some(a) => Outcome::Run(a),
+                            None => Outcome::Stay,
+                        },
                         None => Outcome::Stay,
                     };
                 }
