@@ -301,12 +301,8 @@ fn watch_signals(tx: Sender<Msg>) -> anyhow::Result<()> {
 fn input_action(state: &AppState, keymap: &Keymap, ev: Event) -> Option<Action> {
     match ev {
         Event::Key(k) if k.kind == KeyEventKind::Press => {
-            if state.queue.search_input.is_some()
-                || state.queue.filter_input.is_some()
-                || state.goto_input.is_some()
-                || state.view_name_input.is_some()
-                || state.directory.search_input.is_some()
-            {
+            // A prompt takes every key as typing.
+            if state.focus() == crate::tui::state::Focus::Prompt {
                 return Some(Action::Key(k));
             }
             Some(keymap.resolve(&view::sections(state), k).unwrap_or(Action::Key(k)))

@@ -110,51 +110,60 @@ pub(super) fn save_draft(s: &mut AppState) -> Vec<Effect> {
     }
 }
 
-/// Results of writes and loads that concern overlays.
-pub(super) fn data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+/// Results of writes and loads that concern overlays, taken by value.
+pub(super) fn data(s: &mut AppState, action: Action) -> Vec<Effect> {
     match action {
-        Action::MailHeldLoaded(n) => s.mail_held = *n,
+        Action::MailHeldLoaded(n) => s.mail_held = n,
         Action::HeldLoaded(rows) => {
             if let Some(forms::Overlay::Mail(m)) = s.overlay.as_mut() {
-                m.loaded(rows.clone());
+                m.loaded(rows);
             }
         }
         Action::MailReviewed(words) => {
-            s.message = Some(Message::info(words.clone()));
-            return Some(vec![Effect::LoadHeld, Effect::LoadMailHeld]);
+            s.message = Some(Message::info(words));
+            return vec![Effect::LoadHeld, Effect::LoadMailHeld];
         }
         Action::ChoicesLoaded(c) => {
-            s.choices = (**c).clone();
+            s.choices = *c;
             if let Some(forms::Overlay::Assign(p)) = s.overlay.as_mut() {
                 p.on_current(&s.choices);
             }
         }
-        Action::DraftFound(Some(offer)) if s.overlay.is_none() => {
-            s.overlay = Some(forms::Overlay::Draft((**offer).clone()))
-        }
+        Action::DraftFound(Some(offer)) if s.overlay.is_none() => s.overlay = Some(forms::Overlay::Draft(*offer)),
         Action::DraftFound(_) => {}
-        Action::Saved { message, ticket } => {
-            s.message = Some(Message::info(message.clone()));
-            // A ticket saved from the editor opens; quick actions leave you where you were.
-            let from_editor = matches!(s.overlay, Some(forms::Overlay::Editor(_)));
-            s.overlay = None;
-            let mut e = reload_visible(s);
-            if let (Some(id), Some(t)) = (ticket, &s.ticket) {
-                if t.id != *id {
-                    e.push(Effect::LoadTicket(t.id));
-                }
-            } else if let (Some(id), None, true) = (ticket, &s.ticket, from_editor) {
-                s.ticket = Some(TicketView {
-                    id: *id,
-                    ..TicketView::default()
-                });
-                e.push(Effect::LoadTicket(*id));
-            }
-            return Some(e);
-        }
-        _ => return None,
+        Action::Saved { message, ticket } => return saved(s, message, ticket),
+        _ => {}
     }
-    Some(vec![])
+    vec![]
+}
+
+/// A write landed: say so and reload what is on screen. A ticket saved
+/// from the editor opens; quick actions leave you where you were.
+fn saved(s: &mut AppState, message: String, ticket: Option<i64>) -> Vec<Effect> {
+    s.message = Some(Message::info(message));
+    let from_editor = matches!(s.overlay, Some(forms::Overlay::Editor(_)));
+    s.overlay = None;
+    let mut e = reload_visible(s);
+    if let (Some(id), Some(t)) = (ticket, &s.ticket) {
+        if t.id != id {
+            e.push(Effect::LoadTicket(t.id));
+        }
+    } else if let (Some(id), None, true) = (ticket, &s.ticket, from_editor) {
+        s.ticket = Some(TicketView {
+            id,
+            ..TicketView::default()
+        });
+        e.push(Effect::LoadTicket(id));
+    }
+    e
+}
+
+/// The connection dropped or a signal came: keep what was typed, then quit.
+pub(super) fn hang_up(s: &mut AppState) -> Vec<Effect> {
+    s.quit = true;
+    let effects = save_draft(s);
+    tracing::info!(drafts = effects.len(), "hang-up");
+    effects
 }
 
 pub(crate) fn is_data(a: &Action) -> bool {

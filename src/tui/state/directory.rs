@@ -268,36 +268,30 @@ impl DirectoryState {
 }
 
 /// Data for the directory arrives wherever the user is.
-pub fn on_data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
-    match action {
-        Action::DirectoryLoaded(d) => {
-            s.directory.loaded((**d).clone());
-            let (cal, now) = (s.rules.calendar.clone(), s.now);
-            s.directory.refresh_oncall(&cal, now);
-            Some(vec![])
-        }
-        Action::ContactSaved(message) => {
-            s.message = Some(Message::info(match s.directory.pending_note.take() {
-                Some(note) => format!("{message}; {note}"),
-                None => message.clone(),
-            }));
-            Some(vec![Effect::LoadDirectory])
-        }
-        Action::StoreFailed(_) => {
-            // A refused save: its note is not for the next one. The message is `update`'s.
-            s.directory.pending_note = None;
-            None
-        }
-        _ => None,
-    }
+pub(super) fn loaded(s: &mut AppState, d: crate::store::directory::Directory) -> Vec<Effect> {
+    s.directory.loaded(d);
+    let (cal, now) = (s.rules.calendar.clone(), s.now);
+    s.directory.refresh_oncall(&cal, now);
+    vec![]
+}
+
+/// A refused save: the note kept for it is not for the next one.
+pub(super) fn store_failed(s: &mut AppState) {
+    s.directory.pending_note = None;
+}
+
+/// A contact change landed: say so (with the note kept for it) and reload.
+pub(super) fn contact_saved(s: &mut AppState, message: String) -> Vec<Effect> {
+    s.message = Some(Message::info(match s.directory.pending_note.take() {
+        Some(note) => format!("{message}; {note}"),
+        None => message,
+    }));
+    vec![Effect::LoadDirectory]
 }
 
 /// Routes an action to the Directory tab when it is on screen; None leaves
 /// the action to the rest of `update`.
 pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
-    if let Some(e) = on_data(s, action) {
-        return Some(e);
-    }
     if s.tab != crate::tui::tab::Tab::Directory || s.ticket.is_some() || s.help {
         return None;
     }

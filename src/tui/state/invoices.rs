@@ -220,9 +220,6 @@ pub fn form_open(s: &AppState) -> bool {
 /// Routes data for the tab (wherever the user is) and, while the tab is on
 /// screen, its keys; None leaves the action to the rest of `update`.
 pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
-    if let Some(e) = on_data(s, action) {
-        return Some(e);
-    }
     if s.tab != crate::tui::tab::Tab::Invoices || s.ticket.is_some() || s.help || s.overlay.is_some() {
         return None;
     }
@@ -232,28 +229,28 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     keys(s, action)
 }
 
-fn on_data(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
+/// The answer to the tab's own write (a payment, a void, a run): the form
+/// closes on success and shows a refusal.
+pub(super) fn write_answered(s: &mut AppState, action: Action) -> Vec<Effect> {
+    s.invoices.saving = false;
     match action {
-        Action::InvoiceData(data) => Some(arrived(s, (**data).clone())),
-        Action::Saved { message, .. } if s.invoices.saving => {
-            s.invoices.saving = false;
+        Action::Saved { message, .. } => {
             s.invoices.form = None;
-            s.message = Some(Message::info(message.clone()));
-            Some(load(s))
+            s.message = Some(Message::info(message));
+            load(s)
         }
-        Action::SaveRefused { message, .. } if s.invoices.saving => {
-            s.invoices.saving = false;
+        Action::SaveRefused { message, .. } => {
             match s.invoices.form.as_mut() {
-                Some(f) => f.refused(message.clone()),
+                Some(f) => f.refused(message),
                 None => s.message = Some(Message::error(format!("refused: {message}"))),
             }
-            Some(vec![])
+            vec![]
         }
-        _ => None,
+        _ => vec![],
     }
 }
 
-fn arrived(s: &mut AppState, data: InvoiceData) -> Vec<Effect> {
+pub(super) fn arrived(s: &mut AppState, data: InvoiceData) -> Vec<Effect> {
     let inv = &mut s.invoices;
     match data {
         InvoiceData::Listed { as_of, invoices, aging } => inv.listed(invoices, as_of, &aging),

@@ -16,6 +16,8 @@ mod overlay_picks;
 pub mod palette;
 pub mod queue;
 mod quick;
+mod route;
+pub use route::Focus;
 mod shell;
 pub mod sla;
 pub mod ticket_layout;
@@ -23,7 +25,7 @@ pub mod ticket_layout;
 use chrono::{DateTime, Utc};
 
 pub(crate) use self::answers::is_data;
-use self::answers::{data, save_draft, tick};
+use self::answers::tick;
 use self::navigate::{navigate, reload_visible};
 use self::queue::QueueState;
 use super::action::{Action, Effect};
@@ -295,52 +297,8 @@ pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effec
 
 fn apply(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     s.dirty = true;
-    if let Action::Tick = action {
-        return tick(s, now);
-    }
-    s.now = now;
-    if let Some(effects) = input::goto_key(s, &action) {
-        return effects;
-    }
-    if !matches!(action, Action::Quit) && !is_data(&action) {
-        s.quit_armed = false;
-    }
-    s.queue.query.soon_until = now.timestamp() + s.rules.breaching_soon_secs;
-    // Before `data`: the tab's own writes answer with Saved / SaveRefused.
-    if let Some(effects) = invoices::handle(s, &action) {
-        return effects;
-    }
-    if let Some(effects) = data(s, &action) {
-        return effects;
-    }
-    if let Action::Hangup = action {
-        s.quit = true;
-        let effects = save_draft(s);
-        tracing::info!(drafts = effects.len(), "hang-up");
-        return effects;
-    }
-    if let Some(effects) = overlay::handle(s, &action) {
-        return effects;
-    }
-    if let Some(effects) = directory::handle(s, &action) {
-        return effects;
-    }
-    if let Some(effects) = quick::quick_action(s, &action) {
-        return effects;
-    }
-    if let Some(effects) = input::line_key(s, &action) {
-        return effects;
-    }
-    let action = match shell::handle(s, action) {
-        Ok(effects) => return effects,
-        Err(action) => action,
-    };
-    let action = match shell::window(s, action, now) {
-        Ok(effects) => return effects,
-        Err(action) => action,
-    };
-    match answers::answer(s, action) {
-        Ok(effects) => effects,
-        Err(action) => navigate(s, action),
+    match action {
+        Action::Tick => tick(s, now),
+        other => route::route(s, other, now),
     }
 }

@@ -42,6 +42,41 @@ pub fn quick(s: &mut AppState, action: &Action, ticket: Option<Target>) -> Optio
             None => return None,
         },
         Action::AssignToMe => return Some(assign_to_me(s, id, holder, now)),
+        Action::AssignTo | Action::SetStatus | Action::SetPriority => {
+            open_pick(s, action, id, holder, status, priority)
+        }
+        Action::AddNote => {
+            s.overlay = Some(Overlay::Note(Box::new(NoteForm::new(id, false, ""))));
+            vec![]
+        }
+        Action::EditNote => edit_note(s, id),
+        Action::LogTime => {
+            s.overlay = Some(Overlay::Time(TimeForm::new(id, None)));
+            vec![]
+        }
+        Action::Acknowledge => vec![Effect::Acknowledge { id, at: now }],
+        // The timer is a store row: the form stops the one running, wherever it is.
+        Action::Timer => match &s.timer {
+            Some(t) => {
+                s.overlay = Some(Overlay::Time(TimeForm::stopping(t.ticket_id, t.started, now)));
+                vec![]
+            }
+            None => vec![Effect::StartTimer { id, at: now }],
+        },
+        _ => return None,
+    })
+}
+
+/// `@`, `s` and `p`: a picker over the ticket, open on its current value.
+fn open_pick(
+    s: &mut AppState,
+    action: &Action,
+    id: i64,
+    holder: Option<String>,
+    status: Option<crate::domain::ticket::Status>,
+    priority: crate::domain::ticket::Priority,
+) -> Vec<Effect> {
+    match action {
         Action::AssignTo => {
             let mut pick = super::forms::AssignPick {
                 ticket_id: id,
@@ -70,26 +105,8 @@ pub fn quick(s: &mut AppState, action: &Action, ticket: Option<Target>) -> Optio
             }));
             vec![]
         }
-        Action::AddNote => {
-            s.overlay = Some(Overlay::Note(Box::new(NoteForm::new(id, false, ""))));
-            vec![]
-        }
-        Action::EditNote => edit_note(s, id),
-        Action::LogTime => {
-            s.overlay = Some(Overlay::Time(TimeForm::new(id, None)));
-            vec![]
-        }
-        Action::Acknowledge => vec![Effect::Acknowledge { id, at: now }],
-        // The timer is a store row: the form stops the one running, wherever it is.
-        Action::Timer => match &s.timer {
-            Some(t) => {
-                s.overlay = Some(Overlay::Time(TimeForm::stopping(t.ticket_id, t.started, now)));
-                vec![]
-            }
-            None => vec![Effect::StartTimer { id, at: now }],
-        },
-        _ => return None,
-    })
+        _ => vec![],
+    }
 }
 
 /// Quick actions work on the open ticket, else on the queue's selected row.

@@ -22,16 +22,6 @@ pub(super) fn handle(s: &mut AppState, action: Action) -> Result<Vec<Effect>, Ac
             vec![]
         }
         Action::PrevView if s.tab == Tab::Queue && s.ticket.is_none() => s.queue.step_view(-1, &mut s.next_request),
-        Action::SavedViewsLoaded { views, saved } => {
-            s.queue.saved = views;
-            if let Some(name) = saved {
-                s.queue.saved_at = s.queue.saved.iter().position(|v| v.name == name);
-                s.message = Some(Message::info(format!(
-                    "view \"{name}\" saved: v and V cycle it with the built-in views"
-                )));
-            }
-            vec![]
-        }
         Action::GoToTicket => {
             s.help = false;
             s.goto_input = Some(line::LineInput::default());
@@ -87,14 +77,6 @@ pub(super) fn window(
             }
             vec![]
         }
-        Action::Hangup => {
-            s.quit = true;
-            vec![]
-        }
-        Action::TimerLoaded(t) => {
-            s.timer = t;
-            vec![]
-        }
         Action::ToggleHelp => {
             s.help = !s.help;
             vec![]
@@ -107,13 +89,6 @@ pub(super) fn window(
         Action::NextTab => super::navigate::go_tab(s, s.tab.next()),
         Action::PrevTab => super::navigate::go_tab(s, s.tab.prev()),
         Action::GoTab(tab) => super::navigate::go_tab(s, tab),
-        Action::Resize(w, h) => {
-            s.set_size(w, h);
-            if s.ticket.as_ref().is_some_and(|t| t.layout.width != w) {
-                s.lay_out_ticket();
-            }
-            vec![]
-        }
         Action::Key(k) if s.help && k.code == ratatui::crossterm::event::KeyCode::Esc => {
             s.help = false;
             vec![]
@@ -128,4 +103,26 @@ pub(super) fn window(
         }
         other => return Err(other),
     })
+}
+
+/// The saved views as the store has them; after a save, the one saved is
+/// the one on screen.
+pub(super) fn views_loaded(s: &mut AppState, views: Vec<crate::store::saved_views::SavedView>, saved: Option<String>) -> Vec<Effect> {
+    s.queue.saved = views;
+    if let Some(name) = saved {
+        s.queue.saved_at = s.queue.saved.iter().position(|v| v.name == name);
+        s.message = Some(Message::info(format!(
+            "view \"{name}\" saved: v and V cycle it with the built-in views"
+        )));
+    }
+    vec![]
+}
+
+/// The terminal's new size: pages and the open ticket's lines follow it.
+pub(super) fn resize(s: &mut AppState, w: u16, h: u16) -> Vec<Effect> {
+    s.set_size(w, h);
+    if s.ticket.as_ref().is_some_and(|t| t.layout.width != w) {
+        s.lay_out_ticket();
+    }
+    vec![]
 }
