@@ -55,29 +55,18 @@ pub fn run_loop(
     state.size = (size.width, size.height);
     spawn_input(tx);
     send_all(&effect_tx, state.start());
-    let mut clipboard: Vec<String> = Vec::new();
-    let mut tracker = super::scroll::ScrollTracker::default();
+    let (mut clipboard, mut tracker) = (Vec::<String>::new(), super::scroll::ScrollTracker::default());
     loop {
-        if state.dirty {
-            state.dirty = false;
-            tracker.scroll(&mut *guard.terminal, &state);
-            let drawn = guard
-                .terminal
-                .draw(|f| view::draw(f, &state, &keymap, &theme))
-                .map(|f| f.buffer.clone());
-            if let Ok(frame) = &drawn {
-                tracker.drawn(frame, &state);
-            }
-            if drawn.is_err() {
-                // The terminal is gone (hang-up): keep the draft as a hang-up does.
-                let effects = update(&mut state, Action::Hangup, clock.now());
-                send_all(&effect_tx, effects);
-                break;
-            }
+        if state.dirty && !draw(&mut guard, &mut tracker, &state, &keymap, &theme) {
+            // The terminal is gone (hang-up): keep the draft as a hang-up does.
+            let effects = update(&mut state, Action::Hangup, clock.now());
+            send_all(&effect_tx, effects);
+            break;
         }
-        for text in clipboard.drain(..) {
-            let _ = write_clipboard(guard.terminal.backend_mut(), &text, wrap);
-        }
+        state.dirty = false;
+        clipboard
+            .drain(..)
+            .for_each(|text| drop(write_clipboard(guard.terminal.backend_mut(), &text, wrap)));
         let wait = Duration::from_millis(1000 - u64::from(clock.now().timestamp_subsec_millis().min(999)));
         let action = match rx.recv_timeout(wait) {
             Ok(Msg::Act(a)) => Some(a),
@@ -87,14 +76,7 @@ pub fn run_loop(
         };
         if let Some(a) = action {
             let effects = update(&mut state, a, clock.now());
-            // Clipboard text is for the terminal, not the worker: written after the next draw.
-            let (clip, effects): (Vec<_>, Vec<_>) =
-                effects.into_iter().partition(|e| matches!(e, Effect::Clipboard(_)));
-            clipboard.extend(clip.into_iter().filter_map(|e| match e {
-                Effect::Clipboard(t) => Some(t),
-                _ => None,
-            }));
-            send_all(&effect_tx, effects);
+            send_all(&effect_tx, take_clipboard(effects, &mut clipboard));
         }
         if state.quit {
             break;
@@ -110,6 +92,36 @@ pub fn run_loop(
         std::thread::sleep(Duration::from_millis(10));
     }
     Ok(())
+}
+
+/// One frame; false when the terminal is gone.
+fn draw(
+    guard: &mut Guard,
+    tracker: &mut super::scroll::ScrollTracker,
+    state: &AppState,
+    keymap: &Keymap,
+    theme: &Theme,
+) -> bool {
+    tracker.scroll(&mut *guard.terminal, state);
+    let drawn = guard
+        .terminal
+        .draw(|f| view::draw(f, state, keymap, theme))
+        .map(|f| f.buffer.clone());
+    if let Ok(frame) = &drawn {
+        tracker.drawn(frame, state);
+    }
+    drawn.is_ok()
+}
+
+/// Clipboard text is for the terminal, not the worker: kept to be written
+/// after the next draw; the rest goes on.
+fn take_clipboard(effects: Vec<Effect>, clipboard: &mut Vec<String>) -> Vec<Effect> {
+    let (clip, effects): (Vec<_>, Vec<_>) = effects.into_iter().partition(|e| matches!(e, Effect::Clipboard(_)));
+    clipboard.extend(clip.into_iter().filter_map(|e| match e {
+        Effect::Clipboard(t) => Some(t),
+        _ => None,
+    }));
+    effects
 }
 
 /// How the OSC 52 sequence travels to the terminal the user looks at.

@@ -36,41 +36,56 @@ pub(super) fn reload_visible(s: &mut AppState) -> Vec<Effect> {
 }
 
 pub(super) fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
-    let rows = s.ticket_rows();
-    if let Some(t) = s.ticket.as_mut() {
-        // Every row is reachable; the scroll stops with the last one on screen.
-        let last = t.layout.rows.len().saturating_sub(rows) as i64;
-        let page = rows.saturating_sub(1).max(1) as i64;
-        let to = |by: i64| (t.scroll as i64 + by).clamp(0, last) as usize;
-        t.scroll = match action {
-            Action::Move(d) => to(i64::from(d)),
-            Action::Page(d) => to(i64::from(d) * page),
-            Action::First => 0,
-            Action::Last => last as usize,
-            _ => t.scroll,
-        };
+    if s.ticket.is_some() {
+        scroll_ticket(s, action);
         return vec![];
     }
+    match s.tab {
+        Tab::Queue => queue_key(s, action),
+        Tab::Sla => sla_key(s, action),
+        // The Invoices and Directory tabs route their own keys (invoices::handle, directory::handle).
+        _ => vec![],
+    }
+}
+
+/// Every row of the open ticket is reachable; the scroll stops with the
+/// last one on screen.
+fn scroll_ticket(s: &mut AppState, action: Action) {
+    let rows = s.ticket_rows();
+    let Some(t) = s.ticket.as_mut() else { return };
+    let last = t.layout.rows.len().saturating_sub(rows) as i64;
+    let page = rows.saturating_sub(1).max(1) as i64;
+    let to = |by: i64| (t.scroll as i64 + by).clamp(0, last) as usize;
+    t.scroll = match action {
+        Action::Move(d) => to(i64::from(d)),
+        Action::Page(d) => to(i64::from(d) * page),
+        Action::First => 0,
+        Action::Last => last as usize,
+        _ => t.scroll,
+    };
+}
+
+fn queue_key(s: &mut AppState, action: Action) -> Vec<Effect> {
     let h = s.body_rows();
     let n = &mut s.next_request;
-    match (s.tab, action) {
-        (Tab::Queue, Action::Move(d)) => s.queue.move_by(d, n),
-        (Tab::Queue, Action::Page(d)) => s.queue.move_by(d * h as i32, n),
-        (Tab::Queue, Action::First) => s.queue.first(n),
-        (Tab::Queue, Action::Last) => s.queue.last(n),
-        (Tab::Queue, Action::SortNext) => s.queue.next_sort(n),
-        (Tab::Queue, Action::SortReverse) => s.queue.reverse(n),
-        (Tab::Queue, Action::NextView) => s.queue.next_view(n),
-        (Tab::Queue, Action::StartSearch) => {
+    match action {
+        Action::Move(d) => s.queue.move_by(d, n),
+        Action::Page(d) => s.queue.move_by(d * h as i32, n),
+        Action::First => s.queue.first(n),
+        Action::Last => s.queue.last(n),
+        Action::SortNext => s.queue.next_sort(n),
+        Action::SortReverse => s.queue.reverse(n),
+        Action::NextView => s.queue.next_view(n),
+        Action::StartSearch => {
             s.queue.search_input = Some(super::line::LineInput::default());
             s.queue.search_before = s.queue.query.search.clone();
             vec![]
         }
-        (Tab::Queue, Action::StartFilter) => {
+        Action::StartFilter => {
             s.queue.filter_input = Some(super::line::LineInput::new(&s.queue.query.filter.text()));
             vec![]
         }
-        (Tab::Queue, Action::ToggleMark) => {
+        Action::ToggleMark => {
             let Some(id) = s.queue.selected().map(|r| r.id) else {
                 return vec![];
             };
@@ -81,7 +96,7 @@ pub(super) fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
             s.queue.move_by(1, n)
         }
         // Esc on the queue steps back: first the marks, then out of a search, then out of a filter.
-        (Tab::Queue, Action::Key(k)) if k.code == ratatui::crossterm::event::KeyCode::Esc => {
+        Action::Key(k) if k.code == ratatui::crossterm::event::KeyCode::Esc => {
             if !s.queue.marked.is_empty() {
                 s.queue.marked.clear();
                 return vec![];
@@ -91,16 +106,23 @@ pub(super) fn navigate(s: &mut AppState, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        (Tab::Queue, Action::Open) => open_ticket(s, s.queue.selected().map(|r| r.id)),
-        (Tab::Sla, Action::Open) => open_ticket(s, s.sla.board.selected().map(|r| r.id)),
-        (Tab::Sla, Action::Move(d)) => s.sla.board.move_by(d, n),
-        (Tab::Sla, Action::Page(d)) => {
-            let h = s.sla.board.page_height.max(1) as i32;
-            s.sla.board.move_by(d * h, n)
+        Action::Open => open_ticket(s, s.queue.selected().map(|r| r.id)),
+        _ => vec![],
+    }
+}
+
+fn sla_key(s: &mut AppState, action: Action) -> Vec<Effect> {
+    let n = &mut s.next_request;
+    let board = &mut s.sla.board;
+    match action {
+        Action::Open => open_ticket(s, s.sla.board.selected().map(|r| r.id)),
+        Action::Move(d) => board.move_by(d, n),
+        Action::Page(d) => {
+            let h = board.page_height.max(1) as i32;
+            board.move_by(d * h, n)
         }
-        (Tab::Sla, Action::First) => s.sla.board.first(n),
-        (Tab::Sla, Action::Last) => s.sla.board.last(n),
-        // The Invoices and Directory tabs route their own keys (invoices::handle, directory::handle).
+        Action::First => board.first(n),
+        Action::Last => board.last(n),
         _ => vec![],
     }
 }

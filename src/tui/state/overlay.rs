@@ -46,23 +46,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
             let e = picks::assign(s, a)?;
             return Some(picks::for_marked(s, e));
         }
-        (Overlay::Palette(p), a) => {
-            if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
-                return None;
-            }
-            match p.key(a) {
-                super::palette::Outcome::Stay => vec![],
-                super::palette::Outcome::Close => {
-                    s.overlay = None;
-                    vec![]
-                }
-                super::palette::Outcome::Run(action) => {
-                    s.overlay = None;
-                    let now = s.now;
-                    return Some(super::update(s, action, now));
-                }
-            }
-        }
+        (Overlay::Palette(_), a) => return palette(s, a),
     };
     let done = matches!(&s.overlay, Some(Overlay::Time(t)) if t.closed);
     if done
@@ -72,6 +56,29 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         s.overlay = None;
     }
     Some(effects)
+}
+
+/// The palette: typing filters, Enter runs the command chosen as if its
+/// key had been pressed.
+fn palette(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
+    let Some(Overlay::Palette(p)) = s.overlay.as_mut() else {
+        return None;
+    };
+    if super::is_data(a) || matches!(a, Action::Tick | Action::Resize(..) | Action::Hangup) {
+        return None;
+    }
+    Some(match p.key(a) {
+        super::palette::Outcome::Stay => vec![],
+        super::palette::Outcome::Close => {
+            s.overlay = None;
+            vec![]
+        }
+        super::palette::Outcome::Run(action) => {
+            s.overlay = None;
+            let now = s.now;
+            super::update(s, action, now)
+        }
+    })
 }
 
 /// After Cancel: closes unless a discard question is now showing.

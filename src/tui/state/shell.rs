@@ -107,7 +107,11 @@ pub(super) fn window(
 
 /// The saved views as the store has them; after a save, the one saved is
 /// the one on screen.
-pub(super) fn views_loaded(s: &mut AppState, views: Vec<crate::store::saved_views::SavedView>, saved: Option<String>) -> Vec<Effect> {
+pub(super) fn views_loaded(
+    s: &mut AppState,
+    views: Vec<crate::store::saved_views::SavedView>,
+    saved: Option<String>,
+) -> Vec<Effect> {
     s.queue.saved = views;
     if let Some(name) = saved {
         s.queue.saved_at = s.queue.saved.iter().position(|v| v.name == name);

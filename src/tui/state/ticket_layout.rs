@@ -176,6 +176,14 @@ fn header(b: &mut Builder, s: &AppState, v: &TicketView, d: &TicketDetail) {
     if let Some(rights) = &v.contact_rights {
         b.toned(Tone::Dim, format!("  may: {rights}"));
     }
+    times(b, s, v, d);
+    b.plain(String::new());
+    b.text(&d.description, "");
+}
+
+/// The clock, when the ticket was opened and answered, its due times and
+/// each pause with what it moved.
+fn times(b: &mut Builder, s: &AppState, v: &TicketView, d: &TicketDetail) {
     if d.clock(&s.rules.policy).is_some() {
         b.rows.push(Laid::Clock);
     }
@@ -200,8 +208,6 @@ fn header(b: &mut Builder, s: &AppState, v: &TicketView, d: &TicketDetail) {
         );
         b.toned(Tone::Dim, text);
     }
-    b.plain(String::new());
-    b.text(&d.description, "");
 }
 
 fn work(b: &mut Builder, d: &TicketDetail) {

@@ -36,59 +36,63 @@ pub(super) fn picker_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect
         Action::EditLevel => p.selected = (p.selected + 1) % SecurityLevel::ALL.len(),
         Action::Back => s.directory.picker = None,
         Action::Key(k) if k.code == KeyCode::Esc => s.directory.picker = None,
-        Action::Open => {
-            let p = s.directory.picker.take()?;
-            let c = &s.directory.data.contacts[p.contact];
-            let level = SecurityLevel::ALL[p.selected];
-            if c.level == level.as_str() {
-                return Some(vec![]);
-            }
-            let Some(who) = s.me.user_id else {
-                s.message = Some(Message::info("still finding out who you are; try again in a moment"));
-                return Some(vec![]);
-            };
-            let effects = vec![Effect::SetContactLevel {
-                contact_id: c.id,
-                level: level.as_str().to_string(),
-                who,
-                at: s.now.timestamp(),
-            }];
-            let admin = SecurityLevel::Admin.as_str();
-            let admins = s
-                .directory
-                .data
-                .contacts
-                .iter()
-                .filter(|o| o.company_id == c.company_id && o.level == admin)
-                .count();
-            if c.level == admin && admins == 1 {
-                // The company would have nobody left who may do what only an admin may.
-                let lost: Vec<&str> = SecurityLevel::Admin
-                    .rights()
-                    .iter()
-                    .filter(|r| !level.rights().contains(r))
-                    .map(|r| r.words())
-                    .collect();
-                s.overlay = Some(crate::tui::state::forms::Overlay::Confirm(
-                    crate::tui::state::forms::Confirm {
-                        title: format!("Demote {}", c.name),
-                        question: format!(
-                        "{} is the only admin contact of {}: after this nobody there may {}. Make them {level} anyway?",
-                        c.name,
-                        c.company,
-                        lost.join(", ")
-                    ),
-                        yes: format!("make them {level}"),
-                        effects,
-                    },
-                ));
-                return Some(vec![]);
-            }
-            s.message = Some(Message::info(format!("saving {}'s security level…", c.name)));
-            return Some(effects);
-        }
+        Action::Open => return choose_level(s),
         Action::Quit | Action::Hangup | Action::Resize(..) | Action::Tick => return None,
         _ => {}
     }
     Some(vec![])
+}
+
+/// Enter on the level picker: the change, or first a question when it
+/// would leave the company without an admin contact.
+fn choose_level(s: &mut AppState) -> Option<Vec<Effect>> {
+    let p = s.directory.picker.take()?;
+    let c = &s.directory.data.contacts[p.contact];
+    let level = SecurityLevel::ALL[p.selected];
+    if c.level == level.as_str() {
+        return Some(vec![]);
+    }
+    let Some(who) = s.me.user_id else {
+        s.message = Some(Message::info("still finding out who you are; try again in a moment"));
+        return Some(vec![]);
+    };
+    let effects = vec![Effect::SetContactLevel {
+        contact_id: c.id,
+        level: level.as_str().to_string(),
+        who,
+        at: s.now.timestamp(),
+    }];
+    let admin = SecurityLevel::Admin.as_str();
+    let admins = s
+        .directory
+        .data
+        .contacts
+        .iter()
+        .filter(|o| o.company_id == c.company_id && o.level == admin)
+        .count();
+    if c.level == admin && admins == 1 {
+        // The company would have nobody left who may do what only an admin may.
+        let lost: Vec<&str> = SecurityLevel::Admin
+            .rights()
+            .iter()
+            .filter(|r| !level.rights().contains(r))
+            .map(|r| r.words())
+            .collect();
+        s.overlay = Some(crate::tui::state::forms::Overlay::Confirm(
+            crate::tui::state::forms::Confirm {
+                title: format!("Demote {}", c.name),
+                question: format!(
+                    "{} is the only admin contact of {}: after this nobody there may {}. Make them {level} anyway?",
+                    c.name,
+                    c.company,
+                    lost.join(", ")
+                ),
+                yes: format!("make them {level}"),
+                effects,
+            },
+        ));
+        return Some(vec![]);
+    }
+    s.message = Some(Message::info(format!("saving {}'s security level…", c.name)));
+    Some(effects)
 }

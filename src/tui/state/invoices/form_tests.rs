@@ -9,18 +9,23 @@ use crate::store::billing::PaymentMethod;
 use crate::tui::keymap::Section;
 use crate::tui::view;
 
+/// Types an amount, picks ACH and types the reference in the open form.
+fn type_ach_payment(s: &mut AppState, amount: &str, reference: &str) {
+    typed(s, amount);
+    act(s, Action::NextField);
+    act(s, key(KeyCode::Right)); // Check -> ACH
+    act(s, Action::NextField);
+    act(s, Action::NextField);
+    typed(s, reference);
+}
+
 #[test]
 fn invoices_payment_form_saves_through_one_effect_and_shows_a_refusal() {
     let mut s = state("finance");
     act(&mut s, Action::Invoice(InvoiceKey::Pay));
     assert!(form_open(&s));
     assert_eq!(view::sections(&s), vec![Section::Editor], "the form sees typed keys");
-    typed(&mut s, "5000.00");
-    act(&mut s, Action::NextField);
-    act(&mut s, key(KeyCode::Right)); // Check -> ACH
-    act(&mut s, Action::NextField);
-    act(&mut s, Action::NextField);
-    typed(&mut s, "ACH 7781");
+    type_ach_payment(&mut s, "5000.00", "ACH 7781");
     let effects = invoice_effects(act(&mut s, key(KeyCode::Enter)));
     assert_eq!(
         effects,

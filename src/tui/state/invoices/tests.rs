@@ -266,6 +266,16 @@ fn invoices_a_technician_is_refused_payment_and_void_with_the_roles_named() {
     }
 }
 
+/// The worker's answer to a run's preview: one invoice of four lines, $1,200.
+fn one_invoice_preview() -> InvoiceData {
+    let mut planned = invoice(5, "Acme Family Dental", "2026-11-30", 120_000, 0);
+    planned.lines = detail().lines;
+    InvoiceData::Preview {
+        as_of: d("2026-11-30"),
+        invoices: vec![planned],
+    }
+}
+
 #[test]
 fn invoices_run_previews_for_anyone_and_commits_only_for_finance() {
     for role in ["technician", "finance"] {
@@ -288,13 +298,7 @@ fn invoices_run_previews_for_anyone_and_commits_only_for_finance() {
         };
         assert_eq!(effects, vec![preview]);
         assert!(!s.invoices.saving, "a dry run is not a write");
-        let mut planned = invoice(5, "Acme Family Dental", "2026-11-30", 120_000, 0);
-        planned.lines = detail().lines;
-        let data = InvoiceData::Preview {
-            as_of: d("2026-11-30"),
-            invoices: vec![planned],
-        };
-        act(&mut s, Action::InvoiceData(Box::new(data)));
+        act(&mut s, Action::InvoiceData(Box::new(one_invoice_preview())));
         let previewed = screen(&s);
         assert!(
             previewed.contains("1 invoice(s), 4 line(s), total $1,200.00"),
