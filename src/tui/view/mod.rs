@@ -7,6 +7,7 @@ mod invoice_forms;
 pub mod invoices;
 mod mail_review;
 pub mod palette;
+mod prompts;
 pub mod queue;
 mod queue_preview;
 pub mod sla;
