@@ -3,6 +3,7 @@
 pub mod directory;
 pub mod editor;
 pub mod help;
+mod invoice_detail;
 mod invoice_forms;
 pub mod invoices;
 mod mail_review;
