@@ -226,7 +226,6 @@ impl DirectoryView<'_> {
         let Some(c) = s.data.companies.get(open.company) else {
             return;
         };
-        let shown = usize::from(area.height.saturating_sub(12)).clamp(1, 8);
         let mut lines = vec![Line::from(vec![
             Span::styled(format!(" {}", safe(&c.name)), t.title()),
             Span::raw(format!(
@@ -236,6 +235,15 @@ impl DirectoryView<'_> {
                 safe(&c.phone)
             )),
         ])];
+        self.contacts(open, area, &mut lines);
+        self.checklist(open, &mut lines);
+        Paragraph::new(lines).render(area, buf);
+    }
+
+    /// The open company's contacts, the cursor's one kept in view, then its details and rights.
+    fn contacts(&self, open: &CompanyOpen, area: Rect, lines: &mut Vec<Line<'static>>) {
+        let (s, t) = (self.state, self.theme);
+        let shown = usize::from(area.height.saturating_sub(12)).clamp(1, 8);
         lines.push(Line::from(Span::styled(
             format!(
                 "  {} {} {} Level",
@@ -278,6 +286,11 @@ impl DirectoryView<'_> {
                     .map(Line::raw),
             );
         }
+    }
+
+    /// The company's onboarding checklist, each step with its status, date and who.
+    fn checklist(&self, open: &CompanyOpen, lines: &mut Vec<Line<'static>>) {
+        let (s, t) = (self.state, self.theme);
         lines.push(Line::from(Span::styled(
             "Onboarding checklist (transition plan)",
             t.header(),
@@ -312,7 +325,6 @@ impl DirectoryView<'_> {
                 line
             });
         }
-        Paragraph::new(lines).render(area, buf);
     }
 
     fn step_picker(&self, p: StepPicker, area: Rect, buf: &mut Buffer) {

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 use super::safe;
 use super::theme::Theme;
 use crate::tui::state::editor::{EditorState, Field};
-use crate::tui::state::forms::{DraftBody, NoteForm, Overlay, StatusPick, TimeField, TimeForm};
+use crate::tui::state::forms::{NoteForm, Overlay, StatusPick, TimeField, TimeForm};
 use crate::tui::state::AppState;
 
 pub struct OverlayView<'a> {
@@ -48,110 +48,10 @@ impl Widget for OverlayView<'_> {
                 theme: self.theme,
             }
             .render(area, buf),
-            Overlay::Assign(p) => {
-                let t = self.theme;
-                let mut prompt = vec![Span::styled(format!(" Assign ticket #{} to: ", p.ticket_id), t.title())];
-                prompt.extend(super::line_spans(&p.filter, t));
-                let mut lines = vec![Line::from(prompt), Line::raw("")];
-                let options = p.options(&self.state.choices);
-                if options.is_empty() {
-                    let why = if self.state.choices.technicians.is_empty() {
-                        "   loading technicians…"
-                    } else {
-                        "   no technician matches"
-                    };
-                    lines.push(Line::from(Span::styled(why, t.dim())));
-                }
-                let room = usize::from(area.height.saturating_sub(6)).max(1);
-                let first = p.highlight.saturating_sub(room - 1);
-                for (i, tech) in options.iter().enumerate().skip(first).take(room) {
-                    let style = if i == p.highlight { t.selected() } else { Style::new() };
-                    lines.push(Line::from(Span::styled(
-                        format!("   {:<12} {}", safe(&tech.login), safe(&tech.name)),
-                        style,
-                    )));
-                }
-                lines.push(Line::raw(""));
-                lines.push(Line::from(Span::styled(
-                    " type to filter · ↑↓ choose · Enter assign · Esc cancel",
-                    t.dim(),
-                )));
-                Paragraph::new(lines).render(area, buf);
-            }
-            Overlay::Recent(p) => {
-                let mut lines = vec![
-                    Line::from(Span::styled("Recently opened tickets", self.theme.title())),
-                    Line::raw(""),
-                ];
-                for (i, (id, summary)) in self.state.recent.iter().enumerate() {
-                    let style = if i == p.highlight {
-                        self.theme.selected()
-                    } else {
-                        Style::default()
-                    };
-                    lines.push(Line::from(Span::styled(format!(" #{id:<8} {}", safe(summary)), style)));
-                }
-                lines.push(Line::raw(""));
-                lines.push(Line::from(vec![
-                    Span::styled(" Enter ", self.theme.key()),
-                    Span::raw("open   "),
-                    Span::styled(" j/k ", self.theme.key()),
-                    Span::raw("move   "),
-                    Span::styled(" Esc ", self.theme.key()),
-                    Span::raw("close"),
-                ]));
-                Paragraph::new(lines)
-                    .block(Block::default().borders(Borders::ALL))
-                    .render(area, buf);
-            }
-            Overlay::Confirm(c) => {
-                let lines = vec![
-                    Line::from(Span::styled(safe(&c.title).into_owned(), self.theme.title())),
-                    Line::raw(""),
-                    Line::raw(safe(&c.question).into_owned()),
-                    Line::raw(""),
-                    Line::from(vec![
-                        Span::styled(" y ", self.theme.key()),
-                        Span::raw(format!("{}   ", c.yes)),
-                        Span::styled(" any other key ", self.theme.key()),
-                        Span::raw("changes nothing"),
-                    ]),
-                ];
-                Paragraph::new(lines)
-                    .wrap(Wrap { trim: false })
-                    .block(Block::default().borders(Borders::ALL))
-                    .render(area, buf);
-            }
-            Overlay::Draft(d) => {
-                let what = match &d.body {
-                    DraftBody::Ticket(f) => match f.id {
-                        Some(id) => format!("your unsaved edit of ticket #{id} (\"{}\")", safe(&f.summary)),
-                        None => format!("a new ticket you had not saved (\"{}\")", safe(&f.summary)),
-                    },
-                    DraftBody::Note { ticket_id, .. } => format!("a note on ticket #{ticket_id} you had not saved"),
-                };
-                let saved = crate::domain::time::from_secs(d.updated)
-                    .with_timezone(&self.state.rules.calendar.zone)
-                    .format("%a %b %-d %H:%M");
-                let lines = vec![
-                    Line::from(Span::styled("Unsaved draft found", self.theme.title())),
-                    Line::raw(""),
-                    Line::raw(format!("pimdesk kept {what}, last written {saved}.")),
-                    Line::raw(""),
-                    Line::from(vec![
-                        Span::styled(" r ", self.theme.key()),
-                        Span::raw("restore it   "),
-                        Span::styled(" d ", self.theme.key()),
-                        Span::raw("discard it   "),
-                        Span::styled(" Esc ", self.theme.key()),
-                        Span::raw("decide later"),
-                    ]),
-                ];
-                Paragraph::new(lines)
-                    .wrap(Wrap { trim: false })
-                    .block(Block::default().borders(Borders::ALL))
-                    .render(area, buf);
-            }
+            Overlay::Assign(p) => super::prompts::assign(p, self.state, self.theme, area, buf),
+            Overlay::Recent(p) => super::prompts::recent(p, &self.state.recent, self.theme, area, buf),
+            Overlay::Confirm(c) => super::prompts::confirm(c, self.theme, area, buf),
+            Overlay::Draft(d) => super::prompts::draft(d, self.state, self.theme, area, buf),
         }
     }
 }
@@ -246,18 +146,37 @@ impl Widget for EditorView<'_> {
             Constraint::Length(1),
         ])
         .areas(area);
-        let title = match &e.conflict {
+        Paragraph::new(Line::from(self.title()))
+            .wrap(Wrap { trim: true })
+            .render(head, buf);
+        let lines: Vec<Line<'_>> = pickers.iter().map(|f| self.field_line(*f)).collect();
+        Paragraph::new(lines).render(fields, buf);
+        Paragraph::new(Span::styled(format!("{:>11} {}", "", self.definition()), t.dim())).render(def, buf);
+        self.summary(summary, buf);
+        self.description(desc, buf);
+        Paragraph::new(self.hint()).render(foot, buf);
+        if e.focus.is_picker() {
+            self.picker(fields, buf);
+        }
+    }
+}
+
+impl EditorView<'_> {
+    /// The ticket being edited, or the conflict that stopped its save.
+    fn title(&self) -> Span<'static> {
+        let (t, e) = (self.theme, self.e);
+        match &e.conflict {
             Some(c) => Span::styled(format!(" {} ", safe(c)), t.warn()),
             None => Span::styled(
                 format!(" {}{} ", e.title(), if e.changed { " (unsaved)" } else { "" }),
                 t.title(),
             ),
-        };
-        Paragraph::new(Line::from(title))
-            .wrap(Wrap { trim: true })
-            .render(head, buf);
-        let lines: Vec<Line<'_>> = pickers.iter().map(|f| self.field_line(*f)).collect();
-        Paragraph::new(lines).render(fields, buf);
+        }
+    }
+
+    /// On the contact field the line says what the contact may do; elsewhere, the priority's definition.
+    fn definition(&self) -> String {
+        let e = self.e;
         let definition = self
             .state
             .rules
@@ -265,7 +184,6 @@ impl Widget for EditorView<'_> {
             .get(e.form.priority.index())
             .cloned()
             .unwrap_or_default();
-        // On the contact field the line says what the contact may do; elsewhere, the priority's definition.
         let rights = (e.focus == Field::Contact)
             .then(|| {
                 e.form
@@ -279,8 +197,12 @@ impl Widget for EditorView<'_> {
                     .ok()
             })
             .map(|l| format!("{l} may: {}", l.summary()));
-        let line = rights.unwrap_or(definition);
-        Paragraph::new(Span::styled(format!("{:>11} {}", "", line), t.dim())).render(def, buf);
+        rights.unwrap_or(definition)
+    }
+
+    /// The summary's label and its one-line input, with its error while it is empty.
+    fn summary(&self, summary: Rect, buf: &mut Buffer) {
+        let (t, e) = (self.theme, self.e);
         let [slabel, sbox] = Layout::horizontal([Constraint::Length(12), Constraint::Min(1)]).areas(summary);
         let sstyle = if e.focus == Field::Summary { t.key() } else { t.dim() };
         let serr = e.error(Field::Summary).map(|m| format!(" ✗ {m}")).unwrap_or_default();
@@ -289,6 +211,11 @@ impl Widget for EditorView<'_> {
         if !serr.is_empty() && e.summary.is_empty() {
             Paragraph::new(Span::styled(serr, t.breach())).render(sbox, buf);
         }
+    }
+
+    /// The description's text area under its titled rule.
+    fn description(&self, desc: Rect, buf: &mut Buffer) {
+        let (t, e) = (self.theme, self.e);
         let block = Block::default().borders(Borders::TOP).title(Span::styled(
             " Description ",
             if e.focus == Field::Description {
@@ -300,17 +227,18 @@ impl Widget for EditorView<'_> {
         let inner = block.inner(desc);
         block.render(desc, buf);
         e.description.render(inner, buf);
-        let hint = if e.confirm_discard {
+    }
+
+    /// The footer: the editor's keys, or the question before discarding.
+    fn hint(&self) -> Line<'static> {
+        let t = self.theme;
+        if self.e.confirm_discard {
             Line::from(Span::styled(
                 " Discard your changes? y discards · any other key keeps editing ",
                 t.warn(),
             ))
         } else {
             Line::from(Span::styled(" Ctrl-S save · Esc cancel · Tab next field · type to filter, ↑↓ Enter to pick · Ctrl-Z/Ctrl-Y undo/redo", t.dim()))
-        };
-        Paragraph::new(hint).render(foot, buf);
-        if e.focus.is_picker() {
-            self.picker(fields, buf);
         }
     }
 }

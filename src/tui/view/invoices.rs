@@ -1,6 +1,7 @@
 //! The Invoices tab: the list with its open balance and the aging chart, an
-//! invoice's detail, agreements with prepaid hours, the invoice-run preview,
-//! and the payment and void forms. Status is always written out in words.
+//! invoice's detail (drawn in `invoice_detail`), agreements with prepaid
+//! hours, the invoice-run preview, and the payment and void forms. Status is
+//! always written out in words.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,10 +11,9 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget};
 
 use super::safe;
 use super::theme::Theme;
-use crate::domain::billing::LineKind;
 use crate::store::billing::agreements::PrepaidBalance;
-use crate::store::billing::{InvoiceLine, InvoiceStatus};
-use crate::tui::state::invoices::{aging_beside, Aging, AgreementsView, Detail, Form, RunForm, AGING_ROWS};
+use crate::store::billing::InvoiceStatus;
+use crate::tui::state::invoices::{aging_beside, Aging, AgreementLine, AgreementsView, Form, RunForm, AGING_ROWS};
 use crate::tui::state::AppState;
 
 /// Pads or cuts `s` (store text, made safe) to exactly `w` columns.
@@ -25,21 +25,10 @@ pub(super) fn fit(s: &str, w: usize) -> String {
     out
 }
 
-fn hours(minutes: i64) -> String {
+pub(super) fn hours(minutes: i64) -> String {
     let sign = if minutes < 0 { "-" } else { "" };
     let m = minutes.abs();
     format!("{sign}{}h {:02}m", m / 60, m % 60)
-}
-
-fn kind_title(k: LineKind) -> &'static str {
-    match k {
-        LineKind::Onboarding => "Onboarding",
-        LineKind::Recurring => "Recurring (monthly)",
-        LineKind::Project => "Project",
-        LineKind::Labor => "Non-contract labor",
-        LineKind::ContractLabor => "Contract labor",
-        LineKind::PrepaidLabor => "Prepaid labor",
-    }
 }
 
 pub struct InvoicesView<'a> {
@@ -48,7 +37,7 @@ pub struct InvoicesView<'a> {
 }
 
 impl InvoicesView<'_> {
-    fn status_style(&self, st: InvoiceStatus) -> Style {
+    pub(super) fn status_style(&self, st: InvoiceStatus) -> Style {
         let t = self.theme;
         match st {
             InvoiceStatus::Open => t.warn(),
@@ -199,91 +188,6 @@ impl InvoicesView<'_> {
         Paragraph::new(lines).render(inner, buf);
     }
 
-    fn detail(&self, d: &Detail, area: Rect, buf: &mut Buffer) {
-        let t = self.theme;
-        let Some(i) = d.invoice.as_deref() else {
-            let text = if d.missing {
-                format!("  {} is not in the store (Esc goes back).", d.number)
-            } else {
-                format!("  Loading {}…", d.number)
-            };
-            Paragraph::new(text).style(t.dim()).render(area, buf);
-            return;
-        };
-        let st = i.status();
-        let mut lines = vec![
-            Line::from(Span::styled(
-                format!(" Invoice {} · {} · Esc back", i.number, safe(&i.company)),
-                t.title(),
-            )),
-            Line::from(vec![
-                Span::styled(format!(" status: {}", st.as_str()), self.status_style(st)),
-                Span::raw(format!(" · dated {} · due {} (upon receipt)", i.date, i.due)),
-            ]),
-            Line::raw(format!(
-                " total {} · paid {} · balance {}",
-                i.total,
-                i.paid,
-                i.balance()
-            )),
-        ];
-        if let Some(reason) = &i.void_reason {
-            lines.push(Line::from(Span::styled(format!(" VOID: {}", safe(reason)), t.breach())));
-        }
-        // Payments first: they are few, and the lines of a long invoice scroll.
-        if i.payments.is_empty() {
-            lines.push(Line::from(vec![
-                Span::styled(" Payments: ", t.key()),
-                Span::styled("none recorded", t.dim()),
-            ]));
-        } else {
-            lines.push(Line::from(Span::styled(" Payments", t.key())));
-        }
-        for p in &i.payments {
-            let reference = if p.reference.is_empty() {
-                String::new()
-            } else {
-                format!("  ref {}", safe(&p.reference))
-            };
-            let text = format!(
-                "   {}  {:<12} {:>12}{reference}",
-                p.date,
-                p.method.label(),
-                p.amount.to_string()
-            );
-            lines.push(match &p.void_reason {
-                // A reversed payment stays in the history and counts for nothing.
-                Some(why) => Line::from(vec![
-                    Span::styled(text, t.dim()),
-                    Span::styled(format!("  VOID: {}", safe(why)), t.breach()),
-                ]),
-                None => Line::raw(text),
-            });
-        }
-        let desc_w = usize::from(area.width).saturating_sub(53).max(10);
-        lines.push(Line::from(Span::styled(
-            format!(
-                "   {} {:<17} {:>7} {:>10} {:>11}",
-                fit(&format!("Lines ({})", i.lines.len()), desc_w),
-                "Service period",
-                "Time",
-                "Unit",
-                "Amount"
-            ),
-            t.header(),
-        )));
-        let mut last = None;
-        for &n in &d.order {
-            let l = &i.lines[n];
-            if last != Some(l.kind) {
-                last = Some(l.kind);
-                lines.push(Line::from(Span::styled(format!(" {}", kind_title(l.kind)), t.key())));
-            }
-            lines.push(Line::raw(line_text(l, desc_w)));
-        }
-        Paragraph::new(lines).scroll((d.scroll, 0)).render(area, buf);
-    }
-
     fn agreements(&self, a: &AgreementsView, area: Rect, buf: &mut Buffer) {
         let t = self.theme;
         let month = a.month.map(|m| m.format("%B %Y").to_string()).unwrap_or_default();
@@ -299,6 +203,19 @@ impl InvoicesView<'_> {
             t.dim(),
         ))
         .render(foot, buf);
+        let (lines, selected_at) = self.agreement_lines(a);
+        // Keep the selected row (and its prepaid line) in view.
+        let height = usize::from(body.height).max(1);
+        let scroll = (selected_at + 2).saturating_sub(height);
+        Paragraph::new(lines)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
+            .render(body, buf);
+    }
+
+    /// The agreements under their companies, each with its prepaid hours; and
+    /// the index of the selected agreement's line.
+    fn agreement_lines(&self, a: &AgreementsView) -> (Vec<Line<'static>>, usize) {
+        let t = self.theme;
         let mut lines = Vec::new();
         if !a.loaded {
             lines.push(Line::from(Span::styled("  Loading agreements…", t.dim())));
@@ -316,17 +233,11 @@ impl InvoicesView<'_> {
                     t.header(),
                 )));
             }
-            let state = match (ag.ended, ag.project_completed) {
-                (Some(e), _) => format!("ends {e}"),
-                (None, None) if ag.product.is_project() => "awaiting completion".into(),
-                (None, Some(c)) => format!("completed {c}"),
-                (None, None) => "active".into(),
-            };
             let row = Line::raw(format!(
                 "   {:<16} from {} {:<19} {:>12}/mo",
                 ag.product.as_str(),
                 ag.executed,
-                state,
+                agreement_state(l),
                 ag.monthly.to_string()
             ));
             if n == a.selected {
@@ -339,15 +250,19 @@ impl InvoicesView<'_> {
                 lines.push(prepaid_line(b, t));
             }
         }
-        // Keep the selected row (and its prepaid line) in view.
-        let height = usize::from(body.height).max(1);
-        let scroll = (selected_at + 2).saturating_sub(height);
-        Paragraph::new(lines)
-            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
-            .render(body, buf);
+        (lines, selected_at)
     }
 
     fn run(&self, r: &RunForm, area: Rect, buf: &mut Buffer) {
+        let mut lines = self.run_head(r);
+        if r.preview.is_some() {
+            self.run_preview(r, area, &mut lines);
+        }
+        Paragraph::new(lines).render(area, buf);
+    }
+
+    /// The run's date being typed, what y or Enter will do, and its refusal or progress.
+    fn run_head(&self, r: &RunForm) -> Vec<Line<'static>> {
         let (s, t) = (self.state, self.theme);
         let mut lines = vec![
             Line::from(vec![
@@ -375,8 +290,12 @@ impl InvoicesView<'_> {
         if r.loading || (s.invoices.saving && r.ready()) {
             lines.push(Line::from(Span::styled(" working…", t.dim())));
         }
+        lines
+    }
+
+    /// The dry run's sums, then the invoices it would write, as many as fit.
+    fn run_preview(&self, r: &RunForm, area: Rect, lines: &mut Vec<Line<'static>>) {
         let Some(p) = &r.preview else {
-            Paragraph::new(lines).render(area, buf);
             return;
         };
         lines.push(Line::from(Span::styled(
@@ -387,7 +306,7 @@ impl InvoicesView<'_> {
                 p.lines,
                 p.total
             ),
-            t.header(),
+            self.theme.header(),
         )));
         if p.invoices.is_empty() {
             lines.push(Line::raw(format!("  Nothing unbilled is due by {}.", p.as_of)));
@@ -407,7 +326,17 @@ impl InvoicesView<'_> {
                 ))
             });
         lines.extend(body);
-        Paragraph::new(lines).render(area, buf);
+    }
+}
+
+/// An agreement's state in words: ended, awaiting or past completion, or active.
+fn agreement_state(l: &AgreementLine) -> String {
+    let ag = &l.row.agreement;
+    match (ag.ended, ag.project_completed) {
+        (Some(e), _) => format!("ends {e}"),
+        (None, None) if ag.product.is_project() => "awaiting completion".into(),
+        (None, Some(c)) => format!("completed {c}"),
+        (None, None) => "active".into(),
     }
 }
 
@@ -429,36 +358,4 @@ fn prepaid_line(b: PrepaidBalance, t: &Theme) -> Line<'static> {
         )),
         Span::styled(text, style),
     ])
-}
-
-/// One invoice line at `desc_w` columns of description.
-fn line_text(l: &InvoiceLine, desc_w: usize) -> String {
-    let period = match (l.period_start, l.period_end) {
-        (Some(a), Some(b)) if a == b => a.to_string(),
-        (Some(a), Some(b)) => format!("{}..{}", a, b.format("%m-%d")),
-        (Some(a), None) => a.to_string(),
-        _ => String::new(),
-    };
-    let time = if l.minutes > 0 {
-        hours(i64::from(l.minutes))
-    } else {
-        String::new()
-    };
-    let unit = if l.kind.is_billed_labor() || l.kind == LineKind::PrepaidLabor {
-        format!("{}/h", l.unit)
-    } else {
-        l.unit.to_string()
-    };
-    let desc = match l.ticket_id {
-        Some(id) => format!("#{id} {}", l.description),
-        None => l.description.clone(),
-    };
-    format!(
-        "   {} {:<17} {:>7} {:>10} {:>11}",
-        fit(&desc, desc_w),
-        period,
-        time,
-        unit,
-        l.amount.to_string()
-    )
 }

@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::safe;
 use super::theme::Theme;
+use crate::tui::state::line::LineInput;
 use crate::tui::state::mail_review::MailReview;
 use crate::tui::state::AppState;
 
@@ -33,28 +34,46 @@ impl Widget for MailView<'_> {
             t.title(),
         ))];
         if let Some((filter, at)) = &m.company {
-            let who = m.selected().map_or(String::new(), |h| safe(&h.sender).into_owned());
-            let mut prompt = vec![Span::styled(
-                format!(" Accept mail from {who} as a ticket of: "),
-                t.key(),
-            )];
-            prompt.extend(super::line_spans(filter, t));
-            lines.push(Line::from(prompt));
-            for (i, (_, name)) in m
-                .companies(&self.state.choices)
-                .iter()
-                .enumerate()
-                .take(usize::from(area.height.saturating_sub(4)))
-            {
-                let style = if i == *at { t.selected() } else { Style::new() };
-                lines.push(Line::from(Span::styled(format!("   {}", safe(name)), style)));
-            }
+            self.company_picker(filter, *at, area, &mut lines);
             Paragraph::new(lines).render(area, buf);
             return;
         }
         if m.loaded && m.rows.is_empty() {
             lines.push(Line::from(Span::styled("  No mail is held.", t.dim())));
         }
+        self.held(area, &mut lines);
+        if m.confirm_drop {
+            self.drop_question(&mut lines);
+        }
+        Paragraph::new(lines).render(area, buf);
+    }
+}
+
+impl MailView<'_> {
+    /// Accepting a message: the company prompt and the companies matching it.
+    fn company_picker(&self, filter: &LineInput, at: usize, area: Rect, lines: &mut Vec<Line<'static>>) {
+        let (m, t) = (self.m, self.theme);
+        let who = m.selected().map_or(String::new(), |h| safe(&h.sender).into_owned());
+        let mut prompt = vec![Span::styled(
+            format!(" Accept mail from {who} as a ticket of: "),
+            t.key(),
+        )];
+        prompt.extend(super::line_spans(filter, t));
+        lines.push(Line::from(prompt));
+        for (i, (_, name)) in m
+            .companies(&self.state.choices)
+            .iter()
+            .enumerate()
+            .take(usize::from(area.height.saturating_sub(4)))
+        {
+            let style = if i == at { t.selected() } else { Style::new() };
+            lines.push(Line::from(Span::styled(format!("   {}", safe(name)), style)));
+        }
+    }
+
+    /// One line per held message: when, from whom, its subject and why it was held.
+    fn held(&self, area: Rect, lines: &mut Vec<Line<'static>>) {
+        let (m, t) = (self.m, self.theme);
         let zone = self.state.rules.calendar.zone;
         for (i, h) in m
             .rows
@@ -77,19 +96,20 @@ impl Widget for MailView<'_> {
                 style,
             )));
         }
-        if m.confirm_drop {
-            if let Some(h) = m.selected() {
-                lines.push(Line::raw(""));
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        " Drop mail {} from {}? y drops it (the record stays, marked dropped) · any other key keeps it",
-                        h.id,
-                        safe(&h.sender)
-                    ),
-                    t.warn(),
-                )));
-            }
+    }
+
+    /// The question before dropping the highlighted message.
+    fn drop_question(&self, lines: &mut Vec<Line<'static>>) {
+        if let Some(h) = self.m.selected() {
+            lines.push(Line::raw(""));
+            lines.push(Line::from(Span::styled(
+                format!(
+                    " Drop mail {} from {}? y drops it (the record stays, marked dropped) · any other key keeps it",
+                    h.id,
+                    safe(&h.sender)
+                ),
+                self.theme.warn(),
+            )));
         }
-        Paragraph::new(lines).render(area, buf);
     }
 }

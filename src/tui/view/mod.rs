@@ -3,10 +3,12 @@
 pub mod directory;
 pub mod editor;
 pub mod help;
+mod invoice_detail;
 mod invoice_forms;
 pub mod invoices;
 mod mail_review;
 pub mod palette;
+mod prompts;
 pub mod queue;
 mod queue_preview;
 pub mod sla;
@@ -88,6 +90,22 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Th
     ])
     .areas(frame.area());
     draw_tabs(frame, tabs, state, theme);
+    draw_body(frame, body, state, keymap, theme);
+    draw_status_and_footer(frame, [status, footer], state, keymap, theme);
+    if state.help {
+        // Help takes the whole screen, so every binding fits at 80x24.
+        let all = frame.area();
+        help::HelpView {
+            keymap,
+            sections: &sections(state),
+            theme,
+        }
+        .render(all, frame.buffer_mut());
+    }
+}
+
+/// The open ticket or the tab on show, and the overlay over it.
+fn draw_body(frame: &mut Frame<'_>, body: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
     let buf = frame.buffer_mut();
     match (&state.ticket, state.tab) {
         (Some(t), _) => ticket::TicketScreen { view: t, state, theme }.render(body, buf),
@@ -109,6 +127,16 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Th
         }
         .render(body, frame.buffer_mut());
     }
+}
+
+/// The status line and the footer's hints, with the message where it fits (see `Place`).
+fn draw_status_and_footer(
+    frame: &mut Frame<'_>,
+    [status, footer]: [Rect; 2],
+    state: &AppState,
+    keymap: &Keymap,
+    theme: &Theme,
+) {
     let base = status_spans(state, status.width, theme);
     let used = Line::from(base.clone()).width();
     match (&state.message, message_place(state, status.width, used)) {
@@ -138,16 +166,6 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Th
             draw_status_line(frame, status, base, theme);
             draw_footer(frame, footer, state, keymap, theme);
         }
-    }
-    if state.help {
-        // Help takes the whole screen, so every binding fits at 80x24.
-        let all = frame.area();
-        help::HelpView {
-            keymap,
-            sections: &sections(state),
-            theme,
-        }
-        .render(all, frame.buffer_mut());
     }
 }
 

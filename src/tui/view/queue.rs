@@ -51,6 +51,35 @@ impl Widget for QueueView<'_> {
         } else {
             area
         };
+        let [head, table_area] =
+            ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        Paragraph::new(Line::from(vec![Span::styled(self.title(), theme.title())])).render(head, buf);
+        if q.rows.is_empty() {
+            Paragraph::new(self.empty_message())
+                .style(theme.dim())
+                .render(table_area, buf);
+            return;
+        }
+        let cols = Columns::for_width(area.width);
+        let visible = q
+            .rows
+            .iter()
+            .enumerate()
+            .skip(q.offset)
+            .take(usize::from(table_area.height.saturating_sub(1)));
+        let rows = visible.map(|(i, r)| self.row(i, r, cols));
+        let header = cols.header().into_iter().collect::<Row>().style(theme.header());
+        Table::new(rows, cols.widths())
+            .header(header)
+            .column_spacing(1)
+            .render(table_area, buf);
+    }
+}
+
+impl QueueView<'_> {
+    /// The view's name and sort, then the filter, search and marks in force.
+    fn title(&self) -> String {
+        let q = &self.state.queue;
         let mut title = format!(
             " {} · sort {}{}",
             safe(q.view_name()),
@@ -69,73 +98,62 @@ impl Widget for QueueView<'_> {
                 q.marked.len()
             ));
         }
-        let [head, table_area] =
-            ratatui::layout::Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-        Paragraph::new(Line::from(vec![Span::styled(title, theme.title())])).render(head, buf);
-        if q.rows.is_empty() {
-            let msg = if q.pending.is_some() || !q.loaded_once {
-                "  Loading…"
-            } else if q.query.search.is_some() || !q.query.filter.is_empty() {
-                "  Nothing matches. Esc leaves the search or filter."
-            } else if q.store_empty {
-                "  The store has no tickets yet. n opens a new ticket;\n  `pimdesk demo` adds demo data, `pimdesk import FILE` loads yours."
-            } else {
-                "  No tickets in this view. v shows the next view, n opens a new ticket."
-            };
-            Paragraph::new(msg).style(theme.dim()).render(table_area, buf);
-            return;
+        title
+    }
+
+    /// What an empty table says: still loading, nothing matches, or what to do next.
+    fn empty_message(&self) -> &'static str {
+        let q = &self.state.queue;
+        if q.pending.is_some() || !q.loaded_once {
+            "  Loading…"
+        } else if q.query.search.is_some() || !q.query.filter.is_empty() {
+            "  Nothing matches. Esc leaves the search or filter."
+        } else if q.store_empty {
+            "  The store has no tickets yet. n opens a new ticket;\n  `pimdesk demo` adds demo data, `pimdesk import FILE` loads yours."
+        } else {
+            "  No tickets in this view. v shows the next view, n opens a new ticket."
         }
-        let now = s.now.timestamp();
-        let cols = Columns::for_width(area.width);
-        let wide = cols.wide;
-        let visible = q
-            .rows
-            .iter()
-            .enumerate()
-            .skip(q.offset)
-            .take(usize::from(table_area.height.saturating_sub(1)));
-        let rows = visible.map(|(i, r)| {
-            let (sla, sla_style) = sla_cell(r, &s.rules.policy, s.now, theme);
-            let selected = i == q.cursor;
-            let style = if selected { theme.selected() } else { Style::new() };
-            // The selected row is one plain reversed band (its words still say
-            // BREACH / !): fewer style changes, fewer bytes per cursor move.
-            let (p_style, sla_style) = if selected {
-                (Style::new(), Style::new())
+    }
+
+    /// One ticket's row, its cells in the order of `Columns::header`.
+    fn row(&self, i: usize, r: &QueueRow, cols: Columns) -> Row<'static> {
+        let (s, theme) = (self.state, self.theme);
+        let q = &s.queue;
+        let (sla, sla_style) = sla_cell(r, &s.rules.policy, s.now, theme);
+        let selected = i == q.cursor;
+        let style = if selected { theme.selected() } else { Style::new() };
+        // The selected row is one plain reversed band (its words still say
+        // BREACH / !): fewer style changes, fewer bytes per cursor move.
+        let (p_style, sla_style) = if selected {
+            (Style::new(), Style::new())
+        } else {
+            (theme.priority(r.priority), sla_style)
+        };
+        let mut cells = vec![
+            Cell::from(if q.marked.contains(&r.id) {
+                format!("*{}", r.id)
             } else {
-                (theme.priority(r.priority), sla_style)
-            };
-            let mut cells = vec![
-                Cell::from(if q.marked.contains(&r.id) {
-                    format!("*{}", r.id)
-                } else {
-                    format!("#{}", r.id)
-                }),
-                Cell::from(Span::styled(r.priority.to_string(), p_style)),
-                Cell::from(if wide {
-                    r.status.as_str()
-                } else {
-                    short_status(r.status)
-                }),
-                Cell::from(safe(&r.company).into_owned()),
-                Cell::from(safe(&r.summary).into_owned()),
-            ];
-            if cols.assignee > 0 {
-                cells.push(Cell::from(
-                    r.assignee.as_deref().map(safe).unwrap_or_default().into_owned(),
-                ));
-            }
-            cells.push(Cell::from(Span::styled(sla, sla_style)));
-            if cols.age {
-                cells.push(Cell::from(short_duration((now - r.opened) / 60)));
-            }
-            Row::new(cells).style(style)
-        });
-        let header = cols.header().into_iter().collect::<Row>().style(theme.header());
-        Table::new(rows, cols.widths())
-            .header(header)
-            .column_spacing(1)
-            .render(table_area, buf);
+                format!("#{}", r.id)
+            }),
+            Cell::from(Span::styled(r.priority.to_string(), p_style)),
+            Cell::from(if cols.wide {
+                r.status.as_str()
+            } else {
+                short_status(r.status)
+            }),
+            Cell::from(safe(&r.company).into_owned()),
+            Cell::from(safe(&r.summary).into_owned()),
+        ];
+        if cols.assignee > 0 {
+            cells.push(Cell::from(
+                r.assignee.as_deref().map(safe).unwrap_or_default().into_owned(),
+            ));
+        }
+        cells.push(Cell::from(Span::styled(sla, sla_style)));
+        if cols.age {
+            cells.push(Cell::from(short_duration((s.now.timestamp() - r.opened) / 60)));
+        }
+        Row::new(cells).style(style)
     }
 }
 

@@ -43,7 +43,6 @@ impl SlaView<'_> {
 
     fn table(&self, area: Rect, buf: &mut Buffer) {
         let (s, t) = (self.state, self.theme);
-        let now = s.now.timestamp();
         let b = &s.sla.board;
         let open = s.rules.calendar.is_open(s.now);
         // The clocks of the rows on screen only: a screenful of calendar
@@ -63,53 +62,47 @@ impl SlaView<'_> {
             .max()
             .unwrap_or(0)
             .max(7);
-        let rows = on_screen.into_iter().map(|(i, r, clock)| {
-            let (state, style) = self.state_cell(clock, open);
-            let due_at = r.response_due.unwrap_or(now);
-            let due = crate::domain::time::from_secs(due_at).with_timezone(&s.rules.calendar.zone);
-            let selected = i == b.cursor;
-            let sel = if selected { t.selected() } else { Style::new() };
-            // The selected row is one plain reversed band (its words still
-            // say BREACH / WARNING): fewer style changes, fewer bytes a move.
-            let (p_style, style) = if selected {
-                (Style::new(), Style::new())
-            } else {
-                (t.priority(r.priority), style)
-            };
-            let clock_left = clock.map_or(0, |c| c.minutes_left(&s.rules.calendar, s.now));
-            Row::new(vec![
-                Cell::from(format!("#{}", r.id)),
-                Cell::from(Span::styled(r.priority.to_string(), p_style)),
-                Cell::from(Span::styled(state, style)),
-                Cell::from(due.format("%a %H:%M").to_string()),
-                Cell::from(short_duration((due_at - now).div_euclid(60))),
-                Cell::from(short_duration(clock_left)),
-                Cell::from(match &r.assignee {
-                    Some(a) => Span::raw(safe(a).into_owned()),
-                    None if selected => Span::raw("nobody"),
-                    None => Span::styled("nobody", t.warn()),
-                }),
-                Cell::from(safe(&r.company).into_owned()),
-                Cell::from(safe(&r.summary).into_owned()),
-            ])
-            .style(sel)
-        });
-        let widths = [
-            Constraint::Length(8),
-            Constraint::Length(2),
-            Constraint::Length(state_width),
-            Constraint::Length(9),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Length(13),
-            Constraint::Fill(1),
-        ];
+        let rows = on_screen.into_iter().map(|(i, r, clock)| self.row(i, r, clock, open));
         let header = Row::new([
             "ID", "P", "State", "Due", "Wall", "Clock", "Assignee", "Company", "Summary",
         ])
         .style(t.header());
-        Table::new(rows, widths).header(header).render(area, buf);
+        Table::new(rows, widths(state_width)).header(header).render(area, buf);
+    }
+
+    /// One clock's row: its state in words, the wall-clock deadline, the wall and clock time left.
+    fn row(&self, i: usize, r: &QueueRow, clock: Option<Clock>, open: bool) -> Row<'static> {
+        let (s, t) = (self.state, self.theme);
+        let now = s.now.timestamp();
+        let (state, style) = self.state_cell(clock, open);
+        let due_at = r.response_due.unwrap_or(now);
+        let due = crate::domain::time::from_secs(due_at).with_timezone(&s.rules.calendar.zone);
+        let selected = i == s.sla.board.cursor;
+        let sel = if selected { t.selected() } else { Style::new() };
+        // The selected row is one plain reversed band (its words still
+        // say BREACH / WARNING): fewer style changes, fewer bytes a move.
+        let (p_style, style) = if selected {
+            (Style::new(), Style::new())
+        } else {
+            (t.priority(r.priority), style)
+        };
+        let clock_left = clock.map_or(0, |c| c.minutes_left(&s.rules.calendar, s.now));
+        Row::new(vec![
+            Cell::from(format!("#{}", r.id)),
+            Cell::from(Span::styled(r.priority.to_string(), p_style)),
+            Cell::from(Span::styled(state, style)),
+            Cell::from(due.format("%a %H:%M").to_string()),
+            Cell::from(short_duration((due_at - now).div_euclid(60))),
+            Cell::from(short_duration(clock_left)),
+            Cell::from(match &r.assignee {
+                Some(a) => Span::raw(safe(a).into_owned()),
+                None if selected => Span::raw("nobody"),
+                None => Span::styled("nobody", t.warn()),
+            }),
+            Cell::from(safe(&r.company).into_owned()),
+            Cell::from(safe(&r.summary).into_owned()),
+        ])
+        .style(sel)
     }
 
     /// One bar per priority: met responses as a share of met + breached.
@@ -198,4 +191,19 @@ impl Widget for SlaView<'_> {
             self.compliance(chart, buf);
         }
     }
+}
+
+/// The board's columns; the state's is as wide as the widest state on screen.
+fn widths(state_width: u16) -> [Constraint; 9] {
+    [
+        Constraint::Length(8),
+        Constraint::Length(2),
+        Constraint::Length(state_width),
+        Constraint::Length(9),
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Length(13),
+        Constraint::Fill(1),
+    ]
 }
