@@ -23,6 +23,13 @@ pub enum Section {
     Directory,
     /// The Invoices tab (list, detail, agreements).
     Invoices,
+    /// A list over the screen to choose from: status and priority pickers,
+    /// recent tickets, held mail.
+    Pick,
+    /// A yes/no question.
+    Confirm,
+    /// A line being typed: `#`, `/`, `f`, a view's name, a filtered picker.
+    Prompt,
 }
 
 impl Section {
@@ -37,6 +44,9 @@ impl Section {
             Section::Editor => "editor",
             Section::Directory => "directory",
             Section::Invoices => "invoices",
+            Section::Pick => "pick",
+            Section::Confirm => "confirm",
+            Section::Prompt => "prompt",
         }
     }
     pub fn parse(s: &str) -> Option<Section> {
@@ -120,6 +130,9 @@ pub enum Command {
     NewAgreement,
     EndAgreement,
     CompleteAgreement,
+    Yes,
+    No,
+    Submit,
 }
 
 macro_rules! catalogue {
@@ -196,6 +209,17 @@ catalogue! {
     Invoices "new_agreement" => Command::NewAgreement, "new agreement";
     Invoices "end_agreement" => Command::EndAgreement, "end an agreement";
     Invoices "complete_agreement" => Command::CompleteAgreement, "project completed";
+    Queue "back" => Command::Back, "undo marks/search/filter";
+    Pick "down" => Command::Down, "next choice", "down";
+    Pick "up" => Command::Up, "previous choice", "up";
+    Pick "choose" => Command::Open, "choose", "choose";
+    Pick "close" => Command::Cancel, "close", "close";
+    Confirm "yes" => Command::Yes, "yes, do it", "yes";
+    Confirm "no" => Command::No, "no, change nothing", "no";
+    Prompt "submit" => Command::Submit, "done typing: search, open, save", "done";
+    Prompt "cancel" => Command::Cancel, "stop typing, change nothing", "cancel";
+    Prompt "down" => Command::Down, "next choice (a filtered list)";
+    Prompt "up" => Command::Up, "previous choice (a filtered list)";
     Ticket "scroll_down" => Command::Down, "scroll down";
     Ticket "scroll_up" => Command::Up, "scroll up";
     Ticket "page_down" => Command::PageDown, "page down";
@@ -273,7 +297,28 @@ pub mod screens {
     pub const INVOICES: &[Section] = &[Invoices, List, Global];
     pub const DIRECTORY: &[Section] = &[Directory, List, Global];
     pub const LIST: &[Section] = &[List, Global];
-    pub const ALL: &[&[Section]] = &[EDITOR, TICKET, QUEUE, SLA, INVOICES, DIRECTORY, LIST];
+    pub const PICK: &[Section] = &[Pick];
+    /// A question, or held mail (its list, and `y` for a drop it asks about).
+    pub const CONFIRM: &[Section] = &[Confirm, Pick];
+    pub const PROMPT: &[Section] = &[Prompt];
+    /// A time form asking whether to discard the timer; the run preview.
+    pub const EDITOR_CONFIRM: &[Section] = &[Confirm, Editor];
+    /// `?` help over any screen: Esc or Enter closes it, the global keys work.
+    pub const HELP: &[Section] = &[Prompt, Global];
+    pub const ALL: &[&[Section]] = &[
+        EDITOR,
+        TICKET,
+        QUEUE,
+        SLA,
+        INVOICES,
+        DIRECTORY,
+        LIST,
+        PICK,
+        CONFIRM,
+        PROMPT,
+        EDITOR_CONFIRM,
+        HELP,
+    ];
 }
 
 /// Two actions one key would reach on the same screen.

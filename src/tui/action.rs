@@ -73,6 +73,12 @@ pub enum Action {
     Undo,
     Redo,
     ToggleInternal,
+    /// Yes to the question on screen.
+    Yes,
+    /// No to the question on screen: nothing changes.
+    No,
+    /// Done typing the line of a prompt.
+    Submit,
     /// A key no binding claimed (typed text for an input box).
     Key(KeyEvent),
     Paste(String),

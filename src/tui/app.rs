@@ -312,13 +312,7 @@ fn watch_signals(tx: Sender<Msg>) -> anyhow::Result<()> {
 
 fn input_action(state: &AppState, keymap: &Keymap, ev: Event) -> Option<Action> {
     match ev {
-        Event::Key(k) if k.kind == KeyEventKind::Press => {
-            // A prompt takes every key as typing.
-            if state.focus() == crate::tui::state::Focus::Prompt {
-                return Some(Action::Key(k));
-            }
-            Some(keymap.resolve(&view::sections(state), k).unwrap_or(Action::Key(k)))
-        }
+        Event::Key(k) if k.kind == KeyEventKind::Press => Some(keymap.action_for(state, k)),
         Event::Paste(text) => Some(Action::Paste(text)),
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         _ => None,

@@ -91,6 +91,9 @@ fn work_action(c: Command) -> Option<Action> {
         Command::NewAgreement => Action::Invoice(InvoiceKey::NewAgreement),
         Command::EndAgreement => Action::Invoice(InvoiceKey::EndAgreement),
         Command::CompleteAgreement => Action::Invoice(InvoiceKey::CompleteAgreement),
+        Command::Yes => Action::Yes,
+        Command::No => Action::No,
+        Command::Submit => Action::Submit,
         _ => return None,
     })
 }
@@ -102,6 +105,9 @@ pub struct Keymap {
     pub help: Vec<(Section, String, &'static str)>,
     /// For the footer: (section, first key, hint word).
     pub hints: Vec<(Section, String, &'static str)>,
+    /// The first key of each binding, by (section, name): what in-view
+    /// hints say ("Enter", "y", "C-s").
+    labels: HashMap<(Section, &'static str), String>,
 }
 
 impl Keymap {
@@ -109,6 +115,7 @@ impl Keymap {
         let mut map = HashMap::new();
         let mut help = Vec::new();
         let mut hints = Vec::new();
+        let mut first_keys = HashMap::new();
         for b in CATALOGUE {
             let keys = config.keys.get(b.section.name()).and_then(|s| s.get(b.name));
             let labels: Vec<&str> = keys.map(|k| k.keys()).unwrap_or_default();
@@ -119,6 +126,9 @@ impl Keymap {
                     }
                 }
             }
+            if let Some(first) = labels.first() {
+                first_keys.insert((b.section, b.name), first.to_string());
+            }
             if let (Some(first), Some(hint)) = (labels.first(), b.hint) {
                 hints.push((b.section, first.to_string(), hint));
             }
@@ -126,7 +136,24 @@ impl Keymap {
                 help.push((b.section, labels.join(" "), b.description));
             }
         }
-        Keymap { map, help, hints }
+        Keymap {
+            map,
+            help,
+            hints,
+            labels: first_keys,
+        }
+    }
+
+    /// The key an in-view hint names for a binding: its first key, or
+    /// "(unbound)" when the config bound it to nothing.
+    pub fn label(&self, section: Section, name: &'static str) -> &str {
+        self.labels.get(&(section, name)).map_or("(unbound)", String::as_str)
+    }
+
+    /// What a key press does on the screen on show: its binding there, else
+    /// the key itself (typing; a prompt binds only Enter, Esc, Up, Down).
+    pub fn action_for(&self, state: &super::state::AppState, key: KeyEvent) -> Action {
+        self.resolve(&state.sections(), key).unwrap_or(Action::Key(key))
     }
 
     /// The action for a key in the given sections, first match wins.

@@ -372,23 +372,12 @@ fn copy(s: &mut AppState, email: bool) -> Vec<Effect> {
 
 /// The search line sees keys first; results narrow as you type.
 fn search_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
-    use ratatui::crossterm::event::KeyCode;
     let d = &mut s.directory;
     let input = d.search_input.as_mut()?;
     match action {
-        Action::Key(k) => match k.code {
-            KeyCode::Enter => d.search_input = None,
-            KeyCode::Esc => {
-                d.search_input = None;
-                input_clear(d);
-                return Some(vec![]);
-            }
-            _ => {
-                if !input.key(*k) {
-                    return Some(vec![]);
-                }
-            }
-        },
+        Action::Key(k) if !input.key(*k) => return Some(vec![]),
+        Action::Key(_) => {}
+        Action::Submit => d.search_input = None,
         Action::Paste(text) => input.insert(text),
         Action::Back | Action::Cancel => {
             d.search_input = None;

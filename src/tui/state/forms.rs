@@ -247,6 +247,25 @@ pub struct Confirm {
 }
 
 /// Whatever sits over the tabs and takes the keys first.
+impl Overlay {
+    /// The key sections the overlay resolves keys in: lists to choose from,
+    /// questions, filtered lists typed into, and forms that take typing.
+    pub fn sections(&self) -> &'static [crate::tui::keymap::Section] {
+        use crate::tui::keymap::screens;
+        match self {
+            Overlay::Status(_) | Overlay::Recent(_) => screens::PICK,
+            Overlay::Mail(m) if m.company.is_some() => screens::PROMPT,
+            Overlay::Mail(_) => screens::CONFIRM,
+            Overlay::Assign(_) | Overlay::Palette(_) => screens::PROMPT,
+            Overlay::Confirm(_) => screens::CONFIRM,
+            Overlay::Time(t) if t.confirm_discard => screens::EDITOR_CONFIRM,
+            Overlay::Editor(e) if e.confirm_discard => screens::EDITOR_CONFIRM,
+            Overlay::Note(n) if n.confirm_discard => screens::EDITOR_CONFIRM,
+            Overlay::Editor(_) | Overlay::Note(_) | Overlay::Time(_) | Overlay::Draft(_) => screens::EDITOR,
+        }
+    }
+}
+
 pub enum Overlay {
     Editor(Box<EditorState>),
     Note(Box<NoteForm>),

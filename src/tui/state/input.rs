@@ -1,8 +1,6 @@
 //! The queue's one-line inputs (search and filter). While one is open it sees
 //! every key first; data and ticks pass through.
 
-use ratatui::crossterm::event::KeyCode;
-
 use super::line::LineInput;
 use super::{is_data, AppState};
 use crate::store::queue_filter::QueueFilter;
@@ -27,13 +25,11 @@ pub fn ticket_number(text: &str) -> Option<i64> {
 
 fn edit(input: &mut LineInput, action: &Action) -> Line {
     match action {
-        Action::Key(k) => match k.code {
-            KeyCode::Enter => return Line::Enter(input.text().to_string()),
-            KeyCode::Esc => return Line::Esc,
-            _ => {
-                input.key(*k);
-            }
-        },
+        Action::Submit => return Line::Enter(input.text().to_string()),
+        Action::Cancel => return Line::Esc,
+        Action::Key(k) => {
+            input.key(*k);
+        }
         Action::Paste(text) => input.insert(text),
         Action::Resize(..) | Action::Hangup | Action::Tick => return Line::Pass,
         a if is_data(a) => return Line::Pass,

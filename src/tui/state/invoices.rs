@@ -8,7 +8,6 @@ mod data;
 mod forms;
 
 use chrono::NaiveDate;
-use ratatui::crossterm::event::KeyCode;
 
 pub use self::agreement_forms::{AgreementDateForm, AgreementForm, DateChange, AGREEMENT_FIELDS};
 pub use self::data::{AgreementLine, InvoiceData, InvoiceEffect};
@@ -217,6 +216,11 @@ pub fn form_open(s: &AppState) -> bool {
     s.tab == crate::tui::tab::Tab::Invoices && s.ticket.is_none() && s.invoices.form.is_some()
 }
 
+/// A run's preview is on screen: `y` commits it.
+pub fn run_ready(s: &AppState) -> bool {
+    form_open(s) && matches!(&s.invoices.form, Some(forms::Form::Run(r)) if r.ready())
+}
+
 /// Routes data for the tab (wherever the user is) and, while the tab is on
 /// screen, its keys; None leaves the action to the rest of `update`.
 pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
@@ -296,7 +300,6 @@ fn keys(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     match action {
         Action::Invoice(k) => return Some(key(s, *k)),
         Action::Back => back(s),
-        Action::Key(k) if k.code == KeyCode::Esc => back(s),
         Action::Open if inv.detail.is_none() && inv.agreements.is_none() => return Some(open(s)),
         Action::Move(d) | Action::Page(d) => {
             let n = if matches!(action, Action::Page(_)) {

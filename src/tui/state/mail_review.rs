@@ -61,22 +61,19 @@ pub fn handle(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
     if m.confirm_drop {
         m.confirm_drop = false;
         return Some(match (a, m.selected()) {
-            (Action::Key(k), Some(h)) if k.code == KeyCode::Char('y') => vec![Effect::DropMail { id: h.id, at: now }],
+            (Action::Yes, Some(h)) => vec![Effect::DropMail { id: h.id, at: now }],
             _ => vec![],
         });
     }
     let n = m.rows.len();
     match a {
         Action::Key(k) => match k.code {
-            KeyCode::Down | KeyCode::Char('j') => m.highlight = (m.highlight + 1).min(n.saturating_sub(1)),
-            KeyCode::Up | KeyCode::Char('k') => m.highlight = m.highlight.saturating_sub(1),
             KeyCode::Char('a') if n > 0 => m.company = Some((LineInput::default(), 0)),
             KeyCode::Char('d') if n > 0 => m.confirm_drop = true,
-            KeyCode::Char('q') | KeyCode::Esc => s.overlay = None,
             _ => {}
         },
-        Action::NextField => m.highlight = (m.highlight + 1).min(n.saturating_sub(1)),
-        Action::PrevField => m.highlight = m.highlight.saturating_sub(1),
+        Action::Move(1) | Action::NextField => m.highlight = (m.highlight + 1).min(n.saturating_sub(1)),
+        Action::Move(-1) | Action::PrevField => m.highlight = m.highlight.saturating_sub(1),
         Action::Cancel | Action::Quit | Action::Back => s.overlay = None,
         _ => {}
     }
@@ -91,27 +88,21 @@ fn pick_company(m: &mut MailReview, choices: &super::editor::Choices, a: &Action
         return vec![];
     };
     match a {
-        Action::Key(k) => match k.code {
-            KeyCode::Down => *at = (*at + 1).min(options.len().saturating_sub(1)),
-            KeyCode::Up => *at = at.saturating_sub(1),
-            KeyCode::Enter => {
-                let (Some(&(company_id, _)), Some(h)) = (options.get(*at), m.rows.get(m.highlight)) else {
-                    return vec![];
-                };
-                let id = h.id;
-                m.company = None;
-                return vec![Effect::AcceptMail {
-                    id,
-                    company_id,
-                    at: now,
-                }];
-            }
-            _ => {
-                if filter.key(*k) {
-                    *at = 0;
-                }
-            }
-        },
+        Action::Move(1) => *at = (*at + 1).min(options.len().saturating_sub(1)),
+        Action::Move(-1) => *at = at.saturating_sub(1),
+        Action::Submit => {
+            let (Some(&(company_id, _)), Some(h)) = (options.get(*at), m.rows.get(m.highlight)) else {
+                return vec![];
+            };
+            let id = h.id;
+            m.company = None;
+            return vec![Effect::AcceptMail {
+                id,
+                company_id,
+                at: now,
+            }];
+        }
+        Action::Key(k) if filter.key(*k) => *at = 0,
         Action::Paste(t) => {
             filter.insert(t);
             *at = 0;

@@ -229,13 +229,27 @@ impl AppState {
     pub fn sections(&self) -> Vec<crate::tui::keymap::Section> {
         use crate::tui::keymap::screens;
         let state = self;
-        if state.overlay.is_some() {
-            return screens::EDITOR.to_vec();
+        if self.focus() == Focus::Prompt {
+            return screens::PROMPT.to_vec();
+        }
+        if state.help && state.overlay.is_none() {
+            return screens::HELP.to_vec();
+        }
+        self.screen_sections()
+    }
+
+    /// The sections of the screen itself, under `?` help (help lists them).
+    pub fn screen_sections(&self) -> Vec<crate::tui::keymap::Section> {
+        use crate::tui::keymap::screens;
+        let state = self;
+        if let Some(o) = &state.overlay {
+            return o.sections().to_vec();
         }
         match (&state.ticket, state.tab) {
             (Some(_), _) => screens::TICKET.to_vec(),
             (None, Tab::Queue) => screens::QUEUE.to_vec(),
             (None, Tab::Sla) => screens::SLA.to_vec(),
+            (None, Tab::Invoices) if invoices::run_ready(state) => screens::EDITOR_CONFIRM.to_vec(),
             (None, Tab::Invoices) if invoices::form_open(state) => screens::EDITOR.to_vec(),
             (None, Tab::Invoices) => screens::INVOICES.to_vec(),
             (None, Tab::Directory) => screens::DIRECTORY.to_vec(),
@@ -285,6 +299,20 @@ impl AppState {
 pub const RECENT: usize = 10;
 
 /// The one place state changes. Pure: time comes in as `now`.
+/// `update` as the console calls it: a key press goes through the default
+/// keymap of the screen on show first (for the state's tests).
+#[cfg(test)]
+pub(crate) fn press(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    use std::sync::OnceLock;
+    static KEYMAP: OnceLock<crate::tui::keymap::Keymap> = OnceLock::new();
+    let keymap = KEYMAP.get_or_init(|| crate::tui::keymap::Keymap::from_config(&Config::defaults()));
+    let action = match action {
+        Action::Key(k) => keymap.action_for(s, k),
+        other => other,
+    };
+    update(s, action, now)
+}
+
 pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let mut effects = apply(s, action, now);
     effects.extend(queue::preview_load(s));

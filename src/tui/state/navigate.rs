@@ -96,7 +96,7 @@ fn queue_key(s: &mut AppState, action: Action) -> Vec<Effect> {
             s.queue.move_by(1, n)
         }
         // Esc on the queue steps back: first the marks, then out of a search, then out of a filter.
-        Action::Key(k) if k.code == ratatui::crossterm::event::KeyCode::Esc => {
+        Action::Back => {
             if !s.queue.marked.is_empty() {
                 s.queue.marked.clear();
                 return vec![];

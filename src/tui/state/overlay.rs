@@ -1,7 +1,7 @@
 //! Keys and data for whatever overlay is open: the editor, the note and time
 //! forms, the status picker and the draft offer. The overlay sees keys first.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyCode;
 
 use super::editor::EditorState;
 use super::forms::{DraftBody, NoteForm, Overlay, StatusPick, TimeForm};
@@ -23,14 +23,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
         (Overlay::Editor(e), a) => editor(e, a, &s.choices, &s.rules.priority_names, &s.rules.calendar, now)?,
         (Overlay::Note(n), a) => note(n, a, now)?,
         (Overlay::Time(t), a) => time(t, a, now)?,
-        (Overlay::Status(_), Action::Cancel | Action::Quit | Action::Back)
-        | (
-            Overlay::Status(_),
-            Action::Key(KeyEvent {
-                code: KeyCode::Char('q'),
-                ..
-            }),
-        ) => {
+        (Overlay::Status(_), Action::Cancel | Action::Quit | Action::Back) => {
             s.overlay = None;
             return Some(vec![]);
         }
@@ -100,12 +93,14 @@ fn editor(
     now: i64,
 ) -> Option<Vec<Effect>> {
     if e.confirm_discard {
-        if let Action::Key(k) = a {
-            match k.code {
-                KeyCode::Char('y') => return Some(vec![Effect::DeleteDraft(e.form.id)]),
-                _ => e.confirm_discard = false,
+        match a {
+            Action::Yes => return Some(vec![Effect::DeleteDraft(e.form.id)]),
+            // No, or any other key: back to the form.
+            Action::No | Action::Key(_) => {
+                e.confirm_discard = false;
+                return Some(vec![]);
             }
-            return Some(vec![]);
+            _ => {}
         }
     }
     match a {
@@ -149,12 +144,13 @@ fn editor(
 
 fn note(n: &mut NoteForm, a: &Action, now: i64) -> Option<Vec<Effect>> {
     if n.confirm_discard {
-        if let Action::Key(k) = a {
-            if k.code == KeyCode::Char('y') {
-                return Some(vec![Effect::DeleteDraft(Some(n.ticket_id))]);
+        match a {
+            Action::Yes => return Some(vec![Effect::DeleteDraft(Some(n.ticket_id))]),
+            Action::No | Action::Key(_) => {
+                n.confirm_discard = false;
+                return Some(vec![]);
             }
-            n.confirm_discard = false;
-            return Some(vec![]);
+            _ => {}
         }
     }
     match a {
@@ -201,15 +197,14 @@ fn time(t: &mut TimeForm, a: &Action, now: i64) -> Option<Vec<Effect>> {
         // y throws the timer's minutes away; n or Esc closes the form and
         // the timer keeps running; any other key goes back to the form.
         match a {
-            Action::Key(k) if k.code == KeyCode::Char('y') => {
+            Action::Yes => {
                 t.closed = true;
                 return Some(vec![Effect::DiscardTimer {
                     id: t.ticket_id,
                     at: now,
                 }]);
             }
-            Action::Key(k) if k.code == KeyCode::Char('n') => t.closed = true,
-            Action::Cancel => t.closed = true,
+            Action::No | Action::Cancel => t.closed = true,
             Action::Key(_) => t.confirm_discard = false,
             _ => return None,
         }
@@ -263,22 +258,17 @@ fn save_time(t: &mut TimeForm, now: i64) -> Vec<Effect> {
 fn status(p: &mut StatusPick, a: &Action, priority_names: &[String], now: i64) -> Option<Vec<Effect>> {
     let n = p.labels(priority_names).len();
     match a {
+        // A digit picks that row at once (1–5 for a priority).
         Action::Key(k) => match k.code {
-            KeyCode::Down | KeyCode::Char('j') => p.highlight = (p.highlight + 1).min(n - 1),
-            KeyCode::Up | KeyCode::Char('k') => p.highlight = p.highlight.saturating_sub(1),
-            // A digit picks that row at once (1–5 for a priority).
             KeyCode::Char(c @ '1'..='9') if (c as usize - '1' as usize) < n => p.highlight = c as usize - '1' as usize,
-            KeyCode::Enter => {}
             _ => return Some(vec![]),
         },
+        Action::Open => {}
         Action::Move(d) => {
             p.highlight = (p.highlight as i64 + i64::from(*d)).clamp(0, n as i64 - 1) as usize;
             return Some(vec![]);
         }
         _ => return None,
-    }
-    if !matches!(a, Action::Key(k) if matches!(k.code, KeyCode::Enter | KeyCode::Char('1'..='9'))) {
-        return Some(vec![]);
     }
     let (changes, label) = p.change(priority_names);
     Some(vec![Effect::Update {

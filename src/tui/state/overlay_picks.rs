@@ -2,8 +2,6 @@
 //! tickets, the technician picker, and the turn of a one-ticket change into
 //! a change of every marked ticket.
 
-use ratatui::crossterm::event::KeyCode;
-
 use super::forms::{Confirm, Overlay};
 use super::AppState;
 use crate::store::ticket_write::TicketChanges;
@@ -51,34 +49,30 @@ pub(super) fn assign(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
     };
     let n = p.options(&s.choices).len();
     match a {
-        Action::Key(k) => match k.code {
-            KeyCode::Down => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
-            KeyCode::Up => p.highlight = p.highlight.saturating_sub(1),
-            KeyCode::Esc => s.overlay = None,
-            KeyCode::Enter => {
-                let Some(tech) = p.options(&s.choices).get(p.highlight).map(|t| (t.id, t.login.clone())) else {
-                    return Some(vec![]);
-                };
-                let id = p.ticket_id;
-                s.overlay = None;
-                let changes = TicketChanges {
-                    assignee_id: Some(Some(tech.0)),
-                    ..TicketChanges::default()
-                };
-                return Some(vec![Effect::Update {
-                    id,
-                    changes: Box::new(changes),
-                    label: format!("assigned to {}", tech.1),
-                    at: s.now.timestamp(),
-                }]);
-            }
-            _ => {
-                if p.filter.key(*k) {
-                    p.highlight = 0;
-                    p.on_current(&s.choices);
-                }
-            }
-        },
+        Action::Move(1) => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
+        Action::Move(-1) => p.highlight = p.highlight.saturating_sub(1),
+        Action::Submit => {
+            let Some(tech) = p.options(&s.choices).get(p.highlight).map(|t| (t.id, t.login.clone())) else {
+                return Some(vec![]);
+            };
+            let id = p.ticket_id;
+            s.overlay = None;
+            let changes = TicketChanges {
+                assignee_id: Some(Some(tech.0)),
+                ..TicketChanges::default()
+            };
+            return Some(vec![Effect::Update {
+                id,
+                changes: Box::new(changes),
+                label: format!("assigned to {}", tech.1),
+                at: s.now.timestamp(),
+            }]);
+        }
+        Action::Key(k) if p.filter.key(*k) => {
+            p.highlight = 0;
+            p.on_current(&s.choices);
+        }
+        Action::Key(_) => {}
         Action::Paste(t) => {
             p.filter.insert(t);
             p.highlight = 0;
@@ -102,19 +96,13 @@ pub(super) fn recent(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
         return Some(vec![]);
     };
     match a {
-        Action::Key(k) => match k.code {
-            KeyCode::Down | KeyCode::Char('j') => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
-            KeyCode::Up | KeyCode::Char('k') => p.highlight = p.highlight.saturating_sub(1),
-            KeyCode::Enter => {
-                let id = s.recent.get(p.highlight).map(|(id, _)| *id);
-                s.overlay = None;
-                return Some(super::navigate::open_ticket(s, id));
-            }
-            KeyCode::Esc | KeyCode::Char('q') => s.overlay = None,
-            _ => {}
-        },
-        Action::NextField => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
-        Action::PrevField => p.highlight = p.highlight.saturating_sub(1),
+        Action::Move(1) | Action::NextField => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
+        Action::Move(-1) | Action::PrevField => p.highlight = p.highlight.saturating_sub(1),
+        Action::Open => {
+            let id = s.recent.get(p.highlight).map(|(id, _)| *id);
+            s.overlay = None;
+            return Some(super::navigate::open_ticket(s, id));
+        }
         Action::Cancel | Action::Quit => s.overlay = None,
         _ => {}
     }
@@ -131,7 +119,7 @@ pub(super) fn confirm(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
         return Some(vec![]);
     };
     match a {
-        Action::Key(k) if k.code == KeyCode::Char('y') => {
+        Action::Yes => {
             if c.effects.iter().any(|e| matches!(e, Effect::UpdateMany { .. })) {
                 s.queue.marked.clear();
             }

@@ -1,8 +1,6 @@
 //! `:` the command palette: every action of the screen under it, found by
 //! typing words of its description, run with Enter.
 
-use ratatui::crossterm::event::KeyCode;
-
 use crate::tui::action::Action;
 use crate::tui::keymap::{Section, CATALOGUE};
 
@@ -61,28 +59,22 @@ impl Palette {
 
     pub fn key(&mut self, action: &Action) -> Outcome {
         match action {
-            Action::Key(k) => match k.code {
-                KeyCode::Down => self.highlight = (self.highlight + 1).min(self.matches().len().saturating_sub(1)),
-                KeyCode::Up => self.highlight = self.highlight.saturating_sub(1),
-                KeyCode::Enter => {
-                    // A number is a ticket to open.
-                    if let Some(id) = self.ticket() {
-                        return Outcome::Run(Action::OpenTicket(id));
-                    }
-                    return match self.matches().get(self.highlight) {
-                        Some(i) => match crate::tui::keymap::action(CATALOGUE[*i].command) {
-                            Some(a) => Outcome::Run(a),
-                            None => Outcome::Stay,
-                        },
+            Action::Move(1) => self.highlight = (self.highlight + 1).min(self.matches().len().saturating_sub(1)),
+            Action::Move(-1) => self.highlight = self.highlight.saturating_sub(1),
+            Action::Submit => {
+                // A number is a ticket to open.
+                if let Some(id) = self.ticket() {
+                    return Outcome::Run(Action::OpenTicket(id));
+                }
+                return match self.matches().get(self.highlight) {
+                    Some(i) => match crate::tui::keymap::action(CATALOGUE[*i].command) {
+                        Some(a) => Outcome::Run(a),
                         None => Outcome::Stay,
-                    };
-                }
-                _ => {
-                    if self.input.key(*k) {
-                        self.highlight = 0;
-                    }
-                }
-            },
+                    },
+                    None => Outcome::Stay,
+                };
+            }
+            Action::Key(k) if self.input.key(*k) => self.highlight = 0,
             Action::Cancel => return Outcome::Close,
             Action::NextField => self.highlight = (self.highlight + 1).min(self.matches().len().saturating_sub(1)),
             Action::PrevField => self.highlight = self.highlight.saturating_sub(1),
@@ -102,7 +94,7 @@ mod tests {
 
     fn typed(p: &mut Palette, text: &str) {
         for c in text.chars() {
-            p.key(&Action::Key(KeyCode::Char(c).into()));
+            p.key(&Action::Key(ratatui::crossterm::event::KeyCode::Char(c).into()));
         }
     }
 
@@ -112,10 +104,7 @@ mod tests {
         typed(&mut p, "assign me");
         let found: Vec<&str> = p.matches().iter().map(|i| CATALOGUE[*i].name).collect();
         assert_eq!(found, ["assign_to_me"]);
-        assert!(matches!(
-            p.key(&Action::Key(KeyCode::Enter.into())),
-            Outcome::Run(Action::AssignToMe)
-        ));
+        assert!(matches!(p.key(&Action::Submit), Outcome::Run(Action::AssignToMe)));
     }
 
     #[test]

@@ -89,15 +89,11 @@ pub(super) fn window(
         Action::NextTab => super::navigate::go_tab(s, s.tab.next()),
         Action::PrevTab => super::navigate::go_tab(s, s.tab.prev()),
         Action::GoTab(tab) => super::navigate::go_tab(s, tab),
-        Action::Key(k) if s.help && k.code == ratatui::crossterm::event::KeyCode::Esc => {
+        Action::Back | Action::Cancel | Action::Submit if s.help => {
             s.help = false;
             vec![]
         }
-        Action::Back if s.help => {
-            s.help = false;
-            vec![]
-        }
-        Action::Back => {
+        Action::Back if s.ticket.is_some() => {
             s.ticket = None;
             vec![]
         }

@@ -97,7 +97,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, keymap: &Keymap, theme: &Th
         let all = frame.area();
         help::HelpView {
             keymap,
-            sections: &sections(state),
+            sections: &state.screen_sections(),
             theme,
         }
         .render(all, frame.buffer_mut());
@@ -299,29 +299,84 @@ pub(super) fn line_spans(input: &crate::tui::state::line::LineInput, theme: &The
     ]
 }
 
-/// The keys of the picker or list overlay that is open, if one is.
+/// A key label as hints show it: arrows as arrows.
+pub(crate) fn shown(label: &str) -> String {
+    match label {
+        "Down" => "↓".into(),
+        "Up" => "↑".into(),
+        "Left" => "←".into(),
+        "Right" => "→".into(),
+        other => other.to_string(),
+    }
+}
+
+/// "Enter" for a binding, as a hint shows it.
+pub(crate) fn key_of(keymap: &Keymap, section: Section, name: &'static str) -> String {
+    shown(keymap.label(section, name))
+}
+
+/// The keys of the picker or list overlay that is open, if one is, from the keymap.
 fn overlay_hints(state: &AppState, keymap: &Keymap) -> Option<Vec<(String, &'static str)>> {
     use crate::tui::state::forms::Overlay;
-    let cancel = keymap
-        .hints
-        .iter()
-        .find(|(s, _, h)| *s == Section::Editor && *h == "cancel")
-        .map_or_else(|| "Esc".to_string(), |(_, k, _)| k.clone());
-    let pairs: &[(&str, &'static str)] = match state.overlay.as_ref()? {
-        Overlay::Status(_) => &[("↑↓", "choose"), ("Enter", "set"), ("1-5", "pick at once")],
-        Overlay::Assign(_) => &[("type", "to filter"), ("↑↓", "choose"), ("Enter", "assign")],
-        Overlay::Recent(_) => &[("↑↓", "choose"), ("Enter", "open")],
-        Overlay::Mail(m) if m.company.is_some() => &[("type", "to filter"), ("↑↓", "choose"), ("Enter", "accept")],
-        Overlay::Mail(_) => &[("↑↓", "choose"), ("a", "accept as a ticket"), ("d", "drop")],
-        Overlay::Draft(_) => &[("r", "restore"), ("d", "discard"), ("Esc", "decide later")],
-        Overlay::Palette(_) => &[("type", "to filter"), ("↑↓", "choose"), ("Enter", "run")],
+    let k = |sec, name| key_of(keymap, sec, name);
+    let moves = |sec| {
+        let (down, up) = (k(sec, "down"), k(sec, "up"));
+        if down.chars().count() == 1 && up.chars().count() == 1 {
+            format!("{down}{up}")
+        } else {
+            format!("{down}/{up}")
+        }
+    };
+    let pick = |what: &'static str| vec![(moves(Section::Pick), "choose"), (k(Section::Pick, "choose"), what)];
+    let typed = |what: &'static str| {
+        vec![
+            ("type".to_string(), "to filter"),
+            (moves(Section::Prompt), "choose"),
+            (k(Section::Prompt, "submit"), what),
+        ]
+    };
+    let (mut out, close) = match state.overlay.as_ref()? {
+        Overlay::Status(_) => {
+            let mut v = pick("set");
+            v.push(("1-5".to_string(), "pick at once"));
+            (v, Section::Pick)
+        }
+        Overlay::Assign(_) => (typed("assign"), Section::Prompt),
+        Overlay::Recent(_) => (pick("open"), Section::Pick),
+        Overlay::Mail(m) if m.company.is_some() => (typed("accept"), Section::Prompt),
+        Overlay::Mail(_) => (
+            vec![
+                (moves(Section::Pick), "choose"),
+                ("a".to_string(), "accept as a ticket"),
+                ("d".to_string(), "drop"),
+            ],
+            Section::Pick,
+        ),
+        Overlay::Draft(_) => {
+            let later = k(Section::Editor, "cancel");
+            return Some(vec![
+                ("r".into(), "restore"),
+                ("d".into(), "discard"),
+                (later, "decide later"),
+            ]);
+        }
+        Overlay::Palette(_) => (typed("run"), Section::Prompt),
         _ => return None,
     };
-    let mut out: Vec<(String, &'static str)> = pairs.iter().map(|(k, h)| (k.to_string(), *h)).collect();
-    if !matches!(state.overlay, Some(Overlay::Draft(_))) {
-        out.push((cancel, "close"));
-    }
+    out.push((
+        k(close, if close == Section::Pick { "close" } else { "cancel" }),
+        "close",
+    ));
     Some(out)
+}
+
+/// "  Enter opens · Esc cancels": a prompt's own keys.
+fn prompt_hint(keymap: &Keymap, submit: &str, cancel: &str) -> String {
+    format!(
+        "  {} {submit} · {} {cancel}",
+        key_of(keymap, Section::Prompt, "submit"),
+        key_of(keymap, Section::Prompt, "cancel")
+    )
 }
 
 fn draw_footer(frame: &mut Frame<'_>, area: Rect, state: &AppState, keymap: &Keymap, theme: &Theme) {
@@ -330,24 +385,27 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, state: &AppState, keymap: &Key
         spans.push(Span::styled(" Save this view as: ", theme.key()));
         spans.extend(line_spans(input, theme));
         spans.push(Span::styled(
-            "  Enter saves (a name in use is replaced) · Esc cancels",
+            prompt_hint(keymap, "saves (a name in use is replaced)", "cancels"),
             theme.dim(),
         ));
     } else if let Some(input) = &state.goto_input {
         spans.push(Span::styled(" Open ticket #", theme.key()));
         spans.extend(line_spans(input, theme));
-        spans.push(Span::styled("  Enter opens · Esc cancels", theme.dim()));
+        spans.push(Span::styled(prompt_hint(keymap, "opens", "cancels"), theme.dim()));
     } else if let Some(input) = &state.queue.search_input {
         spans.push(Span::styled(" Search: ", theme.key()));
         spans.extend(line_spans(input, theme));
-        spans.push(Span::styled("  Enter search · Esc cancel", theme.dim()));
+        spans.push(Span::styled(prompt_hint(keymap, "search", "cancel"), theme.dim()));
     } else if let Some(input) = &state.queue.filter_input {
         spans.push(Span::styled(" Filter: ", theme.key()));
         spans.extend(line_spans(input, theme));
         spans.push(Span::styled(" status: p: company: assignee: board:", theme.dim()));
     } else if let Some(crate::tui::state::forms::Overlay::Confirm(c)) = &state.overlay {
         // A question takes y or nothing: its footer says so, not the editor's keys.
-        spans.push(Span::styled(" y", theme.key()));
+        spans.push(Span::styled(
+            format!(" {}", key_of(keymap, Section::Confirm, "yes")),
+            theme.key(),
+        ));
         spans.push(Span::raw(format!(" {} ", c.yes)));
         spans.push(Span::styled(" any other key", theme.key()));
         spans.push(Span::raw(" changes nothing "));
@@ -359,7 +417,7 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, state: &AppState, keymap: &Key
         }
     } else {
         // Global hints (quit, help) first, so narrow screens keep them.
-        let mut order = sections(state);
+        let mut order = state.screen_sections();
         let global_last = usize::from(order.last() == Some(&Section::Global));
         order.rotate_right(global_last);
         for sec in order {

@@ -28,14 +28,12 @@ pub(super) fn start_picker(s: &mut AppState) -> Vec<Effect> {
 }
 
 pub(super) fn picker_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
-    use ratatui::crossterm::event::KeyCode;
     let p = s.directory.picker.as_mut()?;
     let n = SecurityLevel::ALL.len() as i64;
     match action {
         Action::Move(d) => p.selected = (p.selected as i64 + i64::from(*d)).rem_euclid(n) as usize,
         Action::EditLevel => p.selected = (p.selected + 1) % SecurityLevel::ALL.len(),
         Action::Back => s.directory.picker = None,
-        Action::Key(k) if k.code == KeyCode::Esc => s.directory.picker = None,
         Action::Open => return choose_level(s),
         Action::Quit | Action::Hangup | Action::Resize(..) | Action::Tick => return None,
         _ => {}

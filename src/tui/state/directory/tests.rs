@@ -95,7 +95,7 @@ pub(super) fn state(now: &str, role: &str) -> AppState {
 
 pub(super) fn act(s: &mut AppState, a: Action) -> Vec<Effect> {
     let now = s.now;
-    update(s, a, now)
+    crate::tui::state::press(s, a, now)
 }
 
 pub(super) fn typed(s: &mut AppState, text: &str) {

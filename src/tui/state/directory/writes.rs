@@ -86,14 +86,12 @@ pub fn start_step_picker(s: &mut AppState) -> Vec<Effect> {
 
 /// Keys while the step picker is open.
 pub fn step_picker_key(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
-    use ratatui::crossterm::event::KeyCode;
     let p = s.directory.step_picker.as_mut()?;
     let n = ItemStatus::ALL.len() as i64;
     match action {
         Action::Move(d) => p.selected = (p.selected as i64 + i64::from(*d)).rem_euclid(n) as usize,
         Action::Directory(DirectoryKey::Onboarding) => p.selected = (p.selected + 1) % ItemStatus::ALL.len(),
         Action::Back => s.directory.step_picker = None,
-        Action::Key(k) if k.code == KeyCode::Esc => s.directory.step_picker = None,
         Action::Open => return Some(save_step(s)),
         Action::Quit | Action::Hangup | Action::Resize(..) | Action::Tick => return None,
         _ => {}

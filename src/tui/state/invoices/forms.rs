@@ -313,7 +313,7 @@ pub fn handle(s: &mut AppState, action: &Action) -> Option<Vec<Effect>> {
     }
     // A run commits on `y` alone, on the preview of the date typed: a
     // double-tapped Enter previews, it never writes.
-    let confirm = matches!(action, Action::Key(k) if matches!(k.code, KeyCode::Char('y' | 'Y')));
+    let confirm = matches!(action, Action::Yes);
     if let (true, Form::Run(r)) = (confirm, &mut *form) {
         if !saving && r.ready() {
             return Some(match run_commit(r, (role, &login), run, at) {

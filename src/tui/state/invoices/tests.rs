@@ -141,7 +141,7 @@ pub(super) fn state(role: &str) -> AppState {
 }
 
 pub(super) fn act(s: &mut AppState, a: Action) -> Vec<Effect> {
-    update(s, a, at(NOW))
+    crate::tui::state::press(s, a, at(NOW))
 }
 
 pub(super) fn key(code: KeyCode) -> Action {
