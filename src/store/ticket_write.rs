@@ -139,11 +139,7 @@ pub fn create<'a>(
     now: i64,
     rules: &Rules<'_>,
 ) -> Result<i64, WriteError> {
-    let tx = begin(conn)?;
-    let who = who.into().id(&tx)?;
-    let id = create_in(&tx, t, who, now, rules)?;
-    tx.commit()?;
-    Ok(id)
+    create_in_status(conn, t, Status::New, who, now, rules)
 }
 
 /// [`create`] for a ticket that starts in another status than New (the

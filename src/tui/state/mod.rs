@@ -313,6 +313,27 @@ pub(crate) fn press(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec
     update(s, action, now)
 }
 
+/// The screen drawn at 80x24 with the default keys, as text (for the state's tests).
+#[cfg(test)]
+pub(crate) fn screen_text(s: &AppState) -> String {
+    use ratatui::{backend::TestBackend, Terminal};
+    let keymap = crate::tui::keymap::Keymap::from_config(&Config::defaults());
+    let theme = crate::tui::view::theme::Theme { color: false };
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    t.draw(|f| crate::tui::view::draw(f, s, &keymap, &theme)).expect("draw");
+    let buf = t.backend().buffer().clone();
+    (0..24)
+        .map(|y| {
+            (0..80)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub fn update(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let mut effects = apply(s, action, now);
     effects.extend(queue::preview_load(s));

@@ -1,13 +1,9 @@
 use chrono::{DateTime, Utc};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 use super::*;
 use crate::domain::permissions::SecurityLevel;
 use crate::store::directory::{Company, Contact, Technician};
-use crate::tui::keymap::Keymap;
 use crate::tui::state::update;
-use crate::tui::view::{self, theme::Theme};
 
 pub(super) fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).expect("time").with_timezone(&Utc)
@@ -111,22 +107,7 @@ pub(super) fn enter_key() -> Action {
 }
 
 pub(super) fn screen(s: &AppState) -> String {
-    let config = crate::config::Config::defaults();
-    let keymap = Keymap::from_config(&config);
-    let theme = Theme { color: false };
-    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
-    t.draw(|f| view::draw(f, s, &keymap, &theme)).expect("draw");
-    let buf = t.backend().buffer().clone();
-    (0..24)
-        .map(|y| {
-            (0..80)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::tui::state::screen_text(s)
 }
 
 #[test]

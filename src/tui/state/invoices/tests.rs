@@ -1,13 +1,11 @@
 use chrono::{DateTime, Utc};
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use ratatui::Terminal;
 
 use super::*;
 use crate::store::billing::{InvoiceLine, Payment, PaymentMethod};
-use crate::tui::keymap::{Keymap, Section};
+use crate::tui::keymap::Section;
 use crate::tui::state::update;
-use crate::tui::view::{self, theme::Theme};
+use crate::tui::view;
 
 pub(super) fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).expect("time").with_timezone(&Utc)
@@ -165,22 +163,7 @@ pub(super) fn invoice_effects(effects: Vec<Effect>) -> Vec<InvoiceEffect> {
 }
 
 pub(super) fn screen(s: &AppState) -> String {
-    let config = Config::defaults();
-    let keymap = Keymap::from_config(&config);
-    let theme = Theme { color: false };
-    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
-    t.draw(|f| view::draw(f, s, &keymap, &theme)).expect("draw");
-    let buf = t.backend().buffer().clone();
-    (0..24)
-        .map(|y| {
-            (0..80)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::tui::state::screen_text(s)
 }
 
 #[test]
