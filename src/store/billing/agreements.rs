@@ -133,6 +133,34 @@ fn still_valid(a: &Agreement, key: &str) -> Result<()> {
     }
 }
 
+/// Writes one of an agreement's dates (`ended`, `project_completed`) and
+/// audits the change, old value and new.
+fn set_date(
+    tx: &Connection,
+    id: i64,
+    column: &'static str,
+    old: Option<NaiveDate>,
+    date: NaiveDate,
+    (who, now): (i64, i64),
+) -> Result<()> {
+    tx.execute(
+        &format!("UPDATE agreements SET {column} = ?2 WHERE id = ?1"),
+        params![id, date_text(date)],
+    )?;
+    let old = old.map(date_text);
+    audit(
+        tx,
+        "agreement",
+        id,
+        who,
+        now,
+        column,
+        old.as_deref(),
+        Some(&date_text(date)),
+    )?;
+    Ok(())
+}
+
 /// Sets (or moves) the last active day of an agreement.
 pub fn end(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now: i64) -> Result<EndOutcome> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -142,21 +170,7 @@ pub fn end(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now: i64
     let old = a.ended;
     a.ended = Some(date);
     still_valid(&a, key)?;
-    tx.execute(
-        "UPDATE agreements SET ended = ?2 WHERE id = ?1",
-        params![a.id, date_text(date)],
-    )?;
-    let old = old.map(date_text);
-    audit(
-        &tx,
-        "agreement",
-        a.id,
-        who,
-        now,
-        "ended",
-        old.as_deref(),
-        Some(&date_text(date)),
-    )?;
+    set_date(&tx, a.id, "ended", old, date, (who, now))?;
     let through = billed_through(&tx, a.id)?;
     let billed_beyond = through.iter().filter(|(_, t)| *t > date).map(|(m, _)| *m).collect();
     let rest_owed = through
@@ -219,21 +233,7 @@ pub fn complete(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now
     }
     a.project_completed = Some(date);
     still_valid(&a, key)?;
-    tx.execute(
-        "UPDATE agreements SET project_completed = ?2 WHERE id = ?1",
-        params![a.id, date_text(date)],
-    )?;
-    let old = old.map(date_text);
-    audit(
-        &tx,
-        "agreement",
-        a.id,
-        who,
-        now,
-        "project_completed",
-        old.as_deref(),
-        Some(&date_text(date)),
-    )?;
+    set_date(&tx, a.id, "project_completed", old, date, (who, now))?;
     tx.commit()?;
     Ok(())
 }
