@@ -394,6 +394,7 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
 
 mod checks;
 mod mail;
+mod ranges;
 pub use mail::{is_address, is_loopback, MailConfig, ServerConfig};
 #[cfg(test)]
 mod tests;

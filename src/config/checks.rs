@@ -59,14 +59,7 @@ pub(super) fn all(path: &Path, text: &str, config: &Config) -> Result<(), Config
 
 type Problem = (String, &'static str, String);
 
-/// A number outside `range`, in words.
-pub(super) fn range(value: i64, lo: i64, hi: i64, unit: &str) -> Result<(), String> {
-    if (lo..=hi).contains(&value) {
-        Ok(())
-    } else {
-        Err(format!("{value} is out of range: write {lo} to {hi} {unit}"))
-    }
-}
+use super::ranges::range;
 
 /// Ranges of the plain numbers (a week of minutes, ten minutes of waiting…).
 fn numbers(c: &Config) -> Result<(), Problem> {

@@ -133,7 +133,7 @@ fn numbers(m: &MailConfig) -> Result<(), Problem> {
         ("escalate_minutes", m.escalate_minutes.into(), 1, 24 * 60, "minutes"),
     ];
     for (key, value, lo, hi, unit) in checks {
-        super::checks::range(value, lo, hi, unit).map_err(|msg| problem("mail", key, msg))?;
+        super::ranges::range(value, lo, hi, unit).map_err(|msg| problem("mail", key, msg))?;
     }
     Ok(())
 }

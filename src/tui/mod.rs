@@ -13,6 +13,7 @@ pub mod worker_directory;
 pub mod worker_invoices;
 mod worker_mail;
 pub mod worker_writes;
+pub mod writer;
 
 use crate::app::Context as Ctx;
 

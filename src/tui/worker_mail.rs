@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 use super::action::{Action, Effect};
-use super::worker_writes::WriterCtx;
+use super::writer::WriterCtx;
 use crate::store::mail::deliver::MailRules;
 use crate::store::mail::held;
 

@@ -6,32 +6,12 @@ use rusqlite::Connection;
 use super::action::{Action, Effect};
 use super::state::editor::TicketForm;
 use super::state::forms::{DraftBody, DraftOffer};
-use crate::domain::sla::{Calendar, SlaPolicy};
 use crate::domain::time::short_duration;
 use crate::store::drafts::{self, Draft};
 use crate::store::ticket_write::{self, NewTicket, Rules, TicketChanges, WriteError};
 use crate::store::timers;
 
-/// Who writes, and the SLA rules writes restamp deadlines with.
-pub struct WriterCtx {
-    pub user_id: i64,
-    pub calendar: Calendar,
-    pub policy: SlaPolicy,
-    /// How a client-visible note is mailed (None: mail is off).
-    pub mail: Option<crate::domain::mail::Outgoing>,
-    /// The `[mail]` settings, for held mail accepted from the console.
-    pub mail_config: crate::config::MailConfig,
-}
-
-impl WriterCtx {
-    /// The SLA rules a write restamps deadlines with.
-    pub fn rules(&self) -> Rules<'_> {
-        Rules {
-            calendar: &self.calendar,
-            policy: &self.policy,
-        }
-    }
-}
+pub use super::writer::WriterCtx;
 
 fn refused(e: WriteError) -> Action {
     match e {
