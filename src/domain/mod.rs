@@ -6,6 +6,7 @@ pub mod money;
 pub mod onboarding;
 pub mod oncall;
 pub mod permissions;
+pub mod queue_filter;
 pub mod sla;
 pub mod text;
 pub mod ticket;

@@ -94,6 +94,17 @@ pub fn coverage<'a>(cal: &Calendar, rotation: &'a Rotation, t: DateTime<Utc>) ->
     }
 }
 
+/// Who takes the after-hours rotation: the config's list when it names
+/// anyone, else the technicians marked on-call, ordered by login.
+pub fn rotation_logins<'a>(configured: &[String], marked: impl Iterator<Item = &'a str>) -> Vec<String> {
+    if !configured.is_empty() {
+        return configured.to_vec();
+    }
+    let mut logins: Vec<String> = marked.map(str::to_string).collect();
+    logins.sort();
+    logins
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

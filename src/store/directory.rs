@@ -214,16 +214,8 @@ pub fn onboarding(conn: &Connection, company_id: Option<i64>) -> rusqlite::Resul
 /// The rotation's logins: the config's list, or else the technicians marked
 /// on-call, ordered by login.
 pub fn rotation_logins(configured: &[String], technicians: &[Technician]) -> Vec<String> {
-    if !configured.is_empty() {
-        return configured.to_vec();
-    }
-    let mut logins: Vec<String> = technicians
-        .iter()
-        .filter(|t| t.oncall)
-        .map(|t| t.login.clone())
-        .collect();
-    logins.sort();
-    logins
+    let marked = technicians.iter().filter(|t| t.oncall).map(|t| t.login.as_str());
+    crate::domain::oncall::rotation_logins(configured, marked)
 }
 
 /// A contact of a company by exact email, else by name (exact, then unique prefix).

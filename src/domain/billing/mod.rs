@@ -46,6 +46,7 @@ use thiserror::Error;
 
 use crate::domain::money::Cents;
 
+pub mod aging;
 mod billed;
 mod prepaid;
 mod recurring;
