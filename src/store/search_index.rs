@@ -59,3 +59,6 @@ pub fn problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod cost;
