@@ -101,7 +101,8 @@ pub fn generate_new_store(
 }
 
 /// The directory and the tickets, in one transaction; with `indexes_last`,
-/// the ticket tables' secondary indexes are built after their rows.
+/// the ticket tables' secondary indexes and the search index are built
+/// after their rows (without, the database's triggers keep them row by row).
 fn fill(
     conn: &mut Connection,
     config: &Config,
@@ -128,8 +129,9 @@ fn fill(
     };
     tickets::generate(&tx, &words, rng, &dir, config, opts.tickets, now, &mut summary)?;
     if indexes_last {
-        bulk::fts_buffer_default(&tx)?;
+        // The full-text index is built among them, with the fill's buffer.
         bulk::create_indexes(&tx, &indexes)?;
+        bulk::fts_buffer_default(&tx)?;
     }
     // The deadlines were computed with this config's calendar and SLA table.
     let basis = crate::domain::sla::basis(&config.sla_calendar(), &config.sla_policy());

@@ -300,11 +300,9 @@ fn write_ticket(
     if let Some(p) = paused_since {
         st.pause.execute(params![id, p.timestamp()])?;
     }
-    let mut note_text = String::new();
     if let Some(fr) = t.first_response {
         let body = pick(rng, &words.notes_client);
         st.note.execute(params![id, t.assignee, fr.timestamp(), false, body])?;
-        note_text.push_str(body);
         summary.notes += 1;
         if rng.random_bool(0.5) {
             let body = pick(rng, &words.notes_internal);
@@ -313,8 +311,6 @@ fn write_ticket(
                 .unwrap_or(now)
                 .min(fr + Duration::minutes(rng.random_range(5..120)));
             st.note.execute(params![id, t.assignee, at.timestamp(), true, body])?;
-            note_text.push(' ');
-            note_text.push_str(body);
             summary.notes += 1;
         }
         write_time(st, rng, words, cal, id, t, fr, now, summary)?;
@@ -323,7 +319,6 @@ fn write_ticket(
         st.audit
             .execute(params![id, t.assignee, updated.timestamp(), t.status])?;
     }
-    st.fts.execute(params![id, t.summary, t.description, note_text])?;
     Ok(())
 }
 

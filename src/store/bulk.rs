@@ -1,6 +1,8 @@
 //! Filling a store file a command has just made (`demo`, `import` into a
 //! new store), at the cost of writing it once: a rollback journal without syncs while it fills, and the secondary
-//! indexes of the ticket tables built after the rows, by one sort each.
+//! indexes of the ticket tables built after the rows, by one sort each; the
+//! SLA summary and the full-text index, which triggers keep row by row
+//! otherwise, built after them in one statement each.
 //!
 //! Why a rollback journal: in WAL mode one big transaction writes every page
 //! twice (into the WAL, then the checkpoint copies it into the file). A
@@ -63,24 +65,36 @@ INSERT INTO sla_days (day, clock_priority, tickets, met, missed)
   GROUP BY 1, 2;";
 
 /// Drops the secondary indexes of the bulk tables and the triggers that
-/// keep the SLA summary, and returns the statements that build them again
-/// (exactly as the migrations wrote them), the summary rebuilt in between.
+/// keep the SLA summary and the search index, and returns the statements
+/// that build them again (exactly as the migrations wrote them), the summary
+/// and the index rebuilt in between — after the indexes, which the search
+/// index's statement reads the notes by.
 pub(crate) fn drop_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut statements = drop_secondary_indexes(conn)?;
-    let mut stmt = conn.prepare(
-        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name GLOB 'sla_days_*' ORDER BY rowid",
-    )?;
+    let sla_triggers = drop_triggers(conn, "sla_days_*")?;
+    if !sla_triggers.is_empty() {
+        statements.push(SLA_DAYS_REBUILD.to_string());
+        statements.extend(sla_triggers);
+    }
+    // Built whether or not the triggers were there: the fill writes no
+    // search row of its own.
+    let search_triggers = drop_triggers(conn, super::search_index::TRIGGERS)?;
+    statements.push(super::search_index::FILL.to_string());
+    statements.extend(search_triggers);
+    Ok(statements)
+}
+
+/// Drops the triggers whose names match the GLOB `pattern`; returns their SQL.
+fn drop_triggers(conn: &Connection, pattern: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name GLOB ?1 ORDER BY rowid")?;
     let triggers: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([pattern], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     for (name, _) in &triggers {
         conn.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
     }
-    if !triggers.is_empty() {
-        statements.push(SLA_DAYS_REBUILD.to_string());
-        statements.extend(triggers.into_iter().map(|(_, sql)| sql));
-    }
-    Ok(statements)
+    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
 }
 
 fn drop_secondary_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {

@@ -1,35 +1,29 @@
-//! The full-text index `ticket_fts` (summary, description, and every note
-//! of a ticket; rowid = ticket id): filling it, mending one ticket's row,
-//! rebuilding it whole, and telling whether it still matches the tickets.
+//! The full-text index `ticket_fts`: one row per ticket (rowid = ticket
+//! id) of its summary, its description, and the bodies of its notes in the
+//! order they were written, each after a space. The database keeps it: the
+//! triggers of schema 12 (migrate_12.sql) write a ticket's row on every
+//! write of the ticket or its notes. This module builds it whole (a bulk
+//! fill's last step, `doctor --rebuild-search`) and tells whether it still
+//! matches the tickets.
 
 use rusqlite::Connection;
 
-/// The index rows of the tickets chosen by `filter` (over `tickets t`),
-/// each with its notes in the order they were written.
-const ROWS: &str = "INSERT INTO ticket_fts (rowid, summary, description, notes)
-     SELECT t.id, t.summary, t.description,
-            coalesce((SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = t.id), '')
-       FROM tickets t WHERE ";
+/// The triggers that keep the index, as a GLOB over their names.
+pub(crate) const TRIGGERS: &str = "search_*";
 
-/// Indexes the tickets with an id above `before` (an import's new ones).
-pub fn index_after(conn: &Connection, before: i64) -> rusqlite::Result<()> {
-    conn.execute(&format!("{ROWS} t.id > ?1 ORDER BY t.id"), [before])?;
-    Ok(())
-}
-
-/// Writes ticket `id`'s row again from the ticket and its notes (after a
-/// note's text changed).
-pub fn reindex(conn: &Connection, id: i64) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM ticket_fts WHERE rowid = ?1", [id])?;
-    conn.execute(&format!("{ROWS} t.id = ?1"), [id])?;
-    Ok(())
-}
+/// The whole index written again from the tickets and their notes, in one
+/// pass. Reads each ticket's notes by the notes' ticket index: a bulk fill
+/// runs it after its index builds.
+pub(crate) const FILL: &str = "DELETE FROM ticket_fts;
+INSERT INTO ticket_fts (rowid, summary, description, notes)
+  SELECT t.id, t.summary, t.description,
+         coalesce((SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = t.id), '')
+    FROM tickets t ORDER BY t.id;";
 
 /// Builds the whole index again, in one transaction: all or nothing.
 pub fn rebuild(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    tx.execute("DELETE FROM ticket_fts", [])?;
-    index_after(&tx, i64::MIN)?;
+    tx.execute_batch(FILL)?;
     tx.commit()
 }
 
