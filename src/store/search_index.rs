@@ -11,6 +11,20 @@ use rusqlite::Connection;
 /// The triggers that keep the index, as a GLOB over their names.
 pub(crate) const TRIGGERS: &str = "search_*";
 
+/// Their names, as migrate_12.sql writes them.
+const TRIGGER_NAMES: [&str; 6] = [
+    "search_ticket_insert",
+    "search_ticket_update",
+    "search_ticket_delete",
+    "search_note_insert",
+    "search_note_update",
+    "search_note_delete",
+];
+
+/// The statements that write the triggers: schema 12's own (a later schema
+/// that changes them gives its own here).
+const CREATE_TRIGGERS: &str = include_str!("migrate_12.sql");
+
 /// The whole index written again from the tickets and their notes, in one
 /// pass. Reads each ticket's notes by the notes' ticket index: a bulk fill
 /// runs it after its index builds.
@@ -20,15 +34,29 @@ INSERT INTO ticket_fts (rowid, summary, description, notes)
          coalesce((SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = t.id), '')
     FROM tickets t ORDER BY t.id;";
 
-/// Builds the whole index again, in one transaction: all or nothing.
+/// Builds the whole index again, and its triggers, in one transaction: all
+/// or nothing.
 pub fn rebuild(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let present = triggers(&tx)?;
+    for name in &present {
+        tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    tx.execute_batch(CREATE_TRIGGERS)?;
     tx.execute_batch(FILL)?;
     tx.commit()
 }
 
-/// What is wrong with the index, in words: tickets it lacks, rows of
-/// tickets that do not exist. Reads only.
+/// The names of the index's triggers the store holds.
+fn triggers(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name GLOB ?1")?;
+    let names = stmt.query_map([TRIGGERS], |r| r.get(0))?.collect();
+    names
+}
+
+/// What is wrong with the index, in words: triggers it lacks (it would fall
+/// behind the writes), tickets it lacks, rows of tickets that do not exist.
+/// Reads only.
 pub fn problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let (missing, stray): (i64, i64) = conn.query_row(
         "SELECT (SELECT count(*) FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM ticket_fts_docsize d WHERE d.id = t.id)),
@@ -38,6 +66,17 @@ pub fn problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     )?;
     let mut out = Vec::new();
     let fix = "`pimdesk doctor --rebuild-search` builds it again";
+    let present = triggers(conn)?;
+    let lacking: Vec<&str> = TRIGGER_NAMES
+        .into_iter()
+        .filter(|n| !present.iter().any(|p| p == n))
+        .collect();
+    if !lacking.is_empty() {
+        out.push(format!(
+            "the search index lacks its triggers {} (it falls behind what is written); {fix}",
+            lacking.join(", ")
+        ));
+    }
     if missing > 0 {
         let what = if missing == 1 {
             "1 ticket (search cannot find it)".to_string()
@@ -56,3 +95,5 @@ pub fn problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 
 #[cfg(test)]
 mod cost;
+#[cfg(test)]
+mod tests;
