@@ -6,6 +6,11 @@
 -- Bulk fills (store/bulk.rs) drop them while they fill and build the index
 -- in one statement at the end; `doctor --rebuild-search` writes them again.
 --
+-- The notes are joined in id order by an ordered subquery, not by
+-- group_concat(... ORDER BY), which SQLite before 3.44 cannot parse: a
+-- trigger it cannot parse would make the whole store unreadable to an
+-- older sqlite3 shell.
+--
 -- A note is appended to the row's notes text. FTS5 has no append: the
 -- UPDATE tokenizes the whole row again, old notes and all (a few ms on a
 -- ticket of 2,000 notes: store/search_index/cost.rs). One index row per
@@ -16,7 +21,7 @@ CREATE TRIGGER search_ticket_insert AFTER INSERT ON tickets
 BEGIN
   INSERT INTO ticket_fts (rowid, summary, description, notes)
     VALUES (new.id, new.summary, new.description,
-            coalesce((SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = new.id), ''));
+            coalesce((SELECT group_concat(' ' || body, '') FROM (SELECT body FROM notes WHERE ticket_id = new.id ORDER BY id)), ''));
 END;
 
 CREATE TRIGGER search_ticket_update AFTER UPDATE OF summary, description ON tickets
@@ -41,16 +46,16 @@ CREATE TRIGGER search_note_update AFTER UPDATE OF body, ticket_id ON notes
   WHEN new.body IS NOT old.body OR new.ticket_id IS NOT old.ticket_id
 BEGIN
   UPDATE ticket_fts
-     SET notes = coalesce((SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = new.ticket_id), '')
+     SET notes = coalesce((SELECT group_concat(' ' || body, '') FROM (SELECT body FROM notes WHERE ticket_id = new.ticket_id ORDER BY id)), '')
    WHERE rowid = new.ticket_id;
   UPDATE ticket_fts
-     SET notes = coalesce((SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = old.ticket_id), '')
+     SET notes = coalesce((SELECT group_concat(' ' || body, '') FROM (SELECT body FROM notes WHERE ticket_id = old.ticket_id ORDER BY id)), '')
    WHERE rowid = old.ticket_id AND old.ticket_id IS NOT new.ticket_id;
 END;
 
 CREATE TRIGGER search_note_delete AFTER DELETE ON notes
 BEGIN
   UPDATE ticket_fts
-     SET notes = coalesce((SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = old.ticket_id), '')
+     SET notes = coalesce((SELECT group_concat(' ' || body, '') FROM (SELECT body FROM notes WHERE ticket_id = old.ticket_id ORDER BY id)), '')
    WHERE rowid = old.ticket_id;
 END;
