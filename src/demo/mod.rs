@@ -100,9 +100,9 @@ pub fn generate_new_store(
     Ok(summary)
 }
 
-/// The directory and the tickets, in one transaction; with `indexes_last`,
-/// the ticket tables' secondary indexes and the search index are built
-/// after their rows (without, the database's triggers keep them row by row).
+/// The directory and the tickets, in one transaction; the search index is
+/// built after the rows, and with `indexes_last` the ticket tables'
+/// secondary indexes too.
 fn fill(
     conn: &mut Connection,
     config: &Config,
@@ -125,12 +125,12 @@ fn fill(
         bulk::fts_buffer_for_fill(&tx)?;
         bulk::drop_indexes(&tx)?
     } else {
-        Vec::new()
+        bulk::search_last(&tx)?
     };
     tickets::generate(&tx, &words, rng, &dir, config, opts.tickets, now, &mut summary)?;
+    // The full-text index is built among them, with the fill's buffer.
+    bulk::create_indexes(&tx, &indexes)?;
     if indexes_last {
-        // The full-text index is built among them, with the fill's buffer.
-        bulk::create_indexes(&tx, &indexes)?;
         bulk::fts_buffer_default(&tx)?;
     }
     // The deadlines were computed with this config's calendar and SLA table.

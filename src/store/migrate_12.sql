@@ -3,8 +3,9 @@
 -- bodies of its notes in the order written, each after a space) follows
 -- every write of the ticket and its notes through these triggers, whatever
 -- writes them: the console, a command, an import, mail, or another program.
--- Bulk fills (store/bulk.rs) drop them while they fill and build the index
--- in one statement at the end; `doctor --rebuild-search` writes them again.
+-- A big write that only adds tickets and notes (demo, import: store/bulk.rs)
+-- sets them aside and catches the index up in one pass at its end, in the
+-- same transaction; `doctor --rebuild-search` writes them again.
 --
 -- The notes are joined in id order by an ordered subquery, not by
 -- group_concat(... ORDER BY), which SQLite before 3.44 cannot parse: a

@@ -2,14 +2,15 @@
 //! id) of its summary, its description, and the bodies of its notes in the
 //! order they were written, each after a space. The database keeps it: the
 //! triggers of schema 12 (migrate_12.sql) write a ticket's row on every
-//! write of the ticket or its notes. This module builds it whole (a bulk
-//! fill's last step, `doctor --rebuild-search`) and tells whether it still
-//! matches the tickets.
+//! write of the ticket or its notes. This module sets the triggers aside
+//! for a big write and catches the index up after it in one pass, builds it
+//! whole (`doctor --rebuild-search`), and tells whether it still matches the
+//! tickets.
 
 use rusqlite::Connection;
 
 /// The triggers that keep the index, as a GLOB over their names.
-pub(crate) const TRIGGERS: &str = "search_*";
+const TRIGGERS: &str = "search_*";
 
 /// Their names, as migrate_12.sql writes them.
 const TRIGGER_NAMES: [&str; 6] = [
@@ -25,26 +26,60 @@ const TRIGGER_NAMES: [&str; 6] = [
 /// that changes them gives its own here).
 const CREATE_TRIGGERS: &str = include_str!("migrate_12.sql");
 
-/// The whole index written again from the tickets and their notes, in one
-/// pass. Reads each ticket's notes by the notes' ticket index: a bulk fill
-/// runs it after its index builds.
-pub(crate) const FILL: &str = "DELETE FROM ticket_fts;
-INSERT INTO ticket_fts (rowid, summary, description, notes)
+/// The index rows of the tickets chosen by the condition that follows
+/// (over `tickets t`), each with its notes in the order they were written.
+const ROWS: &str = "INSERT INTO ticket_fts (rowid, summary, description, notes)
   SELECT t.id, t.summary, t.description,
          coalesce((SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = t.id), '')
-    FROM tickets t ORDER BY t.id;";
+    FROM tickets t WHERE ";
 
 /// Builds the whole index again, and its triggers, in one transaction: all
 /// or nothing.
 pub fn rebuild(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let present = triggers(&tx)?;
-    for name in &present {
-        tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
-    }
+    drop_triggers(&tx)?;
     tx.execute_batch(CREATE_TRIGGERS)?;
-    tx.execute_batch(FILL)?;
+    tx.execute("DELETE FROM ticket_fts", [])?;
+    tx.execute(&format!("{ROWS} 1 ORDER BY t.id"), [])?;
     tx.commit()
+}
+
+/// Sets the triggers aside for a big write that only adds tickets and notes
+/// (a demo, an import), inside its transaction, and returns the statements
+/// that catch the index up afterwards in one pass each — the new tickets'
+/// rows whole, the new notes of older tickets appended — and write the
+/// triggers back. They read notes by the notes' ticket index: run them once
+/// that index is there.
+pub(crate) fn pause(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let (tickets, notes): (i64, i64) = conn.query_row(
+        "SELECT (SELECT coalesce(max(id), 0) FROM tickets), (SELECT coalesce(max(id), 0) FROM notes)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut statements = vec![
+        format!("{ROWS} t.id > {tickets} ORDER BY t.id"),
+        // `+ticket_id`: the notes are found by their id, the new ones only.
+        format!(
+            "UPDATE ticket_fts
+                SET notes = notes || (SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = ticket_fts.rowid AND n.id > {notes})
+              WHERE rowid IN (SELECT DISTINCT ticket_id FROM notes WHERE id > {notes} AND +ticket_id <= {tickets})"
+        ),
+    ];
+    statements.extend(drop_triggers(conn)?);
+    Ok(statements)
+}
+
+/// Drops the index's triggers; returns their SQL, as the store held it.
+fn drop_triggers(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name GLOB ?1 ORDER BY rowid")?;
+    let triggers: Vec<(String, String)> = stmt
+        .query_map([TRIGGERS], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (name, _) in &triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
 }
 
 /// The names of the index's triggers the store holds.

@@ -168,3 +168,44 @@ fn a_new_store_has_the_triggers_and_a_rebuild_restores_what_was_dropped() {
         "the restored trigger writes again"
     );
 }
+
+#[test]
+fn a_paused_index_catches_up_to_what_the_triggers_would_have_kept() {
+    with_store(|conn, rules| {
+        let old = new_ticket(conn, "Printer offline", "Front desk", rules);
+        note(conn, old, "Before the pause", rules);
+        let statements = super::pause(conn).unwrap();
+        conn.execute_batch(&format!(
+            "INSERT INTO tickets (id, company_id, summary, priority, status, board, source, opened, updated)
+               VALUES (50, 1, 'Router reboots', 3, 'New', 'Service Desk', 'phone', 0, 0);
+             INSERT INTO notes (ticket_id, created, internal, body)
+               VALUES ({old}, 0, 1, 'Kiwi toner'), (50, 0, 1, 'Emu cable'), ({old}, 0, 1, 'Moa drum');"
+        ))
+        .unwrap();
+        assert!(
+            found(conn, "kiwi").is_empty() && found(conn, "router").is_empty(),
+            "paused"
+        );
+        for sql in &statements {
+            conn.execute_batch(sql).unwrap();
+        }
+        assert_eq!(
+            found(conn, "pause kiwi moa"),
+            [old],
+            "older notes kept, new ones appended"
+        );
+        assert_eq!(found(conn, "router emu"), [50]);
+        assert_eq!(problems(conn).unwrap(), Vec::<String>::new(), "the triggers are back");
+        let rows = |c: &Connection| -> Vec<(i64, String, String)> {
+            c.prepare("SELECT rowid, summary, notes FROM ticket_fts ORDER BY rowid")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let caught_up = rows(conn);
+        rebuild(conn).unwrap();
+        assert_eq!(rows(conn), caught_up, "the same rows as a rebuild writes");
+    });
+}
