@@ -109,15 +109,15 @@ fn fill<R: Read + Send>(
 ) -> anyhow::Result<ImportSummary> {
     let started = std::time::Instant::now();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    // An existing store is filled as any write fills it (an empty file
-    // writes nothing at all).
+    // An existing store keeps its indexes as any write does; only the search
+    // index is caught up at the end (the loader sets it aside).
     let indexes = if fast {
         bulk::fts_buffer_for_fill(&tx)?;
         bulk::drop_indexes(&tx)?
     } else {
         Vec::new()
     };
-    let mut loader = Loader::new(&tx, file, now, rules)?;
+    let mut loader = Loader::new(&tx, file, now, rules, fast)?;
     let tickets_before = loader.tickets.before;
     // One thread reads and parses the file while this one writes: the two
     // halves of the work take about as long each.
@@ -133,13 +133,13 @@ fn fill<R: Read + Send>(
             .map_err(|_| anyhow::anyhow!("reading {} failed unexpectedly", file.display()));
         written.and_then(|records| Ok((reads?, records)))
     })?;
-    let summary = loader.summary;
+    let (summary, search) = (loader.summary, loader.search.take().unwrap_or_default());
     // The key maps go before the indexes are sorted.
     drop(loader);
     let written = started.elapsed();
-    // The full-text index too: the triggers kept it as the rows came, or the
-    // fast fill builds it here, after the notes' ticket index.
+    // The full-text index among them, after the notes' ticket index.
     bulk::create_indexes(&tx, &indexes)?;
+    bulk::create_indexes(&tx, &search)?;
     if fast {
         bulk::fts_buffer_default(&tx)?;
     }

@@ -1,7 +1,6 @@
 //! Tickets and the work on them (time entries, notes) as an import writes
 //! them: each ticket with its SLA deadlines in the same row. The full-text
-//! index follows by itself (migrate_12.sql), or, in a bulk fill, is built
-//! at the end (store/bulk.rs).
+//! index is caught up at the end (store/bulk.rs), its triggers set aside.
 
 use std::sync::LazyLock;
 
@@ -29,6 +28,7 @@ static TICKET_INSERT: LazyLock<String> = LazyLock::new(|| {
 
 impl Loader<'_> {
     pub(super) fn ticket(&mut self, i: usize, r: TicketRec) -> anyhow::Result<()> {
+        self.search_aside()?;
         self.tickets.check_fresh(self.file, "tickets", i, &r.key, |id| id)?;
         let at = rec(self.file, "tickets", i, &r.key);
         let company = at.key(&self.companies.map, "company", "company", &r.company)?;
@@ -140,6 +140,7 @@ impl Loader<'_> {
     }
 
     pub(super) fn note(&mut self, i: usize, r: NoteRec) -> anyhow::Result<()> {
+        self.search_aside()?;
         let at = rec(self.file, "notes", i, "");
         let ticket = at.key(&self.tickets.map, "ticket", "ticket", &r.ticket)?;
         let author = at.opt_key(&self.technicians.map, "author", "technician", &r.author)?;
