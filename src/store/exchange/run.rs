@@ -229,6 +229,9 @@ fn write_all(
             Msg::Refused(e) => return Err(e),
         };
         for (i, record) in batch {
+            if matches!(record, Record::Ticket(_) | Record::Note(_)) {
+                loader.search_aside()?;
+            }
             match record {
                 Record::Company(r) => loader.company(i, r)?,
                 Record::Contact(r) => loader.contact(i, r)?,

@@ -28,7 +28,6 @@ static TICKET_INSERT: LazyLock<String> = LazyLock::new(|| {
 
 impl Loader<'_> {
     pub(super) fn ticket(&mut self, i: usize, r: TicketRec) -> anyhow::Result<()> {
-        self.search_aside()?;
         self.tickets.check_fresh(self.file, "tickets", i, &r.key, |id| id)?;
         let at = rec(self.file, "tickets", i, &r.key);
         let company = at.key(&self.companies.map, "company", "company", &r.company)?;
@@ -140,7 +139,6 @@ impl Loader<'_> {
     }
 
     pub(super) fn note(&mut self, i: usize, r: NoteRec) -> anyhow::Result<()> {
-        self.search_aside()?;
         let at = rec(self.file, "notes", i, "");
         let ticket = at.key(&self.tickets.map, "ticket", "ticket", &r.ticket)?;
         let author = at.opt_key(&self.technicians.map, "author", "technician", &r.author)?;
