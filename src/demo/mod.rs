@@ -100,8 +100,9 @@ pub fn generate_new_store(
     Ok(summary)
 }
 
-/// The directory and the tickets, in one transaction; with `indexes_last`,
-/// the ticket tables' secondary indexes are built after their rows.
+/// The directory and the tickets, in one transaction; the search index is
+/// built after the rows, and with `indexes_last` the ticket tables'
+/// secondary indexes too.
 fn fill(
     conn: &mut Connection,
     config: &Config,
@@ -124,12 +125,13 @@ fn fill(
         bulk::fts_buffer_for_fill(&tx)?;
         bulk::drop_indexes(&tx)?
     } else {
-        Vec::new()
+        bulk::search_last(&tx)?
     };
     tickets::generate(&tx, &words, rng, &dir, config, opts.tickets, now, &mut summary)?;
+    // The full-text index is built among them, with the fill's buffer.
+    bulk::create_indexes(&tx, &indexes)?;
     if indexes_last {
         bulk::fts_buffer_default(&tx)?;
-        bulk::create_indexes(&tx, &indexes)?;
     }
     // The deadlines were computed with this config's calendar and SLA table.
     let basis = crate::domain::sla::basis(&config.sla_calendar(), &config.sla_policy());

@@ -300,19 +300,14 @@ fn write_ticket(
     });
     let updated = t.resolved.or(paused_since).or(t.first_response).unwrap_or(t.opened);
     insert_ticket(st, cal, id, t, paused_since, updated)?;
-    let note_text = match t.first_response {
-        Some(fr) => {
-            let text = write_notes(st, rng, words, id, t, fr, now, summary)?;
-            write_time(st, rng, words, cal, id, t, fr, now, summary)?;
-            text
-        }
-        None => String::new(),
-    };
+    if let Some(fr) = t.first_response {
+        write_notes(st, rng, words, id, t, fr, now, summary)?;
+        write_time(st, rng, words, cal, id, t, fr, now, summary)?;
+    }
     if t.status != "New" {
         st.audit
             .execute(params![id, t.assignee, updated.timestamp(), t.status])?;
     }
-    st.fts.execute(params![id, t.summary, t.description, note_text])?;
     Ok(())
 }
 
@@ -354,7 +349,8 @@ fn insert_ticket(
 }
 
 /// The client-visible note of the first response, and half the time an
-/// internal one after it; returns their text for the search index.
+/// internal one after it (the store's triggers, or the fill's catch-up,
+/// index them).
 #[allow(clippy::too_many_arguments)]
 fn write_notes(
     st: &mut Statements<'_>,
@@ -365,12 +361,10 @@ fn write_notes(
     first_response: DateTime<Utc>,
     now: DateTime<Utc>,
     summary: &mut DemoSummary,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<()> {
     let fr = first_response;
-    let mut note_text = String::new();
     let body = pick(rng, &words.notes_client);
     st.note.execute(params![id, t.assignee, fr.timestamp(), false, body])?;
-    note_text.push_str(body);
     summary.notes += 1;
     if rng.random_bool(0.5) {
         let body = pick(rng, &words.notes_internal);
@@ -379,11 +373,9 @@ fn write_notes(
             .unwrap_or(now)
             .min(fr + Duration::minutes(rng.random_range(5..120)));
         st.note.execute(params![id, t.assignee, at.timestamp(), true, body])?;
-        note_text.push(' ');
-        note_text.push_str(body);
         summary.notes += 1;
     }
-    Ok(note_text)
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

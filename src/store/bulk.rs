@@ -1,6 +1,8 @@
 //! Filling a store file a command has just made (`demo`, `import` into a
 //! new store), at the cost of writing it once: a rollback journal without syncs while it fills, and the secondary
-//! indexes of the ticket tables built after the rows, by one sort each.
+//! indexes of the ticket tables built after the rows, by one sort each; the
+//! SLA summary and the full-text index, which triggers keep row by row
+//! otherwise, built after them in one statement each.
 //!
 //! Why a rollback journal: in WAL mode one big transaction writes every page
 //! twice (into the WAL, then the checkpoint copies it into the file). A
@@ -63,39 +65,64 @@ INSERT INTO sla_days (day, clock_priority, tickets, met, missed)
   GROUP BY 1, 2;";
 
 /// Drops the secondary indexes of the bulk tables and the triggers that
-/// keep the SLA summary, and returns the statements that build them again
-/// (exactly as the migrations wrote them), the summary rebuilt in between.
+/// keep the SLA summary and the search index, and returns the statements
+/// that build them again (exactly as the migrations wrote them), the summary
+/// and the index rebuilt in between. The search index comes right after the
+/// notes' indexes, which it reads the notes by, and before the other
+/// tables' indexes: those reuse the pages its segment merges free, rather
+/// than leaving them free at the end of the file.
 pub(crate) fn drop_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut statements = drop_secondary_indexes(conn)?;
-    let mut stmt = conn.prepare(
-        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name GLOB 'sla_days_*' ORDER BY rowid",
-    )?;
-    let triggers: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    for (name, _) in &triggers {
-        conn.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
-    }
-    if !triggers.is_empty() {
+    let (notes, others): (Vec<_>, Vec<_>) = drop_secondary_indexes(conn)?
+        .into_iter()
+        .partition(|(table, _)| table == "notes");
+    let mut statements: Vec<String> = notes.into_iter().map(|(_, sql)| sql).collect();
+    statements.extend(search_last(conn)?);
+    statements.extend(others.into_iter().map(|(_, sql)| sql));
+    let sla_triggers = drop_triggers(conn, "sla_days_*")?;
+    if !sla_triggers.is_empty() {
         statements.push(SLA_DAYS_REBUILD.to_string());
-        statements.extend(triggers.into_iter().map(|(_, sql)| sql));
+        statements.extend(sla_triggers);
     }
     Ok(statements)
 }
 
-fn drop_secondary_indexes(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+/// For a big write into a store that keeps its indexes (an import into a
+/// store with data): only the search index is caught up after the rows, in
+/// one pass, rather than by its triggers row by row — they would write a
+/// ticket's row again for each of its notes. Returns the statements for
+/// [`create_indexes`].
+pub(crate) fn search_last(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    super::search_index::pause(conn)
+}
+
+/// Drops the triggers whose names match the GLOB `pattern`; returns their SQL.
+fn drop_triggers(conn: &Connection, pattern: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name GLOB ?1 ORDER BY rowid")?;
+    let triggers: Vec<(String, String)> = stmt
+        .query_map([pattern], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (name, _) in &triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// Drops the secondary indexes of the bulk tables; returns each one's table
+/// and SQL.
+fn drop_secondary_indexes(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT name, sql FROM sqlite_schema
+        "SELECT name, tbl_name, sql FROM sqlite_schema
           WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({BULK_TABLES})
           ORDER BY rowid"
     ))?;
-    let indexes: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    let indexes: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
-    for (name, _) in &indexes {
+    for (name, _, _) in &indexes {
         conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
     }
-    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+    Ok(indexes.into_iter().map(|(_, table, sql)| (table, sql)).collect())
 }
 
 /// FTS5 writes its pending terms out as a new segment whenever they pass

@@ -82,8 +82,6 @@ pub struct TicketRows<'t> {
     pub audit: CachedStatement<'t>,
     /// (ticket_id, start): a pause still open.
     pub pause: CachedStatement<'t>,
-    /// (rowid, summary, description, notes).
-    pub fts: CachedStatement<'t>,
 }
 
 impl<'t> TicketRows<'t> {
@@ -100,7 +98,6 @@ impl<'t> TicketRows<'t> {
             entry: tx.prepare_cached("INSERT INTO time_entries (ticket_id, technician_id, start, minutes, billable, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?,
             audit: tx.prepare_cached("INSERT INTO audit (entity, entity_id, who_id, at, field, old, new) VALUES ('ticket', ?1, ?2, ?3, 'status', 'New', ?4)")?,
             pause: tx.prepare_cached("INSERT INTO ticket_pauses (ticket_id, start, end) VALUES (?1, ?2, NULL)")?,
-            fts: tx.prepare_cached("INSERT INTO ticket_fts (rowid, summary, description, notes) VALUES (?1, ?2, ?3, ?4)")?,
         })
     }
 }

@@ -23,6 +23,8 @@ const STEPS: &[&str] = &[
     include_str!("migrate_10.sql"),
     // Version 11: mail in and out.
     include_str!("migrate_11.sql"),
+    // Version 12: the search index kept by triggers.
+    include_str!("migrate_12.sql"),
 ];
 
 /// The schema version this build writes.

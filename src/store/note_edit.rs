@@ -50,7 +50,6 @@ pub fn edit_note<'a>(
         ));
     }
     tx.execute("UPDATE notes SET body = ?2 WHERE id = ?1", params![note, body])?;
-    super::search_index::reindex(&tx, ticket)?;
     audit(&tx, ticket, who, now, &format!("note {note}"), Some(&old), Some(&body))?;
     super::ticket_work::bump(&tx, ticket, now)?;
     tx.commit()?;

@@ -1,40 +1,97 @@
-//! The full-text index `ticket_fts` (summary, description, and every note
-//! of a ticket; rowid = ticket id): filling it, mending one ticket's row,
-//! rebuilding it whole, and telling whether it still matches the tickets.
+//! The full-text index `ticket_fts`: one row per ticket (rowid = ticket
+//! id) of its summary, its description, and the bodies of its notes in the
+//! order they were written, each after a space. The database keeps it: the
+//! triggers of schema 12 (migrate_12.sql) write a ticket's row on every
+//! write of the ticket or its notes. This module sets the triggers aside
+//! for a big write and catches the index up after it in one pass, builds it
+//! whole (`doctor --rebuild-search`), and tells whether it still matches the
+//! tickets.
 
 use rusqlite::Connection;
 
-/// The index rows of the tickets chosen by `filter` (over `tickets t`),
-/// each with its notes in the order they were written.
+/// The triggers that keep the index, as a GLOB over their names.
+const TRIGGERS: &str = "search_*";
+
+/// Their names, as migrate_12.sql writes them.
+const TRIGGER_NAMES: [&str; 6] = [
+    "search_ticket_insert",
+    "search_ticket_update",
+    "search_ticket_delete",
+    "search_note_insert",
+    "search_note_update",
+    "search_note_delete",
+];
+
+/// The statements that write the triggers: schema 12's own (a later schema
+/// that changes them gives its own here).
+const CREATE_TRIGGERS: &str = include_str!("migrate_12.sql");
+
+/// The index rows of the tickets chosen by the condition that follows
+/// (over `tickets t`), each with its notes in the order they were written.
 const ROWS: &str = "INSERT INTO ticket_fts (rowid, summary, description, notes)
-     SELECT t.id, t.summary, t.description,
-            coalesce((SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = t.id), '')
-       FROM tickets t WHERE ";
+  SELECT t.id, t.summary, t.description,
+         coalesce((SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = t.id), '')
+    FROM tickets t WHERE ";
 
-/// Indexes the tickets with an id above `before` (an import's new ones).
-pub fn index_after(conn: &Connection, before: i64) -> rusqlite::Result<()> {
-    conn.execute(&format!("{ROWS} t.id > ?1 ORDER BY t.id"), [before])?;
-    Ok(())
-}
-
-/// Writes ticket `id`'s row again from the ticket and its notes (after a
-/// note's text changed).
-pub fn reindex(conn: &Connection, id: i64) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM ticket_fts WHERE rowid = ?1", [id])?;
-    conn.execute(&format!("{ROWS} t.id = ?1"), [id])?;
-    Ok(())
-}
-
-/// Builds the whole index again, in one transaction: all or nothing.
+/// Builds the whole index again, and its triggers, in one transaction: all
+/// or nothing.
 pub fn rebuild(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    drop_triggers(&tx)?;
+    tx.execute_batch(CREATE_TRIGGERS)?;
     tx.execute("DELETE FROM ticket_fts", [])?;
-    index_after(&tx, i64::MIN)?;
+    tx.execute(&format!("{ROWS} 1 ORDER BY t.id"), [])?;
     tx.commit()
 }
 
-/// What is wrong with the index, in words: tickets it lacks, rows of
-/// tickets that do not exist. Reads only.
+/// Sets the triggers aside for a big write that only adds tickets and notes
+/// (a demo, an import), inside its transaction, and returns the statements
+/// that catch the index up afterwards in one pass each — the new tickets'
+/// rows whole, the new notes of older tickets appended — and write the
+/// triggers back. They read notes by the notes' ticket index: run them once
+/// that index is there.
+pub(crate) fn pause(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let (tickets, notes): (i64, i64) = conn.query_row(
+        "SELECT (SELECT coalesce(max(id), 0) FROM tickets), (SELECT coalesce(max(id), 0) FROM notes)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut statements = vec![
+        format!("{ROWS} t.id > {tickets} ORDER BY t.id"),
+        // `+ticket_id`: the notes are found by their id, the new ones only.
+        format!(
+            "UPDATE ticket_fts
+                SET notes = notes || (SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = ticket_fts.rowid AND n.id > {notes})
+              WHERE rowid IN (SELECT DISTINCT ticket_id FROM notes WHERE id > {notes} AND +ticket_id <= {tickets})"
+        ),
+    ];
+    statements.extend(drop_triggers(conn)?);
+    Ok(statements)
+}
+
+/// Drops the index's triggers; returns their SQL, as the store held it.
+fn drop_triggers(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name GLOB ?1 ORDER BY rowid")?;
+    let triggers: Vec<(String, String)> = stmt
+        .query_map([TRIGGERS], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (name, _) in &triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// The names of the index's triggers the store holds.
+fn triggers(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name GLOB ?1")?;
+    let names = stmt.query_map([TRIGGERS], |r| r.get(0))?.collect();
+    names
+}
+
+/// What is wrong with the index, in words: triggers it lacks (it would fall
+/// behind the writes), tickets it lacks, rows of tickets that do not exist.
+/// Reads only.
 pub fn problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let (missing, stray): (i64, i64) = conn.query_row(
         "SELECT (SELECT count(*) FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM ticket_fts_docsize d WHERE d.id = t.id)),
@@ -44,6 +101,17 @@ pub fn problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     )?;
     let mut out = Vec::new();
     let fix = "`pimdesk doctor --rebuild-search` builds it again";
+    let present = triggers(conn)?;
+    let lacking: Vec<&str> = TRIGGER_NAMES
+        .into_iter()
+        .filter(|n| !present.iter().any(|p| p == n))
+        .collect();
+    if !lacking.is_empty() {
+        out.push(format!(
+            "the search index lacks its triggers {} (it falls behind what is written); {fix}",
+            lacking.join(", ")
+        ));
+    }
     if missing > 0 {
         let what = if missing == 1 {
             "1 ticket (search cannot find it)".to_string()
@@ -59,3 +127,8 @@ pub fn problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod cost;
+#[cfg(test)]
+mod tests;

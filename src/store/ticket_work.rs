@@ -68,10 +68,6 @@ pub(crate) fn add_note_in(
         params![id, super::actor::technician(who), now, internal, body],
     )?;
     let note_id = tx.last_insert_rowid();
-    tx.execute(
-        "UPDATE ticket_fts SET notes = notes || ' ' || ?2 WHERE rowid = ?1",
-        params![id, body],
-    )?;
     let kind = match (internal, n.by_client) {
         (true, _) => "internal note",
         (false, true) => "client's note by mail",

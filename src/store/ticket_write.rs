@@ -190,10 +190,6 @@ pub(crate) fn create_in(
         params![t.company_id, t.contact_id, summary, description, priority.get(), board.as_str(), source.as_str(), t.assignee_id, now, t.scheduled],
     )?;
     let id = tx.last_insert_rowid();
-    tx.execute(
-        "INSERT INTO ticket_fts (rowid, summary, description, notes) VALUES (?1, ?2, ?3, '')",
-        params![id, summary, description],
-    )?;
     audit(tx, id, who, now, "created", None, Some(&summary))?;
     store_deadlines(tx, id, rules.calendar, rules.policy)?;
     Ok(id)
@@ -486,15 +482,12 @@ fn times_fit_status(tx: &Transaction<'_>, id: i64) -> Result<(), WriteError> {
     check_times(&times).map_err(|p| invalid("status", p.message))
 }
 
-/// Bumps the version, restamps deadlines and the search row.
+/// Bumps the version and restamps deadlines (the search row follows the
+/// ticket by itself: migrate_12.sql).
 pub(super) fn finish(tx: &Transaction<'_>, id: i64, now: i64, rules: &Rules<'_>) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE tickets SET version = version + 1, updated = ?2 WHERE id = ?1",
         params![id, now],
-    )?;
-    tx.execute(
-        "UPDATE ticket_fts SET summary = (SELECT summary FROM tickets WHERE id = ?1), description = (SELECT description FROM tickets WHERE id = ?1) WHERE rowid = ?1",
-        [id],
     )?;
     store_deadlines(tx, id, rules.calendar, rules.policy)
 }

@@ -70,10 +70,23 @@ pub(super) struct Loader<'c> {
     agreements: Keys<i64>,
     pub(super) tickets: Keys<i64>,
     pub(super) summary: ImportSummary,
+    /// The statements that catch the search index up once the records are
+    /// in (`bulk::search_last`): None until the first ticket or note sets
+    /// its triggers aside, so an import of neither leaves the schema as it
+    /// was (an empty file writes nothing at all).
+    pub(super) search: Option<Vec<String>>,
 }
 
 impl<'c> Loader<'c> {
-    pub(super) fn new(conn: &'c Connection, file: &'c Path, now: i64, rules: &'c Rules<'c>) -> anyhow::Result<Self> {
+    /// With `search_aside`, the caller has set the search index's triggers
+    /// aside already (a fast fill).
+    pub(super) fn new(
+        conn: &'c Connection,
+        file: &'c Path,
+        now: i64,
+        rules: &'c Rules<'c>,
+        search_aside: bool,
+    ) -> anyhow::Result<Self> {
         let before: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM agreements", [], |r| r.get(0))?;
         Ok(Loader {
             conn,
@@ -89,7 +102,17 @@ impl<'c> Loader<'c> {
             },
             tickets: Keys::load(conn, "tickets", "NULL", |id, _| id)?,
             summary: ImportSummary::default(),
+            search: search_aside.then(Vec::new),
         })
+    }
+
+    /// Sets the search index's triggers aside before the first ticket or
+    /// note: they would write a ticket's row again for each of its notes.
+    pub(super) fn search_aside(&mut self) -> rusqlite::Result<()> {
+        if self.search.is_none() {
+            self.search = Some(crate::store::bulk::search_last(self.conn)?);
+        }
+        Ok(())
     }
 
     pub(super) fn company(&mut self, i: usize, r: CompanyRec) -> anyhow::Result<()> {

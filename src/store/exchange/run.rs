@@ -13,7 +13,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use super::loader::Loader;
 use super::stream::{read_once, Plan, Record, Stopped};
-use super::work::{index_new_tickets, stamp_unstamped};
+use super::work::stamp_unstamped;
 use super::ImportSummary;
 use crate::app::UsageError;
 use crate::store::bulk;
@@ -109,28 +109,28 @@ fn fill<R: Read + Send>(
 ) -> anyhow::Result<ImportSummary> {
     let started = std::time::Instant::now();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    // An existing store is filled as any write fills it (an empty file
-    // writes nothing at all).
+    // An existing store keeps its indexes as any write does; only the search
+    // index is caught up at the end (the loader sets it aside).
     let indexes = if fast {
         bulk::fts_buffer_for_fill(&tx)?;
         bulk::drop_indexes(&tx)?
     } else {
         Vec::new()
     };
-    let mut loader = Loader::new(&tx, file, now, rules)?;
+    let mut loader = Loader::new(&tx, file, now, rules, fast)?;
     let tickets_before = loader.tickets.before;
     let (reads, records) = read_and_write(&mut loader, file, len, open, progress)?;
-    let summary = loader.summary;
+    let (summary, search) = (loader.summary, loader.search.take().unwrap_or_default());
     // The key maps go before the indexes are sorted.
     drop(loader);
     let written = started.elapsed();
+    // The full-text index among them, after the notes' ticket index.
     bulk::create_indexes(&tx, &indexes)?;
-    let indexed = started.elapsed();
-    index_new_tickets(&tx, tickets_before)?;
+    bulk::create_indexes(&tx, &search)?;
     if fast {
         bulk::fts_buffer_default(&tx)?;
     }
-    let searchable = started.elapsed();
+    let indexed = started.elapsed();
     stamp_unstamped(&tx, tickets_before, rules)?;
     tx.commit()?;
     tracing::info!(
@@ -139,8 +139,7 @@ fn fill<R: Read + Send>(
         fast,
         written_s = written.as_secs_f64(),
         indexes_s = (indexed - written).as_secs_f64(),
-        full_text_s = (searchable - indexed).as_secs_f64(),
-        commit_s = (started.elapsed() - searchable).as_secs_f64(),
+        commit_s = (started.elapsed() - indexed).as_secs_f64(),
         "import written"
     );
     Ok(summary)
@@ -241,6 +240,9 @@ fn write_all(
             Msg::Refused(e) => return Err(e),
         };
         for (i, record) in batch {
+            if matches!(record, Record::Ticket(_) | Record::Note(_)) {
+                loader.search_aside()?;
+            }
             match record {
                 Record::Company(r) => loader.company(i, r)?,
                 Record::Contact(r) => loader.contact(i, r)?,

@@ -1,6 +1,6 @@
 //! Tickets and the work on them (time entries, notes) as an import writes
-//! them: each ticket with its SLA deadlines in the same row, its full-text
-//! entry written once all the notes are in.
+//! them: each ticket with its SLA deadlines in the same row. The full-text
+//! index is caught up at the end (store/bulk.rs), its triggers set aside.
 
 use std::sync::LazyLock;
 
@@ -149,24 +149,9 @@ impl Loader<'_> {
                 "INSERT INTO notes (ticket_id, author_id, created, internal, body) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![ticket, author, created, r.internal, body])?;
-        // A ticket of this file gets its full-text entry at the end, notes
-        // and all; one already in the store has its entry extended now.
-        if ticket <= self.tickets.before {
-            self.conn
-                .prepare_cached("UPDATE ticket_fts SET notes = notes || ' ' || ?2 WHERE rowid = ?1")?
-                .execute(params![ticket, body])?;
-        }
         self.summary.notes += 1;
         Ok(())
     }
-}
-
-/// The full-text entries of the tickets after `before` (those an import
-/// wrote), in one statement: summary, description, and the notes in the
-/// order written, each after a space — the text an entry kept in step note
-/// by note would hold. Needs the notes' ticket index.
-pub(super) fn index_new_tickets(conn: &Connection, before: i64) -> rusqlite::Result<()> {
-    crate::store::search_index::index_after(conn, before)
 }
 
 /// Deadlines of tickets already in the store that have none, recomputed as
