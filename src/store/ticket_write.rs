@@ -319,79 +319,17 @@ pub(super) fn update_in(
             fields,
         });
     }
-    let mut changed = false;
-    let mut set = |field: &'static str,
-                   col: &str,
-                   old: String,
-                   new: String,
-                   value: &dyn rusqlite::ToSql|
-     -> Result<(), WriteError> {
-        if old != new {
-            tx.execute(
-                &format!("UPDATE tickets SET {col} = ?2 WHERE id = ?1"),
-                params![id, value],
-            )?;
-            audit(tx, id, who, now, field, Some(&old), Some(&new))?;
-            changed = true;
-        }
-        Ok(())
+    let mut w = FieldWriter {
+        tx,
+        id,
+        who,
+        now,
+        changed: false,
     };
-    if let Some(s) = &ch.summary {
-        let s = sanitize_line(s);
-        if s.is_empty() {
-            return Err(invalid("summary", "a ticket needs a summary"));
-        }
-        set("summary", "summary", cur.summary.clone(), s.clone(), &s)?;
-    }
-    if let Some(d) = &ch.description {
-        let d = sanitize(d);
-        set("description", "description", cur.description.clone(), d.clone(), &d)?;
-    }
-    let scheduled = ch.scheduled.unwrap_or(cur.scheduled);
-    if let Some(p) = ch.priority {
-        let p = check_priority(p, scheduled)?;
-        set(
-            "priority",
-            "priority",
-            cur.priority.to_string(),
-            p.to_string(),
-            &p.get(),
-        )?;
-        // The clock runs on the new priority only while no response has
-        // stopped it: a met response stays met (README, SLA rules).
-        if cur.first_response.is_none() && cur.resolved.is_none() {
-            tx.execute(
-                "UPDATE tickets SET clock_priority = ?2 WHERE id = ?1",
-                params![id, p.get()],
-            )?;
-        }
-    } else if ch.scheduled.is_some() {
-        check_priority(cur.priority, scheduled)?;
-    }
-    if let Some(s) = ch.scheduled {
-        set("scheduled", "scheduled", fmt_opt(cur.scheduled), fmt_opt(s), &s)?;
-    }
-    let company = ch.company_id.unwrap_or(cur.company_id);
-    if let Some(c) = ch.company_id {
-        set("company", "company_id", cur.company_id.to_string(), c.to_string(), &c)?;
-    }
-    let contact = ch.contact_id.unwrap_or(cur.contact_id);
-    if ch.contact_id.is_some() || ch.company_id.is_some() {
-        check_contact(tx, company, contact)?;
-    }
-    if let Some(c) = ch.contact_id {
-        set("contact", "contact_id", fmt_opt(cur.contact_id), fmt_opt(c), &c)?;
-    }
-    if let Some(a) = ch.assignee_id {
-        let (old, new) = (login_of(tx, cur.assignee_id)?, login_of(tx, a)?);
-        set("assignee", "assignee_id", old, new, &a)?;
-    }
-    if let Some(b) = ch.board {
-        set("board", "board", cur.board.to_string(), b.to_string(), &b.as_str())?;
-    }
-    if let Some(s) = ch.source {
-        set("source", "source", cur.source.to_string(), s.to_string(), &s.as_str())?;
-    }
+    text_fields(&mut w, &cur, ch)?;
+    priority_and_schedule(&mut w, &cur, ch)?;
+    placement(&mut w, &cur, ch)?;
+    let mut changed = w.changed;
     if let Some(s) = ch.status {
         changed |= set_status(tx, id, &cur, s, who, now)?;
         times_fit_status(tx, id)?;
@@ -401,6 +339,9 @@ pub(super) fn update_in(
     }
     Ok(if changed { cur.version + 1 } else { cur.version })
 }
+
+mod fields;
+use fields::{placement, priority_and_schedule, text_fields, FieldWriter};
 
 fn fmt_opt(v: Option<i64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
