@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 use rusqlite::{params, Connection};
 
 use super::loader::Loader;
-use super::rec::rec;
-use super::{NoteRec, TicketRec, TimeEntryRec};
+use super::rec::{rec, Rec};
+use super::{ImportError, NoteRec, TicketRec, TimeEntryRec};
 use crate::domain::sla::SlaInput;
 use crate::domain::text::{sanitize, sanitize_line};
 use crate::domain::ticket::{check_times, Board, Priority, Source, Status, TicketTimes, UnknownValue};
@@ -41,52 +41,16 @@ impl Loader<'_> {
         }
         let contact = contact.map(|(id, _)| id);
         let assignee = at.opt_key(&self.technicians.map, "assignee", "technician", &r.assignee)?;
-        let priority = u8::try_from(r.priority)
-            .ok()
-            .and_then(Priority::new)
-            .ok_or_else(|| at.err("priority", format!("{} is out of range 1-5", r.priority)))?;
-        let status: Status = r
-            .status
-            .parse()
-            .map_err(|e: UnknownValue| at.err("status", e.to_string()))?;
-        let board: Board = r
-            .board
-            .parse()
-            .map_err(|e: UnknownValue| at.err("board", e.to_string()))?;
-        let source: Source = r
-            .source
-            .parse()
-            .map_err(|e: UnknownValue| at.err("source", e.to_string()))?;
-        let opened = at.instant("opened", &r.opened)?;
-        let first_response = at.opt_instant("first_response", &r.first_response)?;
-        let resolved = at.opt_instant("resolved", &r.resolved)?;
-        let scheduled = at.opt_instant("scheduled", &r.scheduled)?;
-        let times = TicketTimes {
-            status,
-            opened,
-            first_response,
-            resolved,
-        };
-        check_times(&times).map_err(|p| at.err(p.field, p.message))?;
-        if priority.get() == 5 && scheduled.is_none() {
-            return Err(at
-                .err("scheduled", "a P5 (planned) ticket needs its scheduled time")
-                .into());
-        }
+        let (priority, status, board, source) = words(&at, &r)?;
+        let (times, scheduled) = times(&at, &r, status, priority)?;
+        let (opened, first_response, resolved) = (times.opened, times.first_response, times.resolved);
         let summary = sanitize_line(&r.summary);
         if summary.is_empty() {
             return Err(at.err("summary", "summary is empty").into());
         }
         let description = sanitize(&r.description);
         let paused_since = status.pauses_clock().then_some(self.now);
-        // The deadlines of a new row: no closed pauses yet, the clock's
-        // priority the ticket's own (as `deadlines::store` would write them).
-        let mut input = SlaInput::new(priority, from_secs(opened));
-        input.first_response = first_response.map(from_secs);
-        input.completed = resolved.map(from_secs);
-        input.scheduled = scheduled.map(from_secs);
-        input.paused_since = paused_since.map(from_secs);
-        let s = stamp(self.rules.calendar, self.rules.policy, &input);
+        let s = self.new_deadlines(priority, &times, scheduled, paused_since);
         let row = params![
             r.key,
             company,
@@ -119,6 +83,23 @@ impl Loader<'_> {
         self.tickets.map.insert(&r.key, id)?;
         self.summary.tickets += 1;
         Ok(())
+    }
+
+    /// The deadlines of a new row: no closed pauses yet, the clock's
+    /// priority the ticket's own (as `deadlines::store` would write them).
+    fn new_deadlines(
+        &self,
+        priority: Priority,
+        t: &TicketTimes,
+        scheduled: Option<i64>,
+        paused_since: Option<i64>,
+    ) -> Stamp {
+        let mut input = SlaInput::new(priority, from_secs(t.opened));
+        input.first_response = t.first_response.map(from_secs);
+        input.completed = t.resolved.map(from_secs);
+        input.scheduled = scheduled.map(from_secs);
+        input.paused_since = paused_since.map(from_secs);
+        stamp(self.rules.calendar, self.rules.policy, &input)
     }
 
     pub(super) fn time_entry(&mut self, i: usize, r: TimeEntryRec) -> anyhow::Result<()> {
@@ -170,4 +151,40 @@ pub(super) fn stamp_unstamped(
         crate::store::deadlines::store(conn, id, rules.calendar, rules.policy)?;
     }
     Ok(())
+}
+
+/// A ticket record's priority, status, board and source, each refused with
+/// the record and field named when it is not one of the guide's words.
+fn words(at: &Rec<'_>, r: &TicketRec) -> Result<(Priority, Status, Board, Source), ImportError> {
+    let priority = u8::try_from(r.priority)
+        .ok()
+        .and_then(Priority::new)
+        .ok_or_else(|| at.err("priority", format!("{} is out of range 1-5", r.priority)))?;
+    let word = |field: &str, e: UnknownValue| at.err(field, e.to_string());
+    let status: Status = r.status.parse().map_err(|e| word("status", e))?;
+    let board: Board = r.board.parse().map_err(|e| word("board", e))?;
+    let source: Source = r.source.parse().map_err(|e| word("source", e))?;
+    Ok((priority, status, board, source))
+}
+
+/// A ticket record's times, as the status needs them, and its scheduled
+/// time (a P5 must have one).
+fn times(
+    at: &Rec<'_>,
+    r: &TicketRec,
+    status: Status,
+    priority: Priority,
+) -> Result<(TicketTimes, Option<i64>), ImportError> {
+    let times = TicketTimes {
+        status,
+        opened: at.instant("opened", &r.opened)?,
+        first_response: at.opt_instant("first_response", &r.first_response)?,
+        resolved: at.opt_instant("resolved", &r.resolved)?,
+    };
+    check_times(&times).map_err(|p| at.err(p.field, p.message))?;
+    let scheduled = at.opt_instant("scheduled", &r.scheduled)?;
+    if priority.get() == 5 && scheduled.is_none() {
+        return Err(at.err("scheduled", "a P5 (planned) ticket needs its scheduled time"));
+    }
+    Ok((times, scheduled))
 }
