@@ -117,6 +117,7 @@ fn draw_body(frame: &mut Frame<'_>, body: Rect, state: &AppState, keymap: &Keyma
         (None, Tab::Invoices) => invoices::InvoicesView { state, theme }.render(body, buf),
         (None, Tab::Directory) => directory::DirectoryView {
             state: &state.directory,
+            keymap,
             theme,
         }
         .render(body, buf),
