@@ -114,7 +114,7 @@ fn draw_body(frame: &mut Frame<'_>, body: Rect, state: &AppState, keymap: &Keyma
         (Some(t), _) => ticket::TicketScreen { view: t, state, theme }.render(body, buf),
         (None, Tab::Queue) => queue::QueueView { state, theme }.render(body, buf),
         (None, Tab::Sla) => sla::SlaView { state, theme }.render(body, buf),
-        (None, Tab::Invoices) => invoices::InvoicesView { state, theme }.render(body, buf),
+        (None, Tab::Invoices) => invoices::InvoicesView { state, keymap, theme }.render(body, buf),
         (None, Tab::Directory) => directory::DirectoryView {
             state: &state.directory,
             keymap,
