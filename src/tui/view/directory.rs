@@ -8,10 +8,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use super::safe;
 use super::theme::Theme;
+use super::{key_of, safe};
 use crate::domain::onboarding::ItemStatus;
 use crate::domain::permissions::SecurityLevel;
+use crate::tui::keymap::{Keymap, Section};
 use crate::tui::state::directory::{CompanyOpen, DirectoryState, LevelPicker, Row, StepPicker};
 
 /// Pads or cuts `s` (store text, made safe) to exactly `w` columns.
@@ -48,6 +49,7 @@ fn rights(level: &str) -> String {
 
 pub struct DirectoryView<'a> {
     pub state: &'a DirectoryState,
+    pub keymap: &'a Keymap,
     pub theme: &'a Theme,
 }
 
@@ -67,20 +69,50 @@ impl Widget for DirectoryView<'_> {
 }
 
 impl DirectoryView<'_> {
-    fn overview(&self, area: Rect, buf: &mut Buffer) {
+    fn key(&self, section: Section, name: &'static str) -> String {
+        key_of(self.keymap, section, name)
+    }
+
+    /// "j/k choose · Enter save · Esc cancel": a picker's keys, `extra`
+    /// (another key that moves) after the list's own.
+    fn picker_keys(&self, extra: Option<String>) -> String {
+        let list = |name| self.key(Section::List, name);
+        let moves = format!("{}/{}", list("down"), list("up"));
+        let moves = match extra {
+            Some(k) => format!("{moves} or {k}"),
+            None => moves,
+        };
+        format!(
+            "{moves} choose · {} save · {} cancel",
+            list("open"),
+            self.key(Section::Directory, "back")
+        )
+    }
+
+    /// The overview's head: the search being typed, the search kept, or the counts.
+    fn overview_title(&self) -> Line<'static> {
         let (s, t) = (self.state, self.theme);
-        let [head, list, detail] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(3)]).areas(area);
-        let title = match &s.search_input {
+        match &s.search_input {
             Some(input) => {
                 let mut spans = vec![Span::styled(" Search directory: ", t.key())];
                 spans.extend(super::line_spans(input, t));
-                spans.push(Span::styled("  Enter keep · Esc clear", t.dim()));
+                spans.push(Span::styled(
+                    format!(
+                        "  {} keep · {} clear",
+                        self.key(Section::Prompt, "submit"),
+                        self.key(Section::Prompt, "cancel")
+                    ),
+                    t.dim(),
+                ));
                 Line::from(spans)
             }
             None if !s.query.is_empty() => Line::from(vec![
                 Span::styled(" Directory", t.title()),
-                Span::raw(format!(" · matching \"{}\" · Esc clears", safe(&s.query))),
+                Span::raw(format!(
+                    " · matching \"{}\" · {} clears",
+                    safe(&s.query),
+                    self.key(Section::Directory, "back")
+                )),
             ]),
             None => Line::from(Span::styled(
                 format!(
@@ -91,7 +123,14 @@ impl DirectoryView<'_> {
                 ),
                 t.title(),
             )),
-        };
+        }
+    }
+
+    fn overview(&self, area: Rect, buf: &mut Buffer) {
+        let (s, t) = (self.state, self.theme);
+        let [head, list, detail] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(3)]).areas(area);
+        let title = self.overview_title();
         Paragraph::new(title).render(head, buf);
         if s.rows.iter().all(|r| matches!(r, Row::Header(_))) && !s.query.is_empty() {
             Paragraph::new(format!("  Nothing matches \"{}\".", safe(&s.query)))
@@ -209,7 +248,8 @@ impl DirectoryView<'_> {
             }
             Some(Row::Company(i)) => {
                 let x = &d.companies[i];
-                format!("{} · {} · Enter: contacts and onboarding checklist", x.name, x.phone)
+                let open = self.key(Section::List, "open");
+                format!("{} · {} · {open}: contacts and onboarding checklist", x.name, x.phone)
             }
             Some(Row::Contact(i)) => {
                 let x = &d.contacts[i];
@@ -298,7 +338,10 @@ impl DirectoryView<'_> {
         let step = s.selected_step().map(|(_, p)| p);
         if step.is_some() {
             lines.push(Line::styled(
-                "  o: set this step's status (dispatcher or admin)",
+                format!(
+                    "  {}: set this step's status (dispatcher or admin)",
+                    self.key(Section::Directory, "onboarding_status")
+                ),
                 t.dim(),
             ));
         }
@@ -354,7 +397,8 @@ impl DirectoryView<'_> {
             })
             .collect();
         lines.push(Line::raw(""));
-        lines.push(Line::styled("j/k or o choose · Enter save · Esc cancel", t.dim()));
+        let cycle = self.key(Section::Directory, "onboarding_status");
+        lines.push(Line::styled(self.picker_keys(Some(cycle)), t.dim()));
         Clear.render(rect, buf);
         Paragraph::new(lines)
             .block(Block::default().borders(Borders::ALL).title(format!(
@@ -396,10 +440,7 @@ impl DirectoryView<'_> {
         let mut full = wrap_words(head, &chosen.summary(), usize::from(w.saturating_sub(2)));
         full.resize(2, String::new());
         lines.extend(full.into_iter().map(Line::raw));
-        lines.push(Line::styled(
-            "j/k choose · Enter save · Esc cancel · * current",
-            t.dim(),
-        ));
+        lines.push(Line::styled(format!("{} · * current", self.picker_keys(None)), t.dim()));
         Clear.render(rect, buf);
         Paragraph::new(lines)
             .block(

@@ -6,15 +6,16 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use super::safe;
 use super::theme::Theme;
+use super::{key_of, safe};
+use crate::tui::keymap::{Keymap, Section};
 use crate::tui::state::editor::{EditorState, Field};
 use crate::tui::state::forms::{NoteForm, Overlay, StatusPick, TimeField, TimeForm};
 use crate::tui::state::AppState;
 
 pub struct OverlayView<'a> {
     pub overlay: &'a Overlay,
-    pub keymap: &'a crate::tui::keymap::Keymap,
+    pub keymap: &'a Keymap,
     pub state: &'a AppState,
     pub theme: &'a Theme,
 }
@@ -34,13 +35,14 @@ impl Widget for OverlayView<'_> {
         match self.overlay {
             Overlay::Editor(e) => EditorView {
                 e,
+                keymap: self.keymap,
                 state: self.state,
                 theme: self.theme,
             }
             .render(area, buf),
-            Overlay::Note(n) => note(n, self.theme, area, buf),
-            Overlay::Time(t) => time(t, self.theme, area, buf),
-            Overlay::Status(p) => status(p, &self.state.rules.priority_names, self.theme, area, buf),
+            Overlay::Note(n) => note(n, self.keymap, self.theme, area, buf),
+            Overlay::Time(t) => time(t, self.keymap, self.theme, area, buf),
+            Overlay::Status(p) => status(p, &self.state.rules.priority_names, self.keymap, self.theme, area, buf),
             Overlay::Palette(_) => {}
             Overlay::Mail(m) => super::mail_review::MailView {
                 m,
@@ -48,16 +50,17 @@ impl Widget for OverlayView<'_> {
                 theme: self.theme,
             }
             .render(area, buf),
-            Overlay::Assign(p) => super::prompts::assign(p, self.state, self.theme, area, buf),
-            Overlay::Recent(p) => super::prompts::recent(p, &self.state.recent, self.theme, area, buf),
-            Overlay::Confirm(c) => super::prompts::confirm(c, self.theme, area, buf),
-            Overlay::Draft(d) => super::prompts::draft(d, self.state, self.theme, area, buf),
+            Overlay::Assign(p) => super::prompts::assign(p, self.state, self.keymap, self.theme, area, buf),
+            Overlay::Recent(p) => super::prompts::recent(p, &self.state.recent, self.keymap, self.theme, area, buf),
+            Overlay::Confirm(c) => super::prompts::confirm(c, self.keymap, self.theme, area, buf),
+            Overlay::Draft(d) => super::prompts::draft(d, self.state, self.keymap, self.theme, area, buf),
         }
     }
 }
 
 struct EditorView<'a> {
     e: &'a EditorState,
+    keymap: &'a Keymap,
     state: &'a AppState,
     theme: &'a Theme,
 }
@@ -232,13 +235,28 @@ impl EditorView<'_> {
     /// The footer: the editor's keys, or the question before discarding.
     fn hint(&self) -> Line<'static> {
         let t = self.theme;
+        let k = |section, name| key_of(self.keymap, section, name);
         if self.e.confirm_discard {
             Line::from(Span::styled(
-                " Discard your changes? y discards · any other key keeps editing ",
+                format!(
+                    " Discard your changes? {} discards · any other key keeps editing ",
+                    k(Section::Confirm, "yes")
+                ),
                 t.warn(),
             ))
         } else {
-            Line::from(Span::styled(" Ctrl-S save · Esc cancel · Tab next field · type to filter, ↑↓ Enter to pick · Ctrl-Z/Ctrl-Y undo/redo", t.dim()))
+            let e = |name| k(Section::Editor, name);
+            Line::from(Span::styled(
+                format!(
+                    " {} save · {} cancel · {} next field · type to filter, ↑↓ Enter to pick · {}/{} undo/redo",
+                    e("save"),
+                    e("cancel"),
+                    e("next_field"),
+                    e("undo"),
+                    e("redo")
+                ),
+                t.dim(),
+            ))
         }
     }
 }
@@ -291,7 +309,7 @@ impl EditorView<'_> {
     }
 }
 
-fn note(n: &NoteForm, t: &Theme, area: Rect, buf: &mut Buffer) {
+fn note(n: &NoteForm, keymap: &Keymap, t: &Theme, area: Rect, buf: &mut Buffer) {
     let kind = if n.internal {
         "internal (technicians only)"
     } else {
@@ -314,18 +332,30 @@ fn note(n: &NoteForm, t: &Theme, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(body);
     block.render(body, buf);
     n.text.render(inner, buf);
+    let e = |name| key_of(keymap, Section::Editor, name);
     let hint = match (&n.error, n.confirm_discard) {
         (_, true) => Span::styled(
-            " Discard this note? y discards · any other key keeps writing ",
+            format!(
+                " Discard this note? {} discards · any other key keeps writing ",
+                key_of(keymap, Section::Confirm, "yes")
+            ),
             t.warn(),
         ),
         (Some(e), _) => Span::styled(format!(" ✗ {e}"), t.breach()),
-        _ => Span::styled(" Ctrl-S add · Ctrl-T internal/client-visible · Esc cancel", t.dim()),
+        _ => Span::styled(
+            format!(
+                " {} add · {} internal/client-visible · {} cancel",
+                e("save"),
+                e("toggle_internal"),
+                e("cancel")
+            ),
+            t.dim(),
+        ),
     };
     Paragraph::new(Line::from(hint)).render(foot, buf);
 }
 
-fn time(f: &TimeForm, t: &Theme, area: Rect, buf: &mut Buffer) {
+fn time(f: &TimeForm, keymap: &Keymap, t: &Theme, area: Rect, buf: &mut Buffer) {
     let mark = |x: TimeField| if f.focus == x { t.selected() } else { Style::new() };
     let lines = vec![
         Line::from(Span::styled(
@@ -360,22 +390,32 @@ fn time(f: &TimeForm, t: &Theme, area: Rect, buf: &mut Buffer) {
         match (&f.error, f.confirm_discard) {
             (_, true) => Line::from(Span::styled(
                 format!(
-                    " Discard the timer's {}? y discard · n keep it running",
-                    f.parsed().unwrap_or_else(|| "time".into())
+                    " Discard the timer's {}? {} discard · {} keep it running",
+                    f.parsed().unwrap_or_else(|| "time".into()),
+                    key_of(keymap, Section::Confirm, "yes"),
+                    key_of(keymap, Section::Confirm, "no")
                 ),
                 t.warn(),
             )),
             (Some(e), _) => Line::from(Span::styled(format!(" ✗ {e}"), t.breach())),
-            (None, _) => Line::from(Span::styled(
-                " Enter or Ctrl-S log · Tab next · Space toggles billable · Esc cancel",
-                t.dim(),
-            )),
+            (None, _) => Line::from(Span::styled(time_keys(keymap), t.dim())),
         },
     ];
     Paragraph::new(lines).render(area, buf);
 }
 
-fn status(p: &StatusPick, names: &[String], t: &Theme, area: Rect, buf: &mut Buffer) {
+/// The time form's keys: Enter is the form's own, the rest the editor's.
+fn time_keys(keymap: &Keymap) -> String {
+    let e = |name| key_of(keymap, Section::Editor, name);
+    format!(
+        " Enter or {} log · {} next · Space toggles billable · {} cancel",
+        e("save"),
+        e("next_field"),
+        e("cancel")
+    )
+}
+
+fn status(p: &StatusPick, names: &[String], keymap: &Keymap, t: &Theme, area: Rect, buf: &mut Buffer) {
     let what = match p.what {
         crate::tui::state::forms::PickWhat::Status => "status",
         crate::tui::state::forms::PickWhat::Priority => "priority",
@@ -395,7 +435,12 @@ fn status(p: &StatusPick, names: &[String], t: &Theme, area: Rect, buf: &mut Buf
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled(
-        " ↑↓ choose · Enter or a digit sets · Esc cancel",
+        format!(
+            " {} choose · {} or a digit sets · {} cancel",
+            super::moves(keymap, Section::Pick),
+            key_of(keymap, Section::Pick, "choose"),
+            key_of(keymap, Section::Pick, "close")
+        ),
         t.dim(),
     )));
     Paragraph::new(lines).render(area, buf);

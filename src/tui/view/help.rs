@@ -32,7 +32,12 @@ impl HelpView<'_> {
                 }
             }
         }
-        lines.push(Line::from(Span::styled("Esc or ? closes", self.theme.dim())));
+        let closes = format!(
+            "{} or {} closes",
+            super::key_of(self.keymap, Section::Prompt, "cancel"),
+            super::key_of(self.keymap, Section::Global, "help")
+        );
+        lines.push(Line::from(Span::styled(closes, self.theme.dim())));
         lines
     }
 }

@@ -28,7 +28,8 @@ impl InvoicesView<'_> {
         let t = self.theme;
         let Some(i) = d.invoice.as_deref() else {
             let text = if d.missing {
-                format!("  {} is not in the store (Esc goes back).", d.number)
+                let back = self.key(crate::tui::keymap::Section::Invoices, "back");
+                format!("  {} is not in the store ({back} goes back).", d.number)
             } else {
                 format!("  Loading {}…", d.number)
             };
@@ -48,7 +49,12 @@ impl InvoicesView<'_> {
         let st = i.status();
         let mut lines = vec![
             Line::from(Span::styled(
-                format!(" Invoice {} · {} · Esc back", i.number, safe(&i.company)),
+                format!(
+                    " Invoice {} · {} · {} back",
+                    i.number,
+                    safe(&i.company),
+                    self.key(crate::tui::keymap::Section::Invoices, "back")
+                ),
                 t.title(),
             )),
             Line::from(vec![

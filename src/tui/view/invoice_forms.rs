@@ -12,6 +12,7 @@ use super::invoices::{fit, InvoicesView};
 use super::safe;
 use crate::domain::billing::Product;
 use crate::store::billing::PaymentMethod;
+use crate::tui::keymap::Section;
 use crate::tui::state::invoices::{
     AgreementDateForm, AgreementForm, DateChange, PaymentForm, PaymentVoidForm, VoidForm, AGREEMENT_FIELDS,
     PAYMENT_FIELDS,
@@ -73,11 +74,12 @@ impl InvoicesView<'_> {
             lines.push(Line::from(spans));
         }
         lines.push(Line::raw(""));
-        self.form_tail(
-            &mut lines,
-            p.error.as_deref(),
-            "Enter save · Tab/↑↓ field · ←→ method · Esc cancel",
+        let keys = format!(
+            "Enter save · {}/↑↓ field · ←→ method · {} cancel",
+            self.next(),
+            self.cancel()
         );
+        self.form_tail(&mut lines, p.error.as_deref(), &keys);
         Paragraph::new(lines).render(inner, buf);
     }
 
@@ -98,11 +100,8 @@ impl InvoicesView<'_> {
             ]),
             Line::raw(""),
         ];
-        self.form_tail(
-            &mut lines,
-            v.error.as_deref(),
-            "type why · Enter voids it · Esc keeps it",
-        );
+        let keys = format!("type why · Enter voids it · {} keeps it", self.cancel());
+        self.form_tail(&mut lines, v.error.as_deref(), &keys);
         Paragraph::new(lines).render(inner, buf);
     }
 
@@ -136,16 +135,25 @@ impl InvoicesView<'_> {
             Span::styled("█", t.key()),
         ]));
         lines.push(Line::raw(""));
-        let keys = if v.payments.len() > 1 {
-            "Up/Down which · Enter reverses it · Esc keeps it"
-        } else {
-            "Enter reverses it · Esc keeps it"
-        };
-        self.form_tail(&mut lines, v.error.as_deref(), keys);
+        let which = if v.payments.len() > 1 { "Up/Down which · " } else { "" };
+        let keys = format!("{which}Enter reverses it · {} keeps it", self.cancel());
+        self.form_tail(&mut lines, v.error.as_deref(), &keys);
         Paragraph::new(lines).render(inner, buf);
     }
 
-    pub(super) fn form_tail(&self, lines: &mut Vec<Line<'_>>, error: Option<&str>, keys: &'static str) {
+    /// The editor's cancel key, which closes every form (Esc does too).
+    fn cancel(&self) -> String {
+        self.key(Section::Editor, "cancel")
+    }
+
+    /// The editor's next-field key.
+    fn next(&self) -> String {
+        self.key(Section::Editor, "next_field")
+    }
+
+    /// The form's keys under it, or the store's refusal, or "saving…". Enter
+    /// is every form's own key to submit (the editor's save does it too).
+    pub(super) fn form_tail(&self, lines: &mut Vec<Line<'_>>, error: Option<&str>, keys: &str) {
         let t = self.theme;
         if self.state.invoices.saving {
             lines.push(Line::from(Span::styled(" saving…", t.dim())));
@@ -190,19 +198,21 @@ impl InvoicesView<'_> {
             _ => " a contract product: monthly from execution",
         };
         lines.push(Line::from(Span::styled(hint, t.dim())));
-        self.form_tail(
-            &mut lines,
-            f.error.as_deref(),
-            "Enter save · Tab/↑↓ field · ←→ or a letter picks · Esc cancel",
+        let keys = format!(
+            "Enter save · {}/↑↓ field · ←→ or a letter picks · {} cancel",
+            self.next(),
+            self.cancel()
         );
+        self.form_tail(&mut lines, f.error.as_deref(), &keys);
         Paragraph::new(lines).render(inner, buf);
     }
 
     pub(super) fn agreement_date_form(&self, f: &AgreementDateForm, area: Rect, buf: &mut Buffer) {
-        let (title, name, keys) = match f.change {
-            DateChange::End => (" End an agreement ", "Last day", "Enter end it · Esc cancel"),
-            DateChange::Complete => (" Project completed ", "Completed on", "Enter save · Esc cancel"),
+        let (title, name, what) = match f.change {
+            DateChange::End => (" End an agreement ", "Last day", "end it"),
+            DateChange::Complete => (" Project completed ", "Completed on", "save"),
         };
+        let keys = format!("Enter {what} · {} cancel", self.cancel());
         let inner = self.popup(area, 66, 8, title.into(), buf);
         let mut lines = vec![
             Line::raw(format!(" {}", fit(&f.key, 62).trim_end())),
@@ -214,7 +224,7 @@ impl InvoicesView<'_> {
             )),
             self.field(name, true, vec![Span::raw(safe(&f.date).into_owned())], true),
         ];
-        self.form_tail(&mut lines, f.error.as_deref(), keys);
+        self.form_tail(&mut lines, f.error.as_deref(), &keys);
         Paragraph::new(lines).render(inner, buf);
     }
 }

@@ -9,10 +9,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Widget};
 
-use super::safe;
 use super::theme::Theme;
+use super::{key_of, safe};
 use crate::store::billing::agreements::PrepaidBalance;
 use crate::store::billing::InvoiceStatus;
+use crate::tui::keymap::{Keymap, Section};
 use crate::tui::state::invoices::{aging_beside, Aging, AgreementLine, AgreementsView, Form, RunForm, AGING_ROWS};
 use crate::tui::state::AppState;
 
@@ -33,10 +34,16 @@ pub(super) fn hours(minutes: i64) -> String {
 
 pub struct InvoicesView<'a> {
     pub state: &'a AppState,
+    pub keymap: &'a Keymap,
     pub theme: &'a Theme,
 }
 
 impl InvoicesView<'_> {
+    /// The key a hint names for a binding, from the keymap.
+    pub(super) fn key(&self, section: Section, name: &'static str) -> String {
+        key_of(self.keymap, section, name)
+    }
+
     pub(super) fn status_style(&self, st: InvoiceStatus) -> Style {
         let t = self.theme;
         match st {
@@ -76,11 +83,15 @@ impl InvoicesView<'_> {
         let (s, t) = (self.state, self.theme);
         let inv = &s.invoices;
         let [head, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        let opens = if inv.list.is_empty() {
+            String::new()
+        } else {
+            format!(" · {} opens", self.key(Section::List, "open"))
+        };
         let title = format!(
-            " Invoices: {} · open balance {}{}",
+            " Invoices: {} · open balance {}{opens}",
             inv.list.len(),
-            inv.open_balance,
-            if inv.list.is_empty() { "" } else { " · Enter opens" }
+            inv.open_balance
         );
         Paragraph::new(Span::styled(title, t.title())).render(head, buf);
         let (list, chart) = if !inv.show_aging {
@@ -103,9 +114,12 @@ impl InvoicesView<'_> {
         let inv = &s.invoices;
         if inv.list.is_empty() {
             let text = if inv.loaded {
-                "  No invoices yet. Press r for an invoice run (preview first), or run pimdesk invoice run --as-of DATE."
+                format!(
+                    "  No invoices yet. Press {} for an invoice run (preview first), or run pimdesk invoice run --as-of DATE.",
+                    self.key(Section::Invoices, "run")
+                )
             } else {
-                "  Loading invoices…"
+                "  Loading invoices…".into()
             };
             Paragraph::new(text)
                 .style(t.dim())
@@ -193,13 +207,20 @@ impl InvoicesView<'_> {
         let month = a.month.map(|m| m.format("%B %Y").to_string()).unwrap_or_default();
         let [head, body, foot] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+        let back = self.key(Section::Invoices, "back");
         Paragraph::new(Span::styled(
-            format!(" Agreements per company · prepaid hours for {month} · Esc back"),
+            format!(" Agreements per company · prepaid hours for {month} · {back} back"),
             t.title(),
         ))
         .render(head, buf);
+        let k = |name| self.key(Section::Invoices, name);
         Paragraph::new(Span::styled(
-            " n new agreement · E end · C project completed (finance or admin)",
+            format!(
+                " {} new agreement · {} end · {} project completed (finance or admin)",
+                k("new_agreement"),
+                k("end_agreement"),
+                k("complete_agreement")
+            ),
             t.dim(),
         ))
         .render(foot, buf);
@@ -220,7 +241,11 @@ impl InvoicesView<'_> {
         if !a.loaded {
             lines.push(Line::from(Span::styled("  Loading agreements…", t.dim())));
         } else if a.rows.is_empty() {
-            lines.push(Line::from(Span::styled("  No agreements yet: n adds one.", t.dim())));
+            let new = self.key(Section::Invoices, "new_agreement");
+            lines.push(Line::from(Span::styled(
+                format!("  No agreements yet: {new} adds one."),
+                t.dim(),
+            )));
         }
         let mut company = None;
         let mut selected_at = 0;
@@ -264,6 +289,7 @@ impl InvoicesView<'_> {
     /// The run's date being typed, what y or Enter will do, and its refusal or progress.
     fn run_head(&self, r: &RunForm) -> Vec<Line<'static>> {
         let (s, t) = (self.state, self.theme);
+        let cancel = self.key(Section::Editor, "cancel");
         let mut lines = vec![
             Line::from(vec![
                 Span::styled(" Invoice run as of: ", t.title()),
@@ -273,13 +299,19 @@ impl InvoicesView<'_> {
             match r.preview.as_ref().filter(|p| r.ready() && !p.invoices.is_empty()) {
                 Some(p) => Line::from(vec![
                     Span::styled(
-                        format!(" y writes these {} invoice(s), total {}", p.invoices.len(), p.total),
+                        format!(
+                            " {} writes these {} invoice(s), total {}",
+                            self.key(Section::Confirm, "yes"),
+                            p.invoices.len(),
+                            p.total
+                        ),
                         t.key(),
                     ),
-                    Span::styled(" · Esc leaves without writing", t.dim()),
+                    Span::styled(format!(" · {cancel} leaves without writing"), t.dim()),
                 ]),
+                // Enter is the run form's own key (the editor's save previews too).
                 None => Line::from(Span::styled(
-                    " Enter previews (a dry run: nothing is written) · Esc leaves",
+                    format!(" Enter previews (a dry run: nothing is written) · {cancel} leaves"),
                     t.dim(),
                 )),
             },

@@ -15,6 +15,9 @@ pub mod sla;
 pub mod theme;
 pub mod ticket;
 
+#[cfg(test)]
+mod tests;
+
 use std::borrow::Cow;
 
 use chrono::DateTime;
@@ -111,9 +114,10 @@ fn draw_body(frame: &mut Frame<'_>, body: Rect, state: &AppState, keymap: &Keyma
         (Some(t), _) => ticket::TicketScreen { view: t, state, theme }.render(body, buf),
         (None, Tab::Queue) => queue::QueueView { state, theme }.render(body, buf),
         (None, Tab::Sla) => sla::SlaView { state, theme }.render(body, buf),
-        (None, Tab::Invoices) => invoices::InvoicesView { state, theme }.render(body, buf),
+        (None, Tab::Invoices) => invoices::InvoicesView { state, keymap, theme }.render(body, buf),
         (None, Tab::Directory) => directory::DirectoryView {
             state: &state.directory,
+            keymap,
             theme,
         }
         .render(body, buf),
@@ -315,18 +319,24 @@ pub(crate) fn key_of(keymap: &Keymap, section: Section, name: &'static str) -> S
     shown(keymap.label(section, name))
 }
 
+/// A section's down and up keys as one hint: "jk", "↑↓" (arrows as the
+/// console always wrote them), or "C-n/C-p".
+pub(crate) fn moves(keymap: &Keymap, section: Section) -> String {
+    let (down, up) = (key_of(keymap, section, "down"), key_of(keymap, section, "up"));
+    if (down.as_str(), up.as_str()) == ("↓", "↑") {
+        "↑↓".into()
+    } else if down.chars().count() == 1 && up.chars().count() == 1 {
+        format!("{down}{up}")
+    } else {
+        format!("{down}/{up}")
+    }
+}
+
 /// The keys of the picker or list overlay that is open, if one is, from the keymap.
 fn overlay_hints(state: &AppState, keymap: &Keymap) -> Option<Vec<(String, &'static str)>> {
     use crate::tui::state::forms::Overlay;
     let k = |sec, name| key_of(keymap, sec, name);
-    let moves = |sec| {
-        let (down, up) = (k(sec, "down"), k(sec, "up"));
-        if down.chars().count() == 1 && up.chars().count() == 1 {
-            format!("{down}{up}")
-        } else {
-            format!("{down}/{up}")
-        }
-    };
+    let moves = |sec| moves(keymap, sec);
     let pick = |what: &'static str| vec![(moves(Section::Pick), "choose"), (k(Section::Pick, "choose"), what)];
     let typed = |what: &'static str| {
         vec![

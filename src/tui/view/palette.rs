@@ -7,8 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
+use super::key_of;
 use super::theme::Theme;
-use crate::tui::keymap::{Keymap, CATALOGUE};
+use crate::tui::keymap::{Keymap, Section, CATALOGUE};
 use crate::tui::state::palette::Palette;
 
 pub struct PaletteView<'a> {
@@ -28,7 +29,7 @@ impl Widget for PaletteView<'_> {
         let mut lines = vec![Line::from(prompt)];
         if let Some(id) = self.palette.ticket() {
             lines.push(Line::from(vec![
-                Span::styled(" Enter ", t.key()),
+                Span::styled(format!(" {} ", key_of(self.keymap, Section::Prompt, "submit")), t.key()),
                 Span::raw(format!("opens ticket #{id}")),
             ]));
         }
@@ -63,12 +64,13 @@ impl Widget for PaletteView<'_> {
             height: h,
         };
         Clear.render(rect, buf);
+        let title = format!(
+            " Commands · type to filter · {} runs · {} closes ",
+            key_of(self.keymap, Section::Prompt, "submit"),
+            key_of(self.keymap, Section::Prompt, "cancel")
+        );
         Paragraph::new(lines)
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(" Commands · type to filter · Enter runs · Esc closes "),
-            )
+            .block(Block::default().borders(Borders::ALL).title(title))
             .render(rect, buf);
     }
 }

@@ -7,13 +7,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
-use super::safe;
 use super::theme::Theme;
+use super::{key_of, moves, safe};
+use crate::tui::keymap::{Keymap, Section};
 use crate::tui::state::forms::{AssignPick, Confirm, DraftBody, DraftOffer, RecentPick};
 use crate::tui::state::AppState;
 
 /// `@`: the technicians matching the filter, the highlighted one kept in view.
-pub(super) fn assign(p: &AssignPick, state: &AppState, t: &Theme, area: Rect, buf: &mut Buffer) {
+pub(super) fn assign(p: &AssignPick, state: &AppState, keymap: &Keymap, t: &Theme, area: Rect, buf: &mut Buffer) {
     let mut prompt = vec![Span::styled(format!(" Assign ticket #{} to: ", p.ticket_id), t.title())];
     prompt.extend(super::line_spans(&p.filter, t));
     let mut lines = vec![Line::from(prompt), Line::raw("")];
@@ -37,14 +38,26 @@ pub(super) fn assign(p: &AssignPick, state: &AppState, t: &Theme, area: Rect, bu
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled(
-        " type to filter · ↑↓ choose · Enter assign · Esc cancel",
+        format!(
+            " type to filter · {} choose · {} assign · {} cancel",
+            moves(keymap, Section::Prompt),
+            key_of(keymap, Section::Prompt, "submit"),
+            key_of(keymap, Section::Prompt, "cancel")
+        ),
         t.dim(),
     )));
     Paragraph::new(lines).render(area, buf);
 }
 
 /// `Ctrl-O`: the tickets opened last.
-pub(super) fn recent(p: &RecentPick, recent: &[(i64, String)], theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub(super) fn recent(
+    p: &RecentPick,
+    recent: &[(i64, String)],
+    keymap: &Keymap,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let mut lines = vec![
         Line::from(Span::styled("Recently opened tickets", theme.title())),
         Line::raw(""),
@@ -58,12 +71,14 @@ pub(super) fn recent(p: &RecentPick, recent: &[(i64, String)], theme: &Theme, ar
         lines.push(Line::from(Span::styled(format!(" #{id:<8} {}", safe(summary)), style)));
     }
     lines.push(Line::raw(""));
+    let pick = |name| key_of(keymap, Section::Pick, name);
+    let moves = format!("{}/{}", pick("down"), pick("up"));
     lines.push(Line::from(vec![
-        Span::styled(" Enter ", theme.key()),
+        Span::styled(format!(" {} ", pick("choose")), theme.key()),
         Span::raw("open   "),
-        Span::styled(" j/k ", theme.key()),
+        Span::styled(format!(" {moves} "), theme.key()),
         Span::raw("move   "),
-        Span::styled(" Esc ", theme.key()),
+        Span::styled(format!(" {} ", pick("close")), theme.key()),
         Span::raw("close"),
     ]));
     Paragraph::new(lines)
@@ -72,14 +87,14 @@ pub(super) fn recent(p: &RecentPick, recent: &[(i64, String)], theme: &Theme, ar
 }
 
 /// A question that takes y or nothing.
-pub(super) fn confirm(c: &Confirm, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub(super) fn confirm(c: &Confirm, keymap: &Keymap, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let lines = vec![
         Line::from(Span::styled(safe(&c.title).into_owned(), theme.title())),
         Line::raw(""),
         Line::raw(safe(&c.question).into_owned()),
         Line::raw(""),
         Line::from(vec![
-            Span::styled(" y ", theme.key()),
+            Span::styled(format!(" {} ", key_of(keymap, Section::Confirm, "yes")), theme.key()),
             Span::raw(format!("{}   ", c.yes)),
             Span::styled(" any other key ", theme.key()),
             Span::raw("changes nothing"),
@@ -92,7 +107,7 @@ pub(super) fn confirm(c: &Confirm, theme: &Theme, area: Rect, buf: &mut Buffer) 
 }
 
 /// The draft kept from an edit that was never saved: restore, discard or later.
-pub(super) fn draft(d: &DraftOffer, state: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub(super) fn draft(d: &DraftOffer, state: &AppState, keymap: &Keymap, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let what = match &d.body {
         DraftBody::Ticket(f) => match f.id {
             Some(id) => format!("your unsaved edit of ticket #{id} (\"{}\")", safe(&f.summary)),
@@ -113,7 +128,7 @@ pub(super) fn draft(d: &DraftOffer, state: &AppState, theme: &Theme, area: Rect,
             Span::raw("restore it   "),
             Span::styled(" d ", theme.key()),
             Span::raw("discard it   "),
-            Span::styled(" Esc ", theme.key()),
+            Span::styled(format!(" {} ", key_of(keymap, Section::Editor, "cancel")), theme.key()),
             Span::raw("decide later"),
         ]),
     ];
