@@ -47,6 +47,7 @@ impl Widget for OverlayView<'_> {
             Overlay::Mail(m) => super::mail_review::MailView {
                 m,
                 state: self.state,
+                keymap: self.keymap,
                 theme: self.theme,
             }
             .render(area, buf),

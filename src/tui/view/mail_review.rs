@@ -16,6 +16,7 @@ use crate::tui::state::AppState;
 pub struct MailView<'a> {
     pub m: &'a MailReview,
     pub state: &'a AppState,
+    pub keymap: &'a crate::tui::keymap::Keymap,
     pub theme: &'a Theme,
 }
 
@@ -104,9 +105,10 @@ impl MailView<'_> {
             lines.push(Line::raw(""));
             lines.push(Line::from(Span::styled(
                 format!(
-                    " Drop mail {} from {}? y drops it (the record stays, marked dropped) · any other key keeps it",
+                    " Drop mail {} from {}? {} drops it (the record stays, marked dropped) · any other key keeps it",
                     h.id,
-                    safe(&h.sender)
+                    safe(&h.sender),
+                    super::key_of(self.keymap, crate::tui::keymap::Section::Confirm, "yes")
                 ),
                 self.theme.warn(),
             )));

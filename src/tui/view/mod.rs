@@ -112,8 +112,8 @@ fn draw_body(frame: &mut Frame<'_>, body: Rect, state: &AppState, keymap: &Keyma
     let buf = frame.buffer_mut();
     match (&state.ticket, state.tab) {
         (Some(t), _) => ticket::TicketScreen { view: t, state, theme }.render(body, buf),
-        (None, Tab::Queue) => queue::QueueView { state, theme }.render(body, buf),
-        (None, Tab::Sla) => sla::SlaView { state, theme }.render(body, buf),
+        (None, Tab::Queue) => queue::QueueView { state, keymap, theme }.render(body, buf),
+        (None, Tab::Sla) => sla::SlaView { state, keymap, theme }.render(body, buf),
         (None, Tab::Invoices) => invoices::InvoicesView { state, keymap, theme }.render(body, buf),
         (None, Tab::Directory) => directory::DirectoryView {
             state: &state.directory,

@@ -19,6 +19,7 @@ use crate::tui::state::AppState;
 
 pub struct QueueView<'a> {
     pub state: &'a AppState,
+    pub keymap: &'a crate::tui::keymap::Keymap,
     pub theme: &'a Theme,
 }
 
@@ -93,25 +94,40 @@ impl QueueView<'_> {
             title = format!(" Search \"{}\" (best match first)", safe(words));
         }
         if !q.marked.is_empty() {
+            let k = |sec, name| super::key_of(self.keymap, sec, name);
+            use crate::tui::keymap::Section::{Actions, Queue};
             title.push_str(&format!(
-                " · {} marked (t, a, @ apply to all; Esc unmarks)",
-                q.marked.len()
+                " · {} marked ({}, {}, {} apply to all; {} unmarks)",
+                q.marked.len(),
+                k(Actions, "set_status"),
+                k(Actions, "assign_to_me"),
+                k(Actions, "assign_to"),
+                k(Queue, "back")
             ));
         }
         title
     }
 
     /// What an empty table says: still loading, nothing matches, or what to do next.
-    fn empty_message(&self) -> &'static str {
+    fn empty_message(&self) -> String {
+        use crate::tui::keymap::Section::{Actions, Queue};
         let q = &self.state.queue;
+        let k = |sec, name| super::key_of(self.keymap, sec, name);
         if q.pending.is_some() || !q.loaded_once {
-            "  Loading…"
+            "  Loading…".into()
         } else if q.query.search.is_some() || !q.query.filter.is_empty() {
-            "  Nothing matches. Esc leaves the search or filter."
+            format!("  Nothing matches. {} leaves the search or filter.", k(Queue, "back"))
         } else if q.store_empty {
-            "  The store has no tickets yet. n opens a new ticket;\n  `pimdesk demo` adds demo data, `pimdesk import FILE` loads yours."
+            format!(
+                "  The store has no tickets yet. {} opens a new ticket;\n  `pimdesk demo` adds demo data, `pimdesk import FILE` loads yours.",
+                k(Actions, "new_ticket")
+            )
         } else {
-            "  No tickets in this view. v shows the next view, n opens a new ticket."
+            format!(
+                "  No tickets in this view. {} shows the next view, {} opens a new ticket.",
+                k(Queue, "next_view"),
+                k(Actions, "new_ticket")
+            )
         }
     }
 

@@ -19,6 +19,7 @@ use crate::tui::state::AppState;
 
 pub struct SlaView<'a> {
     pub state: &'a AppState,
+    pub keymap: &'a crate::tui::keymap::Keymap,
     pub theme: &'a Theme,
 }
 
@@ -168,10 +169,11 @@ impl Widget for SlaView<'_> {
         .areas(area);
         let b = &s.sla.board;
         let total = s.sla.total.map_or("…".to_string(), |n| n.to_string());
+        let v = super::key_of(self.keymap, crate::tui::keymap::Section::Sla, "after_hours");
         let title = if s.sla.after_hours {
-            format!(" Clocks running now: {total} · v all running clocks")
+            format!(" Clocks running now: {total} · {v} all running clocks")
         } else {
-            format!(" Running response clocks: {total} · by time left · v running now only")
+            format!(" Running response clocks: {total} · by time left · {v} running now only")
         };
         Paragraph::new(Span::styled(title, t.title())).render(head, buf);
         if b.rows.is_empty() && (b.pending.is_some() || !b.loaded_once) {
