@@ -5,6 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 use serde::{Deserialize, Serialize};
 
+use super::lists::PickRow;
 use crate::domain::text::{sanitize, sanitize_line};
 use crate::domain::ticket::{Board, Priority, Source, Status};
 use crate::store::ticket_detail::TicketDetail;
@@ -205,55 +206,45 @@ impl EditorState {
         self.errors.iter().find(|(x, _)| *x == f).map(|(_, m)| m.as_str())
     }
 
-    /// Options of the focused picker, filtered: (value id, label).
-    pub fn options(&self, choices: &Choices, policy_names: &[String]) -> Vec<(i64, String)> {
-        let all: Vec<(i64, String)> = match self.focus {
-            Field::Company => choices.companies.iter().map(|c| (c.id, c.name.clone())).collect(),
+    /// Options of the focused picker, filtered.
+    pub fn options(&self, choices: &Choices, policy_names: &[String]) -> Vec<PickRow> {
+        let words = |all: &[&'static str]| -> Vec<PickRow> {
+            all.iter()
+                .enumerate()
+                .map(|(i, w)| PickRow::new(i as i64, *w))
+                .collect()
+        };
+        let all: Vec<PickRow> = match self.focus {
+            Field::Company => choices.companies.iter().map(|c| PickRow::new(c.id, &c.name)).collect(),
             Field::Contact => choices
                 .contacts
                 .iter()
                 .filter(|c| Some(c.company_id) == self.form.company_id)
-                .map(|c| (c.id, format!("{} [{}]", c.name, c.security_level)))
+                .map(|c| PickRow::new(c.id, format!("{} [{}]", c.name, c.security_level)))
                 .collect(),
-            Field::Priority => (1..=5)
+            Field::Priority => Priority::ALL
+                .iter()
                 .map(|p| {
-                    (
-                        p,
-                        format!(
-                            "P{p} {}",
-                            policy_names.get(p as usize - 1).map(String::as_str).unwrap_or("")
-                        ),
-                    )
+                    let name = policy_names.get(p.index()).map(String::as_str).unwrap_or("");
+                    PickRow::new(i64::from(p.get()), format!("{p} {name}"))
                 })
                 .collect(),
-            Field::Status => Status::ALL
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (i as i64, s.as_str().to_string()))
-                .collect(),
-            Field::Assignee => std::iter::once((0, "(unassigned)".to_string()))
+            Field::Status => words(&Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+            Field::Assignee => std::iter::once(PickRow::new(0, "(unassigned)"))
                 .chain(
                     choices
                         .technicians
                         .iter()
-                        .map(|t| (t.id, format!("{} {}", t.login, t.name))),
+                        .map(|t| PickRow::new(t.id, format!("{} {}", t.login, t.name))),
                 )
                 .collect(),
-            Field::Board => Board::ALL
-                .iter()
-                .enumerate()
-                .map(|(i, b)| (i as i64, b.as_str().to_string()))
-                .collect(),
-            Field::Source => Source::ALL
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (i as i64, s.as_str().to_string()))
-                .collect(),
+            Field::Board => words(&Board::ALL.iter().map(|b| b.as_str()).collect::<Vec<_>>()),
+            Field::Source => words(&Source::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
             _ => Vec::new(),
         };
         let needle = self.filter.text().to_lowercase();
         all.into_iter()
-            .filter(|(_, l)| needle.is_empty() || l.to_lowercase().contains(&needle))
+            .filter(|r| needle.is_empty() || r.label.to_lowercase().contains(&needle))
             .collect()
     }
 
@@ -306,10 +297,7 @@ impl EditorState {
     /// on what the ticket has, so Enter without typing changes nothing.
     fn current_position(&self, choices: &Choices, names: &[String]) -> usize {
         let Some(v) = self.current_value() else { return 0 };
-        self.options(choices, names)
-            .iter()
-            .position(|(id, _)| *id == v)
-            .unwrap_or(0)
+        self.options(choices, names).iter().position(|r| r.id == v).unwrap_or(0)
     }
 
     /// A picker's list is showing: the focused picker is being filtered.
@@ -326,7 +314,7 @@ impl EditorState {
     /// Leaving a picker with typed filter text takes the highlighted option.
     fn accept_filter(&mut self, choices: &Choices, names: &[String]) {
         if self.focus.is_picker() && !self.filter.is_empty() {
-            if let Some((v, _)) = self.options(choices, names).get(self.highlight).cloned() {
+            if let Some(v) = self.options(choices, names).get(self.highlight).map(|r| r.id) {
                 self.pick(v);
             }
         }
@@ -368,7 +356,7 @@ impl EditorState {
             // Enter takes the highlighted match and moves on, so a second
             // Enter never lands on the top of a reopened list.
             KeyCode::Enter => {
-                if let Some((v, _)) = self.options(choices, names).get(self.highlight).cloned() {
+                if let Some(v) = self.options(choices, names).get(self.highlight).map(|r| r.id) {
                     self.pick(v);
                     self.filter.clear();
                     self.focus_next(1, choices, names);

@@ -1,5 +1,21 @@
 //! A cursor for short lists, loaded whole (invoices, the directory).
 
+/// One row of a picker: the id it stands for and the words it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickRow {
+    pub id: i64,
+    pub label: String,
+}
+
+impl PickRow {
+    pub fn new(id: i64, label: impl Into<String>) -> PickRow {
+        PickRow {
+            id,
+            label: label.into(),
+        }
+    }
+}
+
 /// A cursor over a fully loaded, short list.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Cursor {

@@ -31,8 +31,8 @@ impl MailReview {
         self.rows.get(self.highlight)
     }
 
-    /// The companies the picker's filter leaves, as (id, name).
-    pub fn companies<'a>(&self, choices: &'a super::editor::Choices) -> Vec<(i64, &'a str)> {
+    /// The companies the picker's filter leaves.
+    pub fn companies(&self, choices: &super::editor::Choices) -> Vec<super::lists::PickRow> {
         let needle = self
             .company
             .as_ref()
@@ -41,7 +41,7 @@ impl MailReview {
             .companies
             .iter()
             .filter(|c| needle.is_empty() || c.name.to_lowercase().contains(&needle))
-            .map(|c| (c.id, c.name.as_str()))
+            .map(|c| super::lists::PickRow::new(c.id, &c.name))
             .collect()
     }
 }
@@ -91,7 +91,7 @@ fn pick_company(m: &mut MailReview, choices: &super::editor::Choices, a: &Action
         Action::Move(1) => *at = (*at + 1).min(options.len().saturating_sub(1)),
         Action::Move(-1) => *at = at.saturating_sub(1),
         Action::Submit => {
-            let (Some(&(company_id, _)), Some(h)) = (options.get(*at), m.rows.get(m.highlight)) else {
+            let (Some(company_id), Some(h)) = (options.get(*at).map(|r| r.id), m.rows.get(m.highlight)) else {
                 return vec![];
             };
             let id = h.id;

@@ -120,7 +120,7 @@ pub struct AppState {
     /// The name prompt of `w` (save this view), while open.
     pub view_name_input: Option<line::LineInput>,
     /// Tickets opened this session, newest first: (id, summary).
-    pub recent: Vec<(i64, String)>,
+    pub recent: Vec<lists::PickRow>,
     pub queue: QueueState,
     pub ticket: Option<TicketView>,
     pub sla: sla::SlaTab,

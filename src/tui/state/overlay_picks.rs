@@ -99,7 +99,7 @@ pub(super) fn recent(s: &mut AppState, a: &Action) -> Option<Vec<Effect>> {
         Action::Move(1) | Action::NextField => p.highlight = (p.highlight + 1).min(n.saturating_sub(1)),
         Action::Move(-1) | Action::PrevField => p.highlight = p.highlight.saturating_sub(1),
         Action::Open => {
-            let id = s.recent.get(p.highlight).map(|(id, _)| *id);
+            let id = s.recent.get(p.highlight).map(|r| r.id);
             s.overlay = None;
             return Some(super::navigate::open_ticket(s, id));
         }

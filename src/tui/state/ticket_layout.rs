@@ -77,8 +77,8 @@ pub(super) fn loaded(s: &mut AppState, detail: Option<Box<TicketDetail>>) -> Vec
         t.detail = detail;
     }
     if let Some(d) = s.ticket.as_ref().and_then(|t| t.detail.as_deref()) {
-        let entry = (d.id, crate::domain::text::sanitize_line(&d.summary));
-        s.recent.retain(|(id, _)| *id != entry.0);
+        let entry = super::lists::PickRow::new(d.id, crate::domain::text::sanitize_line(&d.summary));
+        s.recent.retain(|r| r.id != entry.id);
         s.recent.insert(0, entry);
         s.recent.truncate(super::RECENT);
     }

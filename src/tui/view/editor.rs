@@ -288,9 +288,9 @@ impl EditorView<'_> {
             .enumerate()
             .skip(first)
             .take(8)
-            .map(|(i, (_, label))| {
+            .map(|(i, row)| {
                 Line::from(Span::styled(
-                    safe(label).into_owned(),
+                    safe(&row.label).into_owned(),
                     if i == self.e.highlight {
                         self.theme.selected()
                     } else {

@@ -124,7 +124,7 @@ impl InvoicesView<'_> {
         ))];
         // The picked payment stays in view when there are more than fit.
         let first = v.pick.saturating_sub(shown.saturating_sub(1));
-        for (i, (_, what)) in v.payments.iter().enumerate().skip(first).take(shown) {
+        for (i, what) in v.payments.iter().map(|r| &r.label).enumerate().skip(first).take(shown) {
             let mark = if i == v.pick { ">" } else { " " };
             let style = if i == v.pick { t.key() } else { t.dim() };
             lines.push(Line::from(Span::styled(format!(" {mark} {}", safe(what)), style)));

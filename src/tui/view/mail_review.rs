@@ -61,9 +61,10 @@ impl MailView<'_> {
         )];
         prompt.extend(super::line_spans(filter, t));
         lines.push(Line::from(prompt));
-        for (i, (_, name)) in m
+        for (i, name) in m
             .companies(&self.state.choices)
             .iter()
+            .map(|r| &r.label)
             .enumerate()
             .take(usize::from(area.height.saturating_sub(4)))
         {

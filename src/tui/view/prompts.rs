@@ -52,7 +52,7 @@ pub(super) fn assign(p: &AssignPick, state: &AppState, keymap: &Keymap, t: &Them
 /// `Ctrl-O`: the tickets opened last.
 pub(super) fn recent(
     p: &RecentPick,
-    recent: &[(i64, String)],
+    recent: &[crate::tui::state::lists::PickRow],
     keymap: &Keymap,
     theme: &Theme,
     area: Rect,
@@ -62,7 +62,7 @@ pub(super) fn recent(
         Line::from(Span::styled("Recently opened tickets", theme.title())),
         Line::raw(""),
     ];
-    for (i, (id, summary)) in recent.iter().enumerate() {
+    for (i, crate::tui::state::lists::PickRow { id, label: summary }) in recent.iter().enumerate() {
         let style = if i == p.highlight {
             theme.selected()
         } else {

@@ -34,7 +34,7 @@ pub const AGREEMENT_FIELDS: [&str; 8] = [
 #[derive(Debug, Clone)]
 pub struct AgreementForm {
     /// (id, name), by name.
-    pub companies: Vec<(i64, String)>,
+    pub companies: Vec<crate::tui::state::lists::PickRow>,
     pub company: usize,
     /// Index into `Product::ALL`.
     pub product: usize,
@@ -70,9 +70,14 @@ fn money(field: &str, text: &str) -> Result<Cents, String> {
 }
 
 impl AgreementForm {
-    pub fn new(companies: Vec<(i64, String)>, company_id: Option<i64>, today: NaiveDate, rate: Cents) -> Self {
+    pub fn new(
+        companies: Vec<crate::tui::state::lists::PickRow>,
+        company_id: Option<i64>,
+        today: NaiveDate,
+        rate: Cents,
+    ) -> Self {
         let company = company_id
-            .and_then(|id| companies.iter().position(|c| c.0 == id))
+            .and_then(|id| companies.iter().position(|c| c.id == id))
             .unwrap_or(0);
         let plain = |c: Cents| format!("{}.{:02}", c.0 / 100, c.0 % 100);
         AgreementForm {
@@ -95,7 +100,7 @@ impl AgreementForm {
     }
 
     pub fn company_name(&self) -> &str {
-        self.companies.get(self.company).map_or("", |c| c.1.as_str())
+        self.companies.get(self.company).map_or("", |c| c.label.as_str())
     }
 
     /// The typed text of a field (None for the picked ones).
@@ -134,7 +139,7 @@ impl AgreementForm {
 
     fn pick(&mut self, c: char) {
         let found = match self.focus {
-            0 => jump(self.companies.iter().map(|c| c.1.as_str()), self.company, c),
+            0 => jump(self.companies.iter().map(|c| c.label.as_str()), self.company, c),
             _ => jump(Product::ALL.iter().map(|p| p.as_str()), self.product, c),
         };
         match (self.focus, found) {
@@ -184,7 +189,7 @@ impl AgreementForm {
 
     /// The store's write, or what is mistyped.
     pub fn submit(&self, at: i64) -> Result<Effect, String> {
-        let Some(&(company_id, _)) = self.companies.get(self.company) else {
+        let Some(company_id) = self.companies.get(self.company).map(|c| c.id) else {
             return Err("company: no companies are loaded yet (visit the Directory tab)".into());
         };
         let executed = parse_date(&self.executed).map_err(|e| format!("executed: {e}"))?;
@@ -298,8 +303,8 @@ pub fn start(s: &mut AppState, k: InvoiceKey) -> Vec<Effect> {
     let today = today(s);
     let form = match (k, selected) {
         (InvoiceKey::NewAgreement, row) => {
-            let companies: Vec<(i64, String)> = (s.directory.data.companies.iter())
-                .map(|c| (c.id, c.name.clone()))
+            let companies: Vec<crate::tui::state::lists::PickRow> = (s.directory.data.companies.iter())
+                .map(|c| crate::tui::state::lists::PickRow::new(c.id, &c.name))
                 .collect();
             let id = row.map(|r| r.agreement.company_id);
             Form::Agreement(AgreementForm::new(

@@ -187,8 +187,8 @@ impl VoidForm {
 #[derive(Debug, Clone)]
 pub struct PaymentVoidForm {
     pub target: Target,
-    /// The invoice's payments not yet void, as (id, what it was).
-    pub payments: Vec<(i64, String)>,
+    /// The invoice's payments not yet void: id, and what it was.
+    pub payments: Vec<crate::tui::state::lists::PickRow>,
     pub pick: usize,
     pub reason: String,
     pub error: Option<String>,
@@ -197,7 +197,7 @@ pub struct PaymentVoidForm {
 impl PaymentVoidForm {
     /// None when the invoice has no payment left to reverse.
     pub fn new(invoice: &Invoice) -> Option<PaymentVoidForm> {
-        let payments: Vec<(i64, String)> = invoice
+        let payments: Vec<crate::tui::state::lists::PickRow> = invoice
             .payments
             .iter()
             .filter(|p| p.void_reason.is_none())
@@ -207,7 +207,7 @@ impl PaymentVoidForm {
                 } else {
                     format!(" ref {}", p.reference)
                 };
-                (
+                crate::tui::state::lists::PickRow::new(
                     p.id,
                     format!("{} by {} on {}{reference}", p.amount, p.method.label(), p.date),
                 )
@@ -370,7 +370,11 @@ fn submit_form(form: &mut Form, run: super::RunSettings, at: i64) -> Result<Opti
             match (reason.is_empty(), v.payments.get(v.pick)) {
                 (true, _) => Err("a reversal needs a reason: type why, then Enter".into()),
                 (false, None) => Err("no payment to reverse".into()),
-                (false, Some(&(payment, _))) => Ok(Some(effect(InvoiceEffect::VoidPayment { payment, reason, at }))),
+                (false, Some(row)) => Ok(Some(effect(InvoiceEffect::VoidPayment {
+                    payment: row.id,
+                    reason,
+                    at,
+                }))),
             }
         }
         Form::Run(r) => run_submit(r, run, at),
