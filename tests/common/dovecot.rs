@@ -63,55 +63,34 @@ impl Dovecot {
             let _ = std::io::Write::write_all(&mut std::io::stderr(), b"skipped: dovecot-imapd is not installed\n");
             return None;
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .ok()?
-            .local_addr()
-            .ok()?
-            .port();
         let (uid, gid) = mail_owner();
-        let d = dir.display();
         for sub in ["run", "state", "mail", "home"] {
             std::fs::create_dir_all(dir.join(sub)).expect("dovecot dirs");
         }
         std::fs::write(dir.join("passwd"), format!("{USER}:{{PLAIN}}{PASSWORD}\n")).expect("passwd");
-        let conf = format!(
-            "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {d}/run\nstate_dir = {d}/state\n\
-             log_path = {d}/dovecot.log\nssl = no\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\n\
-             first_valid_uid = 1\nmail_location = maildir:{d}/mail/%u\n\
-             namespace inbox {{\n  inbox = yes\n  separator = /\n}}\n\
-             passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d}/passwd\n}}\n\
-             userdb {{\n  driver = static\n  args = uid={uid} gid={gid} home={d}/home/%u\n}}\n\
-             service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n"
-        );
-        std::fs::write(dir.join("dovecot.conf"), conf).expect("dovecot.conf");
         for sub in ["mail", "home"] {
             chown_all(&dir.join(sub), uid, gid);
         }
-        let child = Command::new("/usr/sbin/dovecot")
-            .arg("-F")
-            .arg("-c")
-            .arg(dir.join("dovecot.conf"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start dovecot");
-        let server = Dovecot {
-            child,
-            port,
-            dir: dir.to_path_buf(),
-            uid,
-        };
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            let log = std::fs::read_to_string(dir.join("dovecot.log")).unwrap_or_default();
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "Dovecot did not start:\n{log}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        // A port free when asked may be taken by a test running beside this
+        // one before Dovecot binds it: then Dovecot exits, and another
+        // port is tried (a connect alone could reach the other's server).
+        for _ in 0..5 {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .ok()?
+                .local_addr()
+                .ok()?
+                .port();
+            if let Some(child) = launch(dir, port, uid, gid) {
+                return Some(Dovecot {
+                    child,
+                    port,
+                    dir: dir.to_path_buf(),
+                    uid,
+                });
+            }
         }
-        Some(server)
+        let log = std::fs::read_to_string(dir.join("dovecot.log")).unwrap_or_default();
+        panic!("Dovecot did not start on any of five ports:\n{log}");
     }
 
     /// Puts a message in the user's INBOX (a new file in the Maildir).
@@ -160,5 +139,50 @@ impl Drop for Dovecot {
     fn drop(&mut self) {
         let _ = Command::new("kill").arg(self.child.id().to_string()).status();
         let _ = self.child.wait();
+    }
+}
+
+/// Dovecot on `port`, once it listens there and is still running; None if
+/// it exited (the port was taken).
+fn launch(dir: &Path, port: u16, uid: u32, gid: u32) -> Option<std::process::Child> {
+    let d = dir.display();
+    let conf = format!(
+        "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {d}/run\nstate_dir = {d}/state\n\
+         log_path = {d}/dovecot.log\nssl = no\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\n\
+         first_valid_uid = 1\nmail_location = maildir:{d}/mail/%u\n\
+         namespace inbox {{\n  inbox = yes\n  separator = /\n}}\n\
+         passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d}/passwd\n}}\n\
+         userdb {{\n  driver = static\n  args = uid={uid} gid={gid} home={d}/home/%u\n}}\n\
+         service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n"
+    );
+    std::fs::write(dir.join("dovecot.conf"), conf).expect("dovecot.conf");
+    let mut child = Command::new("/usr/sbin/dovecot")
+        .arg("-F")
+        .arg("-c")
+        .arg(dir.join("dovecot.conf"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start dovecot");
+    let started = Instant::now();
+    loop {
+        if child.try_wait().ok().flatten().is_some() {
+            return None;
+        }
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            // Still ours a moment later: a Dovecot that lost the port exits.
+            std::thread::sleep(Duration::from_millis(150));
+            if child.try_wait().ok().flatten().is_none() {
+                return Some(child);
+            }
+            return None;
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
