@@ -130,7 +130,7 @@ fn editor(
                 Some(theirs) => {
                     // Keep every word typed; the next save knowingly replaces their version.
                     e.conflict = Some(format!(
-                        "{message}. Your text is kept: Ctrl-S again saves over their change, Esc leaves it."
+                        "{message}. Your text is kept: save again to write over their change, or cancel to leave it."
                     ));
                     e.form.base_version = Some(*theirs);
                 }
