@@ -96,7 +96,7 @@ pub(crate) fn search_last(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 }
 
 /// Drops the triggers whose names match the GLOB `pattern`; returns their SQL.
-fn drop_triggers(conn: &Connection, pattern: &str) -> rusqlite::Result<Vec<String>> {
+pub(super) fn drop_triggers(conn: &Connection, pattern: &str) -> rusqlite::Result<Vec<String>> {
     let mut stmt =
         conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name GLOB ?1 ORDER BY rowid")?;
     let triggers: Vec<(String, String)> = stmt

@@ -71,15 +71,7 @@ pub(crate) fn pause(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 
 /// Drops the index's triggers; returns their SQL, as the store held it.
 fn drop_triggers(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name GLOB ?1 ORDER BY rowid")?;
-    let triggers: Vec<(String, String)> = stmt
-        .query_map([TRIGGERS], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    for (name, _) in &triggers {
-        conn.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
-    }
-    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
+    super::bulk::drop_triggers(conn, TRIGGERS)
 }
 
 /// The names of the index's triggers the store holds.

@@ -107,7 +107,8 @@ fn answer(s: &mut AppState, action: Action) -> Vec<Effect> {
 
 /// A key or command: the focus first, then the shell, then the lists.
 fn user(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
-    let owned = match s.focus() {
+    let focus = s.focus();
+    let owned = match focus {
         Focus::Prompt => input::goto_key(s, &action)
             .or_else(|| input::line_key(s, &action))
             .or_else(|| directory::handle(s, &action)),
@@ -122,9 +123,10 @@ fn user(s: &mut AppState, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     }
     // What the focus leaves: quick actions (a new ticket from anywhere, or
     // on the ticket under help), then the shell's.
-    let focus_took_quick = matches!(s.focus(), Focus::Ticket | Focus::Tab(Tab::Queue | Tab::Sla));
-    if let Some(effects) = (!focus_took_quick).then(|| quick::quick_action(s, &action)).flatten() {
-        return effects;
+    if !matches!(focus, Focus::Ticket | Focus::Tab(Tab::Queue | Tab::Sla)) {
+        if let Some(effects) = quick::quick_action(s, &action) {
+            return effects;
+        }
     }
     let action = match shell::handle(s, action) {
         Ok(effects) => return effects,
