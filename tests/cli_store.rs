@@ -573,7 +573,8 @@ fn backup_while_another_process_writes() {
     assert!(env.export_bytes(&dest) == env.export_bytes(&env.db));
 }
 
-/// Turns a current store back into schema 5: without the search triggers of
+/// Turns a current store back into schema 5: without the sealed notes of
+/// schema 13, the search triggers of
 /// schema 12, the mail tables of schema 11, the SLA summary of schema 10,
 /// the saved views of schema 9, the open-ticket sort indexes of schema 8,
 /// the stored response minutes of schema 7 and the billed counts of
@@ -583,6 +584,7 @@ fn downgrade_to_v5(db: &Path) {
     conn.execute_batch(
         "DROP TRIGGER search_ticket_insert; DROP TRIGGER search_ticket_update; DROP TRIGGER search_ticket_delete;
          DROP TRIGGER search_note_insert; DROP TRIGGER search_note_update; DROP TRIGGER search_note_delete;
+         DROP TABLE note_fts; DROP TABLE search_chunks;
          DROP TABLE mail_attachments; DROP TABLE mail_outbox; DROP TABLE mail_inbound;
          DROP TRIGGER sla_days_insert; DROP TRIGGER sla_days_delete; DROP TRIGGER sla_days_update; DROP TABLE sla_days;
          DROP INDEX tickets_running_clocks; DROP TABLE saved_views; DROP INDEX tickets_open_due; DROP INDEX tickets_open_opened; DROP INDEX tickets_open_status;

@@ -46,6 +46,7 @@ fn a_schema_11_store_gets_the_triggers_and_its_search_still_works() {
         .execute_batch(
             "DROP TRIGGER search_ticket_insert; DROP TRIGGER search_ticket_update; DROP TRIGGER search_ticket_delete;
              DROP TRIGGER search_note_insert; DROP TRIGGER search_note_update; DROP TRIGGER search_note_delete;
+             DROP TABLE note_fts; DROP TABLE search_chunks;
              PRAGMA user_version = 11;",
         )
         .expect("downgrade");

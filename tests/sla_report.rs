@@ -91,12 +91,13 @@ fn an_older_store_gets_its_response_minutes_on_the_first_open() {
     env.demo_into(&env.db, 300, 13);
     let before = report(&env);
     {
-        // Back to schema 6: no search triggers (12), no mail tables (11), no saved views (9), no open-ticket sort indexes (8), no stored
+        // Back to schema 6: no sealed notes (13), no search triggers (12), no mail tables (11), no saved views (9), no open-ticket sort indexes (8), no stored
         // minutes and the older compliance index (7).
         let conn = rusqlite::Connection::open(&env.db).expect("open");
         conn.execute_batch(
             "DROP TRIGGER search_ticket_insert; DROP TRIGGER search_ticket_update; DROP TRIGGER search_ticket_delete;
          DROP TRIGGER search_note_insert; DROP TRIGGER search_note_update; DROP TRIGGER search_note_delete;
+         DROP TABLE note_fts; DROP TABLE search_chunks;
          DROP TABLE mail_attachments; DROP TABLE mail_outbox; DROP TABLE mail_inbound;
          DROP TRIGGER sla_days_insert; DROP TRIGGER sla_days_delete; DROP TRIGGER sla_days_update; DROP TABLE sla_days;
          DROP INDEX tickets_running_clocks; DROP TABLE saved_views; DROP INDEX tickets_open_due; DROP INDEX tickets_open_opened; DROP INDEX tickets_open_status;

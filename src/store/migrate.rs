@@ -25,6 +25,8 @@ const STEPS: &[&str] = &[
     include_str!("migrate_11.sql"),
     // Version 12: the search index kept by triggers.
     include_str!("migrate_12.sql"),
+    // Version 13: a note appends to the search index at a bounded cost.
+    concat!(include_str!("migrate_13.sql"), include_str!("migrate_13_triggers.sql")),
 ];
 
 /// The schema version this build writes.

@@ -22,6 +22,7 @@ pub mod queue;
 pub mod queue_assignee;
 pub mod queue_filter;
 pub mod saved_views;
+pub mod search;
 pub mod search_index;
 pub mod sla;
 pub mod ticket_bulk;

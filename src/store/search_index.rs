@@ -1,8 +1,10 @@
 //! The full-text index `ticket_fts`: one row per ticket (rowid = ticket
 //! id) of its summary, its description, and the bodies of its notes in the
-//! order they were written, each after a space. The database keeps it: the
-//! triggers of schema 12 (migrate_12.sql) write a ticket's row on every
-//! write of the ticket or its notes. This module sets the triggers aside
+//! order they were written, each after a space — except the notes of a long
+//! ticket sealed into `note_fts` chunks (`search_chunks`), 8 KiB at a time,
+//! so that a new note never tokenizes the older ones again. The database
+//! keeps it: the triggers of schema 13 (migrate_13_triggers.sql) write a
+//! ticket's row on every write of the ticket or its notes. This module sets the triggers aside
 //! for a big write and catches the index up after it in one pass, builds it
 //! whole (`doctor --rebuild-search`), and tells whether it still matches the
 //! tickets.
@@ -12,7 +14,7 @@ use rusqlite::Connection;
 /// The triggers that keep the index, as a GLOB over their names.
 const TRIGGERS: &str = "search_*";
 
-/// Their names, as migrate_12.sql writes them.
+/// Their names, as migrate_13_triggers.sql writes them.
 const TRIGGER_NAMES: [&str; 6] = [
     "search_ticket_insert",
     "search_ticket_update",
@@ -22,9 +24,9 @@ const TRIGGER_NAMES: [&str; 6] = [
     "search_note_delete",
 ];
 
-/// The statements that write the triggers: schema 12's own (a later schema
+/// The statements that write the triggers: schema 13's own (a later schema
 /// that changes them gives its own here).
-const CREATE_TRIGGERS: &str = include_str!("migrate_12.sql");
+const CREATE_TRIGGERS: &str = include_str!("migrate_13_triggers.sql");
 
 /// The index rows of the tickets chosen by the condition that follows
 /// (over `tickets t`), each with its notes in the order they were written.
@@ -34,12 +36,13 @@ const ROWS: &str = "INSERT INTO ticket_fts (rowid, summary, description, notes)
     FROM tickets t WHERE ";
 
 /// Builds the whole index again, and its triggers, in one transaction: all
-/// or nothing.
+/// or nothing. Each ticket's row holds all its notes; the next note on a
+/// long ticket seals them into a chunk.
 pub fn rebuild(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     drop_triggers(&tx)?;
     tx.execute_batch(CREATE_TRIGGERS)?;
-    tx.execute("DELETE FROM ticket_fts", [])?;
+    tx.execute_batch("DELETE FROM ticket_fts; DELETE FROM note_fts; DELETE FROM search_chunks;")?;
     tx.execute(&format!("{ROWS} 1 ORDER BY t.id"), [])?;
     tx.commit()
 }
@@ -58,6 +61,16 @@ pub(crate) fn pause(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     )?;
     let mut statements = vec![
         format!("{ROWS} t.id > {tickets} ORDER BY t.id"),
+        // A long ticket with new notes: its chunks and head row go, its row
+        // holds its older notes whole again, and the next statement appends
+        // the new ones (the next note seals them).
+        format!(
+            "UPDATE ticket_fts
+                SET notes = coalesce((SELECT group_concat(' ' || n.body, '' ORDER BY n.id) FROM notes n WHERE n.ticket_id = ticket_fts.rowid AND n.id <= {notes}), '')
+              WHERE rowid IN (SELECT ticket_id FROM search_chunks WHERE ticket_id IN (SELECT ticket_id FROM notes WHERE id > {notes}));
+             DELETE FROM note_fts WHERE rowid IN (SELECT id FROM search_chunks WHERE ticket_id IN (SELECT ticket_id FROM notes WHERE id > {notes}));
+             DELETE FROM search_chunks WHERE ticket_id IN (SELECT ticket_id FROM notes WHERE id > {notes});"
+        ),
         // `+ticket_id`: the notes are found by their id, the new ones only.
         format!(
             "UPDATE ticket_fts
@@ -87,7 +100,8 @@ fn triggers(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 pub fn problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let (missing, stray): (i64, i64) = conn.query_row(
         "SELECT (SELECT count(*) FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM ticket_fts_docsize d WHERE d.id = t.id)),
-                (SELECT count(*) FROM ticket_fts_docsize d WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = d.id))",
+                (SELECT count(*) FROM ticket_fts_docsize d WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = d.id))
+              + (SELECT count(*) FROM search_chunks s WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = s.ticket_id))",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;

@@ -6,32 +6,13 @@ use rusqlite::Connection;
 
 use super::queue::{row, view_filter, COLUMNS};
 pub use super::queue::{Anchor, QueueQuery, QueueRow, SortKey, SortValue, View};
-
-/// Words → an FTS5 query: each word of two or more characters a quoted
-/// prefix, all required. A one-character word is matched whole: as a prefix
-/// it would merge every term that starts with that letter (the index keeps
-/// prefixes of two and three), half a second at a million tickets.
-pub fn fts_query(words: &str) -> Option<String> {
-    let terms: Vec<String> = words
-        .split_whitespace()
-        .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            if w.chars().count() == 1 {
-                format!("\"{w}\"")
-            } else {
-                format!("\"{w}\"*")
-            }
-        })
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
-}
+pub use super::search::{fts_query, SEARCH_WINDOW};
 
 /// One page of the queue, in display order, at most `limit` rows.
 /// Searches rank best match first (bm25) and page by offset within the matches.
 pub fn page(conn: &Connection, q: &QueueQuery, anchor: &Anchor, limit: usize) -> rusqlite::Result<Vec<QueueRow>> {
-    if let Some(fts) = q.search.as_deref().and_then(fts_query) {
-        return search_page(conn, q, &fts, anchor, limit);
+    if let Some(words) = q.search.as_deref().filter(|w| fts_query(w).is_some()) {
+        return super::search::page(conn, q, words, anchor, limit);
     }
     if q.sort == SortKey::Assignee && q.is_broad() {
         return super::queue_assignee::page(conn, q, anchor, limit);
@@ -77,41 +58,6 @@ pub fn page(conn: &Connection, q: &QueueQuery, anchor: &Anchor, limit: usize) ->
         rows.reverse();
     }
     Ok(rows)
-}
-
-/// Search ranks the newest this-many matches best first, so a common word in
-/// a million tickets costs the same as a rare one (bm25 scores every row it ranks).
-pub const SEARCH_WINDOW: usize = 5000;
-
-fn search_page(
-    conn: &Connection,
-    q: &QueueQuery,
-    fts: &str,
-    anchor: &Anchor,
-    limit: usize,
-) -> rusqlite::Result<Vec<QueueRow>> {
-    // Search results are ranked best first; one page of the best matches is shown.
-    if matches!(anchor, Anchor::After(..) | Anchor::Before(..)) {
-        return Ok(Vec::new());
-    }
-    // The filter line narrows a search too; the best matches come first (bm25).
-    let (clauses, values) = q.filter.sql(3);
-    let filter: String = clauses.iter().map(|c| format!(" AND {c}")).collect();
-    let inner = if filter.is_empty() {
-        format!("SELECT id, rank FROM (SELECT rowid AS id, rank FROM ticket_fts WHERE ticket_fts MATCH ?1 ORDER BY rowid DESC LIMIT {SEARCH_WINDOW}) ORDER BY rank LIMIT ?2")
-    } else {
-        format!("SELECT id, rank FROM (SELECT ticket_fts.rowid AS id, ticket_fts.rank AS rank FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid WHERE ticket_fts MATCH ?1{filter} ORDER BY ticket_fts.rowid DESC LIMIT {SEARCH_WINDOW}) ORDER BY rank LIMIT ?2")
-    };
-    let sql = format!(
-        "SELECT {COLUMNS} FROM ({inner}) m
-         JOIN tickets t ON t.id = m.id JOIN companies c ON c.id = t.company_id LEFT JOIN technicians te ON te.id = t.assignee_id
-         ORDER BY m.rank"
-    );
-    let mut args = vec![Value::Text(fts.to_string()), Value::Integer(limit as i64)];
-    args.extend(values);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args), row)?.collect();
-    rows
 }
 
 /// Filters of `pimdesk ticket list`.

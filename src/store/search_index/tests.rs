@@ -134,7 +134,10 @@ fn a_new_store_has_the_triggers_and_a_rebuild_restores_what_was_dropped() {
     let mut expected: Vec<String> = TRIGGER_NAMES.iter().map(|s| s.to_string()).collect();
     expected.sort();
     names.sort();
-    assert_eq!(names, expected, "TRIGGER_NAMES names what migrate_12.sql writes");
+    assert_eq!(
+        names, expected,
+        "TRIGGER_NAMES names what migrate_13_triggers.sql writes"
+    );
     assert!(problems(&conn).unwrap().is_empty());
 
     // Another program drops a trigger, then writes a ticket the index misses.
@@ -207,5 +210,154 @@ fn a_paused_index_catches_up_to_what_the_triggers_would_have_kept() {
         let caught_up = rows(conn);
         rebuild(conn).unwrap();
         assert_eq!(rows(conn), caught_up, "the same rows as a rebuild writes");
+    });
+}
+
+/// The rows of note_fts the store holds for ticket `id`: chunks of sealed
+/// notes and a head row.
+fn chunks(conn: &Connection, id: i64) -> i64 {
+    conn.query_row("SELECT count(*) FROM search_chunks WHERE ticket_id = ?1", [id], |r| {
+        r.get(0)
+    })
+    .unwrap()
+}
+
+/// A note of about 100 characters; `word` among filler words.
+fn long_note(i: usize, word: &str) -> String {
+    format!("Note {i} {word}: checked the closet switch and the uplink, power cycled it, waited for the link lights")
+}
+
+#[test]
+fn a_long_tickets_older_notes_are_sealed_and_still_found_with_its_newest() {
+    with_store(|conn, rules| {
+        let id = new_ticket(conn, "Yak plotter jams", "The plotter in the drafting room", rules);
+        let other = new_ticket(conn, "Mail is slow", "Outlook hangs aardvark", rules);
+        let mut aardvark = 0;
+        for i in 0..200 {
+            let word = match i {
+                5 => "aardvark",
+                150 => "bandicoot",
+                199 => "cassowary",
+                _ => "",
+            };
+            let n = note(conn, id, &long_note(i, word), rules);
+            if i == 5 {
+                aardvark = n;
+            }
+        }
+        assert!(
+            chunks(conn, id) >= 3,
+            "200 notes of 100 characters fill chunks of 8 KiB, and a head row"
+        );
+        let row: i64 = conn
+            .query_row("SELECT length(notes) FROM ticket_fts WHERE rowid = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(row < 8192 + 200, "the ticket's row keeps only its latest notes: {row}");
+
+        assert_eq!(found(conn, "bandicoot"), [id], "a word of a sealed note");
+        assert_eq!(
+            found(conn, "yak aardvark bandicoot cassowary"),
+            [id],
+            "words in the summary, two chunks and the latest notes"
+        );
+        assert_eq!(
+            found(conn, "aardv").len(),
+            2,
+            "both tickets by a prefix: {:?}",
+            found(conn, "aardv")
+        );
+        assert!(
+            found(conn, "bandicoot outlook").is_empty(),
+            "all the words, in one ticket"
+        );
+        assert_eq!(found(conn, "outlook aardvark"), [other]);
+        let open = ListFilter {
+            search: Some("drafting bandicoot".into()),
+            status: Some(crate::domain::ticket::Status::New),
+            limit: 100,
+            ..Default::default()
+        };
+        assert_eq!(
+            list_ids(conn, &open).unwrap(),
+            [id],
+            "the filter line narrows a spread match"
+        );
+        let closed = ListFilter {
+            status: Some(crate::domain::ticket::Status::Closed),
+            ..open
+        };
+        assert!(list_ids(conn, &closed).unwrap().is_empty());
+
+        crate::store::note_edit::edit_note(conn, aardvark, "Swapped the wombat", 1, 1_764_000_200).unwrap();
+        assert_eq!(
+            found(conn, "aardvark"),
+            [other],
+            "a corrected sealed note's old word is gone"
+        );
+        assert_eq!(found(conn, "wombat bandicoot"), [id]);
+        assert_eq!(chunks(conn, id), 0, "a correction writes the ticket's row whole");
+        note(conn, id, "Dingo cable", rules);
+        assert_eq!(
+            chunks(conn, id),
+            2,
+            "the next note seals the row again: a chunk and the head row"
+        );
+        assert_eq!(found(conn, "wombat dingo yak"), [id]);
+
+        rebuild(conn).unwrap();
+        assert_eq!(chunks(conn, id), 0);
+        assert_eq!(
+            found(conn, "wombat dingo yak cassowary"),
+            [id],
+            "a rebuild keeps every word"
+        );
+        conn.execute_batch(&format!(
+            "DELETE FROM notes WHERE ticket_id = {id}; DELETE FROM tickets WHERE id = {id};"
+        ))
+        .unwrap();
+    });
+}
+
+#[test]
+fn a_long_tickets_head_follows_its_summary_and_a_paused_write() {
+    with_store(|conn, rules| {
+        let id = new_ticket(conn, "Yak plotter jams", "The plotter in the drafting room", rules);
+        for i in 0..120 {
+            note(conn, id, &long_note(i, if i == 3 { "aardvark" } else { "" }), rules);
+        }
+        assert!(chunks(conn, id) >= 2, "a chunk and the head row");
+        let ch = TicketChanges {
+            summary: Some("Emu plotter jams".into()),
+            ..Default::default()
+        };
+        crate::store::ticket_write::update(conn, id, &ch, None, 1, 1_764_000_050, rules).unwrap();
+        assert_eq!(
+            found(conn, "emu aardvark"),
+            [id],
+            "a new summary with a sealed note's word"
+        );
+        assert!(
+            found(conn, "yak aardvark").is_empty(),
+            "the old summary is gone from the head row too"
+        );
+
+        let statements = super::pause(conn).unwrap();
+        conn.execute_batch(&format!(
+            "INSERT INTO notes (ticket_id, created, internal, body) VALUES ({id}, 0, 1, 'Kiwi toner')"
+        ))
+        .unwrap();
+        for sql in &statements {
+            conn.execute_batch(sql).unwrap();
+        }
+        assert_eq!(
+            found(conn, "kiwi aardvark emu"),
+            [id],
+            "a bulk write's note on a long ticket"
+        );
+        note(conn, id, "Moa drum", rules);
+        assert!(chunks(conn, id) >= 2, "the next note seals again");
+        assert_eq!(found(conn, "kiwi aardvark emu moa drafting"), [id]);
     });
 }
