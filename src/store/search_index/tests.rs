@@ -227,24 +227,32 @@ fn long_note(i: usize, word: &str) -> String {
     format!("Note {i} {word}: checked the closet switch and the uplink, power cycled it, waited for the link lights")
 }
 
+/// A ticket of 200 notes of about 100 characters (with "aardvark" in note
+/// 5, "bandicoot" in 150, "cassowary" in the last) and another ticket;
+/// returns both and the id of the aardvark note.
+fn long_ticket(conn: &mut Connection, rules: &Rules<'_>) -> (i64, i64, i64) {
+    let id = new_ticket(conn, "Yak plotter jams", "The plotter in the drafting room", rules);
+    let other = new_ticket(conn, "Mail is slow", "Outlook hangs aardvark", rules);
+    let mut aardvark = 0;
+    for i in 0..200 {
+        let word = match i {
+            5 => "aardvark",
+            150 => "bandicoot",
+            199 => "cassowary",
+            _ => "",
+        };
+        let n = note(conn, id, &long_note(i, word), rules);
+        if i == 5 {
+            aardvark = n;
+        }
+    }
+    (id, other, aardvark)
+}
+
 #[test]
 fn a_long_tickets_older_notes_are_sealed_and_still_found_with_its_newest() {
     with_store(|conn, rules| {
-        let id = new_ticket(conn, "Yak plotter jams", "The plotter in the drafting room", rules);
-        let other = new_ticket(conn, "Mail is slow", "Outlook hangs aardvark", rules);
-        let mut aardvark = 0;
-        for i in 0..200 {
-            let word = match i {
-                5 => "aardvark",
-                150 => "bandicoot",
-                199 => "cassowary",
-                _ => "",
-            };
-            let n = note(conn, id, &long_note(i, word), rules);
-            if i == 5 {
-                aardvark = n;
-            }
-        }
+        let (id, other, _) = long_ticket(conn, rules);
         assert!(
             chunks(conn, id) >= 3,
             "200 notes of 100 characters fill chunks of 8 KiB, and a head row"
@@ -262,12 +270,7 @@ fn a_long_tickets_older_notes_are_sealed_and_still_found_with_its_newest() {
             [id],
             "words in the summary, two chunks and the latest notes"
         );
-        assert_eq!(
-            found(conn, "aardv").len(),
-            2,
-            "both tickets by a prefix: {:?}",
-            found(conn, "aardv")
-        );
+        assert_eq!(found(conn, "aardv").len(), 2, "both tickets by a prefix");
         assert!(
             found(conn, "bandicoot outlook").is_empty(),
             "all the words, in one ticket"
@@ -289,7 +292,13 @@ fn a_long_tickets_older_notes_are_sealed_and_still_found_with_its_newest() {
             ..open
         };
         assert!(list_ids(conn, &closed).unwrap().is_empty());
+    });
+}
 
+#[test]
+fn a_correction_or_a_rebuild_writes_a_long_tickets_row_whole() {
+    with_store(|conn, rules| {
+        let (id, other, aardvark) = long_ticket(conn, rules);
         crate::store::note_edit::edit_note(conn, aardvark, "Swapped the wombat", 1, 1_764_000_200).unwrap();
         assert_eq!(
             found(conn, "aardvark"),
