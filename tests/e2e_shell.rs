@@ -450,6 +450,89 @@ fn scrolling_the_queue_leaves_the_same_screen_as_a_full_redraw() {
     assert_eq!(trimmed(c.screen()), scrolled, "the scrolled screen matches a redraw");
 }
 
+/// The SLA board scrolls the same way, above its compliance chart: what the
+/// scroll leaves on screen is what a full redraw draws.
+#[test]
+fn scrolling_the_sla_board_leaves_the_same_screen_as_a_full_redraw() {
+    let f = std::sync::Arc::new(common::pty::Fixture::demo());
+    // Twenty new tickets: twenty more running response clocks, more than
+    // the board has rows for at 80x24.
+    for i in 0..20 {
+        let p = (i % 3 + 2).to_string();
+        let out = f
+            .command()
+            .args(["ticket", "new", "--company", "Acme Family Dental", "--summary"])
+            .arg(format!("Badge reader {i} offline"))
+            .args(["--priority", &p])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "ticket new: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut c = Console::spawn_in(f, &[], &[], 80, 24);
+    c.wait_for("#2020", TIMEOUT).unwrap();
+    c.send("2");
+    c.wait_for("Running response clocks", TIMEOUT).unwrap();
+    c.wait_for("Response compliance", TIMEOUT).unwrap();
+    let board = |c: &Console| -> Vec<u32> {
+        let rows = c.rows();
+        let header = rows
+            .iter()
+            .position(|r| r.contains("ID") && r.contains("State") && r.contains("Clock"))
+            .unwrap_or_else(|| panic!("no board header:\n{}", framed(&c.vt())));
+        rows[header + 1..]
+            .iter()
+            .map_while(|r| r.strip_prefix('#')?.split_whitespace().next()?.parse().ok())
+            .collect()
+    };
+    let first = board(&c);
+    assert!(first.len() >= 5, "a board of clocks: {first:?}");
+    let mark = c.raw_len();
+    for _ in 0..(first.len() + 10) {
+        c.send("j");
+    }
+    c.wait_until("the board scrolled", TIMEOUT, |vt| {
+        !vt.contents().contains(&format!("#{} ", first[0]))
+    })
+    .unwrap();
+    let sent = c.raw_since(mark);
+    assert!(
+        sent.windows(4).any(|w| w == b"S\x1b[r"),
+        "the board scrolls the terminal's region (DECSTBM, SU), not a redraw of its rows"
+    );
+    for _ in 0..3 {
+        c.send("k");
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let trimmed = |screen: String| {
+        screen
+            .lines()
+            .map(|l| l.trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let scrolled = trimmed(c.screen());
+    let ids = board(&c);
+    assert_eq!(ids.len(), first.len(), "a full board:\n{scrolled}");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "no row twice:\n{scrolled}");
+    assert!(
+        scrolled.contains("Response compliance"),
+        "the chart stays below:\n{scrolled}"
+    );
+    c.send("?");
+    c.wait_for("Help", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("Esc or ? closes", TIMEOUT).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(trimmed(c.screen()), scrolled, "the scrolled board matches a redraw");
+}
+
 #[test]
 fn the_console_starts_while_another_program_holds_the_write_lock() {
     let f = std::sync::Arc::new(common::pty::Fixture::demo());

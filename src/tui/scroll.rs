@@ -1,4 +1,4 @@
-//! Scrolling the queue with the terminal's own scroll region. When the rows on
+//! Scrolling the queue and the SLA board with the terminal's own scroll region. When the rows on
 //! screen are the rows of the last frame moved up or down by k, the region is
 //! scrolled by k lines (DECSTBM + SU/SD) and ratatui's idea of the screen is
 //! shifted to match, so its diff sends only the k new rows — tens of bytes
@@ -16,35 +16,45 @@ use super::state::AppState;
 #[derive(Default)]
 pub struct ScrollTracker {
     last_frame: Option<Buffer>,
-    /// Ticket IDs on the queue's rows, top to bottom (empty off the queue).
+    /// Ticket IDs on the list's rows, top to bottom (empty off the lists).
     shown: Vec<i64>,
     size: (u16, u16),
 }
 
-/// The queue's rows on screen, when the queue is all there is to see.
-fn queue_rows(state: &AppState) -> Vec<i64> {
-    let plain_queue =
-        state.tab == crate::tui::tab::Tab::Queue && state.ticket.is_none() && state.overlay.is_none() && !state.help;
-    if !plain_queue {
-        return Vec::new();
-    }
-    let q = &state.queue;
-    q.rows.iter().skip(q.offset).take(q.page_height).map(|r| r.id).collect()
+/// The list's rows on screen (ticket IDs, top to bottom) and how many rows
+/// it has room for, when a list is all there is to see: the queue, or the
+/// SLA board (its rows under the same tab bar, title and column header,
+/// the compliance chart below them).
+fn list_rows(state: &AppState) -> (Vec<i64>, usize) {
+    use crate::tui::tab::Tab;
+    let plain = state.ticket.is_none() && state.overlay.is_none() && !state.help;
+    let list = match state.tab {
+        Tab::Queue if plain => &state.queue,
+        Tab::Sla if plain => &state.sla.board,
+        _ => return (Vec::new(), 0),
+    };
+    let ids = list
+        .rows
+        .iter()
+        .skip(list.offset)
+        .take(list.page_height)
+        .map(|r| r.id)
+        .collect();
+    (ids, list.page_height)
 }
 
 impl ScrollTracker {
     /// Remembers the frame just drawn and the rows it showed.
     pub fn drawn(&mut self, frame: &Buffer, state: &AppState) {
         self.last_frame = Some(frame.clone());
-        self.shown = queue_rows(state);
+        self.shown = list_rows(state).0;
         self.size = state.size;
     }
 
     /// Before drawing: scrolls the region and primes the diff when the rows
     /// only moved. Errors writing mean a dead terminal; the draw reports it.
     pub fn scroll<B: Backend + Write>(&mut self, terminal: &mut Terminal<B>, state: &AppState) {
-        let now = queue_rows(state);
-        let h = state.queue.page_height;
+        let (now, h) = list_rows(state);
         if self.size != state.size || now.len() != h || self.shown.len() != h || h < 2 {
             return;
         }
