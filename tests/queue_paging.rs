@@ -203,11 +203,11 @@ fn the_filter_line_narrows_the_view() {
 }
 
 #[test]
-fn search_finds_prefixes_best_match_first() {
+fn search_finds_the_last_word_as_a_prefix_best_match_first() {
     let (_dir, conn) = store();
     let q = QueueQuery {
         view: View::All,
-        search: Some("print offl".into()),
+        search: Some("printer offl".into()),
         ..QueueQuery::default()
     };
     let rows = page(&conn, &q, &Anchor::Start, 50).unwrap();

@@ -99,17 +99,26 @@ fn search_is_the_consoles_best_match_first() {
 }
 
 #[test]
-fn each_word_is_a_prefix_and_all_are_required() {
+fn each_word_is_whole_but_the_one_being_typed_and_all_are_required() {
     let env = printer_store();
-    let r = env.run(&["ticket", "list", "--search", "prin offl"]);
+    let r = env.run(&["ticket", "list", "--search", "printer offl"]);
     let mut found = ids(&r.expect_code(0).stdout);
-    assert_eq!(found, console_search(&env, "prin offl"), "{r}");
+    assert_eq!(found, console_search(&env, "printer offl"), "{r}");
     found.sort_unstable();
     assert_eq!(
         found,
         vec![1, 6],
         "\"Printer offline\" and the offline scanner by the printer:\n{r}"
     );
+    let r = env.run(&["ticket", "list", "--search", "prin offline"]);
+    assert!(
+        ids(&r.expect_code(0).stdout).is_empty(),
+        "a finished word is matched whole: \"prin\" is no word of any ticket\n{r}"
+    );
+    let r = env.run(&["ticket", "list", "--search", "offline prin"]);
+    let mut found = ids(&r.expect_code(0).stdout);
+    found.sort_unstable();
+    assert_eq!(found, vec![1, 6], "the last word is a prefix:\n{r}");
 }
 
 #[test]

@@ -41,11 +41,13 @@ pub const LIMIT: usize = 60;
 pub const WINDOW: usize = 300;
 /// The search classes: a friendly phrase, a rare word, one and two letters,
 /// six common words, a long phrase, a word in no ticket.
-pub const SEARCHES: [&str; 7] = [
+pub const SEARCHES: [&str; 9] = [
     "printer offline",
     "ransomware",
     "a",
     "pr",
+    "the",
+    "print off",
     "the for you this in we",
     "printer offline at front desk the",
     "zzqxv",

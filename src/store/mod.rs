@@ -24,6 +24,7 @@ pub mod queue_filter;
 pub mod saved_views;
 pub mod search;
 pub mod search_index;
+pub mod search_rank;
 pub mod sla;
 pub mod ticket_bulk;
 pub mod ticket_detail;

@@ -3,7 +3,8 @@
 //!
 //! Best match: among the newest [`SEARCH_WINDOW`] tickets whose index row
 //! (summary, description, latest notes) holds every word, the lowest bm25
-//! first; then a long ticket whose words are spread over its older, sealed
+//! first, each word weighted by how many of the newest tickets hold it
+//! (store/search_rank.rs); then a long ticket whose words are spread over its older, sealed
 //! notes (migrate_13.sql) — ranked by bm25 when one chunk of notes holds
 //! them all, after the others when they are spread.
 
@@ -16,20 +17,28 @@ use super::queue::{row, Anchor, QueueQuery, QueueRow, COLUMNS};
 /// a million tickets costs the same as a rare one (bm25 scores every row it ranks).
 pub const SEARCH_WINDOW: usize = 5000;
 
-/// Words → FTS5 terms: each word of two or more characters a quoted
-/// prefix, all required. A one-character word is matched whole: as a prefix
-/// it would merge every term that starts with that letter (the index keeps
-/// prefixes of two and three), half a second at a million tickets.
+/// Words → FTS5 terms, all required: each word whole, but the last, the
+/// one being typed, a prefix when it has two or more characters (as search
+/// engines that answer as you type do). A prefix of four or more letters
+/// merges every term that starts with it, whole doclists, before the first
+/// row: "this" as a prefix costs 45 ms at a million tickets, as a word
+/// 1 ms, so only the word still being typed pays it. A one-character word
+/// is always whole: the index keeps prefixes of two and three letters.
 pub fn fts_terms(words: &str) -> Vec<String> {
-    words
+    let words: Vec<String> = words
         .split_whitespace()
         .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
         .filter(|w| !w.is_empty())
-        .map(|w| {
-            if w.chars().count() == 1 {
-                format!("\"{w}\"")
-            } else {
+        .collect();
+    let last = words.len().saturating_sub(1);
+    words
+        .into_iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i == last && w.chars().count() > 1 {
                 format!("\"{w}\"*")
+            } else {
+                format!("\"{w}\"")
             }
         })
         .collect()
@@ -51,7 +60,8 @@ fn chunk_hits(n: usize) -> String {
 }
 
 /// The statement of one search page. Parameters: ?1 the whole query, ?2
-/// the page size, the filter's values from ?3, then each term.
+/// the page size, the filter's values from ?3, then each term, then each
+/// term's weight.
 fn statement(terms: usize, filter: &str, first_term: usize) -> String {
     let narrowed = |from: &str| {
         if filter.is_empty() {
@@ -60,13 +70,13 @@ fn statement(terms: usize, filter: &str, first_term: usize) -> String {
             format!("SELECT x.id, x.rank FROM ({from}) x JOIN tickets t ON t.id = x.id WHERE 1{filter}")
         }
     };
-    let whole_rows = format!(
-        "SELECT * FROM (SELECT rowid AS id, rank FROM ticket_fts WHERE ticket_fts MATCH ?1 ORDER BY rowid DESC LIMIT {SEARCH_WINDOW})"
-    );
+    // Ranked by pim_rank with the weights the caller estimated (search_rank.rs).
+    let weights: Vec<String> = (0..terms).map(|i| format!("?{}", first_term + terms + i)).collect();
+    let rank = format!("{}(ticket_fts, {})", super::search_rank::NAME, weights.join(", "));
     let whole_rows = if filter.is_empty() {
-        whole_rows
+        format!("SELECT * FROM (SELECT rowid AS id, {rank} AS rank FROM ticket_fts WHERE ticket_fts MATCH ?1 ORDER BY rowid DESC LIMIT {SEARCH_WINDOW})")
     } else {
-        format!("SELECT * FROM (SELECT ticket_fts.rowid AS id, ticket_fts.rank AS rank FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid WHERE ticket_fts MATCH ?1{filter} ORDER BY ticket_fts.rowid DESC LIMIT {SEARCH_WINDOW})")
+        format!("SELECT * FROM (SELECT ticket_fts.rowid AS id, {rank} AS rank FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid WHERE ticket_fts MATCH ?1{filter} ORDER BY ticket_fts.rowid DESC LIMIT {SEARCH_WINDOW})")
     };
     // A long ticket holds a word when its head row or one of its chunks
     // does. Each term is a subquery: compound operators bind left to right.
@@ -103,10 +113,50 @@ pub(super) fn page(
     let filter: String = clauses.iter().map(|c| format!(" AND {c}")).collect();
     let first_term = 3 + values.len();
     let sql = statement(terms.len(), &filter, first_term);
+    let weights = weights(conn, &terms)?;
     let mut args = vec![Value::Text(terms.join(" ")), Value::Integer(limit as i64)];
     args.extend(values);
     args.extend(terms.into_iter().map(Value::Text));
-    let mut stmt = conn.prepare_cached(&sql)?;
+    args.extend(weights.into_iter().map(Value::Real));
+    let mut stmt = match conn.prepare_cached(&sql) {
+        Ok(stmt) => stmt,
+        // A connection opened elsewhere (a test's, a tool's) learns the rank
+        // function on its first search.
+        Err(e) if e.to_string().contains(super::search_rank::NAME) => {
+            super::search_rank::register(conn)?;
+            conn.prepare_cached(&sql)?
+        }
+        Err(e) => return Err(e),
+    };
     let rows = stmt.query_map(rusqlite::params_from_iter(args), row)?.collect();
     rows
+}
+
+/// How many of the newest tickets are counted for each word's weight.
+const SAMPLE: i64 = 2000;
+
+/// Each term's inverse document frequency, estimated from the newest
+/// [`SAMPLE`] tickets: one bounded count a term instead of bm25's walk of
+/// every ticket. A prefix of four or more letters is counted as the word
+/// it spells (its merge ignores the bound); a rarer word than the sample
+/// can tell weighs the most.
+fn weights(conn: &Connection, terms: &[String]) -> rusqlite::Result<Vec<f64>> {
+    let newest: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM tickets", [], |r| r.get(0))?;
+    let sample = SAMPLE.min(newest).max(1) as f64;
+    let rows = newest.max(1) as f64;
+    let mut count = conn.prepare_cached("SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH ?1 AND rowid > ?2")?;
+    terms
+        .iter()
+        .map(|t| {
+            let word = t.trim_matches(|c| c == '"' || c == '*');
+            let long_prefix = t.ends_with('*') && word.chars().count() > 3;
+            let counted = if long_prefix {
+                t.trim_end_matches('*')
+            } else {
+                t.as_str()
+            };
+            let hits: i64 = count.query_row(rusqlite::params![counted, newest - SAMPLE], |r| r.get(0))?;
+            Ok(super::search_rank::idf(hits as f64 / sample * rows, rows))
+        })
+        .collect()
 }

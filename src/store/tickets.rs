@@ -132,8 +132,9 @@ mod tests {
     use super::fts_query;
 
     #[test]
-    fn words_are_prefixes_and_a_single_character_is_a_whole_word() {
-        assert_eq!(fts_query("print off").as_deref(), Some("\"print\"* \"off\"*"));
+    fn the_last_word_is_a_prefix_and_a_single_character_is_a_whole_word() {
+        assert_eq!(fts_query("print off").as_deref(), Some("\"print\" \"off\"*"));
+        assert_eq!(fts_query("printer a").as_deref(), Some("\"printer\" \"a\""));
         assert_eq!(fts_query("a printer").as_deref(), Some("\"a\" \"printer\"*"));
         assert_eq!(fts_query("x").as_deref(), Some("\"x\""));
         assert_eq!(fts_query("  \"* ").as_deref(), None, "nothing to search for");
