@@ -85,7 +85,9 @@ impl Harness {
         };
         let (effects, effect_rx) = mpsc::channel();
         let (action_tx, actions) = mpsc::channel();
-        std::thread::spawn(move || worker::run(conn, writer, effect_rx, action_tx));
+        // Each key waits for its answer here, so no search is ever stopped.
+        let cancel = worker::SearchCancel::new(&conn);
+        std::thread::spawn(move || worker::run(conn, writer, cancel, effect_rx, action_tx));
         let bytes = Tally::default();
         let options = TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),

@@ -45,9 +45,11 @@ pub fn run_loop(
     let (tx, rx) = mpsc::channel::<Msg>();
     let (effect_tx, effect_rx) = mpsc::channel::<Effect>();
     let (action_tx, action_rx) = mpsc::channel::<Action>();
+    let cancel = worker::SearchCancel::new(&conn);
+    let worker_cancel = cancel.clone();
     let store = std::thread::Builder::new()
         .name("store".into())
-        .spawn(move || worker::run(conn, writer, effect_rx, action_tx))?;
+        .spawn(move || worker::run(conn, writer, worker_cancel, effect_rx, action_tx))?;
     forward(action_rx, tx.clone());
     watch_signals(tx.clone())?;
     let mut guard = Guard::enter()?;
@@ -76,7 +78,13 @@ pub fn run_loop(
         };
         if let Some(a) = action {
             let effects = update(&mut state, a, clock.now());
-            send_all(&effect_tx, take_clipboard(effects, &mut clipboard));
+            let effects = take_clipboard(effects, &mut clipboard);
+            let newer_search = effects.iter().any(super::worker_cancel::is_search);
+            send_all(&effect_tx, effects);
+            if newer_search {
+                // The search in flight, if any, answers a question no longer asked.
+                cancel.stop_search();
+            }
         }
         if state.quit {
             break;

@@ -9,6 +9,7 @@ pub mod tab;
 pub mod terminal;
 pub mod view;
 pub mod worker;
+pub mod worker_cancel;
 pub mod worker_directory;
 pub mod worker_invoices;
 mod worker_mail;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use super::action::{Action, Effect};
+pub use super::worker_cancel::SearchCancel;
 pub use super::worker_writes::WriterCtx;
 use crate::store::{ticket_detail, tickets};
 
@@ -15,7 +16,13 @@ const WATCH: Duration = Duration::from_millis(500);
 
 /// Runs until the effect channel closes (after the effects already sent, so a
 /// draft saved at hang-up is written before the process ends).
-pub fn run(mut conn: Connection, writer: WriterCtx, effects: Receiver<Effect>, actions: Sender<Action>) {
+pub fn run(
+    mut conn: Connection,
+    writer: WriterCtx,
+    cancel: SearchCancel,
+    effects: Receiver<Effect>,
+    actions: Sender<Action>,
+) {
     let mut version = crate::store::data_version(&conn).unwrap_or(0);
     let mut jobs = Jobs::new(&conn, &writer, &actions);
     loop {
@@ -26,12 +33,19 @@ pub fn run(mut conn: Connection, writer: WriterCtx, effects: Receiver<Effect>, a
         };
         for effect in batch {
             let Some(effect) = jobs.take(effect) else { continue };
-            let reply = match super::worker_writes::handle(&mut conn, &writer, effect.clone()) {
-                Ok(Some(a)) => Ok(a),
-                Ok(None) => handle(&conn, effect),
-                Err(e) => Err(e),
+            let search = super::worker_cancel::is_search(&effect);
+            let reply = cancel.run(search, || {
+                match super::worker_writes::handle(&mut conn, &writer, effect.clone()) {
+                    Ok(Some(a)) => Ok(a),
+                    Ok(None) => handle(&conn, effect),
+                    Err(e) => Err(e),
+                }
+            });
+            let reply = match reply {
+                // Stopped for a newer search, which comes next: no answer.
+                Err(e) if search && super::worker_cancel::was_stopped(&e) => continue,
+                r => r.unwrap_or_else(|e| Action::StoreFailed(format!("store: {e}"))),
             };
-            let reply = reply.unwrap_or_else(|e| Action::StoreFailed(format!("store: {e}")));
             if actions.send(reply).is_err() {
                 return;
             }
