@@ -14,16 +14,18 @@ use pimdesk::store::OpenOptions;
 use crate::report::{bench_dir, ms, Report};
 use crate::BIN;
 
-struct Screen {
+pub(crate) struct Screen {
     parser: vt100::Parser,
     bytes: usize,
+    /// When the last output arrived.
+    last_at: Option<Instant>,
     footer_at: Option<Instant>,
-    data_at: Option<Instant>,
+    pub(crate) data_at: Option<Instant>,
     /// Text that shows the first page has arrived (the newest open ticket's id).
     data_mark: String,
 }
 
-struct Pty {
+pub(crate) struct Pty {
     screen: Arc<Mutex<Screen>>,
     done: Arc<AtomicBool>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
@@ -33,7 +35,7 @@ struct Pty {
     started: Instant,
 }
 
-fn launch(db: &Path, data_mark: &str) -> Result<Pty> {
+pub(crate) fn launch(db: &Path, data_mark: &str) -> Result<Pty> {
     use portable_pty::{native_pty_system, CommandBuilder, PtySize};
     let size = PtySize {
         rows: 24,
@@ -57,6 +59,7 @@ fn launch(db: &Path, data_mark: &str) -> Result<Pty> {
     let screen = Arc::new(Mutex::new(Screen {
         parser: vt100::Parser::new(24, 80, 0),
         bytes: 0,
+        last_at: None,
         footer_at: None,
         data_at: None,
         data_mark: data_mark.into(),
@@ -79,6 +82,7 @@ fn launch(db: &Path, data_mark: &str) -> Result<Pty> {
             let Ok(mut s) = s.lock() else { break };
             s.parser.process(&buf[..n]);
             s.bytes += n;
+            s.last_at = Some(now);
             let rows: Vec<String> = s.parser.screen().rows(0, 80).collect();
             if s.footer_at.is_none() && rows.last().is_some_and(|l| l.contains("q quit")) {
                 s.footer_at = Some(now);
@@ -101,7 +105,7 @@ fn launch(db: &Path, data_mark: &str) -> Result<Pty> {
 }
 
 impl Pty {
-    fn wait_for(&self, what: impl Fn(&Screen) -> bool, limit: Duration) -> bool {
+    pub(crate) fn wait_for(&self, what: impl Fn(&Screen) -> bool, limit: Duration) -> bool {
         let end = Instant::now() + limit;
         while Instant::now() < end {
             if self.screen.lock().is_ok_and(|s| what(&s)) {
@@ -116,14 +120,32 @@ impl Pty {
         self.screen.lock().map_or(0, |s| s.bytes)
     }
 
+    /// Sends keys, waits until the output has been quiet for 80 ms, and
+    /// returns how long after the write the last output came (zero when
+    /// the keys drew nothing).
+    pub(crate) fn timed(&mut self, keys: &str) -> Duration {
+        let t0 = Instant::now();
+        self.send(keys);
+        let last = self.screen.lock().ok().and_then(|s| s.last_at);
+        last.map_or(Duration::ZERO, |at| at.saturating_duration_since(t0))
+    }
+
+    /// The screen's text, for a failure's message.
+    pub(crate) fn text(&self) -> String {
+        self.screen
+            .lock()
+            .map(|s| s.parser.screen().contents())
+            .unwrap_or_default()
+    }
+
     /// Sends keys and waits until the output has been quiet for a while.
-    fn send(&mut self, keys: &str) {
+    pub(crate) fn send(&mut self, keys: &str) {
         let _ = self.writer.write_all(keys.as_bytes());
         let _ = self.writer.flush();
         self.settle(Duration::from_millis(80), Duration::from_secs(3));
     }
 
-    fn settle(&self, quiet: Duration, limit: Duration) {
+    pub(crate) fn settle(&self, quiet: Duration, limit: Duration) {
         let end = Instant::now() + limit;
         let (mut last, mut since) = (self.bytes(), Instant::now());
         while Instant::now() < end {
@@ -137,7 +159,7 @@ impl Pty {
         }
     }
 
-    fn quit(mut self) {
+    pub(crate) fn quit(mut self) {
         let _ = self.writer.write_all(b"q");
         let _ = self.writer.flush();
         let end = Instant::now() + Duration::from_secs(5);
@@ -167,11 +189,15 @@ impl Pty {
     }
 }
 
-pub fn console_process(r: &mut Report, db: &Path) -> Result<()> {
+/// The newest open ticket's id: its text on screen says the first page came.
+pub(crate) fn first_page_mark(db: &Path) -> Result<String> {
     let conn = pimdesk::store::open_read_only(db, &OpenOptions::default())?;
     let newest = page(&conn, &QueueQuery::default(), &Anchor::Start, 1)?;
-    let mark = newest.first().map(|t| t.id.to_string()).context("no open ticket")?;
-    drop(conn);
+    newest.first().map(|t| t.id.to_string()).context("no open ticket")
+}
+
+pub fn console_process(r: &mut Report, db: &Path) -> Result<()> {
+    let mark = first_page_mark(db)?;
     let (mut footer, mut data) = (Vec::new(), Vec::new());
     for _ in 0..5 {
         let pty = launch(db, &mark)?;

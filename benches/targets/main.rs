@@ -19,6 +19,7 @@ mod floor;
 mod growth;
 mod harness;
 mod invoice;
+mod keys_pty;
 mod long_ticket;
 mod process;
 mod queue;
@@ -73,6 +74,9 @@ fn main() -> Result<()> {
     if wanted("console") {
         console::console_process(&mut r, &db)?;
     }
+    if wanted("keys") {
+        keys_pty::keys_in_pty(&mut r, &db)?;
+    }
     if wanted("sla") {
         sla::sla_board(&mut r)?;
     }
@@ -95,7 +99,7 @@ fn main() -> Result<()> {
     r.finish()
 }
 
-/// `PIMDESK_BENCH_ONLY=queue,sorts,ticket,console,sla,due,invoice,contention,recompute,growth` runs only those parts (all by default).
+/// `PIMDESK_BENCH_ONLY=queue,sorts,ticket,console,keys,sla,due,invoice,contention,recompute,growth` runs only those parts (all by default).
 fn wanted(part: &str) -> bool {
     std::env::var("PIMDESK_BENCH_ONLY").map_or(true, |only| only.split(',').any(|p| p.trim() == part))
 }
