@@ -168,9 +168,9 @@ impl Harness {
     }
 
     /// `/` then Esc: the search line's Esc clears the search and reloads the queue.
+    /// Esc on the queue: out of the kept search.
     pub fn clear_search(&mut self) {
-        self.key(Action::StartSearch);
-        self.key(Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+        self.key(Action::Back);
     }
 
     /// `/`, the words a key at a time, Enter: each key's sample (the list
@@ -181,7 +181,8 @@ impl Harness {
             .chars()
             .map(|c| self.key(Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))))
             .collect();
-        keys.push(self.key(Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))));
+        // Enter in the search line, as the keymap's [keys.prompt] gives it.
+        keys.push(self.key(Action::Submit));
         keys
     }
 }

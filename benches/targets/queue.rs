@@ -206,10 +206,17 @@ fn searches(r: &mut Report, p: &mut Pair) {
         let mut last = Vec::new();
         for _ in 0..30 {
             let keys = p.h.type_search(words);
+            // The figures are only worth what the harness typed.
+            let kept = p.h.state.queue.query.search.as_deref();
+            assert!(
+                kept == Some(words) && p.h.state.queue.search_input.is_none(),
+                "searched {kept:?}, typed {words:?}"
+            );
             // The whole words' answer arrives with the last letter typed.
             last.push(keys[keys.len().saturating_sub(2)].took);
             keyed.extend(keys.iter().map(|k| k.took));
             p.h.clear_search();
+            assert_eq!(p.h.state.queue.query.search, None, "Esc leaves the search");
         }
         // The floor runs the statements pimdesk ran for the last letter (the
         // words' weights, the page; arguments written in), with the rank
@@ -223,7 +230,7 @@ fn searches(r: &mut Report, p: &mut Pair) {
             p.t.key(char_key(c));
         }
         let (_, sql) = captured(|| tail.chars().map(|c| p.t.key(char_key(c))).count());
-        p.t.key(Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        p.t.key(Action::Submit);
         p.t.clear_search();
         let sql: Vec<String> = sql.iter().map(|s| without_rank(s)).collect();
         let f = floor_all(r, p.db, &sql);

@@ -133,21 +133,37 @@ pub(super) fn page(
 }
 
 /// How many of the newest tickets are counted for each word's weight.
-const SAMPLE: i64 = 2000;
+const SAMPLE: i64 = 1000;
+
+/// How long a word's weight is kept: it changes slowly, and search as you
+/// type asks for the finished words again at every key.
+const KEEP: std::time::Duration = std::time::Duration::from_secs(60);
+
+thread_local! {
+    /// Weights by store file and term, with when they were counted.
+    static WEIGHTS: std::cell::RefCell<std::collections::HashMap<(String, String), (f64, std::time::Instant)>> =
+        Default::default();
+}
 
 /// Each term's inverse document frequency, estimated from the newest
 /// [`SAMPLE`] tickets: one bounded count a term instead of bm25's walk of
-/// every ticket. A prefix of four or more letters is counted as the word
-/// it spells (its merge ignores the bound); a rarer word than the sample
-/// can tell weighs the most.
+/// every ticket, kept for [`KEEP`]. A prefix of four or more letters is
+/// counted as the word it spells (its merge ignores the bound); a rarer
+/// word than the sample can tell weighs the most.
 fn weights(conn: &Connection, terms: &[String]) -> rusqlite::Result<Vec<f64>> {
     let newest: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM tickets", [], |r| r.get(0))?;
     let sample = SAMPLE.min(newest).max(1) as f64;
     let rows = newest.max(1) as f64;
+    let store = conn.path().unwrap_or_default().to_string();
     let mut count = conn.prepare_cached("SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH ?1 AND rowid > ?2")?;
     terms
         .iter()
         .map(|t| {
+            let key = (store.clone(), t.clone());
+            let kept = WEIGHTS.with(|w| w.borrow().get(&key).copied());
+            if let Some((w, _)) = kept.filter(|(_, at)| !store.is_empty() && at.elapsed() < KEEP) {
+                return Ok(w);
+            }
             let word = t.trim_matches(|c| c == '"' || c == '*');
             let long_prefix = t.ends_with('*') && word.chars().count() > 3;
             let counted = if long_prefix {
@@ -156,7 +172,15 @@ fn weights(conn: &Connection, terms: &[String]) -> rusqlite::Result<Vec<f64>> {
                 t.as_str()
             };
             let hits: i64 = count.query_row(rusqlite::params![counted, newest - SAMPLE], |r| r.get(0))?;
-            Ok(super::search_rank::idf(hits as f64 / sample * rows, rows))
+            let w = super::search_rank::idf(hits as f64 / sample * rows, rows);
+            WEIGHTS.with(|all| {
+                let mut all = all.borrow_mut();
+                if all.len() > 512 {
+                    all.clear();
+                }
+                all.insert(key, (w, std::time::Instant::now()));
+            });
+            Ok(w)
         })
         .collect()
 }

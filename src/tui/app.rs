@@ -43,26 +43,20 @@ pub fn run_loop(
     wrap: Osc52Wrap,
 ) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel::<Msg>();
-    let (effect_tx, effect_rx) = mpsc::channel::<Effect>();
-    let (action_tx, action_rx) = mpsc::channel::<Action>();
-    let cancel = worker::SearchCancel::new(&conn);
-    let worker_cancel = cancel.clone();
-    let store = std::thread::Builder::new()
-        .name("store".into())
-        .spawn(move || worker::run(conn, writer, worker_cancel, effect_rx, action_tx))?;
-    forward(action_rx, tx.clone());
+    let w = start_worker(conn, writer)?;
+    forward(w.answers, tx.clone());
     watch_signals(tx.clone())?;
     let mut guard = Guard::enter()?;
     let size = guard.terminal.size()?;
     state.size = (size.width, size.height);
     spawn_input(tx);
-    send_all(&effect_tx, state.start());
+    send_all(&w.effects, state.start());
     let (mut clipboard, mut tracker) = (Vec::<String>::new(), super::scroll::ScrollTracker::default());
     loop {
         if state.dirty && !draw(&mut guard, &mut tracker, &state, &keymap, &theme) {
             // The terminal is gone (hang-up): keep the draft as a hang-up does.
             let effects = update(&mut state, Action::Hangup, clock.now());
-            send_all(&effect_tx, effects);
+            send_all(&w.effects, effects);
             break;
         }
         state.dirty = false;
@@ -78,13 +72,7 @@ pub fn run_loop(
         };
         if let Some(a) = action {
             let effects = update(&mut state, a, clock.now());
-            let effects = take_clipboard(effects, &mut clipboard);
-            let newer_search = effects.iter().any(super::worker_cancel::is_search);
-            send_all(&effect_tx, effects);
-            if newer_search {
-                // The search in flight, if any, answers a question no longer asked.
-                cancel.stop_search();
-            }
+            send_newer(&w.effects, &w.cancel, take_clipboard(effects, &mut clipboard));
         }
         if state.quit {
             break;
@@ -93,10 +81,10 @@ pub fn run_loop(
     drop(guard);
     tracing::info!("console closing; waiting for the store worker");
     // Let the worker finish what was sent (a draft saved at hang-up) before the process ends.
-    drop(effect_tx);
+    drop(w.effects);
     // Generous: a draft write waits for its fsync, which a busy disk can make slow.
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while !store.is_finished() && std::time::Instant::now() < deadline {
+    while !w.thread.is_finished() && std::time::Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
     }
     Ok(())
@@ -217,6 +205,41 @@ pub fn osc52(text: &str, wrap: Osc52Wrap) -> String {
         Osc52Wrap::Plain | Osc52Wrap::TmuxBuffer => seq,
         Osc52Wrap::Tmux => format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b")),
         Osc52Wrap::Screen => format!("\x1bP{seq}\x1b\\"),
+    }
+}
+
+/// The store worker on its thread: where effects go, where its answers
+/// come from, the stop for its searches, its handle.
+struct Worker {
+    effects: Sender<Effect>,
+    answers: mpsc::Receiver<Action>,
+    cancel: worker::SearchCancel,
+    thread: std::thread::JoinHandle<()>,
+}
+
+fn start_worker(conn: rusqlite::Connection, writer: worker::WriterCtx) -> std::io::Result<Worker> {
+    let (effects, effect_rx) = mpsc::channel::<Effect>();
+    let (action_tx, answers) = mpsc::channel::<Action>();
+    let cancel = worker::SearchCancel::new(&conn);
+    let worker_cancel = cancel.clone();
+    let thread = std::thread::Builder::new()
+        .name("store".into())
+        .spawn(move || worker::run(conn, writer, worker_cancel, effect_rx, action_tx))?;
+    Ok(Worker {
+        effects,
+        answers,
+        cancel,
+        thread,
+    })
+}
+
+/// Sends the effects; a search among them stops the one in flight, which
+/// answers a question no longer asked.
+fn send_newer(tx: &Sender<Effect>, cancel: &worker::SearchCancel, effects: Vec<Effect>) {
+    let newer_search = effects.iter().any(super::worker_cancel::is_search);
+    send_all(tx, effects);
+    if newer_search {
+        cancel.stop_search();
     }
 }
 
