@@ -410,6 +410,26 @@ fn harness_detects_a_terminal_left_in_a_mess() {
     }
 }
 
+/// The screen's lines without their trailing blanks.
+fn trimmed(screen: String) -> String {
+    screen
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The screen after help has covered it and closed: every cell drawn again
+/// from ratatui's buffer.
+fn redrawn(c: &mut Console) -> String {
+    c.send("?");
+    c.wait_for("Help", TIMEOUT).unwrap();
+    c.send(ESC);
+    c.wait_gone("Esc or ? closes", TIMEOUT).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    trimmed(c.screen())
+}
+
 /// Scrolling uses the terminal's scroll region; what it leaves on screen must
 /// be exactly what a full redraw draws.
 #[test]
@@ -427,13 +447,6 @@ fn scrolling_the_queue_leaves_the_same_screen_as_a_full_redraw() {
         c.send("k");
     }
     std::thread::sleep(Duration::from_millis(300));
-    let trimmed = |screen: String| {
-        screen
-            .lines()
-            .map(|l| l.trim_end().to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
     let scrolled = trimmed(c.screen());
     let (_, ids) = queue_ids(&c);
     assert_eq!(ids.len(), 19, "a full page of rows:\n{scrolled}");
@@ -441,13 +454,7 @@ fn scrolling_the_queue_leaves_the_same_screen_as_a_full_redraw() {
         ids.windows(2).all(|w| w[0] > w[1]),
         "newest first, no row twice or missing:\n{scrolled}"
     );
-    // Help covers the list; closing it redraws every cell from ratatui's buffer.
-    c.send("?");
-    c.wait_for("Help", TIMEOUT).unwrap();
-    c.send(ESC);
-    c.wait_gone("Esc or ? closes", TIMEOUT).unwrap();
-    std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(trimmed(c.screen()), scrolled, "the scrolled screen matches a redraw");
+    assert_eq!(redrawn(&mut c), scrolled, "the scrolled screen matches a redraw");
 }
 
 /// The SLA board scrolls the same way, above its compliance chart: what the
@@ -507,13 +514,6 @@ fn scrolling_the_sla_board_leaves_the_same_screen_as_a_full_redraw() {
         c.send("k");
     }
     std::thread::sleep(Duration::from_millis(300));
-    let trimmed = |screen: String| {
-        screen
-            .lines()
-            .map(|l| l.trim_end().to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
     let scrolled = trimmed(c.screen());
     let ids = board(&c);
     assert_eq!(ids.len(), first.len(), "a full board:\n{scrolled}");
@@ -525,12 +525,7 @@ fn scrolling_the_sla_board_leaves_the_same_screen_as_a_full_redraw() {
         scrolled.contains("Response compliance"),
         "the chart stays below:\n{scrolled}"
     );
-    c.send("?");
-    c.wait_for("Help", TIMEOUT).unwrap();
-    c.send(ESC);
-    c.wait_gone("Esc or ? closes", TIMEOUT).unwrap();
-    std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(trimmed(c.screen()), scrolled, "the scrolled board matches a redraw");
+    assert_eq!(redrawn(&mut c), scrolled, "the scrolled board matches a redraw");
 }
 
 #[test]
