@@ -4,9 +4,9 @@
 //! Best match: among the newest [`SEARCH_WINDOW`] tickets whose index row
 //! (summary, description, latest notes) holds every word, the lowest bm25
 //! first, each word weighted by how many of the newest tickets hold it
-//! (store/search_rank.rs); then a long ticket whose words are spread over its older, sealed
-//! notes (migrate_13.sql) — ranked by bm25 when one chunk of notes holds
-//! them all, after the others when they are spread.
+//! (store/search_rank.rs); then a long ticket whose words are spread over
+//! its older, sealed notes (migrate_13.sql) — ranked by bm25 when one chunk
+//! of notes holds them all, after the others when they are spread.
 
 use rusqlite::types::Value;
 use rusqlite::Connection;
@@ -17,14 +17,42 @@ use super::queue::{row, Anchor, QueueQuery, QueueRow, COLUMNS};
 /// a million tickets costs the same as a rare one (bm25 scores every row it ranks).
 pub const SEARCH_WINDOW: usize = 5000;
 
-/// Words → FTS5 terms, all required: each word whole, but the last, the
-/// one being typed, a prefix when it has two or more characters (as search
+/// One word of a search: matched whole, or as a prefix.
+struct Term {
+    word: String,
+    prefix: bool,
+}
+
+impl Term {
+    /// The word as an FTS5 query term.
+    fn query(&self) -> String {
+        if self.prefix {
+            format!("\"{}\"*", self.word)
+        } else {
+            format!("\"{}\"", self.word)
+        }
+    }
+
+    /// What is counted for its weight: itself, but a prefix of four or more
+    /// letters as the word it spells (the merge of such a prefix ignores
+    /// the count's bound).
+    fn counted(&self) -> String {
+        if self.prefix && self.word.chars().count() > 3 {
+            format!("\"{}\"", self.word)
+        } else {
+            self.query()
+        }
+    }
+}
+
+/// Words → terms, all required: each word whole, but the last, the one
+/// being typed, a prefix when it has two or more characters (as search
 /// engines that answer as you type do). A prefix of four or more letters
 /// merges every term that starts with it, whole doclists, before the first
 /// row: "this" as a prefix costs 45 ms at a million tickets, as a word
 /// 1 ms, so only the word still being typed pays it. A one-character word
 /// is always whole: the index keeps prefixes of two and three letters.
-pub fn fts_terms(words: &str) -> Vec<String> {
+fn terms(words: &str) -> Vec<Term> {
     let words: Vec<String> = words
         .split_whitespace()
         .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
@@ -34,20 +62,17 @@ pub fn fts_terms(words: &str) -> Vec<String> {
     words
         .into_iter()
         .enumerate()
-        .map(|(i, w)| {
-            if i == last && w.chars().count() > 1 {
-                format!("\"{w}\"*")
-            } else {
-                format!("\"{w}\"")
-            }
+        .map(|(i, word)| Term {
+            prefix: i == last && word.chars().count() > 1,
+            word,
         })
         .collect()
 }
 
-/// The terms of [`fts_terms`] as one FTS5 query, or None when there is
+/// The terms of [`terms`] as one FTS5 query, or None when there is
 /// nothing to search for.
 pub fn fts_query(words: &str) -> Option<String> {
-    let terms = fts_terms(words);
+    let terms: Vec<String> = terms(words).iter().map(Term::query).collect();
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
@@ -105,7 +130,7 @@ pub(super) fn page(
     anchor: &Anchor,
     limit: usize,
 ) -> rusqlite::Result<Vec<QueueRow>> {
-    let terms = fts_terms(words);
+    let terms = terms(words);
     if terms.is_empty() || matches!(anchor, Anchor::After(..) | Anchor::Before(..)) {
         return Ok(Vec::new());
     }
@@ -114,9 +139,10 @@ pub(super) fn page(
     let first_term = 3 + values.len();
     let sql = statement(terms.len(), &filter, first_term);
     let weights = weights(conn, &terms)?;
-    let mut args = vec![Value::Text(terms.join(" ")), Value::Integer(limit as i64)];
+    let queries: Vec<String> = terms.iter().map(Term::query).collect();
+    let mut args = vec![Value::Text(queries.join(" ")), Value::Integer(limit as i64)];
     args.extend(values);
-    args.extend(terms.into_iter().map(Value::Text));
+    args.extend(queries.into_iter().map(Value::Text));
     args.extend(weights.into_iter().map(Value::Real));
     let mut stmt = match conn.prepare_cached(&sql) {
         Ok(stmt) => stmt,
@@ -147,10 +173,9 @@ thread_local! {
 
 /// Each term's inverse document frequency, estimated from the newest
 /// [`SAMPLE`] tickets: one bounded count a term instead of bm25's walk of
-/// every ticket, kept for [`KEEP`]. A prefix of four or more letters is
-/// counted as the word it spells (its merge ignores the bound); a rarer
-/// word than the sample can tell weighs the most.
-fn weights(conn: &Connection, terms: &[String]) -> rusqlite::Result<Vec<f64>> {
+/// every ticket, kept for [`KEEP`] ([`Term::counted`] says what is
+/// counted); a rarer word than the sample can tell weighs the most.
+fn weights(conn: &Connection, terms: &[Term]) -> rusqlite::Result<Vec<f64>> {
     let newest: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM tickets", [], |r| r.get(0))?;
     let sample = SAMPLE.min(newest).max(1) as f64;
     let rows = newest.max(1) as f64;
@@ -159,19 +184,13 @@ fn weights(conn: &Connection, terms: &[String]) -> rusqlite::Result<Vec<f64>> {
     terms
         .iter()
         .map(|t| {
-            let key = (store.clone(), t.clone());
+            let counted = t.counted();
+            let key = (store.clone(), counted.clone());
             let kept = WEIGHTS.with(|w| w.borrow().get(&key).copied());
             if let Some((w, _)) = kept.filter(|(_, at)| !store.is_empty() && at.elapsed() < KEEP) {
                 return Ok(w);
             }
-            let word = t.trim_matches(|c| c == '"' || c == '*');
-            let long_prefix = t.ends_with('*') && word.chars().count() > 3;
-            let counted = if long_prefix {
-                t.trim_end_matches('*')
-            } else {
-                t.as_str()
-            };
-            let hits: i64 = count.query_row(rusqlite::params![counted, newest - SAMPLE], |r| r.get(0))?;
+            let hits: i64 = count.query_row(rusqlite::params![&counted, newest - SAMPLE], |r| r.get(0))?;
             let w = super::search_rank::idf(hits as f64 / sample * rows, rows);
             WEIGHTS.with(|all| {
                 let mut all = all.borrow_mut();

@@ -4,10 +4,10 @@
 //! ticket sealed into `note_fts` chunks (`search_chunks`), 8 KiB at a time,
 //! so that a new note never tokenizes the older ones again. The database
 //! keeps it: the triggers of schema 13 (migrate_13_triggers.sql) write a
-//! ticket's row on every write of the ticket or its notes. This module sets the triggers aside
-//! for a big write and catches the index up after it in one pass, builds it
-//! whole (`doctor --rebuild-search`), and tells whether it still matches the
-//! tickets.
+//! ticket's row on every write of the ticket or its notes. This module sets
+//! the triggers aside for a big write and catches the index up after it in
+//! one pass, builds it whole (`doctor --rebuild-search`), and tells whether
+//! it still matches the tickets.
 
 use rusqlite::Connection;
 
