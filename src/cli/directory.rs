@@ -37,6 +37,8 @@ pub enum TechCommand {
     SetRole { login: String, role: String },
     /// Put a technician in (on) or out of (off) the fallback on-call rotation
     SetOncall { login: String, on: String },
+    /// Set the address the on-call's pages go to (an SMS gateway takes mail); "" clears it
+    SetPager { login: String, address: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -241,6 +243,14 @@ pub fn tech(ctx: &Ctx, cmd: TechCommand) -> anyhow::Result<i32> {
                 outln!("Note: [oncall] rotation in the config names the rotation, so this flag is not used now.");
             }
         }
+        TechCommand::SetPager { login, address } => {
+            let changed = dir::addresses::set_pager(&conn, me(ctx), &login, &address, now).map_err(refusal)?;
+            let note = if changed { "" } else { " (already)" };
+            match address.trim() {
+                "" => outln!("{login} has no pager address{note}; pages about their tickets are recorded, not mailed"),
+                a => outln!("{login}'s pages go to {a}{note}"),
+            }
+        }
     }
     Ok(0)
 }
@@ -254,11 +264,13 @@ fn tech_list(ctx: &Ctx, conn: &Connection, json: bool) -> anyhow::Result<()> {
         Coverage::Office { .. } => None,
     };
     let duty = rot.on_duty(&cal, ctx.now).map(str::to_string);
+    let pagers = dir::addresses::pagers(conn)?;
     if json {
         let v: Vec<Value> = techs
             .iter()
             .map(|t| {
                 json!({"login": t.login, "name": t.name, "role": t.role, "phone": t.phone, "email": t.email,
+                       "pager_email": pagers.get(&t.login).map_or("", String::as_str),
                        "in_rotation": rot.logins.contains(&t.login), "on_duty": duty.as_deref() == Some(t.login.as_str()),
                        "on_call_now": now_login.as_deref() == Some(t.login.as_str())})
             })

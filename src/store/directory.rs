@@ -6,6 +6,8 @@
 use crate::store::lossy::LossyRow;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
+pub mod addresses;
+
 use super::actor::Actor;
 use super::lookup::LookupError;
 use super::StoreError;

@@ -58,6 +58,9 @@ pub struct CompanyRec {
     pub name: String,
     #[serde(default)]
     pub industry: String,
+    /// pimdesk's addition: where its invoices go besides its contacts who view invoices.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub billing_email: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -80,6 +83,9 @@ pub struct TechnicianRec {
     pub name: String,
     pub login: String,
     pub role: String,
+    /// pimdesk's addition: where the on-call's pages go.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pager_email: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]

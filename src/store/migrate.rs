@@ -27,6 +27,8 @@ const STEPS: &[&str] = &[
     include_str!("migrate_12.sql"),
     // Version 13: a note appends to the search index at a bounded cost.
     concat!(include_str!("migrate_13.sql"), include_str!("migrate_13_triggers.sql")),
+    // Version 14: invoices and pages by mail.
+    include_str!("migrate_14.sql"),
 ];
 
 /// The schema version this build writes.

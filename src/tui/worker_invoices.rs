@@ -21,9 +21,7 @@ use crate::store::billing::{self as billing, BillingStoreError, Invoice};
 pub fn handle(conn: &mut Connection, who: i64, effect: InvoiceEffect) -> Action {
     match effect {
         InvoiceEffect::Load { today } => data(list(conn, today)),
-        InvoiceEffect::LoadDetail { number } => {
-            data(ledger::find(conn, &number).map(|invoice| InvoiceData::Detail { number, invoice }))
-        }
+        InvoiceEffect::LoadDetail { number } => data(detail(conn, number)),
         InvoiceEffect::LoadAgreements { today, tz, carry_over } => data(
             agreement_lines(conn, today, tz, carry_over).map(|rows| InvoiceData::Agreements { month: today, rows }),
         ),
@@ -139,6 +137,18 @@ fn data(result: billing::Result<InvoiceData>) -> Action {
         Err(BillingStoreError::Refused(m)) => Action::InvoiceData(Box::new(InvoiceData::Failed(m))),
         Err(e) => Action::StoreFailed(format!("store: {e}")),
     }
+}
+
+/// One invoice with what became of its mail.
+fn detail(conn: &Connection, number: String) -> billing::Result<InvoiceData> {
+    let invoice = ledger::find(conn, &number)?;
+    let mail = match &invoice {
+        Some(i) => crate::store::mail::invoices::mailed(conn, &[i.id])?
+            .remove(&i.id)
+            .unwrap_or_default(),
+        None => Default::default(),
+    };
+    Ok(InvoiceData::Detail { number, invoice, mail })
 }
 
 /// Newest first, with the aging at `today`.

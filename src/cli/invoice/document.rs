@@ -244,6 +244,74 @@ pub fn markdown(config: &Config, inv: &Invoice) -> String {
     out
 }
 
+/// Escapes text for HTML.
+pub(super) fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The document as HTML, for the body of the invoice's mail (simple tables,
+/// inline styles only: mail programs drop style sheets).
+pub fn html(config: &Config, inv: &Invoice) -> String {
+    let p = parts(config, inv);
+    let mut out = String::from("<!DOCTYPE html>\n<html><body style=\"font-family: sans-serif\">\n");
+    let _ = writeln!(
+        out,
+        "<h2>{}</h2>\n<h3>Invoice {}</h3>",
+        esc(&p.issuer),
+        esc(&inv.number)
+    );
+    out.push_str("<table>\n");
+    for (k, v) in &p.header {
+        let _ = writeln!(out, "<tr><th align=\"left\">{k}</th><td>{}</td></tr>", esc(v));
+    }
+    out.push_str("</table>\n<table border=\"1\" cellpadding=\"4\" style=\"border-collapse: collapse\">\n<tr>");
+    for c in COLUMNS {
+        let _ = write!(out, "<th>{c}</th>");
+    }
+    out.push_str("</tr>\n");
+    for l in &p.lines {
+        out.push_str("<tr>");
+        for (i, c) in l.iter().enumerate() {
+            let align = if i == 5 { " align=\"right\"" } else { "" };
+            let _ = write!(out, "<td{align}>{}</td>", esc(c));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n<p>");
+    for (k, v) in &p.totals {
+        let _ = write!(out, "<b>{k}: {}</b><br>", esc(v));
+    }
+    out.push_str("</p>\n");
+    if !p.payments.is_empty() {
+        out.push_str("<p>Payments received:</p>\n<ul>");
+        for line in &p.payments {
+            let _ = write!(out, "<li>{}</li>", esc(line));
+        }
+        out.push_str("</ul>\n");
+    }
+    let _ = writeln!(
+        out,
+        "<p>Payment terms: <b>{}</b></p>\n<p>Ways to pay:</p>\n<ul>",
+        esc(&p.terms)
+    );
+    for line in &p.how_to_pay {
+        let _ = write!(out, "<li>{}</li>", esc(line));
+    }
+    let _ = writeln!(out, "</ul>\n<p>{}</p>\n</body></html>", esc(&p.footer));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
@@ -280,7 +348,11 @@ mod tests {
     #[test]
     fn billing_document_carries_the_five_ways_to_pay() {
         let config = Config::defaults();
-        for doc in [text(&config, &invoice()), markdown(&config, &invoice())] {
+        for doc in [
+            text(&config, &invoice()),
+            markdown(&config, &invoice()),
+            html(&config, &invoice()),
+        ] {
             for want in [
                 "Due upon receipt",
                 "ProActive Information Management",
@@ -294,5 +366,10 @@ mod tests {
             }
         }
         assert!(markdown(&config, &invoice()).contains("Acme \\| Dental"));
+        let mut hostile = invoice();
+        hostile.company = "<script>x</script> & Co".into();
+        let h = html(&config, &hostile);
+        assert!(h.contains("&lt;script&gt;x&lt;/script&gt; &amp; Co"), "{h}");
+        assert!(!h.contains("<script>"), "{h}");
     }
 }

@@ -3,6 +3,8 @@
 
 mod csv;
 mod document;
+mod mail;
+mod pdf;
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -28,9 +30,14 @@ pub enum InvoiceCommand {
         /// Show what would be billed and write nothing
         #[arg(long)]
         dry_run: bool,
+        /// Mail each new invoice to the company (queued for `pimdesk mail send`)
+        #[arg(long, conflicts_with = "dry_run")]
+        send: bool,
         #[arg(long)]
         json: bool,
     },
+    /// Mail an invoice, its PDF attached, to the company's contacts who view invoices and its billing address
+    Send { number: String },
     /// List invoices with status and balance
     List {
         #[arg(long)]
@@ -43,6 +50,9 @@ pub enum InvoiceCommand {
         json: bool,
         #[arg(long)]
         markdown: bool,
+        /// Write the invoice as a PDF to FILE (the one its mail carries)
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["json", "markdown"])]
+        pdf: Option<std::path::PathBuf>,
     },
     /// Void an invoice without payments (void them first); its charges are billed again by the next run
     Void {
@@ -153,9 +163,25 @@ pub(super) fn require_finance(ctx: &Ctx, conn: &Connection, action: &str) -> any
 
 pub fn run(ctx: &Ctx, cmd: InvoiceCommand) -> anyhow::Result<i32> {
     match cmd {
-        InvoiceCommand::Run { as_of, dry_run, json } => invoice_run(ctx, &as_of, dry_run, json),
+        InvoiceCommand::Run {
+            as_of,
+            dry_run,
+            send,
+            json,
+        } => invoice_run(ctx, &as_of, dry_run, send, json),
+        InvoiceCommand::Send { number } => {
+            let mut conn = ctx.open_store()?;
+            let who = require_finance(ctx, &conn, "mailing an invoice")?;
+            mail::send(ctx, &mut conn, &number, who)?;
+            Ok(0)
+        }
         InvoiceCommand::List { json } => list(ctx, json),
-        InvoiceCommand::Show { number, json, markdown } => show(ctx, &number, json, markdown),
+        InvoiceCommand::Show {
+            number,
+            json,
+            markdown,
+            pdf,
+        } => show(ctx, &number, json, markdown, pdf.as_deref()),
         InvoiceCommand::Void { number, reason } => {
             let mut conn = ctx.open_store()?;
             let who = require_finance(ctx, &conn, "voiding an invoice")?;
@@ -216,7 +242,7 @@ fn void_payment(ctx: &Ctx, payment: i64, reason: &str) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-fn invoice_run(ctx: &Ctx, as_of: &str, dry_run: bool, json: bool) -> anyhow::Result<i32> {
+fn invoice_run(ctx: &Ctx, as_of: &str, dry_run: bool, send: bool, json: bool) -> anyhow::Result<i32> {
     let as_of = date_arg("as-of", as_of)?;
     let settings = settings(ctx)?;
     let now = ctx.now.timestamp();
@@ -248,6 +274,18 @@ fn invoice_run(ctx: &Ctx, as_of: &str, dry_run: bool, json: bool) -> anyhow::Res
         crate::cli::output::json(&v)?;
     } else {
         print_run(as_of, dry_run, &invoices)?;
+    }
+    if send {
+        // Each invoice's mail is its own transaction after the run's: one
+        // company nobody receives invoices for does not undo the others.
+        let mut unsent = 0;
+        for inv in &invoices {
+            if let Err(e) = mail::send(ctx, &mut conn, &inv.number, who) {
+                crate::cli::output::errln!("pimdesk: {} not mailed: {e:#}", inv.number);
+                unsent += 1;
+            }
+        }
+        return Ok(i32::from(unsent > 0));
     }
     Ok(0)
 }
@@ -380,13 +418,28 @@ fn list(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-fn show(ctx: &Ctx, number: &str, json: bool, markdown: bool) -> anyhow::Result<i32> {
+fn show(ctx: &Ctx, number: &str, json: bool, markdown: bool, pdf: Option<&std::path::Path>) -> anyhow::Result<i32> {
     let conn = ctx.open_store_read_only()?;
     let inv = ledger::find(&conn, number)
         .map_err(store_err)?
         .ok_or_else(|| usage(format!("no invoice {number:?} (see pimdesk invoice list)")))?;
-    if json {
-        crate::cli::output::json(&status_json(&inv, true))?;
+    if let Some(file) = pdf {
+        mail::write_pdf(ctx, &inv, file)?;
+    } else if json {
+        let mut v = status_json(&inv, true);
+        let mail = crate::store::mail::invoices::mailed(&conn, &[inv.id])?
+            .remove(&inv.id)
+            .unwrap_or_default();
+        v["mail"] = mail
+            .rows
+            .iter()
+            .map(|(to, status, sent, error)| {
+                json!({"recipient": to, "status": status, "last_error": error,
+                       "sent": sent.map(|t| crate::domain::time::rfc3339_secs(t, ctx.config.calendar.timezone.0))})
+            })
+            .collect();
+        v["mailed"] = json!(mail.describe(ctx.config.calendar.timezone.0));
+        crate::cli::output::json(&v)?;
     } else if markdown {
         out!("{}", document::markdown(&ctx.config, &inv));
     } else {

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
-use lettre::message::Mailbox;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Message, SendmailTransport, SmtpTransport, Transport};
 
@@ -148,5 +148,22 @@ fn build(mail: &MailConfig, m: &OutboxMail, now: i64) -> anyhow::Result<Message>
     if let Some(a) = &m.auto_submitted {
         b = b.header(AutoSubmitted(a.clone()));
     }
-    Ok(b.header(ContentType::TEXT_PLAIN).body(m.body.clone())?)
+    if m.html.is_none() && m.attachment.is_none() {
+        return Ok(b.header(ContentType::TEXT_PLAIN).body(m.body.clone())?);
+    }
+    // An invoice: text and HTML alternatives, then the PDF.
+    let text = match &m.html {
+        Some(html) => MultiPart::alternative_plain_html(m.body.clone(), html.clone()),
+        None => MultiPart::mixed().singlepart(SinglePart::plain(m.body.clone())),
+    };
+    let mut body = MultiPart::mixed().multipart(text);
+    if let Some((name, bytes)) = &m.attachment {
+        let kind = if name.ends_with(".pdf") {
+            ContentType::parse("application/pdf")?
+        } else {
+            ContentType::parse("application/octet-stream")?
+        };
+        body = body.singlepart(Attachment::new(name.clone()).body(bytes.clone(), kind));
+    }
+    Ok(b.multipart(body)?)
 }

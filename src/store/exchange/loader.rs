@@ -128,9 +128,10 @@ impl<'c> Loader<'c> {
         if name.is_empty() {
             return Err(at.err("name", "name is empty").into());
         }
+        let billing = at.mail_address("billing_email", &r.billing_email)?;
         self.conn
-            .prepare_cached("INSERT INTO companies (key, name, industry) VALUES (?1, ?2, ?3)")?
-            .execute(params![r.key, name, sanitize_line(&r.industry)])
+            .prepare_cached("INSERT INTO companies (key, name, industry, billing_email) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![r.key, name, sanitize_line(&r.industry), billing])
             .map_err(|e| at.err("name", e.to_string()))?;
         self.companies.map.insert(&r.key, self.conn.last_insert_rowid())?;
         self.summary.companies += 1;
@@ -159,9 +160,18 @@ impl<'c> Loader<'c> {
             .check_fresh(self.file, "technicians", i, &r.key, |id| id)?;
         let at = rec(self.file, "technicians", i, &r.key);
         at.one_of("role", &r.role, &ROLES)?;
+        let pager = at.mail_address("pager_email", &r.pager_email)?;
         self.conn
-            .prepare_cached("INSERT INTO technicians (key, login, name, role) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![r.key, sanitize_line(&r.login), sanitize_line(&r.name), r.role])
+            .prepare_cached(
+                "INSERT INTO technicians (key, login, name, role, pager_email) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                r.key,
+                sanitize_line(&r.login),
+                sanitize_line(&r.name),
+                r.role,
+                pager
+            ])
             .map_err(|e| at.err("login", e.to_string()))?;
         self.technicians.map.insert(&r.key, self.conn.last_insert_rowid())?;
         self.summary.technicians += 1;

@@ -80,27 +80,35 @@ impl Serialize for Document<'_> {
         let mut doc = s.serialize_struct("Exchange", 6 + usize::from(self.has_notes))?;
         doc.serialize_field(
             "companies",
-            &self.table("SELECT key, name, industry FROM companies ORDER BY id", |r| {
-                Ok(CompanyRec {
-                    key: r.lossy(0)?,
-                    name: r.lossy(1)?,
-                    industry: r.lossy(2)?,
-                })
-            }),
+            &self.table(
+                "SELECT key, name, industry, billing_email FROM companies ORDER BY id",
+                |r| {
+                    Ok(CompanyRec {
+                        key: r.lossy(0)?,
+                        name: r.lossy(1)?,
+                        industry: r.lossy(2)?,
+                        billing_email: r.lossy(3)?,
+                    })
+                },
+            ),
         )?;
         doc.serialize_field("contacts", &self.table("SELECT c.key, co.key, c.name, c.email, c.phone, c.security_level FROM contacts c JOIN companies co ON co.id = c.company_id ORDER BY c.id", |r| {
             Ok(ContactRec { key: r.lossy(0)?, company: r.lossy(1)?, name: r.lossy(2)?, email: r.lossy(3)?, phone: r.lossy(4)?, security_level: r.lossy(5)? })
         }))?;
         doc.serialize_field(
             "technicians",
-            &self.table("SELECT key, name, login, role FROM technicians ORDER BY id", |r| {
-                Ok(TechnicianRec {
-                    key: r.lossy(0)?,
-                    name: r.lossy(1)?,
-                    login: r.lossy(2)?,
-                    role: r.lossy(3)?,
-                })
-            }),
+            &self.table(
+                "SELECT key, name, login, role, pager_email FROM technicians ORDER BY id",
+                |r| {
+                    Ok(TechnicianRec {
+                        key: r.lossy(0)?,
+                        name: r.lossy(1)?,
+                        login: r.lossy(2)?,
+                        role: r.lossy(3)?,
+                        pager_email: r.lossy(4)?,
+                    })
+                },
+            ),
         )?;
         doc.serialize_field("agreements", &self.table("SELECT a.key, co.key, a.product, a.executed, a.project_completed, a.ended, a.onboarding_fee_cents, a.monthly_cents, a.project_fee_cents, a.labor_rate_cents, a.prepaid_hours_per_month FROM agreements a JOIN companies co ON co.id = a.company_id ORDER BY a.id", |r| {
             Ok(AgreementRec {
@@ -216,6 +224,7 @@ mod tests {
                 key: "acme".into(),
                 name: "Acme \"Dental\"".into(),
                 industry: "healthcare".into(),
+                billing_email: String::new(),
             }],
             tickets: vec![TicketRec {
                 key: "t7".into(),

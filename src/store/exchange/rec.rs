@@ -39,6 +39,19 @@ pub(super) fn key_refused(file: &Path, kind: &str, i: usize, key: &str, empty: b
 }
 
 impl Rec<'_> {
+    /// A mail address field: "" (none) or one address.
+    pub(super) fn mail_address(&self, field: &str, value: &str) -> Result<String, ImportError> {
+        let v = value.trim();
+        if v.is_empty() || crate::config::is_address(v) {
+            Ok(v.to_string())
+        } else {
+            Err(self.err(
+                field,
+                format!("{v:?} is not a mail address (name@example.com, or leave it out)"),
+            ))
+        }
+    }
+
     pub(super) fn err_whole(&self, message: String) -> ImportError {
         ImportError {
             file: self.file.to_path_buf(),

@@ -5,6 +5,7 @@
 pub mod attachments;
 pub mod deliver;
 pub mod held;
+pub mod invoices;
 pub mod outbox;
 
 pub use deliver::{deliver, Delivered, MailRules};

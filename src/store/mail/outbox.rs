@@ -35,7 +35,7 @@ pub(crate) fn queue_note(
         body: &compose::note_body(&out.tag, id, &summary, body),
         ticket: Some(id),
         note: Some(note_id),
-        auto_submitted: None,
+        ..Queued::default()
     };
     queue(tx, &mail, out, now).map(Some)
 }
@@ -63,18 +63,24 @@ pub(crate) fn acknowledge(
         subject: &thread::subject(&out.tag, id, summary),
         body: &compose::acknowledgement_body(id, summary),
         ticket: Some(id),
-        note: None,
         auto_submitted: Some("auto-replied"),
+        ..Queued::default()
     };
     queue(tx, &mail, out, now).map(Some)
 }
 
 /// One mail to queue.
+#[derive(Default)]
 pub(crate) struct Queued<'a> {
     pub recipient: &'a str,
     pub subject: &'a str,
     pub body: &'a str,
+    /// An HTML alternative to `body`.
+    pub html: Option<&'a str>,
+    /// One attachment: its file name and bytes (an invoice's PDF).
+    pub attachment: Option<(&'a str, &'a [u8])>,
     pub ticket: Option<i64>,
+    pub invoice: Option<i64>,
     pub note: Option<i64>,
     pub auto_submitted: Option<&'a str>,
 }
@@ -89,9 +95,11 @@ pub(crate) fn queue(tx: &Transaction<'_>, m: &Queued<'_>, out: &Outgoing, now: i
     let seq: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM mail_outbox", [], |r| r.get(0))?;
     let message_id = thread::new_message_id(m.ticket, seq, now, rand::random(), out.domain());
     tx.execute(
-        "INSERT INTO mail_outbox (created, recipient, subject, body, message_id, in_reply_to, refs, auto_submitted, ticket_id, note_id, next_attempt)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1)",
-        params![now, m.recipient, m.subject, m.body, message_id, in_reply_to, refs.join(" "), m.auto_submitted, m.ticket, m.note],
+        "INSERT INTO mail_outbox (created, recipient, subject, body, message_id, in_reply_to, refs, auto_submitted, ticket_id, note_id,
+                                  invoice_id, html, attachment_name, attachment, next_attempt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?1)",
+        params![now, m.recipient, m.subject, m.body, message_id, in_reply_to, refs.join(" "), m.auto_submitted, m.ticket, m.note,
+                m.invoice, m.html, m.attachment.map(|a| a.0), m.attachment.map(|a| a.1)],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -128,6 +136,11 @@ pub struct OutboxMail {
     pub next_attempt: Option<i64>,
     pub last_error: Option<String>,
     pub sent: Option<i64>,
+    /// What the sender sends besides `body` (read by [`due`] only).
+    #[serde(skip)]
+    pub html: Option<String>,
+    #[serde(skip)]
+    pub attachment: Option<(String, Vec<u8>)>,
 }
 
 const COLUMNS: &str = "o.id, o.created, o.recipient, o.subject, o.body, o.message_id, o.in_reply_to, o.refs, o.auto_submitted, o.ticket_id, i.number, o.status, o.attempts, o.next_attempt, o.last_error, o.sent";
@@ -152,7 +165,19 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxMail> {
         attempts: r.get(12)?,
         last_error: r.get(14)?,
         sent: r.get(15)?,
+        html: None,
+        attachment: None,
     })
+}
+
+/// A row with its HTML part and attachment, for sending.
+fn full_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxMail> {
+    let mut m = row(r)?;
+    m.html = r.get(16)?;
+    let name: Option<String> = r.get(17)?;
+    let bytes: Option<Vec<u8>> = r.get(18)?;
+    m.attachment = name.zip(bytes);
+    Ok(m)
 }
 
 /// The newest `limit` rows, newest first.
@@ -193,11 +218,11 @@ pub fn describe(m: &OutboxMail) -> String {
 /// Queued mail due at `now`, oldest first.
 pub fn due(conn: &Connection, now: i64, limit: i64) -> rusqlite::Result<Vec<OutboxMail>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM mail_outbox o LEFT JOIN invoices i ON i.id = o.invoice_id
+        "SELECT {COLUMNS}, o.html, o.attachment_name, o.attachment FROM mail_outbox o LEFT JOIN invoices i ON i.id = o.invoice_id
          WHERE o.status = 'queued' AND o.next_attempt <= ?1 ORDER BY o.next_attempt, o.id LIMIT ?2"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![now, limit], row)?.collect();
+    let rows = stmt.query_map(params![now, limit], full_row)?.collect();
     rows
 }
 

@@ -84,6 +84,8 @@ pub struct Detail {
     pub order: Vec<usize>,
     pub missing: bool,
     pub scroll: u16,
+    /// When it was mailed and to whom, or why its mail failed.
+    pub mail: crate::store::mail::invoices::Mailed,
 }
 
 /// The agreements sub-view.
@@ -258,8 +260,9 @@ pub(super) fn arrived(s: &mut AppState, data: InvoiceData) -> Vec<Effect> {
     let inv = &mut s.invoices;
     match data {
         InvoiceData::Listed { as_of, invoices, aging } => inv.listed(invoices, as_of, &aging),
-        InvoiceData::Detail { number, invoice } => {
+        InvoiceData::Detail { number, invoice, mail } => {
             if let Some(d) = inv.detail.as_mut().filter(|d| d.number == number) {
+                d.mail = mail;
                 d.missing = invoice.is_none();
                 d.order = invoice.as_ref().map(grouped).unwrap_or_default();
                 d.invoice = invoice.map(Box::new);

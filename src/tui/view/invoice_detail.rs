@@ -37,6 +37,7 @@ impl InvoicesView<'_> {
             return;
         };
         let mut lines = self.detail_head(i);
+        lines.push(self.mail_line(d, i));
         // Payments first: they are few, and the lines of a long invoice scroll.
         self.payments(i, &mut lines);
         self.invoice_lines(d, i, area, &mut lines);
@@ -72,6 +73,20 @@ impl InvoicesView<'_> {
             lines.push(Line::from(Span::styled(format!(" VOID: {}", safe(reason)), t.breach())));
         }
         lines
+    }
+
+    /// When the invoice was mailed and to whom, or why its mail failed.
+    fn mail_line(&self, d: &Detail, i: &Invoice) -> Line<'static> {
+        let t = self.theme;
+        let said = d.mail.describe(self.state.rules.calendar.zone);
+        let (text, style) = if said.is_empty() {
+            (format!("not mailed (pimdesk invoice send {})", i.number), t.dim())
+        } else if said.contains(" failed: ") {
+            (safe(&said).into_owned(), t.breach())
+        } else {
+            (safe(&said).into_owned(), ratatui::style::Style::default())
+        };
+        Line::from(vec![Span::styled(" Mail: ", t.key()), Span::styled(text, style)])
     }
 
     /// The payments received, a reversed one dimmed with its reason.

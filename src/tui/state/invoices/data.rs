@@ -95,6 +95,8 @@ pub enum InvoiceData {
     Detail {
         number: String,
         invoice: Option<Invoice>,
+        /// What became of its mail (`invoice send`, `invoice run --send`).
+        mail: crate::store::mail::invoices::Mailed,
     },
     Agreements {
         month: NaiveDate,

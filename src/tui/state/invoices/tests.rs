@@ -216,6 +216,7 @@ fn invoices_enter_opens_the_detail_grouped_by_kind_and_esc_goes_back() {
     let data = InvoiceData::Detail {
         number: "INV-000004".into(),
         invoice: Some(detail()),
+        mail: Default::default(),
     };
     act(&mut s, Action::InvoiceData(Box::new(data)));
     let d = s.invoices.detail.as_ref().expect("detail open");
@@ -378,6 +379,7 @@ fn snapshot_invoices_detail_80x24() {
     let data = InvoiceData::Detail {
         number: "INV-000004".into(),
         invoice: Some(detail()),
+        mail: Default::default(),
     };
     act(&mut s, Action::InvoiceData(Box::new(data)));
     let screen = screen(&s);
@@ -444,6 +446,7 @@ fn invoices_detail_tells_contract_from_non_contract_labor_of_one_ticket() {
     let data = InvoiceData::Detail {
         number: "INV-000004".into(),
         invoice: Some(invoice),
+        mail: Default::default(),
     };
     act(&mut s, Action::InvoiceData(Box::new(data)));
     let screen = screen(&s);
