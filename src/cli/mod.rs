@@ -10,6 +10,7 @@ mod invoice;
 pub mod mail;
 mod onboarding;
 pub mod output;
+mod page;
 mod progress;
 mod sla;
 pub mod ticket;
@@ -79,16 +80,19 @@ pub enum Command {
     Sla(sla::SlaCommand),
     /// Who is on call at a time (default now) and how to reach them
     Oncall(directory::OncallArgs),
-    /// Technicians: list, set-role, set-oncall
+    /// Pages to the on-call: list, ack (`mail send` and `mail run` page)
+    #[command(subcommand)]
+    Page(page::PageCommand),
+    /// Technicians: list, set-role, set-oncall, set-pager
     #[command(subcommand)]
     Tech(directory::TechCommand),
-    /// Client companies: list
+    /// Client companies: list, set-billing-email
     #[command(subcommand)]
     Company(company::CompanyCommand),
     /// Client contacts: list, set-level
     #[command(subcommand)]
     Contact(directory::ContactCommand),
-    /// Invoices: run, list, show, void, aging, csv
+    /// Invoices: run, send, list, show, void, aging, csv
     #[command(subcommand)]
     Invoice(invoice::InvoiceCommand),
     /// Payments: add, void
@@ -209,6 +213,7 @@ fn dispatch(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
         Some(Command::Sla(c)) => sla::run(&ctx, c),
         Some(Command::Oncall(a)) => directory::oncall(&ctx, a),
         Some(Command::Tech(c)) => directory::tech(&ctx, c),
+        Some(Command::Page(c)) => page::run(&ctx, c),
         Some(Command::Contact(c)) => directory::contact(&ctx, c),
         Some(Command::Company(c)) => company::run(&ctx, c),
         Some(Command::Invoice(c)) => invoice::run(&ctx, c),

@@ -14,6 +14,7 @@ use super::Ctx;
 use crate::cli::output::{errln, outln};
 use crate::config::MailConfig;
 use crate::store::mail::outbox::{self, Attempt, OutboxMail};
+use crate::store::mail::pages;
 
 /// How mail leaves: an SMTP server or a sendmail program.
 pub(super) enum Sender {
@@ -51,9 +52,11 @@ pub(super) fn sleep(stop: &AtomicBool, secs: u64) -> bool {
     !stop.load(Ordering::Relaxed)
 }
 
-/// Sends every mail due at `now`; returns how many failed this time.
+/// Pages what is due (their mail joins the outbox), then sends every mail
+/// due at `now`; returns how many failed this time.
 pub(super) fn pass(ctx: &Ctx, sender: &Sender, now: i64) -> anyhow::Result<usize> {
     let mut conn = ctx.open_store()?;
+    page(ctx, &mut conn, now)?;
     let due = outbox::due(&conn, now, 500)?;
     let mut problems = 0;
     for m in &due {
@@ -166,4 +169,41 @@ fn build(mail: &MailConfig, m: &OutboxMail, now: i64) -> anyhow::Result<Message>
         body = body.singlepart(Attachment::new(name.clone()).body(bytes.clone(), kind));
     }
     Ok(b.multipart(body)?)
+}
+
+/// The pages due at `now` (`store::mail::pages`), told on stdout.
+fn page(ctx: &Ctx, conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
+    let techs = crate::store::directory::technicians(conn)?;
+    let rotation = crate::cli::directory::rotation(ctx, &techs)?;
+    let calendar = ctx.config.sla_calendar();
+    let out = ctx.config.mail.outgoing().unwrap_or(crate::domain::mail::Outgoing {
+        address: String::new(),
+        tag: ctx.config.mail.subject_tag.clone(),
+    });
+    let rules = pages::PageRules {
+        calendar: &calendar,
+        rotation: &rotation,
+        escalate_minutes: ctx.config.mail.escalate_minutes,
+        out: &out,
+    };
+    for p in pages::pass(conn, &rules, now)? {
+        let level = if p.level == 0 {
+            String::new()
+        } else {
+            format!(" (escalated, level {})", p.level)
+        };
+        match (p.login.as_str(), p.address.as_str()) {
+            ("", _) => errln!(
+                "pimdesk: ticket #{} pages ({}), but the after-hours rotation is empty",
+                p.ticket,
+                p.reason.as_str()
+            ),
+            (l, "") => errln!(
+                "pimdesk: ticket #{} pages {l}{level}, who has no pager address (pimdesk tech set-pager {l} ADDRESS)",
+                p.ticket
+            ),
+            (l, a) => outln!("paged {l} at {a} about ticket #{}{level}", p.ticket),
+        }
+    }
+    Ok(())
 }

@@ -1,9 +1,11 @@
 //! Mail rules, pure: what a message is (parse), whether it is automatic
 //! (loops), which ticket it names and how an answer threads (thread), what of
-//! a reply is new (quote), and what an outgoing mail says (compose).
+//! a reply is new (quote), what an outgoing mail says (compose), and who
+//! a page goes to (paging).
 
 pub mod compose;
 pub mod loops;
+pub mod paging;
 pub mod parse;
 pub mod quote;
 pub mod thread;

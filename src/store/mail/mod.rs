@@ -7,5 +7,6 @@ pub mod deliver;
 pub mod held;
 pub mod invoices;
 pub mod outbox;
+pub mod pages;
 
 pub use deliver::{deliver, Delivered, MailRules};
