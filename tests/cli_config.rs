@@ -405,4 +405,23 @@ fn mail_settings_that_cannot_work_are_refused_at_start() {
         "mail.imap.password",
         &["password_file"],
     );
+    // A CA file that is not there, or holds no certificate.
+    assert_refused(
+        "[mail.smtp]\nhost = \"smtp.example.com\"\nca_file = \"/nonexistent/ca.pem\"\n",
+        3,
+        "mail.smtp.ca_file",
+        &["cannot read /nonexistent/ca.pem"],
+    );
+    let not_pem = std::env::temp_dir().join(format!("pimdesk-not-pem-{}.txt", std::process::id()));
+    std::fs::write(&not_pem, "just text\n").unwrap();
+    assert_refused(
+        &format!(
+            "[mail.imap]\nhost = \"imap.example.com\"\nca_file = \"{}\"\n",
+            not_pem.display()
+        ),
+        3,
+        "mail.imap.ca_file",
+        &["holds no certificate"],
+    );
+    let _ = std::fs::remove_file(&not_pem);
 }

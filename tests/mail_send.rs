@@ -142,3 +142,89 @@ fn a_permanent_refusal_is_failed_with_the_servers_words() {
     assert_eq!(outbox(&env)[0]["attempts"], 1);
     assert!(server.received().is_empty());
 }
+
+/// `mail.sendmail` hands each mail to a program with sendmail's interface
+/// (`-i`, the envelope sender, `--`, the recipients; the message on stdin),
+/// as on a shared host. The program here records what it was given, as the
+/// MTA's sendmail would queue it.
+#[test]
+fn a_sendmail_program_gets_the_message_and_its_recipient() {
+    let env = store();
+    deliver(&env, &fixture("new_plain.eml", &[])).expect_code(0);
+    let got = env.path("sendmail-got");
+    let program = env.write(
+        "sendmail",
+        &format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > {0}.args\ncat > {0}.eml\n",
+            got.display()
+        ),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let config = env.write(
+        "sendmail.toml",
+        &format!("[mail]\nsendmail = \"{} -t -i\"\n", program.display()),
+    );
+    env.run_with(
+        &env.db,
+        &config,
+        &["ticket", "note", "1", "--text", "Sent by sendmail."],
+    )
+    .expect_code(0);
+    let r = send(&env, &config, "2026-11-25T14:01:00-05:00");
+    r.expect_code(0);
+    let args = std::fs::read_to_string(format!("{}.args", got.display())).expect("the program ran");
+    let args: Vec<&str> = args.lines().collect();
+    assert!(args.contains(&"-i"), "{args:?}");
+    assert!(args.contains(&"dana.ruiz@acme.test"), "{args:?}");
+    assert!(
+        args.contains(&"support@proactive-info.com"),
+        "the envelope sender: {args:?}"
+    );
+    let mail = std::fs::read_to_string(format!("{}.eml", got.display())).unwrap();
+    assert!(
+        mail.contains("Subject: [pim #1] Printer offline in exam room 2"),
+        "{mail}"
+    );
+    assert!(mail.contains("Sent by sendmail."), "{mail}");
+    assert_eq!(outbox(&env)[0]["status"], "sent");
+}
+
+/// Over STARTTLS (port 587 style) and TLS from the first byte (465), the
+/// server's certificate is checked: signed by the private CA of
+/// `mail.smtp.ca_file` it is trusted; without that file it is not, and the
+/// mail waits with the reason, never sent in the clear.
+#[test]
+fn mail_goes_over_starttls_and_tls_to_a_server_signed_by_the_configured_ca() {
+    if !smtp_available() {
+        return;
+    }
+    for mode in ["starttls", "tls"] {
+        let port = free_port();
+        let env = store();
+        let Some(certs) = common::tls::certs(&env.path("tls")) else {
+            return;
+        };
+        deliver(&env, &fixture("new_plain.eml", &[])).expect_code(0);
+        let server = Smtp::start_tls(port, &env.path("received"), mode, &certs);
+        let smtp = format!("[mail.smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"{mode}\"\n");
+        let untrusted = env.write("untrusted.toml", &smtp);
+        env.run_with(&env.db, &untrusted, &["ticket", "note", "1", "--text", "Over TLS."])
+            .expect_code(0);
+        let r = send(&env, &untrusted, "2026-11-25T14:01:00-05:00");
+        assert_eq!(r.code, 1, "{mode}: {r}");
+        let err = outbox(&env)[0]["last_error"].as_str().unwrap_or("").to_lowercase();
+        assert!(err.contains("certificate"), "{mode}: {err}");
+        assert!(server.received().is_empty(), "{mode}: sent to an untrusted server");
+        let ca = certs.ca.display();
+        let trusted = env.write("trusted.toml", &format!("{smtp}ca_file = \"{ca}\"\n"));
+        let r = send(&env, &trusted, "2026-11-25T14:05:00-05:00");
+        r.expect_code(0);
+        let got = server.received();
+        assert_eq!(got.len(), 1, "{mode}: {r}");
+        assert!(got[0].contains("Over TLS."), "{mode}: {}", got[0]);
+    }
+}

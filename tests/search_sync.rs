@@ -43,12 +43,14 @@ fn a_schema_11_store_gets_the_triggers_and_its_search_still_works() {
     // Back to schema 11: its index, kept by the program, without triggers.
     rusqlite::Connection::open(&env.db)
         .expect("open")
-        .execute_batch(
+        .execute_batch(&format!(
+            "{}\n{}",
+            common::cli::UNDO_V14,
             "DROP TRIGGER search_ticket_insert; DROP TRIGGER search_ticket_update; DROP TRIGGER search_ticket_delete;
              DROP TRIGGER search_note_insert; DROP TRIGGER search_note_update; DROP TRIGGER search_note_delete;
              DROP TABLE note_fts; DROP TABLE search_chunks;
-             PRAGMA user_version = 11;",
-        )
+             PRAGMA user_version = 11;"
+        ))
         .expect("downgrade");
     assert_eq!(found(&env, &word), before, "the same search after migrating");
     assert_eq!(schema_facts(&env.db).0, CURRENT);

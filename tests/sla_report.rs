@@ -95,7 +95,7 @@ fn an_older_store_gets_its_response_minutes_on_the_first_open() {
         // minutes and the older compliance index (7).
         let conn = rusqlite::Connection::open(&env.db).expect("open");
         conn.execute_batch(
-            "DROP TRIGGER search_ticket_insert; DROP TRIGGER search_ticket_update; DROP TRIGGER search_ticket_delete;
+            &format!("{}\n{}", common::cli::UNDO_V14, "DROP TRIGGER search_ticket_insert; DROP TRIGGER search_ticket_update; DROP TRIGGER search_ticket_delete;
          DROP TRIGGER search_note_insert; DROP TRIGGER search_note_update; DROP TRIGGER search_note_delete;
          DROP TABLE note_fts; DROP TABLE search_chunks;
          DROP TABLE mail_attachments; DROP TABLE mail_outbox; DROP TABLE mail_inbound;
@@ -105,7 +105,7 @@ fn an_older_store_gets_its_response_minutes_on_the_first_open() {
              DROP INDEX tickets_sla_compliance;
              ALTER TABLE tickets DROP COLUMN response_minutes;
              CREATE INDEX tickets_sla_compliance ON tickets(clock_priority, opened, response_met, breach_at, response_due);
-             PRAGMA user_version = 6;",
+             PRAGMA user_version = 6;"),
         )
         .expect("downgrade");
     }

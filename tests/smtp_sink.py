@@ -2,7 +2,10 @@
 it accepts is written to OUTDIR as NNNN.eml; a recipient whose local part
 starts with "reject" is refused with 550 (a permanent failure).
 
-    python3 tests/smtp_sink.py PORT OUTDIR
+    python3 tests/smtp_sink.py PORT OUTDIR [starttls|tls CERT KEY]
+
+With "starttls" the server offers STARTTLS and requires it before MAIL;
+with "tls" it speaks TLS from the first byte (port 465 style).
 
 It prints "ready" when it listens and stops when its stdin closes.
 """
@@ -34,7 +37,18 @@ class Sink:
 
 def main():
     port, outdir = int(sys.argv[1]), sys.argv[2]
-    controller = Controller(Sink(outdir), hostname="127.0.0.1", port=port)
+    kwargs = {}
+    if len(sys.argv) == 6:
+        import ssl
+
+        mode, cert, key = sys.argv[3:6]
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        if mode == "starttls":
+            kwargs["server_kwargs"] = {"tls_context": context, "require_starttls": True}
+        else:
+            kwargs["ssl_context"] = context
+    controller = Controller(Sink(outdir), hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     print("ready", flush=True)
     sys.stdin.read()

@@ -10,7 +10,8 @@
 //! `pimdesk demo --tickets 1000000` when absent (timed then, and the figure
 //! kept beside the store); `target/bench/sla50k.db` (50,000 running clocks);
 //! `target/bench/invoice-1m.db`, a fresh copy of the 1M store per run;
-//! `target/bench/10k.db` and `100k.db` for the growth figures.
+//! `target/bench/10k.db` and `100k.db` for the growth figures;
+//! `target/bench/mail-1m.db`, a fresh copy of the 1M store for the mail figures.
 
 mod console;
 mod contention;
@@ -21,6 +22,7 @@ mod harness;
 mod invoice;
 mod keys_pty;
 mod long_ticket;
+mod mail;
 mod process;
 mod queue;
 mod recompute;
@@ -92,6 +94,9 @@ fn main() -> Result<()> {
     if wanted("recompute") {
         recompute::recompute_on_open(&mut r, &db)?;
     }
+    if wanted("mail") {
+        mail::mail(&mut r, &db)?;
+    }
     if wanted("growth") {
         growth::growth(&mut r, &db)?;
     }
@@ -99,7 +104,7 @@ fn main() -> Result<()> {
     r.finish()
 }
 
-/// `PIMDESK_BENCH_ONLY=queue,sorts,ticket,console,keys,sla,due,invoice,contention,recompute,growth` runs only those parts (all by default).
+/// `PIMDESK_BENCH_ONLY=queue,sorts,ticket,console,keys,sla,due,invoice,contention,recompute,mail,growth` runs only those parts (all by default).
 fn wanted(part: &str) -> bool {
     std::env::var("PIMDESK_BENCH_ONLY").map_or(true, |only| only.split(',').any(|p| p.trim() == part))
 }

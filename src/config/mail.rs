@@ -47,6 +47,9 @@ pub struct ServerConfig {
     pub user: String,
     /// A file holding the password (never the password itself).
     pub password_file: String,
+    /// PEM certificates of a private CA to trust besides the public web
+    /// roots ("" = the public roots alone).
+    pub ca_file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -176,6 +179,9 @@ fn server(section: &str, s: &ServerConfig, used: bool) -> Result<(), Problem> {
     if !s.password_file.is_empty() {
         password_file(Path::new(&s.password_file)).map_err(|msg| problem(section, "password_file", msg))?;
     }
+    if !s.ca_file.is_empty() {
+        s.ca_certificates().map_err(|msg| problem(section, "ca_file", msg))?;
+    }
     Ok(())
 }
 
@@ -250,6 +256,30 @@ impl MailConfig {
 }
 
 impl ServerConfig {
+    /// The PEM text of `ca_file`, checked to hold at least one certificate
+    /// (None when no CA file is set).
+    pub fn ca_certificates(&self) -> Result<Option<Vec<u8>>, String> {
+        use rustls::pki_types::{pem::PemObject, CertificateDer};
+        if self.ca_file.is_empty() {
+            return Ok(None);
+        }
+        let path = Path::new(&self.ca_file);
+        if !path.is_absolute() {
+            return Err(format!("{}: write the file's absolute path", path.display()));
+        }
+        let pem = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let certs = CertificateDer::pem_slice_iter(&pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("{}: not PEM certificates ({e})", path.display()))?;
+        if certs.is_empty() {
+            return Err(format!(
+                "{} holds no certificate (-----BEGIN CERTIFICATE-----)",
+                path.display()
+            ));
+        }
+        Ok(Some(pem))
+    }
+
     /// The password from `password_file`, its last newline removed.
     pub fn password(&self) -> std::io::Result<String> {
         let text = std::fs::read_to_string(&self.password_file)?;

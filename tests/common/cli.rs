@@ -262,3 +262,10 @@ pub fn seed_doc() -> serde_json::Value {
                        "opened":"2026-11-20T10:00:00-05:00"}]
     })
 }
+
+/// Takes a store back from schema 14 to 13 (before invoices and pages by
+/// mail), for the tests that make an older store from a current one.
+pub const UNDO_V14: &str = "DROP TABLE pages; DROP INDEX tickets_warning; DROP INDEX mail_outbox_invoice;
+    ALTER TABLE mail_outbox DROP COLUMN attachment; ALTER TABLE mail_outbox DROP COLUMN attachment_name;
+    ALTER TABLE mail_outbox DROP COLUMN html; ALTER TABLE companies DROP COLUMN billing_email;
+    ALTER TABLE technicians DROP COLUMN pager_email;";

@@ -16,6 +16,8 @@ pub const PASSWORD: &str = "imap-test-pw";
 pub struct Dovecot {
     child: Child,
     pub port: u16,
+    /// The IMAPS port (TLS from the first byte), when started with TLS.
+    pub tls_port: Option<u16>,
     dir: PathBuf,
     uid: u32,
 }
@@ -55,6 +57,16 @@ fn chown_all(path: &Path, uid: u32, gid: u32) {
 
 impl Dovecot {
     pub fn start(dir: &Path) -> Option<Dovecot> {
+        Dovecot::start_with(dir, None)
+    }
+
+    /// A server that also offers STARTTLS on its port and IMAPS on
+    /// `tls_port`, with this certificate.
+    pub fn start_tls(dir: &Path, certs: &super::tls::Certs) -> Option<Dovecot> {
+        Dovecot::start_with(dir, Some(certs))
+    }
+
+    fn start_with(dir: &Path, certs: Option<&super::tls::Certs>) -> Option<Dovecot> {
         if !Path::new("/usr/sbin/dovecot").exists() {
             assert!(
                 std::env::var_os("PIMDESK_REQUIRE_TOOLS").is_none(),
@@ -80,10 +92,21 @@ impl Dovecot {
                 .local_addr()
                 .ok()?
                 .port();
-            if let Some(child) = launch(dir, port, uid, gid) {
+            let tls_port = certs.and_then(|_| {
+                Some(
+                    std::net::TcpListener::bind("127.0.0.1:0")
+                        .ok()?
+                        .local_addr()
+                        .ok()?
+                        .port(),
+                )
+            });
+            let tls = certs.zip(tls_port);
+            if let Some(child) = launch(dir, port, uid, gid, tls) {
                 return Some(Dovecot {
                     child,
                     port,
+                    tls_port,
                     dir: dir.to_path_buf(),
                     uid,
                 });
@@ -144,16 +167,33 @@ impl Drop for Dovecot {
 
 /// Dovecot on `port`, once it listens there and is still running; None if
 /// it exited (the port was taken).
-fn launch(dir: &Path, port: u16, uid: u32, gid: u32) -> Option<std::process::Child> {
+fn launch(
+    dir: &Path,
+    port: u16,
+    uid: u32,
+    gid: u32,
+    tls: Option<(&super::tls::Certs, u16)>,
+) -> Option<std::process::Child> {
     let d = dir.display();
+    let (ssl, imaps) = match tls {
+        Some((c, p)) => (
+            format!(
+                "ssl = yes\nssl_cert = <{}\nssl_key = <{}\n",
+                c.cert.display(),
+                c.key.display()
+            ),
+            p,
+        ),
+        None => ("ssl = no\n".to_string(), 0),
+    };
     let conf = format!(
         "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {d}/run\nstate_dir = {d}/state\n\
-         log_path = {d}/dovecot.log\nssl = no\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\n\
+         log_path = {d}/dovecot.log\n{ssl}disable_plaintext_auth = no\nauth_mechanisms = plain login\n\
          first_valid_uid = 1\nmail_location = maildir:{d}/mail/%u\n\
          namespace inbox {{\n  inbox = yes\n  separator = /\n}}\n\
          passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d}/passwd\n}}\n\
          userdb {{\n  driver = static\n  args = uid={uid} gid={gid} home={d}/home/%u\n}}\n\
-         service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n"
+         service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    address = 127.0.0.1\n    port = {imaps}\n  }}\n}}\n"
     );
     std::fs::write(dir.join("dovecot.conf"), conf).expect("dovecot.conf");
     let mut child = Command::new("/usr/sbin/dovecot")

@@ -5,3 +5,4 @@ pub mod dovecot;
 pub mod mail;
 pub mod pty;
 pub mod smtp;
+pub mod tls;

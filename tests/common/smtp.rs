@@ -14,12 +14,28 @@ pub struct Smtp {
 
 impl Smtp {
     pub fn start(port: u16, dir: &Path) -> Smtp {
+        Smtp::start_with(port, dir, &[])
+    }
+
+    /// A server that speaks TLS: `mode` "starttls" (required before MAIL)
+    /// or "tls" (from the first byte), with this certificate and key.
+    pub fn start_tls(port: u16, dir: &Path, mode: &str, certs: &super::tls::Certs) -> Smtp {
+        let args = [
+            mode,
+            certs.cert.to_str().expect("utf-8"),
+            certs.key.to_str().expect("utf-8"),
+        ];
+        Smtp::start_with(port, dir, &args)
+    }
+
+    fn start_with(port: u16, dir: &Path, extra: &[&str]) -> Smtp {
         std::fs::create_dir_all(dir).expect("mail dir");
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
         let mut child = Command::new(python())
             .arg(script)
             .arg(port.to_string())
             .arg(dir)
+            .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -79,8 +79,8 @@ fn connect(s: &ServerConfig) -> anyhow::Result<Session> {
     tcp.set_read_timeout(Some(Duration::from_secs(60)))?;
     tcp.set_write_timeout(Some(Duration::from_secs(60)))?;
     let stream: Box<dyn Stream> = match s.security.as_str() {
-        "tls" => Box::new(tls(&s.host, tcp)?),
-        "starttls" => Box::new(tls(&s.host, starttls(tcp)?)?),
+        "tls" => Box::new(tls(s, tcp)?),
+        "starttls" => Box::new(tls(s, starttls(tcp)?)?),
         // Config refuses "none" for any host but this machine.
         _ => Box::new(tcp),
     };
@@ -121,10 +121,21 @@ fn starttls(mut tcp: TcpStream) -> anyhow::Result<TcpStream> {
     }
 }
 
-/// TLS over `tcp`, the server checked against the webpki roots.
-fn tls(host: &str, tcp: TcpStream) -> anyhow::Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>> {
+/// TLS over `tcp`, the server checked against the webpki roots and the
+/// certificates of `ca_file`.
+fn tls(s: &ServerConfig, tcp: TcpStream) -> anyhow::Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let host = s.host.as_str();
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(pem) = s
+        .ca_certificates()
+        .map_err(|e| anyhow::anyhow!("mail.imap.ca_file: {e}"))?
+    {
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            roots.add(cert?)?;
+        }
+    }
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()?
         .with_root_certificates(roots)

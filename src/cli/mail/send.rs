@@ -8,6 +8,7 @@ use std::time::Duration;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Message, SendmailTransport, SmtpTransport, Transport};
 
 use super::Ctx;
@@ -84,11 +85,22 @@ pub(super) fn transport(mail: &MailConfig) -> anyhow::Result<Sender> {
         return Ok(Sender::Sendmail(SendmailTransport::new_with_command(program)));
     }
     let s = &mail.smtp;
+    let tls = || -> anyhow::Result<TlsParameters> {
+        let mut b = TlsParameters::builder(s.host.clone());
+        if let Some(pem) = s
+            .ca_certificates()
+            .map_err(|e| anyhow::anyhow!("mail.smtp.ca_file: {e}"))?
+        {
+            b = b.add_root_certificate(Certificate::from_pem(&pem)?);
+        }
+        Ok(b.build_rustls()?)
+    };
+    let b = SmtpTransport::builder_dangerous(&s.host);
     let mut b = match s.security.as_str() {
-        "tls" => SmtpTransport::relay(&s.host)?,
-        "starttls" => SmtpTransport::starttls_relay(&s.host)?,
+        "tls" => b.tls(Tls::Wrapper(tls()?)),
+        "starttls" => b.tls(Tls::Required(tls()?)),
         // Config refuses "none" for any host but this machine.
-        _ => SmtpTransport::builder_dangerous(&s.host),
+        _ => b,
     }
     .port(s.port)
     .timeout(Some(Duration::from_secs(30)));
