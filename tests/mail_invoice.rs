@@ -138,7 +138,7 @@ fn an_invoice_is_mailed_to_who_views_invoices_with_its_pdf() {
     let queued: serde_json::Value =
         serde_json::from_str(&run(&env, &config, &["invoice", "show", acme, "--json"]).stdout).unwrap();
     assert_eq!(
-        queued["mailed"], "mail to ap@acme.test, dana.ruiz@acme.test queued",
+        queued["mailed"], "queued to ap@acme.test, dana.ruiz@acme.test",
         "{queued}"
     );
 

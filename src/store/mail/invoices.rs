@@ -124,7 +124,7 @@ pub fn queue(
 }
 
 /// What became of an invoice's mail, newest mailing: "mailed 2026-12-01 to
-/// a@x, b@y", "mail to a@x queued", "mail to a@x failed: …".
+/// a@x, b@y", "queued to a@x", "mail to a@x failed: …".
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Mailed {
     /// (recipient, status, sent at, last error), oldest first.
@@ -153,6 +153,14 @@ pub fn mailed(conn: &Connection, ids: &[i64]) -> rusqlite::Result<std::collectio
 }
 
 impl Mailed {
+    /// How many addresses it went (or goes) to.
+    pub fn recipients(&self) -> usize {
+        let mut to: Vec<&str> = self.rows.iter().map(|r| r.0.as_str()).collect();
+        to.sort_unstable();
+        to.dedup();
+        to.len()
+    }
+
     /// In words, with dates in `tz`.
     pub fn describe(&self, tz: chrono_tz::Tz) -> String {
         let failed: Vec<String> = self
@@ -171,7 +179,7 @@ impl Mailed {
             .map(|r| r.0.as_str())
             .collect();
         if !queued.is_empty() {
-            return format!("mail to {} queued", queued.join(", "));
+            return format!("queued to {}", queued.join(", "));
         }
         let Some(last) = self.rows.iter().filter_map(|r| r.2).max() else {
             return String::new();
@@ -218,7 +226,7 @@ mod tests {
         );
         let mut queued = sent.clone();
         queued.rows.push(row("new@acme.test", "queued", None, None));
-        assert_eq!(queued.describe(tz), "mail to new@acme.test queued");
+        assert_eq!(queued.describe(tz), "queued to new@acme.test");
         let mut failed = queued.clone();
         failed
             .rows

@@ -37,7 +37,7 @@ impl InvoicesView<'_> {
             return;
         };
         let mut lines = self.detail_head(i);
-        lines.push(self.mail_line(d, i));
+        lines.push(self.mail_line(d, i, usize::from(area.width)));
         // Payments first: they are few, and the lines of a long invoice scroll.
         self.payments(i, &mut lines);
         self.invoice_lines(d, i, area, &mut lines);
@@ -76,9 +76,16 @@ impl InvoicesView<'_> {
     }
 
     /// When the invoice was mailed and to whom, or why its mail failed.
-    fn mail_line(&self, d: &Detail, i: &Invoice) -> Line<'static> {
+    fn mail_line(&self, d: &Detail, i: &Invoice, width: usize) -> Line<'static> {
         let t = self.theme;
-        let said = d.mail.describe(self.state.rules.calendar.zone);
+        let mut said = d.mail.describe(self.state.rules.calendar.zone);
+        // Many addresses do not fit a line: as many as fit, and how many in all.
+        let room = width.saturating_sub(" Mail: ".len());
+        if said.chars().count() > room {
+            let all = format!("… ({} addresses)", d.mail.recipients());
+            let keep = room.saturating_sub(all.chars().count());
+            said = said.chars().take(keep).collect::<String>() + &all;
+        }
         let (text, style) = if said.is_empty() {
             (format!("not mailed (pimdesk invoice send {})", i.number), t.dim())
         } else if said.contains(" failed: ") {
