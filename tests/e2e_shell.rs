@@ -497,6 +497,24 @@ fn scrolling_the_sla_board_leaves_the_same_screen_as_a_full_redraw() {
     };
     let first = board(&c);
     assert!(first.len() >= 5, "a board of clocks: {first:?}");
+    // To the last row on screen, then one more: the board scrolls one line
+    // (`console.scroll = "line"`, as the queue), a few hundred bytes.
+    for _ in 0..first.len() - 1 {
+        c.send("j");
+    }
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(board(&c), first, "no scroll yet:\n{}", framed(&c.vt()));
+    let one = c.raw_len();
+    c.send("j");
+    c.wait_until("the board moved a line", TIMEOUT, |vt| {
+        !vt.contents().contains(&format!("#{} ", first[0]))
+    })
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let moved = board(&c);
+    assert_eq!(moved[0], first[1], "one line, not half a page:\n{}", framed(&c.vt()));
+    let bytes = c.raw_since(one).len();
+    assert!(bytes <= 300, "a move that scrolls the board sent {bytes} bytes");
     let mark = c.raw_len();
     for _ in 0..(first.len() + 10) {
         c.send("j");

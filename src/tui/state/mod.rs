@@ -153,7 +153,11 @@ impl AppState {
             recent: Vec::new(),
             queue: QueueState::new(config.console.scroll == "line"),
             ticket: None,
-            sla: sla::SlaTab::default(),
+            // The board scrolls as the queue does (`console.scroll`).
+            sla: sla::SlaTab {
+                board: QueueState::new(config.console.scroll == "line"),
+                ..sla::SlaTab::default()
+            },
             invoices: invoices::InvoicesState::new(config),
             directory: directory::DirectoryState::new(config),
             me: Me {
