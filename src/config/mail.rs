@@ -253,6 +253,15 @@ impl MailConfig {
             tag: self.subject_tag.clone(),
         })
     }
+
+    /// The outgoing settings, with no address when `address` is empty (the
+    /// subject tag alone: what is queued then waits for an address).
+    pub fn outgoing_or_tag(&self) -> crate::domain::mail::Outgoing {
+        self.outgoing().unwrap_or(crate::domain::mail::Outgoing {
+            address: String::new(),
+            tag: self.subject_tag.clone(),
+        })
+    }
 }
 
 impl ServerConfig {

@@ -82,3 +82,25 @@ pub(super) fn write_pdf(ctx: &Ctx, inv: &Invoice, file: &Path) -> anyhow::Result
     outln!("{} written to {} ({} bytes)", inv.number, file.display(), bytes.len());
     Ok(())
 }
+
+/// `invoice show --json`: what became of the invoice's mail (`mailed` in
+/// words, `mail` a row per recipient).
+pub(super) fn add_json(
+    ctx: &Ctx,
+    conn: &rusqlite::Connection,
+    id: i64,
+    v: &mut serde_json::Value,
+) -> anyhow::Result<()> {
+    let tz = ctx.config.calendar.timezone.0;
+    let mail = invoices::mailed(conn, &[id])?.remove(&id).unwrap_or_default();
+    v["mail"] = mail
+        .rows
+        .iter()
+        .map(|(to, status, sent, error)| {
+            serde_json::json!({"recipient": to, "status": status, "last_error": error,
+                   "sent": sent.map(|t| crate::domain::time::rfc3339_secs(t, tz))})
+        })
+        .collect();
+    v["mailed"] = serde_json::json!(mail.describe(tz));
+    Ok(())
+}

@@ -427,18 +427,7 @@ fn show(ctx: &Ctx, number: &str, json: bool, markdown: bool, pdf: Option<&std::p
         mail::write_pdf(ctx, &inv, file)?;
     } else if json {
         let mut v = status_json(&inv, true);
-        let mail = crate::store::mail::invoices::mailed(&conn, &[inv.id])?
-            .remove(&inv.id)
-            .unwrap_or_default();
-        v["mail"] = mail
-            .rows
-            .iter()
-            .map(|(to, status, sent, error)| {
-                json!({"recipient": to, "status": status, "last_error": error,
-                       "sent": sent.map(|t| crate::domain::time::rfc3339_secs(t, ctx.config.calendar.timezone.0))})
-            })
-            .collect();
-        v["mailed"] = json!(mail.describe(ctx.config.calendar.timezone.0));
+        mail::add_json(ctx, &conn, inv.id, &mut v)?;
         crate::cli::output::json(&v)?;
     } else if markdown {
         out!("{}", document::markdown(&ctx.config, &inv));

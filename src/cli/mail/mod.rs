@@ -149,10 +149,7 @@ fn with_rules<T>(ctx: &Ctx, now: chrono::DateTime<chrono::Utc>, f: impl FnOnce(&
     let (calendar, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
     let r = MailRules {
         mail: &ctx.config.mail,
-        out: ctx.config.mail.outgoing().unwrap_or(crate::domain::mail::Outgoing {
-            address: String::new(),
-            tag: ctx.config.mail.subject_tag.clone(),
-        }),
+        out: ctx.config.mail.outgoing_or_tag(),
         after_hours: !calendar.is_open(now),
         rules: Rules {
             calendar: &calendar,

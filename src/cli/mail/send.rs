@@ -188,10 +188,7 @@ fn page(ctx: &Ctx, conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<
     let techs = crate::store::directory::technicians(conn)?;
     let rotation = crate::cli::directory::rotation(ctx, &techs)?;
     let calendar = ctx.config.sla_calendar();
-    let out = ctx.config.mail.outgoing().unwrap_or(crate::domain::mail::Outgoing {
-        address: String::new(),
-        tag: ctx.config.mail.subject_tag.clone(),
-    });
+    let out = ctx.config.mail.outgoing_or_tag();
     let rules = pages::PageRules {
         calendar: &calendar,
         rotation: &rotation,
