@@ -44,7 +44,8 @@ fn a_schema_11_store_gets_the_triggers_and_its_search_still_works() {
     rusqlite::Connection::open(&env.db)
         .expect("open")
         .execute_batch(&format!(
-            "{}\n{}",
+            "{}\n{}\n{}",
+            common::cli::UNDO_V15,
             common::cli::UNDO_V14,
             "DROP TRIGGER search_ticket_insert; DROP TRIGGER search_ticket_update; DROP TRIGGER search_ticket_delete;
              DROP TRIGGER search_note_insert; DROP TRIGGER search_note_update; DROP TRIGGER search_note_delete;

@@ -95,7 +95,7 @@ fn an_older_store_gets_its_response_minutes_on_the_first_open() {
         // minutes and the older compliance index (7).
         let conn = rusqlite::Connection::open(&env.db).expect("open");
         conn.execute_batch(
-            &format!("{}\n{}", common::cli::UNDO_V14, "DROP TRIGGER search_ticket_insert; DROP TRIGGER search_ticket_update; DROP TRIGGER search_ticket_delete;
+            &format!("{}\n{}\n{}", common::cli::UNDO_V15, common::cli::UNDO_V14, "DROP TRIGGER search_ticket_insert; DROP TRIGGER search_ticket_update; DROP TRIGGER search_ticket_delete;
          DROP TRIGGER search_note_insert; DROP TRIGGER search_note_update; DROP TRIGGER search_note_delete;
          DROP TABLE note_fts; DROP TABLE search_chunks;
          DROP TABLE mail_attachments; DROP TABLE mail_outbox; DROP TABLE mail_inbound;

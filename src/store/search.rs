@@ -33,11 +33,11 @@ impl Term {
         }
     }
 
-    /// What is counted for its weight: itself, but a prefix of four or more
-    /// letters as the word it spells (the merge of such a prefix ignores
-    /// the count's bound).
+    /// What is counted for its weight: itself, but a prefix longer than the
+    /// index keeps as the word it spells (the merge of such a prefix
+    /// ignores the count's bound).
     fn counted(&self) -> String {
-        if self.prefix && self.word.chars().count() > 3 {
+        if self.prefix && self.word.chars().count() > INDEXED_PREFIX {
             format!("\"{}\"", self.word)
         } else {
             self.query()
@@ -45,13 +45,19 @@ impl Term {
     }
 }
 
+/// The longest prefix the search tables index (prefix='2 3 4 5 6 7 8',
+/// migrate_15.sql): up to it a prefix reads one doclist, newest first, as
+/// far as the page needs.
+const INDEXED_PREFIX: usize = 8;
+
 /// Words → terms, all required: each word whole, but the last, the one
 /// being typed, a prefix when it has two or more characters (as search
-/// engines that answer as you type do). A prefix of four or more letters
-/// merges every term that starts with it, whole doclists, before the first
-/// row: "this" as a prefix costs 45 ms at a million tickets, as a word
-/// 1 ms, so only the word still being typed pays it. A one-character word
-/// is always whole: the index keeps prefixes of two and three letters.
+/// engines that answer as you type do). A prefix longer than
+/// [`INDEXED_PREFIX`] merges every term that starts with it, whole
+/// doclists, before the first row (a common word's costs tens of
+/// milliseconds at a million tickets), so only the word still being typed
+/// is a prefix. A one-character word is always whole: "a" as a prefix
+/// would be most of the index.
 fn terms(words: &str) -> Vec<Term> {
     let words: Vec<String> = words
         .split_whitespace()

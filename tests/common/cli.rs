@@ -263,6 +263,9 @@ pub fn seed_doc() -> serde_json::Value {
     })
 }
 
+/// Takes a store back from schema 15 to 14 (before the After hours index).
+pub const UNDO_V15: &str = "DROP INDEX tickets_after_hours;";
+
 /// Takes a store back from schema 14 to 13 (before invoices and pages by
 /// mail), for the tests that make an older store from a current one.
 pub const UNDO_V14: &str = "DROP TABLE pages; DROP INDEX tickets_warning; DROP INDEX mail_outbox_invoice;
