@@ -104,6 +104,23 @@ pub(crate) fn launch(db: &Path, data_mark: &str) -> Result<Pty> {
     })
 }
 
+/// The console repaints every row once a minute (ages and countdowns),
+/// at its first tick of the minute: up to a second after the clock's
+/// minute turns. A key timed then would count that repaint's bytes as its
+/// own (a 60–90 ms "key" once a minute), so a timed key waits until the
+/// repaint is past. Keys not timed are sent whenever they come.
+fn clear_of_the_minute(pty: &Pty) {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() % 60_000) as u64;
+    let (before, after) = (59_700, 1_300);
+    if ms >= before || ms < after {
+        let wait = if ms >= before { 60_000 - ms + after } else { after - ms };
+        std::thread::sleep(Duration::from_millis(wait));
+        pty.settle(Duration::from_millis(80), Duration::from_secs(3));
+    }
+}
+
 impl Pty {
     pub(crate) fn wait_for(&self, what: impl Fn(&Screen) -> bool, limit: Duration) -> bool {
         let end = Instant::now() + limit;
@@ -124,6 +141,7 @@ impl Pty {
     /// returns how long after the write the last output came (zero when
     /// the keys drew nothing).
     pub(crate) fn timed(&mut self, keys: &str) -> Duration {
+        clear_of_the_minute(self);
         let t0 = Instant::now();
         self.send(keys);
         let last = self.screen.lock().ok().and_then(|s| s.last_at);
@@ -172,7 +190,7 @@ impl Pty {
         let _ = self.child.wait();
     }
 
-    fn proc_status(&self, key: &str) -> Option<f64> {
+    pub(crate) fn proc_status(&self, key: &str) -> Option<f64> {
         let text = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).ok()?;
         let line = text.lines().find(|l| l.starts_with(key))?;
         line.split_whitespace().nth(1)?.parse().ok()

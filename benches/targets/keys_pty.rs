@@ -46,7 +46,18 @@ pub fn keys_in_pty(r: &mut Report, db: &Path) -> Result<()> {
         pty.send("\r");
     }
     r.timed("pty: f status:new p:1 Enter ×5", &Stats::of(filter), 10.0, None);
-    r.note("pty keys: the release binary at 80x24 on the 1M store (built-in config, real clock); each key's time is from its write to the last byte it drew, read once the screen had been quiet 80 ms".into());
+    // Peak RSS after every key above: each sort reversed and ended, pages
+    // across groups, the adversarial searches, the SLA tab, the filter.
+    let hwm = pty.proc_status("VmHWM:").unwrap_or(f64::NAN) / 1024.0;
+    r.row(
+        "pty: console peak RSS after the keys above (VmHWM)",
+        format!("{hwm:.1} MB"),
+        "≤ 50 MB",
+        None,
+        0.0,
+        Some(hwm <= 50.0),
+    );
+    r.note("pty keys: the release binary at 80x24 on the 1M store (built-in config, real clock); each key's time is from its write to the last byte it drew, read once the screen had been quiet 80 ms; no timed key is sent from 0.3 s before a minute turns to 1.3 s after, when the console repaints its ages and countdowns (that repaint's bytes would count as the key's)".into());
     pty.quit();
     Ok(())
 }
@@ -80,6 +91,7 @@ fn searches(r: &mut Report, pty: &mut Pty) {
         "the",
         "the for you this in we",
         "printer offline at front desk the",
+        "confirmation before scheduled",
         "zzqxv",
     ] {
         let mut keys = vec![pty.timed("/")];

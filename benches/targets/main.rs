@@ -43,8 +43,9 @@ pub const LIMIT: usize = 60;
 /// The queue's window cap (`state/queue.rs` WINDOW).
 pub const WINDOW: usize = 300;
 /// The search classes: a friendly phrase, a rare word, one and two letters,
-/// six common words, a long phrase, a word in no ticket.
-pub const SEARCHES: [&str; 9] = [
+/// six common words, a long phrase, long common words (every prefix up to
+/// eight letters typed), a word in no ticket.
+pub const SEARCHES: [&str; 10] = [
     "printer offline",
     "ransomware",
     "a",
@@ -53,6 +54,7 @@ pub const SEARCHES: [&str; 9] = [
     "print off",
     "the for you this in we",
     "printer offline at front desk the",
+    "confirmation before scheduled",
     "zzqxv",
 ];
 
