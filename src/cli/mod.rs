@@ -154,13 +154,33 @@ pub fn context(cli: &Cli) -> anyhow::Result<Ctx> {
     };
     let config = Config::load(&config_path, required)?;
     let (now, frozen) = now_from_env()?;
+    let db_path = cli.db.clone().unwrap_or(default_db);
+    if let Some(url) = server_url(&db_path) {
+        return Err(StoreError::ServerUrl { url }.into());
+    }
     Ok(Ctx {
         config,
         config_path,
-        db_path: cli.db.clone().unwrap_or(default_db),
+        db_path,
         now,
         frozen,
         login: crate::platform::current_login(),
+    })
+}
+
+/// A database server's address given where a store file goes, without
+/// its password if it holds one.
+fn server_url(db: &Path) -> Option<String> {
+    let text = db.to_str()?;
+    let (scheme, rest) = text.split_once("://")?;
+    if !["postgres", "postgresql"].contains(&scheme.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    Some(match rest.split_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            format!("{scheme}://{}:…@{host}", user.split(':').next().unwrap_or(""))
+        }
+        _ => text.to_string(),
     })
 }
 

@@ -44,6 +44,10 @@ pub use open::{open, open_read_only, OpenOptions};
 pub enum StoreError {
     #[error("{} is not a pimdesk store (not a SQLite database); it was left untouched", path.display())]
     NotSqlite { path: PathBuf },
+    /// `--db postgres://…`: team mode on PostgreSQL is not built yet, and
+    /// such an address must not become a directory tree and a SQLite file.
+    #[error("{url} names a PostgreSQL server, and this build keeps its store in a SQLite file only (team mode on PostgreSQL is not in it yet); nothing was created: give --db the path of a store file")]
+    ServerUrl { url: String },
     #[error("{} was written by a newer pimdesk (schema {found}, this build reads up to {supported}); it was left untouched — upgrade pimdesk", path.display())]
     Newer { path: PathBuf, found: i64, supported: i64 },
     #[error("{} is a SQLite database of another program, not a pimdesk store; it was left untouched", path.display())]
