@@ -26,6 +26,8 @@ pub mod search;
 pub mod search_index;
 pub mod search_rank;
 pub mod sla;
+#[cfg(test)]
+pub(crate) mod test_store;
 pub mod ticket_bulk;
 pub mod ticket_detail;
 pub mod ticket_preview;

@@ -10,14 +10,7 @@ use crate::store::tickets::{list_ids, ListFilter};
 
 /// A store of `n` tickets, each summary what `summary` says for its number.
 fn store(n: i64, summary: impl Fn(i64) -> &'static str) -> Connection {
-    let mut conn = Connection::open_in_memory().unwrap();
-    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-    crate::store::migrate::migrate(&mut conn, std::path::Path::new(":memory:")).unwrap();
-    conn.execute_batch(
-        "INSERT INTO companies (id, key, name) VALUES (1, 'acme', 'Acme');
-         INSERT INTO technicians (id, key, login, name, role) VALUES (1, 'tech', 'tech', 'Tech', 'technician');",
-    )
-    .unwrap();
+    let mut conn = crate::store::test_store::with_acme();
     let (calendar, policy) = (Calendar::pim_default(), SlaPolicy::pim_default());
     let rules = Rules {
         calendar: &calendar,

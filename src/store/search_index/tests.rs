@@ -10,15 +10,7 @@ use crate::store::ticket_write::{NewTicket, Rules, TicketChanges};
 use crate::store::tickets::{list_ids, ListFilter};
 
 fn store() -> Connection {
-    let mut conn = Connection::open_in_memory().unwrap();
-    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-    crate::store::migrate::migrate(&mut conn, std::path::Path::new(":memory:")).unwrap();
-    conn.execute_batch(
-        "INSERT INTO companies (id, key, name) VALUES (1, 'acme', 'Acme');
-         INSERT INTO technicians (id, key, login, name, role) VALUES (1, 'tech', 'tech', 'Tech', 'technician');",
-    )
-    .unwrap();
-    conn
+    crate::store::test_store::with_acme()
 }
 
 /// The tickets a search for `words` finds, as the queue and `ticket list` ask.
