@@ -176,12 +176,11 @@ fn server_url(db: &Path) -> Option<String> {
     if !["postgres", "postgresql"].contains(&scheme.to_ascii_lowercase().as_str()) {
         return None;
     }
-    Some(match rest.split_once('@') {
-        Some((user, host)) if user.contains(':') => {
-            format!("{scheme}://{}:…@{host}", user.split(':').next().unwrap_or(""))
-        }
-        _ => text.to_string(),
-    })
+    let hidden = rest
+        .split_once('@')
+        .and_then(|(user, host)| Some((user.split_once(':')?.0, host)))
+        .map(|(name, host)| format!("{scheme}://{name}:…@{host}"));
+    Some(hidden.unwrap_or_else(|| text.to_string()))
 }
 
 /// Runs a subcommand; returns the exit code for a command that ran.

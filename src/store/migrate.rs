@@ -30,7 +30,7 @@ const STEPS: &[&str] = &[
     // Version 14: invoices and pages by mail.
     include_str!("migrate_14.sql"),
     // Version 15: an index for the After hours view; search tables with
-    // prefix indexes up to six letters (their triggers written again).
+    // prefix indexes up to eight letters (their triggers written again).
     concat!(include_str!("migrate_15.sql"), include_str!("migrate_13_triggers.sql")),
 ];
 

@@ -18,9 +18,9 @@ CREATE INDEX tickets_after_hours ON tickets(priority, id)
 -- search tables are built again with prefixes up to eight letters: past
 -- that a prefix starts few words, and rarer ones ("scheduled"* 15 ms where
 -- "confirm"* cost 48 ms with six). At a million tickets this step takes
--- about 45 s once, and the index grows by 270 MB. The triggers go while the tables are
--- swapped and come back from migrate_13_triggers.sql, appended to this
--- step by migrate.rs.
+-- about 45 s once, and the index grows by 270 MB. The triggers go while
+-- the tables are swapped and come back from migrate_13_triggers.sql,
+-- appended to this step by migrate.rs.
 DROP TRIGGER search_ticket_insert;
 DROP TRIGGER search_ticket_update;
 DROP TRIGGER search_ticket_delete;

@@ -337,8 +337,7 @@ mod tests {
     /// tickets by a walk of the priority index, 1–2 ms by its own.
     #[test]
     fn the_after_hours_view_reads_its_own_index() {
-        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
-        super::super::migrate::migrate(&mut conn, std::path::Path::new(":memory:")).unwrap();
+        let conn = crate::store::test_store::with_acme();
         // (With no priority round the clock the view is one board, which
         // its board index finds.)
         for round_the_clock in [[true, true, false, false, false], [true; 5]] {

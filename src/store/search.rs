@@ -1,11 +1,12 @@
 //! The queue's search: the words of `/` as an FTS5 query, and one page of
 //! the tickets that hold them all, best match first.
 //!
-//! Best match: among the newest [`SEARCH_WINDOW`] tickets whose index row
-//! (summary, description, latest notes) holds every word — looked for
-//! first among the newest [`RECENT`] tickets, and among all of them only
-//! when those hold less than the page — the lowest bm25
-//! first, each word weighted by how many of the newest tickets hold it
+//! Which tickets: those whose index row (summary, description, latest
+//! notes) holds every word, looked for among the newest [`RECENT`]
+//! tickets, and among all of them only when those hold less than the page.
+//!
+//! Best match: among the newest [`SEARCH_WINDOW`] such tickets, the lowest
+//! bm25 first, each word weighted by how many of the newest tickets hold it
 //! (store/search_rank.rs); then a long ticket whose words are spread over
 //! its older, sealed notes (migrate_13.sql) — ranked by bm25 when one chunk
 //! of notes holds them all, after the others when they are spread.
@@ -65,8 +66,8 @@ const INDEXED_PREFIX: usize = 8;
 /// being typed, a prefix when it has two or more characters (as search
 /// engines that answer as you type do). A prefix longer than
 /// [`INDEXED_PREFIX`] merges every term that starts with it, whole
-/// doclists, before the first row (a common word's costs tens of
-/// milliseconds at a million tickets), so only the word still being typed
+/// doclists, before the first row (tens of milliseconds for a common
+/// word at a million tickets), so only the word still being typed
 /// is a prefix. A one-character word is always whole: "a" as a prefix
 /// would be most of the index.
 fn terms(words: &str) -> Vec<Term> {

@@ -138,6 +138,8 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: &Config, login: String, store_label: String, now: DateTime<Utc>) -> AppState {
+        // The queue and the SLA board scroll alike (`console.scroll`).
+        let line_scroll = config.console.scroll == "line";
         let mut s = AppState {
             tab: Tab::Queue,
             overlay: None,
@@ -151,11 +153,10 @@ impl AppState {
             goto_input: None,
             view_name_input: None,
             recent: Vec::new(),
-            queue: QueueState::new(config.console.scroll == "line"),
+            queue: QueueState::new(line_scroll),
             ticket: None,
-            // The board scrolls as the queue does (`console.scroll`).
             sla: sla::SlaTab {
-                board: QueueState::new(config.console.scroll == "line"),
+                board: QueueState::new(line_scroll),
                 ..sla::SlaTab::default()
             },
             invoices: invoices::InvoicesState::new(config),
