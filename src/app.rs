@@ -20,6 +20,9 @@ pub struct Context {
     pub config: Config,
     pub config_path: PathBuf,
     pub db_path: PathBuf,
+    /// Team mode: the store is on this PostgreSQL server (db_path then
+    /// holds its address, for messages).
+    pub server: Option<store::pg::Server>,
     pub now: DateTime<Utc>,
     /// The time is frozen by PIMDESK_NOW.
     pub frozen: bool,

@@ -201,6 +201,12 @@ pub struct OncallConfig {
 pub struct StoreConfig {
     pub busy_timeout_ms: u64,
     pub group: String,
+    /// A PostgreSQL store's address (team mode), used when --db and
+    /// PIMDESK_DB are not given; "" = the SQLite file.
+    pub url: String,
+    /// A file whose first line is the PostgreSQL password; "" = PGPASSFILE
+    /// or ~/.pgpass.
+    pub password_file: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -2,15 +2,19 @@
 
 use crate::cli::Ctx;
 
-/// Starts file logging beside the store; keep the guard alive for the process.
+/// Starts file logging beside the store (a PostgreSQL store's beside the
+/// default store file); keep the guard alive for the process.
 pub fn init(ctx: &Ctx, demo: bool) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    // A PostgreSQL store's address is no place for a file: its log goes
+    // where a SQLite store would be by default.
+    let beside = match ctx.server {
+        Some(_) => crate::cli::default_paths().0,
+        None => ctx.db_path.clone(),
+    };
     let dir = if demo {
         std::env::temp_dir()
     } else {
-        ctx.db_path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())?
-            .to_path_buf()
+        beside.parent().filter(|p| !p.as_os_str().is_empty())?.to_path_buf()
     };
     // The log holds imported values in its error lines: as private as the store.
     let access = if demo {

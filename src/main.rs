@@ -10,7 +10,9 @@ fn main() {
     let code = match cli::context(&cli) {
         Ok(ctx) => {
             let _log = pimdesk::logging::init(&ctx, cli.demo);
-            let result = if cli.command.is_none() {
+            let result = if let (None, Some(server)) = (&cli.command, &ctx.server) {
+                Err(cli::team_not_yet(server))
+            } else if cli.command.is_none() {
                 let db = ctx.db_path.clone();
                 pimdesk::tui::run(ctx, cli.demo).map_err(|e| cli::explain(e, &db))
             } else {

@@ -13,6 +13,7 @@ pub mod output;
 mod page;
 mod progress;
 mod sla;
+mod team;
 pub mod ticket;
 mod timer;
 
@@ -27,8 +28,8 @@ use crate::store::StoreError;
 #[derive(Debug, Parser)]
 #[command(name = "pimdesk", version, about = "Terminal helpdesk console for a managed IT services provider", long_about = None)]
 pub struct Cli {
-    /// Store file (default: the platform data dir)
-    #[arg(long, env = "PIMDESK_DB", global = true, value_name = "PATH")]
+    /// Store file (default: the platform data dir), or a PostgreSQL store's address postgres://USER@HOST/DB (team mode; the password from ~/.pgpass)
+    #[arg(long, env = "PIMDESK_DB", global = true, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
     /// Config file (default: the platform config dir; built-in defaults when absent)
     #[arg(long, env = "PIMDESK_CONFIG", global = true, value_name = "PATH")]
@@ -107,6 +108,9 @@ pub enum Command {
     /// Mail: deliver (stdin, for an MTA), held, accept, drop, outbox, send
     #[command(subcommand)]
     Mail(mail::MailCommand),
+    /// The store itself: copy a whole store between SQLite and PostgreSQL (team mode)
+    #[command(subcommand)]
+    Store(team::StoreCommand),
     /// Print shell completions
     Completions { shell: clap_complete::Shell },
 }
@@ -154,33 +158,30 @@ pub fn context(cli: &Cli) -> anyhow::Result<Ctx> {
     };
     let config = Config::load(&config_path, required)?;
     let (now, frozen) = now_from_env()?;
-    let db_path = cli.db.clone().unwrap_or(default_db);
-    if let Some(url) = server_url(&db_path) {
-        return Err(StoreError::ServerUrl { url }.into());
-    }
+    let given = cli.db.clone().or_else(|| {
+        let url = config.store.url.trim();
+        (!url.is_empty()).then(|| PathBuf::from(url))
+    });
+    let db_path = given.unwrap_or(default_db);
+    let password_file = Some(config.store.password_file.trim())
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
+    let server = match db_path.to_str() {
+        Some(text) => {
+            crate::store::pg::Server::parse(text, password_file.as_deref()).map_err(|e| UsageError(e.to_string()))?
+        }
+        None => None,
+    };
+    let db_path = server.as_ref().map_or(db_path, |s| PathBuf::from(&s.shown));
     Ok(Ctx {
         config,
         config_path,
         db_path,
+        server,
         now,
         frozen,
         login: crate::platform::current_login(),
     })
-}
-
-/// A database server's address given where a store file goes, without
-/// its password if it holds one.
-fn server_url(db: &Path) -> Option<String> {
-    let text = db.to_str()?;
-    let (scheme, rest) = text.split_once("://")?;
-    if !["postgres", "postgresql"].contains(&scheme.to_ascii_lowercase().as_str()) {
-        return None;
-    }
-    let hidden = rest
-        .split_once('@')
-        .and_then(|(user, host)| Some((user.split_once(':')?.0, host)))
-        .map(|(name, host)| format!("{scheme}://{name}:…@{host}"));
-    Some(hidden.unwrap_or_else(|| text.to_string()))
 }
 
 /// Runs a subcommand; returns the exit code for a command that ran.
@@ -217,6 +218,9 @@ pub fn sqlite_trouble(err: &anyhow::Error, db: &Path) -> Option<StoreError> {
 }
 
 fn dispatch(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
+    if let Some(server) = &ctx.server {
+        return team::dispatch(cli.command, &ctx, server);
+    }
     match cli.command {
         None => unreachable_console(),
         Some(Command::Demo { tickets, seed }) => data::demo(&ctx, tickets, seed),
@@ -240,6 +244,7 @@ fn dispatch(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
         Some(Command::Agreement(c)) => agreement::run(&ctx, c),
         Some(Command::Onboarding(c)) => onboarding::run(&ctx, c),
         Some(Command::Mail(c)) => mail::run(&ctx, c),
+        Some(Command::Store(c)) => team::store(&ctx, c),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             // Written whole, so a closed pipe is an error, not a panic.
@@ -249,6 +254,11 @@ fn dispatch(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// The console does not run on a PostgreSQL store yet: it says so.
+pub fn team_not_yet(server: &crate::store::pg::Server) -> anyhow::Error {
+    team::not_yet(server).into()
 }
 
 fn unreachable_console() -> anyhow::Result<i32> {
@@ -272,7 +282,8 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
         let unreadable = cause
             .downcast_ref::<crate::store::ticket_write::WriteError>()
             .is_some_and(|w| matches!(w, crate::store::ticket_write::WriteError::Unreadable { .. }));
-        if cause.is::<StoreError>() || cause.is::<rusqlite::Error>() || unreadable {
+        let store = cause.is::<StoreError>() || cause.is::<rusqlite::Error>() || cause.is::<postgres::Error>();
+        if store || cause.is::<crate::store::copy::CopyError>() || unreadable {
             return 3;
         }
     }

@@ -1,4 +1,4 @@
-//! The SQLite store: one schema for the whole product, opened with the
+//! The store: one schema for the whole product, opened with the
 //! pragmas of DESIGN.md 6. One connection owner per process (the worker).
 
 pub mod actor;
@@ -6,6 +6,7 @@ pub mod audit;
 pub mod billing;
 pub(crate) mod bulk;
 pub mod busy;
+pub mod copy;
 pub mod deadlines;
 pub mod demo_rows;
 pub mod directory;
@@ -18,6 +19,7 @@ pub mod mail;
 pub mod migrate;
 pub mod note_edit;
 pub mod open;
+pub mod pg;
 pub mod queue;
 pub mod queue_assignee;
 pub mod queue_filter;
@@ -46,10 +48,16 @@ pub use open::{open, open_read_only, OpenOptions};
 pub enum StoreError {
     #[error("{} is not a pimdesk store (not a SQLite database); it was left untouched", path.display())]
     NotSqlite { path: PathBuf },
-    /// `--db postgres://…`: team mode on PostgreSQL is not built yet, and
-    /// such an address must not become a directory tree and a SQLite file.
-    #[error("{url} names a PostgreSQL server, and this build keeps its store in a SQLite file only (team mode on PostgreSQL is not in it yet); nothing was created: give --db the path of a store file")]
+    /// A command or the console asked of a PostgreSQL store that this build
+    /// runs on SQLite only so far.
+    #[error("{url} is a PostgreSQL store; this build runs `doctor` and `store copy` on one (and `backup` says how to use pg_dump), while the console and the other commands still need a SQLite store file: give --db the path of one (team mode is not complete yet); nothing was written")]
     ServerUrl { url: String },
+    #[error("the PostgreSQL store at {url} cannot be used: {detail}")]
+    Server { url: String, detail: String },
+    #[error("the PostgreSQL store at {url} was written by a newer pimdesk (schema {found}, this build reads up to {supported}); it was left untouched — upgrade pimdesk")]
+    ServerNewer { url: String, found: i64, supported: i64 },
+    #[error("the database at {url} holds tables of another program and no pimdesk schema; it was left untouched: give pimdesk a database of its own")]
+    ServerNotOurs { url: String },
     #[error("{} was written by a newer pimdesk (schema {found}, this build reads up to {supported}); it was left untouched — upgrade pimdesk", path.display())]
     Newer { path: PathBuf, found: i64, supported: i64 },
     #[error("{} is a SQLite database of another program, not a pimdesk store; it was left untouched", path.display())]

@@ -3,6 +3,7 @@ pub mod books;
 pub mod cli;
 pub mod dovecot;
 pub mod mail;
+pub mod pg;
 pub mod pty;
 pub mod smtp;
 pub mod tls;
