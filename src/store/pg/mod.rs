@@ -175,3 +175,34 @@ pub fn words(e: &(dyn std::error::Error + 'static)) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_is_hidden_wherever_the_address_holds_it() {
+        assert_eq!(
+            hide_password("postgres://tech:s3cret@db.example/pimdesk"),
+            "postgres://tech:…@db.example/pimdesk"
+        );
+        assert_eq!(
+            hide_password("postgres://tech@db.example/x?sslmode=disable&password=s3cret"),
+            "postgres://tech@db.example/x?sslmode=disable&password=…"
+        );
+        assert_eq!(hide_password("postgres://db.example/x"), "postgres://db.example/x");
+    }
+
+    #[test]
+    fn an_address_with_a_password_is_refused() {
+        for url in [
+            "postgres://tech:s3cret@db.example/x",
+            "postgresql://tech@db.example/x?password=s3cret",
+        ] {
+            let e = Server::parse(url, None).unwrap_err();
+            assert!(matches!(e, AddressError::Password { .. }), "{url}");
+            assert!(!e.to_string().contains("s3cret"), "{e}");
+        }
+        assert!(Server::parse("/var/lib/pimdesk/pimdesk.db", None).unwrap().is_none());
+    }
+}
