@@ -144,7 +144,7 @@ fn finance(conn: &Connection) -> i64 {
 
 #[test]
 fn a_technician_cannot_bill_even_through_the_store() {
-    let (_dir, mut conn) = store();
+    let (_dir, conn) = store();
     log_late_time(&conn);
     let tech: i64 = conn
         .query_row(
@@ -156,12 +156,12 @@ fn a_technician_cannot_bill_even_through_the_store() {
     let invoices = |c: &Connection| -> i64 { c.query_row("SELECT count(*) FROM invoices", [], |r| r.get(0)).unwrap() };
     let before = invoices(&conn);
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-    let err = store::billing::run(&mut conn, &settings(false), as_of, false, tech, now().timestamp()).unwrap_err();
+    let err = store::billing::run(&conn, &settings(false), as_of, false, tech, now().timestamp()).unwrap_err();
     assert!(err.to_string().contains("finance or admin role"), "{err}");
     assert_eq!(invoices(&conn), before, "a refused run wrote invoices");
     // A dry run is anyone's.
     assert!(
-        !store::billing::run(&mut conn, &settings(false), as_of, true, tech, now().timestamp())
+        !store::billing::run(&conn, &settings(false), as_of, true, tech, now().timestamp())
             .unwrap()
             .is_empty()
     );
@@ -169,7 +169,7 @@ fn a_technician_cannot_bill_even_through_the_store() {
 
 #[test]
 fn billing_and_voiding_keep_each_entrys_count_of_billed_charges() {
-    let (_dir, mut conn) = store();
+    let (_dir, conn) = store();
     let who = finance(&conn);
     assert_eq!(miscounted(&conn), 0, "after the demo's runs");
     let billed_before: i64 = conn
@@ -178,7 +178,7 @@ fn billing_and_voiding_keep_each_entrys_count_of_billed_charges() {
     log_late_time(&conn);
     let settings = settings(false);
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-    let written = store::billing::run(&mut conn, &settings, as_of, false, who, now().timestamp()).unwrap();
+    let written = store::billing::run(&conn, &settings, as_of, false, who, now().timestamp()).unwrap();
     assert!(!written.is_empty());
     assert_eq!(miscounted(&conn), 0, "after a run");
     let billed_after: i64 = conn
@@ -190,7 +190,7 @@ fn billing_and_voiding_keep_each_entrys_count_of_billed_charges() {
         "nothing is left to bill"
     );
 
-    ledger::void(&mut conn, &written[0].number, "wrong client", who, now().timestamp()).unwrap();
+    ledger::void(&conn, &written[0].number, "wrong client", who, now().timestamp()).unwrap();
     assert_eq!(miscounted(&conn), 0, "after a void");
     let again = plan(&conn, &settings, as_of).unwrap();
     assert_eq!(again.len(), 1, "the void invoice's charges are billable again");
@@ -201,7 +201,7 @@ fn billing_and_voiding_keep_each_entrys_count_of_billed_charges() {
 /// so far: the months already billed count, though none of them is unbilled.
 #[test]
 fn a_late_entry_under_carry_over_draws_only_what_the_billed_months_left() {
-    let (_dir, mut conn) = store();
+    let (_dir, conn) = store();
     let who = finance(&conn);
     conn.execute_batch(
         "INSERT INTO companies (key, name, industry) VALUES ('blockco', 'Block Co', 'legal');
@@ -226,9 +226,9 @@ fn a_late_entry_under_carry_over_draws_only_what_the_billed_months_left() {
     let date = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
     // September and October each draw their hour, and are billed.
     log(&conn, (9, 9), 60);
-    store::billing::run(&mut conn, &settings, date(10, 1), false, who, now().timestamp()).unwrap();
+    store::billing::run(&conn, &settings, date(10, 1), false, who, now().timestamp()).unwrap();
     log(&conn, (10, 7), 60);
-    store::billing::run(&mut conn, &settings, date(11, 1), false, who, now().timestamp()).unwrap();
+    store::billing::run(&conn, &settings, date(11, 1), false, who, now().timestamp()).unwrap();
     // November: 90 minutes, of which the third hour bought covers 60.
     log(&conn, (11, 18), 90);
     let as_of = date(11, 30);

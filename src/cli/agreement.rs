@@ -73,9 +73,9 @@ pub fn run(ctx: &Ctx, cmd: AgreementCommand) -> anyhow::Result<i32> {
         AgreementCommand::Add(a) => add(ctx, a),
         AgreementCommand::End { key, date } => {
             let date = date_arg("date", &date)?;
-            let mut conn = ctx.open_store()?;
+            let conn = ctx.open_store()?;
             let who = require_finance(ctx, &conn, "ending an agreement")?;
-            let outcome = agreements::end(&mut conn, &key, date, who, now).map_err(store_err)?;
+            let outcome = agreements::end(&conn, &key, date, who, now).map_err(store_err)?;
             outln!("agreement {key} ends on {date}");
             if !outcome.billed_beyond.is_empty() {
                 let months: Vec<String> = outcome
@@ -103,9 +103,9 @@ pub fn run(ctx: &Ctx, cmd: AgreementCommand) -> anyhow::Result<i32> {
         }
         AgreementCommand::Complete { key, date } => {
             let date = date_arg("date", &date)?;
-            let mut conn = ctx.open_store()?;
+            let conn = ctx.open_store()?;
             let who = require_finance(ctx, &conn, "recording a project completion")?;
-            agreements::complete(&mut conn, &key, date, who, now).map_err(store_err)?;
+            agreements::complete(&conn, &key, date, who, now).map_err(store_err)?;
             outln!("agreement {key}: project completed on {date}");
             Ok(0)
         }
@@ -118,7 +118,7 @@ fn add(ctx: &Ctx, a: AddArgs) -> anyhow::Result<i32> {
         Some(r) => money_arg("labor-rate", r)?,
         None => rules(ctx)?.non_contract_rate,
     };
-    let mut conn = ctx.open_store()?;
+    let conn = ctx.open_store()?;
     let company_id = lookup::company(&conn, &a.company).map_err(usage)?;
     let agreement = Agreement {
         id: 0,
@@ -134,7 +134,7 @@ fn add(ctx: &Ctx, a: AddArgs) -> anyhow::Result<i32> {
         prepaid_hours_per_month: a.prepaid_hours,
     };
     let who = require_finance(ctx, &conn, "adding an agreement")?;
-    let key = agreements::add(&mut conn, &agreement, who, ctx.now.timestamp()).map_err(store_err)?;
+    let key = agreements::add(&conn, &agreement, who, ctx.now.timestamp()).map_err(store_err)?;
     outln!("{key}");
     Ok(0)
 }

@@ -31,8 +31,8 @@ pub fn run(ctx: &Ctx, cmd: PageCommand) -> anyhow::Result<i32> {
     match cmd {
         PageCommand::List { ticket, limit, json } => list(ctx, ticket, limit, json),
         PageCommand::Ack { ticket } => {
-            let mut conn = ctx.open_store()?;
-            let n = pages::acknowledge(&mut conn, ticket, Actor::Login(&ctx.login), ctx.now.timestamp())?;
+            let conn = ctx.open_store()?;
+            let n = pages::acknowledge(&conn, ticket, Actor::Login(&ctx.login), ctx.now.timestamp())?;
             if n == 0 {
                 outln!("ticket #{ticket} has no page waiting for an acknowledgement");
             } else {

@@ -49,9 +49,9 @@ pub fn run(ctx: &Ctx, cmd: SlaCommand) -> anyhow::Result<i32> {
         SlaCommand::Check { after_hours } => check(ctx, after_hours),
         SlaCommand::Report { from, to, json } => report(ctx, from, to, json),
         SlaCommand::Recompute => {
-            let mut conn = crate::store::open(&ctx.db_path, &ctx.store_options())?;
+            let conn = crate::store::open(&ctx.db_path, &ctx.store_options())?;
             let (cal, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
-            let (n, changed) = deadlines::recompute(&mut conn, &cal, &policy)?;
+            let (n, changed) = deadlines::recompute(&conn, &cal, &policy)?;
             outln!("recomputed the deadlines of {n} tickets ({changed} changed)");
             Ok(0)
         }

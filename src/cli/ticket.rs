@@ -153,7 +153,7 @@ fn word<T: std::str::FromStr<Err = crate::domain::ticket::UnknownValue>>(s: &str
 }
 
 pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
-    let mut conn = ctx.open_store()?;
+    let conn = ctx.open_store()?;
     let (cal, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
     let rules = Rules {
         calendar: &cal,
@@ -164,7 +164,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
         TicketCommand::New(a) => {
             let t = new_ticket(ctx, &conn, a)?;
             let who = me(ctx);
-            let id = ticket_write::create(&mut conn, &t, who, now, &rules).map_err(write_err)?;
+            let id = ticket_write::create(&conn, &t, who, now, &rules).map_err(write_err)?;
             outln!("{id}");
         }
         TicketCommand::List(a) => list(ctx, &conn, a)?,
@@ -173,13 +173,12 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
         TicketCommand::Update(a) => {
             let (id, ch) = ticket_changes(&conn, a)?;
             let who = me(ctx);
-            ticket_write::update(&mut conn, id, &ch, None, who, now, &rules).map_err(write_err)?;
+            ticket_write::update(&conn, id, &ch, None, who, now, &rules).map_err(write_err)?;
         }
         TicketCommand::Note { id, text, internal } => {
             let who = me(ctx);
             let mail = ctx.config.mail.outgoing();
-            ticket_write::add_note(&mut conn, id, &text, internal, who, now, &rules, mail.as_ref())
-                .map_err(write_err)?;
+            ticket_write::add_note(&conn, id, &text, internal, who, now, &rules, mail.as_ref()).map_err(write_err)?;
         }
     }
     Ok(0)
@@ -273,7 +272,7 @@ pub fn run_time(ctx: &Ctx, cmd: TimeCommand) -> anyhow::Result<i32> {
         }
         TimeCommand::Delete { entry } => return super::timer::delete(ctx, entry),
     };
-    let mut conn = ctx.open_store()?;
+    let conn = ctx.open_store()?;
     let now = ctx.now.timestamp();
     let start = match start {
         Some(s) => parse_time(&s, ctx.config.calendar.timezone.0)
@@ -288,7 +287,7 @@ pub fn run_time(ctx: &Ctx, cmd: TimeCommand) -> anyhow::Result<i32> {
         billable: !no_billable,
         note,
     };
-    ticket_write::add_time(&mut conn, id, &t, who, now).map_err(write_err)?;
+    ticket_write::add_time(&conn, id, &t, who, now).map_err(write_err)?;
     Ok(0)
 }
 

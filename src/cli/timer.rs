@@ -42,8 +42,8 @@ pub fn run(ctx: &Ctx, cmd: TimerCommand) -> anyhow::Result<i32> {
     let who = Actor::Login(&ctx.login);
     match cmd {
         TimerCommand::Start { id } => {
-            let mut conn = ctx.open_store()?;
-            timers::start(&mut conn, id, who, now).map_err(write_err)?;
+            let conn = ctx.open_store()?;
+            timers::start(&conn, id, who, now).map_err(write_err)?;
             outln!("timer started on #{id}; stop it with: pimdesk timer stop {id}");
         }
         TimerCommand::Stop {
@@ -52,18 +52,18 @@ pub fn run(ctx: &Ctx, cmd: TimerCommand) -> anyhow::Result<i32> {
             no_billable,
             minutes,
         } => {
-            let mut conn = ctx.open_store()?;
+            let conn = ctx.open_store()?;
             let how = Stop {
                 minutes,
                 billable: !no_billable,
                 note,
             };
-            let logged = timers::stop(&mut conn, id, &how, who, now).map_err(write_err)?;
+            let logged = timers::stop(&conn, id, &how, who, now).map_err(write_err)?;
             outln!("logged {} on #{id}", short_duration(logged));
         }
         TimerCommand::Discard { id } => {
-            let mut conn = ctx.open_store()?;
-            let ran = timers::discard(&mut conn, id, who, now).map_err(write_err)?;
+            let conn = ctx.open_store()?;
+            let ran = timers::discard(&conn, id, who, now).map_err(write_err)?;
             outln!("timer on #{id} discarded ({} not logged)", short_duration(ran));
         }
         TimerCommand::List { json } => list(ctx, json)?,
@@ -110,17 +110,17 @@ pub fn edit(ctx: &Ctx, entry: i64, change: TimeChange) -> anyhow::Result<i32> {
             "nothing to change: give --minutes, --note, --billable or --no-billable",
         ));
     }
-    let mut conn = ctx.open_store()?;
+    let conn = ctx.open_store()?;
     let who = Actor::Login(&ctx.login);
-    let ticket = ticket_work::edit_time(&mut conn, entry, &change, who, ctx.now.timestamp()).map_err(write_err)?;
+    let ticket = ticket_work::edit_time(&conn, entry, &change, who, ctx.now.timestamp()).map_err(write_err)?;
     outln!("time entry {entry} on #{ticket} corrected");
     Ok(0)
 }
 
 pub fn delete(ctx: &Ctx, entry: i64) -> anyhow::Result<i32> {
-    let mut conn = ctx.open_store()?;
+    let conn = ctx.open_store()?;
     let who = Actor::Login(&ctx.login);
-    let ticket = ticket_work::delete_time(&mut conn, entry, who, ctx.now.timestamp()).map_err(write_err)?;
+    let ticket = ticket_work::delete_time(&conn, entry, who, ctx.now.timestamp()).map_err(write_err)?;
     outln!("time entry {entry} on #{ticket} deleted");
     Ok(0)
 }

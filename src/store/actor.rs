@@ -3,7 +3,9 @@
 //! technician) inside the transaction of the write it makes, so a refused
 //! command leaves no technician behind.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::params;
+
+use crate::store::sql::{Mode, Sql};
 
 use crate::domain::permissions::Role;
 
@@ -34,7 +36,7 @@ impl From<i64> for Actor<'_> {
 impl Actor<'_> {
     /// The technician id, registering a new login. Call it inside the write's
     /// transaction: a rollback then removes the registration with the write.
-    pub fn id(self, tx: &Connection) -> rusqlite::Result<i64> {
+    pub fn id(self, tx: &dyn Sql) -> rusqlite::Result<i64> {
         match self {
             Actor::Id(id) => Ok(id),
             Actor::Login(login) => {
@@ -42,7 +44,7 @@ impl Actor<'_> {
                     return Ok(id);
                 }
                 tx.execute(
-                    "INSERT OR IGNORE INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'technician')",
+                    "INSERT INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'technician') ON CONFLICT DO NOTHING",
                     params![login],
                 )?;
                 Ok(find(tx, login)?.map_or(0, |(id, _)| id))
@@ -53,26 +55,24 @@ impl Actor<'_> {
 
 /// The role of technician `id`; `None` when there is no such record (a
 /// login not registered yet is a technician).
-pub fn role_of(conn: &Connection, id: i64) -> rusqlite::Result<Option<Role>> {
-    conn.query_row("SELECT role FROM technicians WHERE id = ?1", [id], |r| r.get(0))
-        .optional()
+pub fn role_of(conn: &dyn Sql, id: i64) -> rusqlite::Result<Option<Role>> {
+    conn.query_opt("SELECT role FROM technicians WHERE id = ?1", [&id], |r| r.get(0))
 }
 
 /// The id and role of the technician with `login`, if on record; writes nothing.
-pub fn find(conn: &Connection, login: &str) -> rusqlite::Result<Option<(i64, Role)>> {
-    conn.query_row("SELECT id, role FROM technicians WHERE login = ?1", [login], |r| {
+pub fn find(conn: &dyn Sql, login: &str) -> rusqlite::Result<Option<(i64, Role)>> {
+    conn.query_opt("SELECT id, role FROM technicians WHERE login = ?1", [&login], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })
-    .optional()
 }
 
 /// The id and role of `login`, registering it as a technician on first use
 /// (the console's start: an account is a technician until an admin says more).
-pub fn ensure(conn: &Connection, login: &str) -> rusqlite::Result<(i64, Role)> {
+pub fn ensure(conn: &dyn Sql, login: &str) -> rusqlite::Result<(i64, Role)> {
     if let Some(found) = find(conn, login)? {
         return Ok(found);
     }
-    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let tx = conn.begin(Mode::Write)?;
     let id = Actor::Login(login).id(&tx)?;
     let found = find(&tx, login)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
     tx.commit()?;
@@ -82,10 +82,10 @@ pub fn ensure(conn: &Connection, login: &str) -> rusqlite::Result<(i64, Role)> {
 
 /// Puts `login` on record as an admin unless it is on record already (the
 /// throwaway demo store's user may do everything, finance included).
-pub fn add_admin(conn: &Connection, login: &str) -> rusqlite::Result<()> {
+pub fn add_admin(conn: &dyn Sql, login: &str) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT OR IGNORE INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'admin')",
-        [login],
+        "INSERT INTO technicians (key, login, name, role) VALUES (?1, ?1, ?1, 'admin') ON CONFLICT DO NOTHING",
+        [&login],
     )?;
     Ok(())
 }

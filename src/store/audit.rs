@@ -2,7 +2,9 @@
 //! checklist writes one row (who, when, field, old, new) in the change's own
 //! transaction.
 
-use rusqlite::{params, Connection};
+use rusqlite::params;
+
+use crate::store::sql::Sql;
 
 /// One changed field of one record.
 #[derive(Debug, Clone, Copy)]
@@ -17,7 +19,7 @@ pub struct Entry<'a> {
 
 /// Writes one audit row by technician `who` at `at` (unix seconds); `who`
 /// [`super::actor::MAIL`] is no technician (a client's mail did it).
-pub fn record(conn: &Connection, who: i64, at: i64, e: Entry<'_>) -> rusqlite::Result<()> {
+pub fn record(conn: &dyn Sql, who: i64, at: i64, e: Entry<'_>) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO audit (entity, entity_id, who_id, at, field, old, new) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![e.entity, e.id, super::actor::technician(who), at, e.field, e.old, e.new],

@@ -25,7 +25,7 @@ const FILL_CACHE_KIB: i64 = 32 * 1024;
 /// when another connection holds the store open in WAL mode: then the
 /// caller fills it the ordinary way.
 pub(crate) fn relax(conn: &Connection) -> rusqlite::Result<bool> {
-    let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", (), |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("delete") {
         return Ok(false);
     }
@@ -49,7 +49,7 @@ pub(crate) fn restore(conn: &Connection) -> anyhow::Result<()> {
     conn.pragma_update(None, "temp_store", "DEFAULT")?;
     conn.pragma_update(None, "cache_size", -2000)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", (), |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         anyhow::bail!("the filled store stayed in journal mode {mode:?}, not WAL");
     }
@@ -117,7 +117,7 @@ fn drop_secondary_indexes(conn: &Connection) -> rusqlite::Result<Vec<(String, St
           ORDER BY rowid"
     ))?;
     let indexes: Vec<(String, String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
     for (name, _, _) in &indexes {
         conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
@@ -143,7 +143,7 @@ pub(crate) fn fts_buffer_for_fill(conn: &Connection) -> rusqlite::Result<()> {
 /// keeps FTS5's default, as a store filled any other way (only this
 /// connection, which writes no more tickets, still holds the bigger buffer).
 pub(crate) fn fts_buffer_default(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM ticket_fts_config WHERE k = 'hashsize'", [])?;
+    conn.execute("DELETE FROM ticket_fts_config WHERE k = 'hashsize'", ())?;
     Ok(())
 }
 

@@ -3,7 +3,9 @@
 //! `response_met`) in the caller's transaction, and the basis (calendar and
 //! SLA table) they were computed with.
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::params;
+
+use crate::store::sql::{Mode, Row, Sql};
 
 use crate::domain::sla::{self, Calendar, Clock, SlaInput, SlaPolicy};
 use crate::domain::ticket::Priority;
@@ -76,7 +78,7 @@ pub(crate) fn stamp(cal: &Calendar, policy: &SlaPolicy, input: &SlaInput) -> Sta
 const INPUT_COLUMNS: &str =
     "id, coalesce(clock_priority, priority), opened, first_response, resolved, scheduled, paused_since";
 
-fn input_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, SlaInput)> {
+fn input_of(r: &Row<'_>) -> rusqlite::Result<(i64, SlaInput)> {
     let p: u8 = r.get(1)?;
     let priority = Priority::new(p).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
@@ -94,9 +96,9 @@ fn input_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, SlaInput)> {
 }
 
 /// The SLA inputs stored for one ticket.
-pub fn sla_input(conn: &Connection, id: i64) -> rusqlite::Result<Option<SlaInput>> {
+pub fn sla_input(conn: &dyn Sql, id: i64) -> rusqlite::Result<Option<SlaInput>> {
     let sql = format!("SELECT {INPUT_COLUMNS} FROM tickets WHERE id = ?1");
-    let Some((_, mut input)) = conn.query_row(&sql, [id], input_of).optional()? else {
+    let Some((_, mut input)) = conn.query_opt(&sql, [&id], input_of)? else {
         return Ok(None);
     };
     let mut stmt = conn.prepare_cached(
@@ -108,7 +110,7 @@ pub fn sla_input(conn: &Connection, id: i64) -> rusqlite::Result<Option<SlaInput
     Ok(Some(input))
 }
 
-fn write(conn: &Connection, id: i64, s: &Stamp) -> rusqlite::Result<()> {
+fn write(conn: &dyn Sql, id: i64, s: &Stamp) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "UPDATE tickets SET clock_priority = coalesce(clock_priority, priority), response_due = ?2, warning_at = ?3, resolve_due = ?4, attention_at = ?5, breach_at = ?6, response_met = ?7, response_minutes = ?8 WHERE id = ?1",
     )?
@@ -117,7 +119,7 @@ fn write(conn: &Connection, id: i64, s: &Stamp) -> rusqlite::Result<()> {
 }
 
 /// Rewrites the stored deadlines of one ticket (call inside the write's transaction).
-pub fn store(conn: &Connection, id: i64, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<()> {
+pub fn store(conn: &dyn Sql, id: i64, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<()> {
     match sla_input(conn, id)? {
         Some(input) => write(conn, id, &stamp(cal, policy, &input)),
         None => Ok(()),
@@ -129,7 +131,7 @@ const BATCH: usize = 20_000;
 
 /// Recomputes every ticket's deadlines in the caller's transaction, writing
 /// only the rows whose figures change; returns (tickets, rows changed).
-pub fn recompute_all(conn: &Connection, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<(u64, u64)> {
+pub fn recompute_all(conn: &dyn Sql, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<(u64, u64)> {
     let (mut seen, mut changed, mut after) = (0u64, 0u64, i64::MIN);
     loop {
         let batch = read_batch(conn, after)?;
@@ -149,7 +151,7 @@ pub fn recompute_all(conn: &Connection, cal: &Calendar, policy: &SlaPolicy) -> r
 }
 
 /// The next tickets after `after` with their closed pauses and stored figures.
-fn read_batch(conn: &Connection, after: i64) -> rusqlite::Result<Vec<(i64, SlaInput, Stamp)>> {
+fn read_batch(conn: &dyn Sql, after: i64) -> rusqlite::Result<Vec<(i64, SlaInput, Stamp)>> {
     let sql = format!(
         "SELECT {INPUT_COLUMNS}, {}
          FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2",
@@ -196,13 +198,14 @@ fn read_batch(conn: &Connection, after: i64) -> rusqlite::Result<Vec<(i64, SlaIn
 const BASIS_KEY: &str = "sla_basis";
 
 /// The basis the stored deadlines were computed with ("" before the first recompute).
-pub fn stored_basis(conn: &Connection) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT value FROM store_meta WHERE key = ?1", [BASIS_KEY], |r| r.get(0))
-        .optional()
+pub fn stored_basis(conn: &dyn Sql) -> rusqlite::Result<Option<String>> {
+    conn.query_opt("SELECT value FROM store_meta WHERE key = ?1", [&BASIS_KEY], |r| {
+        r.get(0)
+    })
 }
 
 /// Records the basis of the deadlines just written (inside their transaction).
-pub fn set_basis(conn: &Connection, basis: &str) -> rusqlite::Result<()> {
+pub fn set_basis(conn: &dyn Sql, basis: &str) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO store_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         params![BASIS_KEY, basis],
@@ -212,22 +215,22 @@ pub fn set_basis(conn: &Connection, basis: &str) -> rusqlite::Result<()> {
 
 /// Recomputes every ticket and records the basis, in one `BEGIN IMMEDIATE`
 /// transaction; returns (tickets, rows changed).
-pub fn recompute(conn: &mut Connection, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<(u64, u64)> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+pub fn recompute(conn: &dyn Sql, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<(u64, u64)> {
+    let tx = conn.begin(Mode::Write)?;
     let counts = recompute_in(&tx, cal, policy)?;
     tx.commit()?;
     Ok(counts)
 }
 
 /// Every ticket recomputed and the basis recorded, in the caller's transaction.
-fn recompute_in(tx: &Connection, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<(u64, u64)> {
+fn recompute_in(tx: &dyn Sql, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<(u64, u64)> {
     let counts = recompute_all(tx, cal, policy)?;
     set_basis(tx, &sla::basis(cal, policy))?;
     Ok(counts)
 }
 
 /// True when the stored deadlines were computed with this calendar and SLA table.
-pub fn is_current(conn: &Connection, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<bool> {
+pub fn is_current(conn: &dyn Sql, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<bool> {
     Ok(stored_basis(conn)?.as_deref() == Some(sla::basis(cal, policy).as_str()))
 }
 
@@ -235,11 +238,11 @@ pub fn is_current(conn: &Connection, cal: &Calendar, policy: &SlaPolicy) -> rusq
 /// read when they do, else one recompute transaction (which re-checks under
 /// its lock, so two consoles starting together recompute once). Returns the
 /// number of rows changed by a recompute, if one ran.
-pub fn ensure_current(conn: &mut Connection, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<Option<u64>> {
+pub fn ensure_current(conn: &dyn Sql, cal: &Calendar, policy: &SlaPolicy) -> rusqlite::Result<Option<u64>> {
     if is_current(conn, cal, policy)? {
         return Ok(None);
     }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.begin(Mode::Write)?;
     if is_current(&tx, cal, policy)? {
         return Ok(None);
     }

@@ -56,7 +56,7 @@ pub fn onboarding_item(tx: &Transaction<'_>, values: impl Params) -> rusqlite::R
 
 /// How many companies the store holds (the demo fills only an empty store).
 pub fn companies(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
-    tx.query_row("SELECT count(*) FROM companies", [], |r| r.get(0))
+    tx.query_row("SELECT count(*) FROM companies", (), |r| r.get(0))
 }
 
 /// The first technician who may bill (finance or admin), for the demo's books.

@@ -108,7 +108,7 @@ pub fn load(conn: &Connection) -> rusqlite::Result<Directory> {
 pub fn technicians(conn: &Connection) -> rusqlite::Result<Vec<Technician>> {
     let mut stmt = conn
         .prepare_cached("SELECT id, login, name, role, phone, email, oncall FROM technicians ORDER BY name, login")?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map((), |r| {
         Ok(Technician {
             id: r.lossy(0)?,
             login: r.lossy(1)?,
@@ -124,7 +124,7 @@ pub fn technicians(conn: &Connection) -> rusqlite::Result<Vec<Technician>> {
 
 pub fn companies(conn: &Connection) -> rusqlite::Result<Vec<Company>> {
     let mut stmt = conn.prepare_cached("SELECT id, name, industry, city, phone FROM companies ORDER BY name")?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map((), |r| {
         Ok(Company {
             id: r.lossy(0)?,
             name: r.lossy(1)?,
@@ -363,7 +363,7 @@ pub fn set_role<'a>(
         )
         .optional()?;
     let (id, old) = target.ok_or_else(|| refused(format!("unknown technician {login:?} (see pimdesk tech list)")))?;
-    let admins: i64 = tx.query_row("SELECT count(*) FROM technicians WHERE role = 'admin'", [], |r| {
+    let admins: i64 = tx.query_row("SELECT count(*) FROM technicians WHERE role = 'admin'", (), |r| {
         r.lossy(0)
     })?;
     let bootstrap = admins == 0 && id == who && role == Role::Admin;

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OpenFlags};
 
 /// Tickets in the store.
 pub fn ticket_count(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))
+    conn.query_row("SELECT count(*) FROM tickets", (), |r| r.get(0))
 }
 
 /// A copy of the store at `target`, from one snapshot (`VACUUM INTO`), so
@@ -19,18 +19,18 @@ pub fn copy_into(conn: &Connection, target: &str) -> rusqlite::Result<usize> {
 /// SQLite's quick check of a store file, opened read-only: true when it is sound.
 pub fn quick_check(path: &Path) -> rusqlite::Result<bool> {
     let copy = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let result: String = copy.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    let result: String = copy.query_row("PRAGMA quick_check", (), |r| r.get(0))?;
     Ok(result == "ok")
 }
 
 /// Integrity, dangling references and text that is not UTF-8, in words.
 pub fn check(conn: &Connection, problems: &mut Vec<String>) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-    let integrity: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let integrity: Vec<String> = stmt.query_map((), |r| r.get(0))?.collect::<Result<_, _>>()?;
     if integrity != ["ok"] {
         problems.extend(integrity.into_iter().map(|l| format!("integrity: {l}")));
     }
-    let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", (), |r| r.get(0))?;
     if fk > 0 {
         problems.push(format!("{fk} rows point at records that do not exist"));
     }
@@ -64,7 +64,7 @@ fn unknown_words(conn: &Connection, problems: &mut Vec<String>) -> rusqlite::Res
         let sql = format!("SELECT id, {column} FROM tickets WHERE {column} NOT IN ({words}) ORDER BY id LIMIT 21");
         let mut stmt = conn.prepare(&sql)?;
         let rows: Vec<(i64, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, super::lossy::LossyRow::lossy(r, 1)?)))?
+            .query_map((), |r| Ok((r.get(0)?, super::lossy::LossyRow::lossy(r, 1)?)))?
             .collect::<Result<_, _>>()?;
         for (id, value) in rows.iter().take(20) {
             problems.push(format!(

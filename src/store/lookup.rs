@@ -1,6 +1,6 @@
 //! Names typed on the command line or in the editor → row ids.
 
-use rusqlite::{Connection, OptionalExtension};
+use super::sql::{args, Sql};
 
 /// What the editor's pickers choose from, read once per session.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,37 +36,32 @@ pub struct TechnicianChoice {
 }
 
 /// Every company, contact and technician, for the pickers.
-pub fn choices(conn: &Connection) -> rusqlite::Result<Choices> {
-    let mut stmt = conn.prepare_cached("SELECT id, name FROM companies ORDER BY name")?;
-    let companies = stmt
-        .query_map([], |r| {
-            Ok(CompanyChoice {
-                id: r.get(0)?,
-                name: r.get(1)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached("SELECT id, company_id, name, security_level FROM contacts ORDER BY name")?;
-    let contacts = stmt
-        .query_map([], |r| {
+pub fn choices(conn: &dyn Sql) -> rusqlite::Result<Choices> {
+    let companies = conn.query_vec("SELECT id, name FROM companies ORDER BY name", (), |r| {
+        Ok(CompanyChoice {
+            id: r.get(0)?,
+            name: r.get(1)?,
+        })
+    })?;
+    let contacts = conn.query_vec(
+        "SELECT id, company_id, name, security_level FROM contacts ORDER BY name",
+        (),
+        |r| {
             Ok(ContactChoice {
                 id: r.get(0)?,
                 company_id: r.get(1)?,
                 name: r.get(2)?,
                 security_level: r.get(3)?,
             })
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached("SELECT id, login, name FROM technicians ORDER BY login")?;
-    let technicians = stmt
-        .query_map([], |r| {
-            Ok(TechnicianChoice {
-                id: r.get(0)?,
-                login: r.get(1)?,
-                name: r.get(2)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
+        },
+    )?;
+    let technicians = conn.query_vec("SELECT id, login, name FROM technicians ORDER BY login", (), |r| {
+        Ok(TechnicianChoice {
+            id: r.get(0)?,
+            login: r.get(1)?,
+            name: r.get(2)?,
+        })
+    })?;
     Ok(Choices {
         companies,
         contacts,
@@ -80,21 +75,20 @@ pub fn choices(conn: &Connection) -> rusqlite::Result<Choices> {
 pub struct LookupError(pub String);
 
 /// A company by exact name (any case), else by a unique prefix.
-pub fn company(conn: &Connection, name: &str) -> Result<i64, LookupError> {
+pub fn company(conn: &dyn Sql, name: &str) -> Result<i64, LookupError> {
     one(conn, "companies", "name", name, "company", None)
 }
 
 /// A contact of that company, by name.
-pub fn contact(conn: &Connection, company_id: i64, name: &str) -> Result<i64, LookupError> {
+pub fn contact(conn: &dyn Sql, company_id: i64, name: &str) -> Result<i64, LookupError> {
     one(conn, "contacts", "name", name, "contact", Some(company_id))
 }
 
 /// A technician by login.
-pub fn technician(conn: &Connection, login: &str) -> Result<i64, LookupError> {
-    conn.query_row("SELECT id FROM technicians WHERE login = ?1", [login.trim()], |r| {
+pub fn technician(conn: &dyn Sql, login: &str) -> Result<i64, LookupError> {
+    conn.query_opt("SELECT id FROM technicians WHERE login = ?1", [&login.trim()], |r| {
         r.get(0)
     })
-    .optional()
     .map_err(|e| LookupError(e.to_string()))?
     .ok_or_else(|| {
         LookupError(format!(
@@ -104,7 +98,7 @@ pub fn technician(conn: &Connection, login: &str) -> Result<i64, LookupError> {
 }
 
 fn one(
-    conn: &Connection,
+    conn: &dyn Sql,
     table: &str,
     col: &str,
     name: &str,
@@ -113,33 +107,26 @@ fn one(
 ) -> Result<i64, LookupError> {
     let scope = if company.is_some() { " AND company_id = ?2" } else { "" };
     let err = |e: rusqlite::Error| LookupError(e.to_string());
+    let nocase = conn.dialect().nocase_eq(col, "?1");
     let exact: Option<i64> = conn
-        .query_row(
-            &format!("SELECT id FROM {table} WHERE {col} = ?1 COLLATE NOCASE{scope}"),
-            rusqlite::params_from_iter(params(name, company)),
+        .query_opt(
+            &format!("SELECT id FROM {table} WHERE {nocase}{scope}"),
+            args(&params(name, company)),
             |r| r.get(0),
         )
-        .optional()
         .map_err(err)?;
     if let Some(id) = exact {
         return Ok(id);
     }
-    let mut stmt = conn
-        .prepare(&format!(
-            "SELECT id, {col} FROM {table} WHERE {col} LIKE ?1 || '%' ESCAPE '\\'{scope} LIMIT 6"
-        ))
-        .map_err(err)?;
+    let like_op = conn.dialect().like();
+    let sql = format!("SELECT id, {col} FROM {table} WHERE {col} {like_op} ?1 || '%' ESCAPE '\\'{scope} LIMIT 6");
     let like = name
         .trim()
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
-    let found: Vec<(i64, String)> = stmt
-        .query_map(rusqlite::params_from_iter(params(&like, company)), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .map_err(err)?
-        .collect::<Result<_, _>>()
+    let found: Vec<(i64, String)> = conn
+        .query_vec(&sql, args(&params(&like, company)), |r| Ok((r.get(0)?, r.get(1)?)))
         .map_err(err)?;
     match found.as_slice() {
         [(id, _)] => Ok(*id),
@@ -152,18 +139,16 @@ fn one(
 }
 
 /// "unknown company "Rivr City" (did you mean: River City Audit Partners?)".
-fn unknown(conn: &Connection, table: &str, col: &str, name: &str, what: &str, company: Option<i64>) -> String {
+fn unknown(conn: &dyn Sql, table: &str, col: &str, name: &str, what: &str, company: Option<i64>) -> String {
     let scope = if company.is_some() {
         " WHERE company_id = ?1"
     } else {
         ""
     };
+    let company: Vec<rusqlite::types::Value> = company.map(rusqlite::types::Value::Integer).into_iter().collect();
     let names: Vec<String> = conn
-        .prepare(&format!("SELECT {col} FROM {table}{scope}"))
-        .and_then(|mut stmt| {
-            let args: Vec<i64> = company.into_iter().collect();
-            stmt.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
-                .collect::<Result<_, _>>()
+        .query_vec(&format!("SELECT {col} FROM {table}{scope}"), args(&company), |r| {
+            r.get(0)
         })
         .unwrap_or_default();
     let near = crate::domain::text::closest(name, names.iter().map(String::as_str), 3);

@@ -111,7 +111,7 @@ pub fn invalid_utf8(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<BadText
            AND sql NOT LIKE 'CREATE VIRTUAL%' AND sql NOT LIKE '%WITHOUT ROWID%'
            AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.sql LIKE 'CREATE VIRTUAL%' AND m.name LIKE v.name || '_%')",
     )?;
-    let tables: Vec<String> = tables.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let tables: Vec<String> = tables.query_map((), |r| r.get(0))?.collect::<Result<_, _>>()?;
     let mut bad = Vec::new();
     for table in tables {
         let mut cols = conn.prepare("SELECT name FROM pragma_table_info(?1) WHERE type = 'TEXT'")?;
@@ -140,7 +140,7 @@ mod tests {
     fn invalid_utf8_reads_with_replacement() {
         let conn = rusqlite::Connection::open_in_memory().expect("db");
         let (s, n): (String, Option<String>) = conn
-            .query_row("SELECT CAST(X'48ff69' AS TEXT), NULL", [], |r| {
+            .query_row("SELECT CAST(X'48ff69' AS TEXT), NULL", (), |r| {
                 Ok((r.lossy(0)?, r.lossy(1)?))
             })
             .expect("read");

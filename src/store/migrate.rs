@@ -38,7 +38,7 @@ const STEPS: &[&str] = &[
 pub const CURRENT: i64 = STEPS.len() as i64;
 
 pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+    conn.query_row("PRAGMA user_version", (), |r| r.get(0))
 }
 
 /// Brings the store up to [`CURRENT`]; refuses a newer store without writing.
@@ -123,7 +123,7 @@ mod tests {
         let minutes: Vec<(String, Option<i64>, i64)> = conn
             .prepare("SELECT b.item_key, b.minutes, l.minutes FROM billed_items b JOIN invoice_lines l ON l.id = b.line_id ORDER BY 1")
             .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
@@ -137,7 +137,7 @@ mod tests {
         let counts: Vec<(i64, i64)> = conn
             .prepare("SELECT id, billed FROM time_entries ORDER BY id")
             .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_map((), |r| Ok((r.get(0)?, r.get(1)?)))
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
@@ -148,7 +148,7 @@ mod tests {
         )
         .unwrap();
         let sql: String = conn
-            .query_row("SELECT sql FROM sqlite_schema WHERE name = 'billed_items'", [], |r| {
+            .query_row("SELECT sql FROM sqlite_schema WHERE name = 'billed_items'", (), |r| {
                 r.get(0)
             })
             .unwrap();
@@ -157,7 +157,7 @@ mod tests {
             "{sql}"
         );
         let fk: i64 = conn
-            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", (), |r| r.get(0))
             .unwrap();
         assert_eq!(fk, 0);
     }

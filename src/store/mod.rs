@@ -28,6 +28,7 @@ pub mod search;
 pub mod search_index;
 pub mod search_rank;
 pub mod sla;
+pub mod sql;
 #[cfg(test)]
 pub(crate) mod test_store;
 pub mod ticket_bulk;
@@ -132,5 +133,5 @@ impl StoreError {
 /// SQLite's counter of commits by other connections (`PRAGMA
 /// data_version`): when it moves, another console or command wrote.
 pub fn data_version(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
-    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+    conn.query_row("PRAGMA data_version", (), |r| r.get(0))
 }

@@ -9,6 +9,8 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::{migrate, StoreError};
 
+const STATEMENT_CACHE: usize = 128;
+
 const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 /// Options for [`open`].
@@ -53,6 +55,8 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Connection, StoreError> {
     )
     .map_err(|e| StoreError::unusable(path, e))?;
     super::busy::install(&mut conn, opts.busy_timeout)?;
+    // Every statement is cached (store/sql): room for the console's views and sorts.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // A newer store is refused before any pragma writes to it.
     let version = migrate::user_version(&conn).map_err(|e| StoreError::unusable(path, e))?;
     if version > migrate::CURRENT {
@@ -103,6 +107,8 @@ pub fn open_read_only(path: &Path, opts: &OpenOptions) -> Result<Connection, Sto
         Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| StoreError::unusable(path, e))?;
     super::busy::install(&mut conn, opts.busy_timeout)?;
+    // Every statement is cached (store/sql): room for the console's views and sorts.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     let (conn, version) = match migrate::user_version(&conn) {
         Ok(v) => (conn, v),
         // A WAL store whose directory cannot be written has no -shm to share;

@@ -3,9 +3,9 @@
 //! `queue_assignee`.
 
 use crate::domain::ticket::{Priority, Status};
-use crate::store::lossy::LossyRow;
+use crate::store::sql::{Dialect, Row, Sql};
 use rusqlite::types::Value;
-use rusqlite::{Row, ToSql};
+use rusqlite::ToSql;
 
 /// The queue's saved views (DESIGN.md 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -237,7 +237,7 @@ const OPEN: &str = "t.status NOT IN ('Resolved','Closed')";
 /// The condition of the index tickets_after_hours, besides [`OPEN`].
 const AFTER_HOURS: &str = "(t.board = 'After Hours' OR (t.first_response IS NULL AND t.response_due IS NOT NULL))";
 
-pub(super) fn view_filter(q: &QueueQuery) -> String {
+pub(super) fn view_filter(q: &QueueQuery, dialect: Dialect) -> String {
     match q.view {
         View::AllOpen => OPEN.into(),
         View::Mine => format!("{OPEN} AND t.assignee_id = {}", q.me.unwrap_or(-1)),
@@ -247,7 +247,7 @@ pub(super) fn view_filter(q: &QueueQuery) -> String {
         // Few tickets breach soon (only running clocks have a breach_at):
         // told so, the planner reads them from tickets_breach instead of
         // walking every ticket by ID (19 s cold on a calm night at 1M).
-        View::BreachingSoon => format!("likelihood(t.breach_at <= {}, 0.001)", q.soon_until),
+        View::BreachingSoon => dialect.rarely(&format!("t.breach_at <= {}", q.soon_until)),
         // The After Hours board, and every response clock that runs through
         // the night (24x7 priorities, not yet answered, not paused).
         View::AfterHours if q.round_the_clock.contains(&true) => {
@@ -264,7 +264,7 @@ pub(super) fn view_filter(q: &QueueQuery) -> String {
             )
         }
         View::AfterHours => format!("{OPEN} AND {AFTER_HOURS} AND t.board = 'After Hours'"),
-        View::All => "1".into(),
+        View::All => "1 = 1".into(),
         // The range of tickets_due_all below "answered or no clock".
         View::Clocks { ticking } => {
             let mut w = format!("t.resolved IS NULL AND {} < 9223372036854775807", SortKey::Due.expr());
@@ -288,7 +288,7 @@ fn counting_now(counting: &[bool; 5]) -> String {
 /// How many rows a view holds (the SLA board's title counts them all). The
 /// board's clocks are counted from `tickets_running_clocks` alone: its
 /// condition word for word, and the columns "counting now" needs.
-pub fn count(conn: &rusqlite::Connection, q: &QueueQuery) -> rusqlite::Result<i64> {
+pub fn count(conn: &dyn Sql, q: &QueueQuery) -> rusqlite::Result<i64> {
     let filter = match q.view {
         View::Clocks { ticking } => {
             let mut w = "t.first_response IS NULL AND t.resolved IS NULL AND t.response_due IS NOT NULL".to_string();
@@ -297,14 +297,14 @@ pub fn count(conn: &rusqlite::Connection, q: &QueueQuery) -> rusqlite::Result<i6
             }
             w
         }
-        _ => view_filter(q),
+        _ => view_filter(q, conn.dialect()),
     };
     let index = match q.view {
-        View::Clocks { .. } => " INDEXED BY tickets_running_clocks",
-        _ => "",
+        View::Clocks { .. } => conn.dialect().indexed_by("tickets_running_clocks"),
+        _ => String::new(),
     };
     let sql = format!("SELECT count(*) FROM tickets t{index} WHERE {filter}");
-    conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))
+    conn.one(&sql, ())
 }
 
 pub(super) const COLUMNS: &str = "t.id, t.priority, t.status, c.name, t.summary, te.login, t.opened, t.first_response, t.resolved, t.response_due, t.warning_at, t.paused_since, coalesce(t.clock_priority, t.priority)";
@@ -350,12 +350,12 @@ mod tests {
             for dir in ["ASC", "DESC"] {
                 let sql = format!(
                     "EXPLAIN QUERY PLAN SELECT t.id FROM tickets t WHERE {} ORDER BY t.priority {dir}, t.id {dir} LIMIT 50",
-                    view_filter(&q)
+                    view_filter(&q, Dialect::Sqlite)
                 );
                 let plan: Vec<String> = conn
                     .prepare(&sql)
                     .unwrap()
-                    .query_map([], |r| r.get::<_, String>(3))
+                    .query_map((), |r| r.get::<_, String>(3))
                     .unwrap()
                     .collect::<Result<_, _>>()
                     .unwrap();

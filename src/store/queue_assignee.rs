@@ -3,7 +3,8 @@
 //! through the (assignee_id, id) index) are read as two ordered regions.
 
 use rusqlite::types::Value;
-use rusqlite::Connection;
+
+use super::sql::{args as refs, Sql};
 
 use super::queue::{row, view_filter, Anchor, QueueQuery, QueueRow, SortValue, COLUMNS};
 
@@ -20,7 +21,7 @@ enum Bound<'a> {
     Past(&'a str, i64),
 }
 
-pub fn page(conn: &Connection, q: &QueueQuery, anchor: &Anchor, limit: usize) -> rusqlite::Result<Vec<QueueRow>> {
+pub fn page(conn: &dyn Sql, q: &QueueQuery, anchor: &Anchor, limit: usize) -> rusqlite::Result<Vec<QueueRow>> {
     let backwards = matches!(anchor, Anchor::End | Anchor::Before(..));
     let asc = q.descending == backwards;
     let inclusive = matches!(anchor, Anchor::From(..));
@@ -78,7 +79,7 @@ fn text(v: &SortValue) -> String {
 }
 
 fn read(
-    conn: &Connection,
+    conn: &dyn Sql,
     q: &QueueQuery,
     region: Region,
     bound: &Bound<'_>,
@@ -101,7 +102,7 @@ fn read(
             format!("(te.login, t.id) {cmp} (?1, ?2)"),
         ),
     };
-    let mut sql = format!("SELECT {COLUMNS} FROM {from} WHERE {}", view_filter(q));
+    let mut sql = format!("SELECT {COLUMNS} FROM {from} WHERE {}", view_filter(q, conn.dialect()));
     match (bound, region) {
         (Bound::Past(_, id), Region::Unassigned) => {
             sql.push_str(&format!(" AND {past}"));
@@ -121,7 +122,5 @@ fn read(
     }
     args.extend(values);
     sql.push_str(&format!(" ORDER BY {order} LIMIT {limit}"));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args), row)?.collect();
-    rows
+    conn.query_vec(&sql, refs(&args), row)
 }

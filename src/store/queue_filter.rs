@@ -1,5 +1,6 @@
 //! The queue's filter line as SQL conditions with parameters; its grammar is
-//! `domain::queue_filter`'s.
+//! `domain::queue_filter`'s. The same SQL on both engines (a company's
+//! name is matched without regard to case on both).
 
 use rusqlite::types::Value;
 
@@ -34,7 +35,7 @@ impl QueueFilter {
             let like = format!("{}%", c.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
             let m = next(Value::Text(like), &mut args);
             clauses.push(format!(
-                "t.company_id IN (SELECT id FROM companies WHERE name LIKE {m} ESCAPE '\\')"
+                "t.company_id IN (SELECT id FROM companies WHERE lower(name) LIKE lower({m}) ESCAPE '\\')"
             ));
         }
         match self.assignee.as_deref() {

@@ -15,6 +15,7 @@ use rusqlite::types::Value;
 use rusqlite::Connection;
 
 use super::queue::{row, Anchor, QueueQuery, QueueRow, COLUMNS};
+use super::sql::{Row, Sql};
 
 /// Search ranks the newest this-many matches best first, so a common word in
 /// a million tickets costs the same as a rare one (bm25 scores every row it ranks).
@@ -26,6 +27,7 @@ pub const SEARCH_WINDOW: usize = 5000;
 /// tickets, 7 ms within the newest 100,000 and 3 ms within 50,000.
 const RECENT: i64 = if cfg!(test) { 20 } else { 50_000 };
 
+mod pg;
 #[cfg(test)]
 mod tests;
 
@@ -111,7 +113,7 @@ fn statement(terms: usize, filter: &str, first_term: usize) -> String {
         if filter.is_empty() {
             from.to_string()
         } else {
-            format!("SELECT x.id, x.rank FROM ({from}) x JOIN tickets t ON t.id = x.id WHERE 1{filter}")
+            format!("SELECT x.id, x.rank FROM ({from}) x JOIN tickets t ON t.id = x.id WHERE 1 = 1{filter}")
         }
     };
     // Ranked by pim_rank with the weights the caller estimated (search_rank.rs).
@@ -144,7 +146,7 @@ fn statement(terms: usize, filter: &str, first_term: usize) -> String {
 /// anchors past it find nothing. The newest [`RECENT`] tickets are
 /// searched first; all of them when those hold less than `limit` matches.
 pub(super) fn page(
-    conn: &Connection,
+    conn: &dyn Sql,
     q: &QueueQuery,
     words: &str,
     anchor: &Anchor,
@@ -154,12 +156,20 @@ pub(super) fn page(
     if terms.is_empty() || matches!(anchor, Anchor::After(..) | Anchor::Before(..)) {
         return Ok(Vec::new());
     }
+    match conn.lite() {
+        Some(lite) => fts_page(lite, q, &terms, limit),
+        None => pg::page(conn, q, &terms, limit),
+    }
+}
+
+/// [`page`] on SQLite, by FTS5.
+fn fts_page(conn: &Connection, q: &QueueQuery, terms: &[Term], limit: usize) -> rusqlite::Result<Vec<QueueRow>> {
     let (clauses, values) = q.filter.sql(3);
     let filter: String = clauses.iter().map(|c| format!(" AND {c}")).collect();
     let first_term = 3 + values.len();
     let sql = statement(terms.len(), &filter, first_term);
-    let newest: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM tickets", [], |r| r.get(0))?;
-    let weights = weights(conn, &terms, newest)?;
+    let newest: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM tickets", (), |r| r.get(0))?;
+    let weights = weights(conn, terms, newest)?;
     let queries: Vec<String> = terms.iter().map(Term::query).collect();
     let mut args = vec![Value::Text(queries.join(" ")), Value::Integer(limit as i64)];
     args.extend(values);
@@ -187,7 +197,9 @@ fn run(conn: &Connection, sql: &str, args: &[Value], floor: i64) -> rusqlite::Re
     };
     let floor = Value::Integer(floor);
     let args = args.iter().chain(std::iter::once(&floor));
-    let rows = stmt.query_map(rusqlite::params_from_iter(args), row)?.collect();
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args), |r| row(&Row::Lite(r)))?
+        .collect();
     rows
 }
 

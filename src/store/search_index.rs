@@ -43,7 +43,7 @@ pub fn rebuild(conn: &mut Connection) -> rusqlite::Result<()> {
     drop_triggers(&tx)?;
     tx.execute_batch(CREATE_TRIGGERS)?;
     tx.execute_batch("DELETE FROM ticket_fts; DELETE FROM note_fts; DELETE FROM search_chunks;")?;
-    tx.execute(&format!("{ROWS} 1 ORDER BY t.id"), [])?;
+    tx.execute(&format!("{ROWS} 1 ORDER BY t.id"), ())?;
     tx.commit()
 }
 

@@ -1,8 +1,8 @@
 //! One ticket with everything the ticket view and `ticket show` need.
 
-use crate::store::lossy::LossyRow;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension};
+
+use crate::store::sql::{Mode, Row, Sql};
 
 use crate::domain::sla::{self, Calendar, Clock, LedgerEntry, SlaInput, SlaPolicy};
 use crate::domain::ticket::{Board, Priority, Source, Status};
@@ -114,8 +114,8 @@ impl TicketDetail {
 }
 
 /// Reads one ticket in one read transaction; None if there is no such ticket.
-pub fn load(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
-    let tx = conn.unchecked_transaction()?;
+pub fn load(conn: &dyn Sql, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
+    let tx = conn.begin(Mode::Read)?;
     let Some(mut t) = head(&tx, id)? else { return Ok(None) };
     read_lists(&tx, id, &mut t)?;
     t.mail = mail_lines(&tx, id)?;
@@ -124,7 +124,7 @@ pub fn load(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>
 }
 
 /// What [`TicketDetail::mail`] says: attachments, then the ticket's mail.
-fn mail_lines(tx: &Connection, id: i64) -> rusqlite::Result<Vec<String>> {
+fn mail_lines(tx: &dyn Sql, id: i64) -> rusqlite::Result<Vec<String>> {
     let mut lines: Vec<String> = crate::store::mail::attachments::list(tx, id)?
         .iter()
         .map(crate::store::mail::attachments::Listed::describe)
@@ -135,24 +135,28 @@ fn mail_lines(tx: &Connection, id: i64) -> rusqlite::Result<Vec<String>> {
 }
 
 /// The ticket's fields and pauses, without notes, time and history.
-pub fn load_head(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
+pub fn load_head(conn: &dyn Sql, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
     let Some(mut t) = head(conn, id)? else { return Ok(None) };
-    let mut stmt = conn.prepare_cached("SELECT start, end FROM ticket_pauses WHERE ticket_id = ?1 ORDER BY start")?;
-    t.pauses = stmt
-        .query_map([id], |r| Ok((r.lossy(0)?, r.lossy(1)?)))?
-        .collect::<Result<_, _>>()?;
+    t.pauses = pauses(conn, id)?;
     Ok(Some(t))
 }
 
-fn head(tx: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
-    let head = tx
-        .query_row(
+fn pauses(conn: &dyn Sql, id: i64) -> rusqlite::Result<Vec<(i64, Option<i64>)>> {
+    conn.query_vec(
+        "SELECT start, \"end\" FROM ticket_pauses WHERE ticket_id = ?1 ORDER BY start",
+        [&id],
+        |r| Ok((r.lossy(0)?, r.lossy(1)?)),
+    )
+}
+
+fn head(tx: &dyn Sql, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
+    tx.query_opt(
             "SELECT t.id, t.summary, t.description, t.priority, t.status, c.name, ct.name, ct.security_level, ct.phone, te.login, t.board, t.source,
                     t.opened, t.first_response, t.resolved, t.scheduled, t.response_due, t.warning_at, t.paused_since, t.version,
                     t.company_id, t.contact_id, t.assignee_id, coalesce(t.clock_priority, t.priority)
              FROM tickets t JOIN companies c ON c.id = t.company_id LEFT JOIN contacts ct ON ct.id = t.contact_id
              LEFT JOIN technicians te ON te.id = t.assignee_id WHERE t.id = ?1",
-            [id],
+            [&id],
             |r| {
                 Ok(TicketDetail {
                     id: r.lossy(0)?,
@@ -183,12 +187,10 @@ fn head(tx: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
                 })
             },
         )
-        .optional()?;
-    Ok(head)
 }
 
 /// A note from `created, author, internal, body, id`.
-pub(crate) fn note_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<NoteRow> {
+pub(crate) fn note_row(r: &Row<'_>) -> rusqlite::Result<NoteRow> {
     Ok(NoteRow {
         id: r.get(4)?,
         created: r.lossy(0)?,
@@ -198,12 +200,9 @@ pub(crate) fn note_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<NoteRow> {
     })
 }
 
-fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare_cached("SELECT n.created, coalesce(te.login, (SELECT coalesce(c.name, m.sender) || ' (by mail)' FROM mail_inbound m LEFT JOIN contacts c ON c.id = m.contact_id WHERE m.note_id = n.id)), n.internal, n.body, n.id FROM notes n LEFT JOIN technicians te ON te.id = n.author_id WHERE n.ticket_id = ?1 ORDER BY n.created, n.id")?;
-    t.notes = stmt.query_map([id], note_row)?.collect::<Result<_, _>>()?;
-    let mut stmt = tx.prepare_cached("SELECT e.start, te.login, e.minutes, e.billable, e.note, e.id FROM time_entries e LEFT JOIN technicians te ON te.id = e.technician_id WHERE e.ticket_id = ?1 ORDER BY e.start, e.id")?;
-    t.time_entries = stmt
-        .query_map([id], |r| {
+fn read_lists(tx: &dyn Sql, id: i64, t: &mut TicketDetail) -> rusqlite::Result<()> {
+    t.notes = tx.query_vec("SELECT n.created, coalesce(te.login, (SELECT coalesce(c.name, m.sender) || ' (by mail)' FROM mail_inbound m LEFT JOIN contacts c ON c.id = m.contact_id WHERE m.note_id = n.id)), n.internal, n.body, n.id FROM notes n LEFT JOIN technicians te ON te.id = n.author_id WHERE n.ticket_id = ?1 ORDER BY n.created, n.id", [&id], note_row)?;
+    t.time_entries = tx.query_vec("SELECT e.start, te.login, e.minutes, e.billable, e.note, e.id FROM time_entries e LEFT JOIN technicians te ON te.id = e.technician_id WHERE e.ticket_id = ?1 ORDER BY e.start, e.id", [&id], |r| {
             Ok(TimeRow {
                 start: r.lossy(0)?,
                 technician: r.lossy(1)?,
@@ -212,11 +211,8 @@ fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Resul
                 note: r.lossy(4)?,
                 id: r.get(5)?,
             })
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut stmt = tx.prepare_cached("SELECT a.at, te.login, a.field, a.old, a.new FROM audit a LEFT JOIN technicians te ON te.id = a.who_id WHERE a.entity = 'ticket' AND a.entity_id = ?1 ORDER BY a.at, a.id")?;
-    t.history = stmt
-        .query_map([id], |r| {
+        })?;
+    t.history = tx.query_vec("SELECT a.at, te.login, a.field, a.old, a.new FROM audit a LEFT JOIN technicians te ON te.id = a.who_id WHERE a.entity = 'ticket' AND a.entity_id = ?1 ORDER BY a.at, a.id", [&id], |r| {
             Ok(AuditRow {
                 at: r.lossy(0)?,
                 who: r.lossy(1)?,
@@ -224,16 +220,11 @@ fn read_lists(tx: &Connection, id: i64, t: &mut TicketDetail) -> rusqlite::Resul
                 old: r.lossy(3)?,
                 new: r.lossy(4)?,
             })
-        })?
-        .collect::<Result<_, _>>()?;
-    t.audit_mark = tx.query_row(
+        })?;
+    t.audit_mark = tx.one(
         "SELECT coalesce(max(id), 0) FROM audit WHERE entity = 'ticket' AND entity_id = ?1",
-        [id],
-        |r| r.get(0),
+        [&id],
     )?;
-    let mut stmt = tx.prepare_cached("SELECT start, end FROM ticket_pauses WHERE ticket_id = ?1 ORDER BY start")?;
-    t.pauses = stmt
-        .query_map([id], |r| Ok((r.lossy(0)?, r.lossy(1)?)))?
-        .collect::<Result<_, _>>()?;
+    t.pauses = pauses(tx, id)?;
     Ok(())
 }

@@ -2,9 +2,8 @@
 //! description and its newest note — two indexed reads, cheap enough for
 //! every cursor move on a wide terminal.
 
-use rusqlite::{Connection, OptionalExtension};
+use crate::store::sql::Sql;
 
-use crate::store::lossy::LossyRow;
 use crate::store::ticket_detail::NoteRow;
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18,13 +17,13 @@ pub struct Preview {
 }
 
 /// The preview of ticket `id`, or None when there is no such ticket.
-pub fn load(conn: &Connection, id: i64) -> rusqlite::Result<Option<Preview>> {
+pub fn load(conn: &dyn Sql, id: i64) -> rusqlite::Result<Option<Preview>> {
     let head = conn
         .prepare_cached(
             "SELECT t.summary, t.description, ct.name, (SELECT count(*) FROM notes n WHERE n.ticket_id = t.id)
              FROM tickets t LEFT JOIN contacts ct ON ct.id = t.contact_id WHERE t.id = ?1",
         )?
-        .query_row([id], |r| {
+        .query_opt([id], |r| {
             Ok(Preview {
                 id,
                 summary: r.lossy(0)?,
@@ -33,15 +32,13 @@ pub fn load(conn: &Connection, id: i64) -> rusqlite::Result<Option<Preview>> {
                 notes: r.get(3)?,
                 last_note: None,
             })
-        })
-        .optional()?;
+        })?;
     let Some(mut p) = head else { return Ok(None) };
     p.last_note = conn
         .prepare_cached(
             "SELECT n.created, te.login, n.internal, n.body, n.id FROM notes n LEFT JOIN technicians te ON te.id = n.author_id
              WHERE n.ticket_id = ?1 ORDER BY n.created DESC, n.id DESC LIMIT 1",
         )?
-        .query_row([id], crate::store::ticket_detail::note_row)
-        .optional()?;
+        .query_opt([id], crate::store::ticket_detail::note_row)?;
     Ok(Some(p))
 }

@@ -1,7 +1,9 @@
 //! Work on a ticket beside its fields: notes (a client-visible one is the
 //! first response), acknowledgement and time entries — each one transaction.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::params;
+
+use crate::store::sql::Sql;
 
 use super::actor::Actor;
 use super::ticket_write::{audit, begin, current, finish, invalid, Rules, WriteError};
@@ -13,7 +15,7 @@ use crate::domain::text::{sanitize, sanitize_line};
 /// written in the note's transaction.
 #[allow(clippy::too_many_arguments)]
 pub fn add_note<'a>(
-    conn: &mut Connection,
+    conn: &dyn Sql,
     id: i64,
     body: &str,
     internal: bool,
@@ -51,7 +53,7 @@ pub(crate) struct Note<'a> {
 /// Writes a note inside the caller's transaction; returns its id and the
 /// text as stored (sanitised).
 pub(crate) fn add_note_in(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     id: i64,
     n: &Note<'_>,
     now: i64,
@@ -63,11 +65,10 @@ pub(crate) fn add_note_in(
     }
     let (who, internal) = (n.who, n.internal);
     let cur = current(tx, id)?;
-    tx.execute(
+    let note_id = tx.insert(
         "INSERT INTO notes (ticket_id, author_id, created, internal, body) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, super::actor::technician(who), now, internal, body],
     )?;
-    let note_id = tx.last_insert_rowid();
     let kind = match (internal, n.by_client) {
         (true, _) => "internal note",
         (false, true) => "client's note by mail",
@@ -101,7 +102,7 @@ fn first_words(s: &str) -> String {
 
 /// Records the first response explicitly.
 pub fn acknowledge<'a>(
-    conn: &mut Connection,
+    conn: &dyn Sql,
     id: i64,
     who: impl Into<Actor<'a>>,
     now: i64,
@@ -130,7 +131,7 @@ pub struct NewTime {
 }
 
 pub fn add_time<'a>(
-    conn: &mut Connection,
+    conn: &dyn Sql,
     id: i64,
     t: &NewTime,
     who: impl Into<Actor<'a>>,
@@ -145,15 +146,13 @@ pub fn add_time<'a>(
 
 /// Writes one time entry, its audit row and the ticket's new version inside
 /// the caller's transaction (a stopped timer removes its row in the same one).
-pub(super) fn insert_time(tx: &Transaction<'_>, id: i64, t: &NewTime, who: i64, now: i64) -> Result<i64, WriteError> {
+pub(super) fn insert_time(tx: &dyn Sql, id: i64, t: &NewTime, who: i64, now: i64) -> Result<i64, WriteError> {
     check_minutes(t.minutes)?;
     current(tx, id)?;
     let note = sanitize_line(&t.note);
-    tx.execute(
+    let entry = tx.insert(
         "INSERT INTO time_entries (ticket_id, technician_id, start, minutes, billable, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, who, t.start, t.minutes, t.billable, note],
-    )?;
-    let entry = tx.last_insert_rowid();
+        params![id, who, t.start, t.minutes, t.billable, note],)?;
     audit(
         tx,
         id,
@@ -188,7 +187,7 @@ fn time_text(minutes: i64, billable: bool, note: &str) -> String {
     )
 }
 
-pub(super) fn bump(tx: &Transaction<'_>, id: i64, now: i64) -> rusqlite::Result<()> {
+pub(super) fn bump(tx: &dyn Sql, id: i64, now: i64) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE tickets SET version = version + 1, updated = ?2 WHERE id = ?1",
         params![id, now],
@@ -206,14 +205,12 @@ pub struct TimeChange {
 
 /// The entry's ticket and what it says now; refused when it does not exist or
 /// an invoice has billed it (void the invoice first).
-fn correctable(tx: &Transaction<'_>, entry: i64) -> Result<(i64, i64, bool, String), WriteError> {
-    let row = tx
-        .query_row(
-            "SELECT ticket_id, minutes, billable, note FROM time_entries WHERE id = ?1",
-            [entry],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+fn correctable(tx: &dyn Sql, entry: i64) -> Result<(i64, i64, bool, String), WriteError> {
+    let row = tx.query_opt(
+        "SELECT ticket_id, minutes, billable, note FROM time_entries WHERE id = ?1",
+        [&entry],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
     let Some(row) = row else {
         return Err(invalid(
             "entry",
@@ -221,13 +218,11 @@ fn correctable(tx: &Transaction<'_>, entry: i64) -> Result<(i64, i64, bool, Stri
         ));
     };
     let billed: Option<String> = tx
-        .query_row(
+        .query_opt(
             "SELECT i.number FROM billed_items b JOIN invoice_lines l ON l.id = b.line_id JOIN invoices i ON i.id = l.invoice_id
              WHERE b.item_key IN ('labor:' || ?1, 'contract_labor:' || ?1, 'prepaid_labor:' || ?1) LIMIT 1",
-            [entry],
-            |r| r.get(0),
-        )
-        .optional()?;
+            [&entry],
+            |r| r.get(0),)?;
     if let Some(number) = billed {
         return Err(invalid(
             "entry",
@@ -239,7 +234,7 @@ fn correctable(tx: &Transaction<'_>, entry: i64) -> Result<(i64, i64, bool, Stri
 
 /// Corrects an unbilled time entry; the history keeps the old and new values.
 pub fn edit_time<'a>(
-    conn: &mut Connection,
+    conn: &dyn Sql,
     entry: i64,
     change: &TimeChange,
     who: impl Into<Actor<'a>>,
@@ -283,16 +278,11 @@ pub fn edit_time<'a>(
 }
 
 /// Deletes an unbilled time entry; the history keeps what it said.
-pub fn delete_time<'a>(
-    conn: &mut Connection,
-    entry: i64,
-    who: impl Into<Actor<'a>>,
-    now: i64,
-) -> Result<i64, WriteError> {
+pub fn delete_time<'a>(conn: &dyn Sql, entry: i64, who: impl Into<Actor<'a>>, now: i64) -> Result<i64, WriteError> {
     let tx = begin(conn)?;
     let who = who.into().id(&tx)?;
     let (ticket, minutes, billable, note) = correctable(&tx, entry)?;
-    tx.execute("DELETE FROM time_entries WHERE id = ?1", [entry])?;
+    tx.execute("DELETE FROM time_entries WHERE id = ?1", [&entry])?;
     let old = time_text(minutes, billable, &note);
     audit(
         &tx,

@@ -2,7 +2,9 @@
 //! version, writes the change, its audit rows, the search index and the SLA
 //! deadlines together.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::params;
+
+use crate::store::sql::{Mode, Sql};
 
 use super::actor::Actor;
 use super::deadlines::store as store_deadlines;
@@ -74,12 +76,13 @@ pub struct TicketChanges {
     pub scheduled: Option<Option<i64>>,
 }
 
-pub fn begin(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
-    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+/// A write transaction: the store's write lock first ([`Mode::Write`]).
+pub fn begin(conn: &dyn Sql) -> rusqlite::Result<crate::store::sql::Tx<'_>> {
+    conn.begin(Mode::Write)
 }
 
 pub(super) fn audit(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     id: i64,
     who: i64,
     now: i64,
@@ -108,11 +111,9 @@ fn check_priority(p: Priority, scheduled: Option<i64>) -> Result<Priority, Write
     Ok(p)
 }
 
-pub(crate) fn check_contact(tx: &Transaction<'_>, company: i64, contact: Option<i64>) -> Result<(), WriteError> {
+pub(crate) fn check_contact(tx: &dyn Sql, company: i64, contact: Option<i64>) -> Result<(), WriteError> {
     if let Some(c) = contact {
-        let owner: Option<i64> = tx
-            .query_row("SELECT company_id FROM contacts WHERE id = ?1", [c], |r| r.get(0))
-            .optional()?;
+        let owner: Option<i64> = tx.query_opt("SELECT company_id FROM contacts WHERE id = ?1", [&c], |r| r.get(0))?;
         return contact_of_company(company, owner);
     }
     Ok(())
@@ -133,7 +134,7 @@ pub(crate) fn contact_of_company(company: i64, owner: Option<i64>) -> Result<(),
 
 /// Creates a ticket (status New); returns its ID.
 pub fn create<'a>(
-    conn: &mut Connection,
+    conn: &dyn Sql,
     t: &NewTicket,
     who: impl Into<Actor<'a>>,
     now: i64,
@@ -146,7 +147,7 @@ pub fn create<'a>(
 /// editor lets one be chosen): made and moved in one transaction, audited
 /// as both steps.
 pub fn create_in_status<'a>(
-    conn: &mut Connection,
+    conn: &dyn Sql,
     t: &NewTicket,
     status: Status,
     who: impl Into<Actor<'a>>,
@@ -169,13 +170,7 @@ pub fn create_in_status<'a>(
 
 /// [`create`] inside the caller's transaction (mail makes the ticket and
 /// records the message in one).
-pub(crate) fn create_in(
-    tx: &Transaction<'_>,
-    t: &NewTicket,
-    who: i64,
-    now: i64,
-    rules: &Rules<'_>,
-) -> Result<i64, WriteError> {
+pub(crate) fn create_in(tx: &dyn Sql, t: &NewTicket, who: i64, now: i64, rules: &Rules<'_>) -> Result<i64, WriteError> {
     let summary = sanitize_line(&t.summary);
     if summary.is_empty() {
         return Err(invalid("summary", "a ticket needs a summary"));
@@ -184,12 +179,10 @@ pub(crate) fn create_in(
     let priority = check_priority(t.priority, t.scheduled)?;
     let (board, source) = (t.board, t.source);
     check_contact(tx, t.company_id, t.contact_id)?;
-    tx.execute(
+    let id = tx.insert(
         "INSERT INTO tickets (company_id, contact_id, summary, description, priority, status, board, source, assignee_id, opened, scheduled, updated)
          VALUES (?1, ?2, ?3, ?4, ?5, 'New', ?6, ?7, ?8, ?9, ?10, ?9)",
-        params![t.company_id, t.contact_id, summary, description, priority.get(), board.as_str(), source.as_str(), t.assignee_id, now, t.scheduled],
-    )?;
-    let id = tx.last_insert_rowid();
+        params![t.company_id, t.contact_id, summary, description, priority.get(), board.as_str(), source.as_str(), t.assignee_id, now, t.scheduled],)?;
     audit(tx, id, who, now, "created", None, Some(&summary))?;
     store_deadlines(tx, id, rules.calendar, rules.policy)?;
     Ok(id)
@@ -212,10 +205,10 @@ pub(super) struct Current {
     resolved: Option<i64>,
 }
 
-pub(super) fn current(tx: &Transaction<'_>, id: i64) -> Result<Current, WriteError> {
-    tx.query_row(
+pub(super) fn current(tx: &dyn Sql, id: i64) -> Result<Current, WriteError> {
+    tx.query_opt(
         "SELECT version, summary, description, priority, status, company_id, contact_id, assignee_id, board, source, scheduled, first_response, resolved FROM tickets WHERE id = ?1",
-        [id],
+        [&id],
         |r| {
             Ok(Current {
                 version: r.get(0)?,
@@ -232,9 +225,7 @@ pub(super) fn current(tx: &Transaction<'_>, id: i64) -> Result<Current, WriteErr
                 first_response: r.get(11)?,
                 resolved: r.get(12)?,
             })
-        },
-    )
-    .optional()
+        },)
     .map_err(|e| match e {
         // A value no front end could have written: say which ticket, change nothing.
         rusqlite::Error::FromSqlConversionFailure(_, _, why) => WriteError::Unreadable { id, why: why.to_string() },
@@ -254,12 +245,7 @@ pub struct Seen {
 
 /// Who changed the ticket since `seen`, and which fields: the audit rows
 /// after the mark (without one, a guess from the newest rows).
-fn changed_since(
-    tx: &Transaction<'_>,
-    id: i64,
-    seen: Seen,
-    current_version: i64,
-) -> Result<(String, Vec<String>), WriteError> {
+fn changed_since(tx: &dyn Sql, id: i64, seen: Seen, current_version: i64) -> Result<(String, Vec<String>), WriteError> {
     let (after, limit) = match seen.audit_mark {
         Some(mark) => (mark, -1),
         None => (0, (current_version - seen.version).max(1) * 4),
@@ -283,7 +269,7 @@ fn changed_since(
 
 /// Applies changes if the ticket is still at the version `expected` saw (None: whatever it is now).
 pub fn update<'a>(
-    conn: &mut Connection,
+    conn: &dyn Sql,
     id: i64,
     ch: &TicketChanges,
     expected: Option<Seen>,
@@ -300,7 +286,7 @@ pub fn update<'a>(
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn update_in(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     id: i64,
     ch: &TicketChanges,
     expected: Option<Seen>,
@@ -347,25 +333,17 @@ fn fmt_opt(v: Option<i64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn login_of(tx: &Transaction<'_>, id: Option<i64>) -> rusqlite::Result<String> {
+fn login_of(tx: &dyn Sql, id: Option<i64>) -> rusqlite::Result<String> {
     match id {
         None => Ok(String::new()),
         Some(id) => tx
-            .query_row("SELECT login FROM technicians WHERE id = ?1", [id], |r| r.get(0))
-            .optional()
+            .query_opt("SELECT login FROM technicians WHERE id = ?1", [&id], |r| r.get(0))
             .map(|l| l.unwrap_or_default()),
     }
 }
 
 /// Status moves and what they mean for the clock (DESIGN.md 3.1, 3.2).
-fn set_status(
-    tx: &Transaction<'_>,
-    id: i64,
-    cur: &Current,
-    new: Status,
-    who: i64,
-    now: i64,
-) -> Result<bool, WriteError> {
+fn set_status(tx: &dyn Sql, id: i64, cur: &Current, new: Status, who: i64, now: i64) -> Result<bool, WriteError> {
     let old = cur.status;
     if old == new {
         return Ok(false);
@@ -384,7 +362,7 @@ fn set_status(
             "UPDATE ticket_pauses SET end = ?2 WHERE ticket_id = ?1 AND end IS NULL",
             params![id, now],
         )?;
-        tx.execute("UPDATE tickets SET paused_since = NULL WHERE id = ?1", [id])?;
+        tx.execute("UPDATE tickets SET paused_since = NULL WHERE id = ?1", [&id])?;
     }
     if new.pauses_clock() {
         tx.execute(
@@ -398,17 +376,17 @@ fn set_status(
     }
     if !new.is_completed() && old.is_completed() {
         // Reopening clears the completion time.
-        tx.execute("UPDATE tickets SET resolved = NULL WHERE id = ?1", [id])?;
+        tx.execute("UPDATE tickets SET resolved = NULL WHERE id = ?1", [&id])?;
     }
     Ok(true)
 }
 
 /// The ticket's times after a status move still fit its status (the rule
 /// the import checks too); the refusal names the status, which moved.
-fn times_fit_status(tx: &Transaction<'_>, id: i64) -> Result<(), WriteError> {
+fn times_fit_status(tx: &dyn Sql, id: i64) -> Result<(), WriteError> {
     let (status, opened, first_response, resolved): (String, i64, Option<i64>, Option<i64>) = tx.query_row(
         "SELECT status, opened, first_response, resolved FROM tickets WHERE id = ?1",
-        [id],
+        [&id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
     let status: Status = status
@@ -425,7 +403,7 @@ fn times_fit_status(tx: &Transaction<'_>, id: i64) -> Result<(), WriteError> {
 
 /// Bumps the version and restamps deadlines (the search row follows the
 /// ticket by itself: migrate_12.sql).
-pub(super) fn finish(tx: &Transaction<'_>, id: i64, now: i64, rules: &Rules<'_>) -> rusqlite::Result<()> {
+pub(super) fn finish(tx: &dyn Sql, id: i64, now: i64, rules: &Rules<'_>) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE tickets SET version = version + 1, updated = ?2 WHERE id = ?1",
         params![id, now],

@@ -2,7 +2,8 @@
 //! `ticket list`'s ids.
 
 use rusqlite::types::Value;
-use rusqlite::Connection;
+
+use super::sql::{args as refs, Sql};
 
 use super::queue::{row, view_filter, COLUMNS};
 pub use super::queue::{Anchor, QueueQuery, QueueRow, SortKey, SortValue, View};
@@ -10,7 +11,7 @@ pub use super::search::{fts_query, SEARCH_WINDOW};
 
 /// One page of the queue, in display order, at most `limit` rows.
 /// Searches rank best match first (bm25) and page by offset within the matches.
-pub fn page(conn: &Connection, q: &QueueQuery, anchor: &Anchor, limit: usize) -> rusqlite::Result<Vec<QueueRow>> {
+pub fn page(conn: &dyn Sql, q: &QueueQuery, anchor: &Anchor, limit: usize) -> rusqlite::Result<Vec<QueueRow>> {
     if let Some(words) = q.search.as_deref().filter(|w| fts_query(w).is_some()) {
         return super::search::page(conn, q, words, anchor, limit);
     }
@@ -31,7 +32,7 @@ pub fn page(conn: &Connection, q: &QueueQuery, anchor: &Anchor, limit: usize) ->
     };
     let mut sql = format!(
         "SELECT {COLUMNS} FROM {from} LEFT JOIN technicians te ON te.id = t.assignee_id WHERE {}",
-        view_filter(q)
+        view_filter(q, conn.dialect())
     );
     let mut args: Vec<Value> = Vec::new();
     if let Anchor::After(v, id) | Anchor::Before(v, id) | Anchor::From(v, id) = anchor {
@@ -50,10 +51,7 @@ pub fn page(conn: &Connection, q: &QueueQuery, anchor: &Anchor, limit: usize) ->
     }
     args.extend(values);
     sql.push_str(&format!(" ORDER BY {expr} {dir}, t.id {dir} LIMIT {limit}"));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows: Vec<QueueRow> = stmt
-        .query_map(rusqlite::params_from_iter(args), row)?
-        .collect::<Result<_, _>>()?;
+    let mut rows = conn.query_vec(&sql, refs(&args), row)?;
     if backwards {
         rows.reverse();
     }
@@ -74,7 +72,7 @@ pub struct ListFilter {
 /// Ticket IDs matching the filter: newest first, or — when searching — the
 /// queue's search itself ([`page`]): best match first among the newest
 /// [`SEARCH_WINDOW`] matches, at most `limit` of them.
-pub fn list_ids(conn: &Connection, f: &ListFilter) -> rusqlite::Result<Vec<i64>> {
+pub fn list_ids(conn: &dyn Sql, f: &ListFilter) -> rusqlite::Result<Vec<i64>> {
     if f.search.as_deref().and_then(fts_query).is_some() {
         let q = QueueQuery {
             // A search reads every ticket; the view does not narrow it.
@@ -92,7 +90,7 @@ pub fn list_ids(conn: &Connection, f: &ListFilter) -> rusqlite::Result<Vec<i64>>
         let rows = page(conn, &q, &Anchor::Start, f.limit)?;
         return Ok(rows.into_iter().map(|r| r.id).collect());
     }
-    let mut wh = vec!["1".to_string()];
+    let mut wh = vec!["1 = 1".to_string()];
     let mut args: Vec<Value> = Vec::new();
     let mut add = |clause: &str, v: Value| {
         args.push(v);
@@ -115,16 +113,12 @@ pub fn list_ids(conn: &Connection, f: &ListFilter) -> rusqlite::Result<Vec<i64>>
         wh.join(" AND "),
         f.limit
     );
-    let mut stmt = conn.prepare(&sql)?;
-    let ids = stmt
-        .query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
-        .collect();
-    ids
+    conn.query_vec(&sql, refs(&args), |r| r.get(0))
 }
 
 /// True when the store holds no ticket at all (a new store, before a demo or an import).
-pub fn none_at_all(conn: &Connection) -> rusqlite::Result<bool> {
-    conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))
+pub fn none_at_all(conn: &dyn Sql) -> rusqlite::Result<bool> {
+    conn.one("SELECT NOT EXISTS (SELECT 1 FROM tickets)", ())
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 //! a hang-up, and every console of the technician shows it. Stopping one
 //! writes its time entry and removes the row in the same transaction.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::params;
+
+use crate::store::sql::{Row, Sql};
 
 use super::actor::Actor;
 use super::ticket_work::{insert_time, NewTime};
@@ -28,7 +30,7 @@ impl Timer {
 const SELECT: &str = "SELECT t.login, r.ticket_id, k.summary, r.started
     FROM timers r JOIN technicians t ON t.id = r.technician_id JOIN tickets k ON k.id = r.ticket_id";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Timer> {
+fn row(r: &Row<'_>) -> rusqlite::Result<Timer> {
     Ok(Timer {
         login: r.get(0)?,
         ticket_id: r.get(1)?,
@@ -38,27 +40,25 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Timer> {
 }
 
 /// Every running timer, oldest first.
-pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Timer>> {
+pub fn list(conn: &dyn Sql) -> rusqlite::Result<Vec<Timer>> {
     let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY r.started, t.login"))?;
-    let rows = stmt.query_map([], row)?;
+    let rows = stmt.query_map((), row)?;
     rows.collect()
 }
 
 /// The timer `login` has running, if any.
-pub fn of(conn: &Connection, login: &str) -> rusqlite::Result<Option<Timer>> {
-    conn.query_row(&format!("{SELECT} WHERE t.login = ?1"), [login], row)
-        .optional()
+pub fn of(conn: &dyn Sql, login: &str) -> rusqlite::Result<Option<Timer>> {
+    conn.query_opt(&format!("{SELECT} WHERE t.login = ?1"), [&login], row)
 }
 
 /// The timer of the technician with record `technician_id`, if any.
-pub fn mine(conn: &Connection, technician_id: i64) -> rusqlite::Result<Option<Timer>> {
-    conn.query_row(&format!("{SELECT} WHERE r.technician_id = ?1"), [technician_id], row)
-        .optional()
+pub fn mine(conn: &dyn Sql, technician_id: i64) -> rusqlite::Result<Option<Timer>> {
+    conn.query_opt(&format!("{SELECT} WHERE r.technician_id = ?1"), [&technician_id], row)
 }
 
 /// Starts a timer on ticket `id`. A technician runs one timer at a time: a
 /// second start is refused naming the one running.
-pub fn start<'a>(conn: &mut Connection, id: i64, who: impl Into<Actor<'a>>, now: i64) -> Result<Timer, WriteError> {
+pub fn start<'a>(conn: &dyn Sql, id: i64, who: impl Into<Actor<'a>>, now: i64) -> Result<Timer, WriteError> {
     let tx = begin(conn)?;
     let who = who.into().id(&tx)?;
     current(&tx, id)?;
@@ -76,7 +76,7 @@ pub fn start<'a>(conn: &mut Connection, id: i64, who: impl Into<Actor<'a>>, now:
         "INSERT INTO timers (technician_id, ticket_id, started) VALUES (?1, ?2, ?3)",
         params![who, id, now],
     )?;
-    let timer = tx.query_row(&format!("{SELECT} WHERE r.technician_id = ?1"), [who], row)?;
+    let timer = tx.query_row(&format!("{SELECT} WHERE r.technician_id = ?1"), [&who], row)?;
     tx.commit()?;
     Ok(timer)
 }
@@ -92,13 +92,7 @@ pub struct Stop {
 
 /// Stops the timer on ticket `id` and logs its time from when it started, in
 /// one transaction. Returns the minutes logged.
-pub fn stop<'a>(
-    conn: &mut Connection,
-    id: i64,
-    how: &Stop,
-    who: impl Into<Actor<'a>>,
-    now: i64,
-) -> Result<i64, WriteError> {
+pub fn stop<'a>(conn: &dyn Sql, id: i64, how: &Stop, who: impl Into<Actor<'a>>, now: i64) -> Result<i64, WriteError> {
     let tx = begin(conn)?;
     let who = who.into().id(&tx)?;
     let started = running_on(&tx, who, id)?;
@@ -118,7 +112,7 @@ pub fn stop<'a>(
         billable: how.billable,
         note: how.note.clone(),
     };
-    tx.execute("DELETE FROM timers WHERE technician_id = ?1", [who])?;
+    tx.execute("DELETE FROM timers WHERE technician_id = ?1", [&who])?;
     insert_time(&tx, id, &entry, who, now)?;
     tx.commit()?;
     Ok(minutes)
@@ -126,25 +120,24 @@ pub fn stop<'a>(
 
 /// Throws the timer on ticket `id` away without logging time; returns the
 /// minutes it had run.
-pub fn discard<'a>(conn: &mut Connection, id: i64, who: impl Into<Actor<'a>>, now: i64) -> Result<i64, WriteError> {
+pub fn discard<'a>(conn: &dyn Sql, id: i64, who: impl Into<Actor<'a>>, now: i64) -> Result<i64, WriteError> {
     let tx = begin(conn)?;
     let who = who.into().id(&tx)?;
     let started = running_on(&tx, who, id)?;
-    tx.execute("DELETE FROM timers WHERE technician_id = ?1", [who])?;
+    tx.execute("DELETE FROM timers WHERE technician_id = ?1", [&who])?;
     tx.commit()?;
     Ok(((now - started + 59) / 60).max(1))
 }
 
-fn running(tx: &Connection, who: i64) -> rusqlite::Result<Option<(i64, i64)>> {
-    tx.query_row(
+fn running(tx: &dyn Sql, who: i64) -> rusqlite::Result<Option<(i64, i64)>> {
+    tx.query_opt(
         "SELECT ticket_id, started FROM timers WHERE technician_id = ?1",
-        [who],
+        [&who],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
-    .optional()
 }
 
-fn running_on(tx: &Connection, who: i64, id: i64) -> Result<i64, WriteError> {
+fn running_on(tx: &dyn Sql, who: i64, id: i64) -> Result<i64, WriteError> {
     match running(tx, who)? {
         Some((ticket, started)) if ticket == id => Ok(started),
         Some((ticket, _)) => Err(invalid(

@@ -73,12 +73,12 @@ mod tests {
             .unwrap();
         assert_eq!(p.get(), 2);
         let e = conn
-            .query_row("SELECT 'Pending'", [], |r| r.get::<_, Status>(0))
+            .query_row("SELECT 'Pending'", (), |r| r.get::<_, Status>(0))
             .unwrap_err()
             .to_string();
         assert!(e.contains("stored ticket status") && e.contains("Pending"), "{e}");
         let e = conn
-            .query_row("SELECT 9", [], |r| r.get::<_, Priority>(0))
+            .query_row("SELECT 9", (), |r| r.get::<_, Priority>(0))
             .unwrap_err()
             .to_string();
         assert!(e.contains("priority 9 is not 1-5"), "{e}");
@@ -90,7 +90,7 @@ mod tests {
         let back: Role = conn.query_row("SELECT ?1", [Role::Finance], |r| r.get(0)).unwrap();
         assert_eq!(back, Role::Finance);
         let e = conn
-            .query_row("SELECT 'wizard'", [], |r| r.get::<_, Role>(0))
+            .query_row("SELECT 'wizard'", (), |r| r.get::<_, Role>(0))
             .unwrap_err()
             .to_string();
         assert!(e.contains("unknown role \"wizard\""), "{e}");

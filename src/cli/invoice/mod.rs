@@ -183,10 +183,10 @@ pub fn run(ctx: &Ctx, cmd: InvoiceCommand) -> anyhow::Result<i32> {
             pdf,
         } => show(ctx, &number, json, markdown, pdf.as_deref()),
         InvoiceCommand::Void { number, reason } => {
-            let mut conn = ctx.open_store()?;
+            let conn = ctx.open_store()?;
             let who = require_finance(ctx, &conn, "voiding an invoice")?;
             let now = ctx.now.timestamp();
-            let released = ledger::void(&mut conn, &number, &reason, who, now).map_err(store_err)?;
+            let released = ledger::void(&conn, &number, &reason, who, now).map_err(store_err)?;
             outln!(
                 "{} is void; {released} billed item(s) released for the next invoice run",
                 number.trim().to_ascii_uppercase()
@@ -209,7 +209,7 @@ pub fn run_payment(ctx: &Ctx, cmd: PaymentCommand) -> anyhow::Result<i32> {
     }
     let method: PaymentMethod = a.method.parse().map_err(|e| usage(format!("--method: {e}")))?;
     let date = date_arg("date", &a.date)?;
-    let mut conn = ctx.open_store()?;
+    let conn = ctx.open_store()?;
     let who = require_finance(ctx, &conn, "recording a payment")?;
     let p = NewPayment {
         amount,
@@ -217,7 +217,7 @@ pub fn run_payment(ctx: &Ctx, cmd: PaymentCommand) -> anyhow::Result<i32> {
         date,
         reference: a.reference,
     };
-    let inv = ledger::add_payment(&mut conn, &a.number, &p, who, ctx.now.timestamp()).map_err(store_err)?;
+    let inv = ledger::add_payment(&conn, &a.number, &p, who, ctx.now.timestamp()).map_err(store_err)?;
     outln!(
         "recorded {} by {} on {}; balance {} ({})",
         amount,
@@ -230,9 +230,9 @@ pub fn run_payment(ctx: &Ctx, cmd: PaymentCommand) -> anyhow::Result<i32> {
 }
 
 fn void_payment(ctx: &Ctx, payment: i64, reason: &str) -> anyhow::Result<i32> {
-    let mut conn = ctx.open_store()?;
+    let conn = ctx.open_store()?;
     let who = require_finance(ctx, &conn, "voiding a payment")?;
-    let inv = ledger::void_payment(&mut conn, payment, reason, who, ctx.now.timestamp()).map_err(store_err)?;
+    let inv = ledger::void_payment(&conn, payment, reason, who, ctx.now.timestamp()).map_err(store_err)?;
     outln!(
         "payment {payment} on {} is void; balance {} ({})",
         inv.number,
@@ -261,7 +261,7 @@ fn invoice_run(ctx: &Ctx, as_of: &str, dry_run: bool, send: bool, json: bool) ->
         let who = require_finance(ctx, &conn, "an invoice run (without --dry-run)")?;
         (conn, who)
     };
-    let invoices = billing::run::run_with_progress(&mut conn, &settings, as_of, dry_run, who, now, &mut progress)
+    let invoices = billing::run::run_with_progress(&conn, &settings, as_of, dry_run, who, now, &mut progress)
         .map_err(store_err)?;
     if let Some(Some(bar)) = bar {
         bar.finish_and_clear();

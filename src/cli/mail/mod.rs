@@ -77,8 +77,8 @@ pub fn run(ctx: &Ctx, cmd: MailCommand) -> anyhow::Result<i32> {
             contact_new,
         } => accept(ctx, id, &company, contact_new),
         MailCommand::Drop { id } => {
-            let mut conn = ctx.open_store()?;
-            mail::held::drop(&mut conn, id, Actor::Login(&ctx.login), ctx.now.timestamp()).map_err(write_err)?;
+            let conn = ctx.open_store()?;
+            mail::held::drop(&conn, id, Actor::Login(&ctx.login), ctx.now.timestamp()).map_err(write_err)?;
             outln!("mail {id} dropped");
             Ok(0)
         }
@@ -278,12 +278,12 @@ fn held(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
 }
 
 fn accept(ctx: &Ctx, id: i64, company: &str, contact_new: bool) -> anyhow::Result<i32> {
-    let mut conn = ctx.open_store()?;
+    let conn = ctx.open_store()?;
     let company_id = crate::store::lookup::company(&conn, company).map_err(usage)?;
     let now = ctx.now.timestamp();
     let who = Actor::Login(&ctx.login);
     let ticket = with_rules(ctx, ctx.now, |r| {
-        mail::held::accept(&mut conn, id, company_id, contact_new, r, who, now)
+        mail::held::accept(&conn, id, company_id, contact_new, r, who, now)
     })
     .map_err(write_err)?;
     outln!("mail {id} accepted: ticket #{ticket} opened");

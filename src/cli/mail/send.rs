@@ -73,7 +73,7 @@ pub(super) fn pass(ctx: &Ctx, sender: &Sender, now: i64) -> anyhow::Result<usize
                 errln!("mail {} to {} failed: {e}", m.id, m.recipient);
             }
         }
-        outbox::record(&mut conn, m.id, &attempt, now)?;
+        outbox::record(&conn, m.id, &attempt, now)?;
     }
     Ok(problems)
 }

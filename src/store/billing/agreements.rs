@@ -2,7 +2,9 @@
 //! month's prepaid-hours balance. Each write is one transaction with audit.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::params;
+
+use crate::store::sql::{Mode, Row, Sql};
 
 use super::{agreement_row, audit, date_text, refused, Result};
 pub use crate::domain::billing::PrepaidBalance;
@@ -30,7 +32,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<AgreementRow> {
 }
 
 /// Every agreement (or one company's), by company name then execution.
-pub fn list(conn: &Connection, company_id: Option<i64>) -> Result<Vec<AgreementRow>> {
+pub fn list(conn: &dyn Sql, company_id: Option<i64>) -> Result<Vec<AgreementRow>> {
     let sql = format!("{SELECT} WHERE ?1 IS NULL OR a.company_id = ?1 ORDER BY c.name, a.executed, a.id");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([company_id], row)?;
@@ -38,23 +40,22 @@ pub fn list(conn: &Connection, company_id: Option<i64>) -> Result<Vec<AgreementR
 }
 
 /// One agreement by key.
-pub fn find(conn: &Connection, key: &str) -> Result<Option<AgreementRow>> {
+pub fn find(conn: &dyn Sql, key: &str) -> Result<Option<AgreementRow>> {
     let sql = format!("{SELECT} WHERE a.key = ?1");
-    Ok(conn.query_row(&sql, [key.trim()], row).optional()?)
+    Ok(conn.query_opt(&sql, [&key.trim()], row)?)
 }
 
 /// Creates an agreement (its `id` is ignored) after the domain's checks;
 /// returns its new key, `{company key}-{product}-{executed}` (plus `-2`, `-3`
 /// if taken).
-pub fn add(conn: &mut Connection, a: &Agreement, who: i64, now: i64) -> Result<String> {
+pub fn add(conn: &dyn Sql, a: &Agreement, who: i64, now: i64) -> Result<String> {
     if let Err(e) = check_agreement(a) {
         return refused(without_id(e.to_string()));
     }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.begin(Mode::Write)?;
     super::require_finance(&tx, who, "adding an agreement")?;
     let company_key: String = tx
-        .query_row("SELECT key FROM companies WHERE id = ?1", [a.company_id], |r| r.get(0))
-        .optional()?
+        .query_opt("SELECT key FROM companies WHERE id = ?1", [&a.company_id], |r| r.get(0))?
         .ok_or_else(|| super::BillingStoreError::Refused(format!("no company #{}", a.company_id)))?;
     let base = format!(
         "{company_key}-{}-{}",
@@ -62,7 +63,7 @@ pub fn add(conn: &mut Connection, a: &Agreement, who: i64, now: i64) -> Result<S
         date_text(a.executed)
     );
     let key = free_key(&tx, &base)?;
-    tx.execute(
+    let id = tx.insert(
         "INSERT INTO agreements (key, company_id, product, executed, project_completed, ended, onboarding_fee_cents,
                                  monthly_cents, project_fee_cents, labor_rate_cents, prepaid_hours_per_month)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -80,15 +81,14 @@ pub fn add(conn: &mut Connection, a: &Agreement, who: i64, now: i64) -> Result<S
             a.prepaid_hours_per_month
         ],
     )?;
-    let id = tx.last_insert_rowid();
     audit(&tx, "agreement", id, who, now, "created", None, Some(&key))?;
     tx.commit()?;
     Ok(key)
 }
 
-fn free_key(conn: &Connection, base: &str) -> Result<String> {
+fn free_key(conn: &dyn Sql, base: &str) -> Result<String> {
     let taken = |k: &str| -> rusqlite::Result<bool> {
-        conn.query_row("SELECT count(*) FROM agreements WHERE key = ?1", [k], |r| {
+        conn.query_row("SELECT count(*) FROM agreements WHERE key = ?1", [&k], |r| {
             r.get::<_, i64>(0)
         })
         .map(|n| n > 0)
@@ -136,7 +136,7 @@ fn still_valid(a: &Agreement, key: &str) -> Result<()> {
 /// Writes one of an agreement's dates (`ended`, `project_completed`) and
 /// audits the change, old value and new.
 fn set_date(
-    tx: &Connection,
+    tx: &dyn Sql,
     id: i64,
     column: &'static str,
     old: Option<NaiveDate>,
@@ -162,8 +162,8 @@ fn set_date(
 }
 
 /// Sets (or moves) the last active day of an agreement.
-pub fn end(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now: i64) -> Result<EndOutcome> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+pub fn end(conn: &dyn Sql, key: &str, date: NaiveDate, who: i64, now: i64) -> Result<EndOutcome> {
+    let tx = conn.begin(Mode::Write)?;
     super::require_finance(&tx, who, "ending an agreement")?;
     let found = find(&tx, key)?.ok_or_else(|| unknown(key))?;
     let mut a = found.agreement.clone();
@@ -187,7 +187,7 @@ pub fn end(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now: i64
 
 /// Each billed service month of an agreement with the last day its billed
 /// lines cover (its own charge and any rest billed since), by month.
-fn billed_through(conn: &Connection, id: i64) -> Result<Vec<(NaiveDate, NaiveDate)>> {
+fn billed_through(conn: &dyn Sql, id: i64) -> Result<Vec<(NaiveDate, NaiveDate)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT b.item_key, l.period_end FROM billed_items b JOIN invoice_lines l ON l.id = b.line_id
          WHERE (b.item_key >= ?1 AND b.item_key < ?2) OR (b.item_key >= ?3 AND b.item_key < ?4)",
@@ -198,9 +198,7 @@ fn billed_through(conn: &Connection, id: i64) -> Result<Vec<(NaiveDate, NaiveDat
         format!("recurring_rest:{id}:"),
         format!("recurring_rest:{id};"),
     ];
-    let rows = stmt.query_map(rusqlite::params_from_iter(ranges), |r| {
-        Ok((r.get::<_, String>(0)?, super::opt_date_col(r, 1)?))
-    })?;
+    let rows = stmt.query_map(ranges, |r| Ok((r.get::<_, String>(0)?, super::opt_date_col(r, 1)?)))?;
     let mut by_month: std::collections::BTreeMap<NaiveDate, NaiveDate> = std::collections::BTreeMap::new();
     for row in rows {
         let (key, end) = row?;
@@ -219,8 +217,8 @@ fn billed_through(conn: &Connection, id: i64) -> Result<Vec<(NaiveDate, NaiveDat
 /// Records the completion of a project product's project (VM, COLO, ECHO,
 /// ENTERPRISE_EMAIL). Moving a completion date is refused once anything it
 /// started (project fee, monthly charges) has been billed.
-pub fn complete(conn: &mut Connection, key: &str, date: NaiveDate, who: i64, now: i64) -> Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+pub fn complete(conn: &dyn Sql, key: &str, date: NaiveDate, who: i64, now: i64) -> Result<()> {
+    let tx = conn.begin(Mode::Write)?;
     super::require_finance(&tx, who, "completing a project")?;
     let found = find(&tx, key)?.ok_or_else(|| unknown(key))?;
     let mut a = found.agreement.clone();
@@ -243,7 +241,7 @@ fn unknown(key: &str) -> super::BillingStoreError {
 }
 
 /// Service months of an agreement already billed.
-fn billed_months(conn: &Connection, id: i64) -> Result<Vec<NaiveDate>> {
+fn billed_months(conn: &dyn Sql, id: i64) -> Result<Vec<NaiveDate>> {
     let mut stmt = conn.prepare_cached("SELECT item_key FROM billed_items WHERE item_key >= ?1 AND item_key < ?2")?;
     let (lo, hi) = (format!("recurring:{id}:"), format!("recurring:{id};"));
     let keys = stmt.query_map([lo, hi], |r| r.get::<_, String>(0))?;
@@ -256,9 +254,9 @@ fn billed_months(conn: &Connection, id: i64) -> Result<Vec<NaiveDate>> {
     Ok(out)
 }
 
-fn project_billed(conn: &Connection, id: i64) -> Result<bool> {
+fn project_billed(conn: &dyn Sql, id: i64) -> Result<bool> {
     let key = ItemKey::Project { agreement: id }.encode();
-    let n: i64 = conn.query_row("SELECT count(*) FROM billed_items WHERE item_key = ?1", [key], |r| {
+    let n: i64 = conn.query_row("SELECT count(*) FROM billed_items WHERE item_key = ?1", [&key], |r| {
         r.get(0)
     })?;
     Ok(n > 0)
@@ -268,7 +266,7 @@ fn project_billed(conn: &Connection, id: i64) -> Result<bool> {
 /// of `today`, priced as the invoice run prices it (billed draws are final):
 /// prepaid minutes used never exceed the allowance; the rest is overage.
 pub fn prepaid_balances(
-    conn: &Connection,
+    conn: &dyn Sql,
     tz: chrono_tz::Tz,
     company_id: i64,
     today: NaiveDate,
@@ -283,7 +281,7 @@ pub fn prepaid_balances(
 }
 
 /// The billed labor and prepaid draws of one company's time entries.
-fn billed_labor(conn: &Connection, company_id: i64) -> Result<Billed> {
+fn billed_labor(conn: &dyn Sql, company_id: i64) -> Result<Billed> {
     let mut stmt = conn.prepare_cached(
         "SELECT b.item_key, b.minutes FROM tickets t JOIN time_entries te ON te.ticket_id = t.id
          JOIN billed_items b ON b.item_key IN ('labor:' || te.id, 'prepaid_labor:' || te.id)

@@ -1,7 +1,9 @@
 //! Invoices after the run: reading them back, payments, voids and aging.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::params;
+
+use crate::store::sql::{Mode, Row, Sql};
 
 use super::{
     audit, bad_column, date_col, date_text, opt_date_col, refused, Invoice, InvoiceLine, Payment, PaymentMethod, Result,
@@ -31,16 +33,16 @@ fn head_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
 }
 
 /// Every invoice, oldest first, without lines and payments.
-pub fn list(conn: &Connection) -> Result<Vec<Invoice>> {
+pub fn list(conn: &dyn Sql) -> Result<Vec<Invoice>> {
     let mut stmt = conn.prepare_cached(&format!("{HEAD} ORDER BY i.id"))?;
-    let rows = stmt.query_map([], head_row)?;
+    let rows = stmt.query_map((), head_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// One invoice by number (any case), with its lines and payments.
-pub fn find(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
+pub fn find(conn: &dyn Sql, number: &str) -> Result<Option<Invoice>> {
     let sql = format!("{HEAD} WHERE i.number = ?1 COLLATE NOCASE");
-    let head = conn.query_row(&sql, [number.trim()], head_row).optional()?;
+    let head = conn.query_opt(&sql, [&number.trim()], head_row)?;
     let Some(mut invoice) = head else {
         return Ok(None);
     };
@@ -49,7 +51,7 @@ pub fn find(conn: &Connection, number: &str) -> Result<Option<Invoice>> {
     Ok(Some(invoice))
 }
 
-fn lines(conn: &Connection, invoice_id: i64) -> Result<Vec<InvoiceLine>> {
+fn lines(conn: &dyn Sql, invoice_id: i64) -> Result<Vec<InvoiceLine>> {
     let mut stmt = conn.prepare_cached(
         "SELECT kind, description, ticket_id, minutes, unit_cents, amount_cents, period_start, period_end
          FROM invoice_lines WHERE invoice_id = ?1 ORDER BY id",
@@ -70,7 +72,7 @@ fn lines(conn: &Connection, invoice_id: i64) -> Result<Vec<InvoiceLine>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn payments(conn: &Connection, invoice_id: i64) -> Result<Vec<Payment>> {
+fn payments(conn: &dyn Sql, invoice_id: i64) -> Result<Vec<Payment>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, date, amount_cents, method, reference, void_reason FROM payments WHERE invoice_id = ?1 ORDER BY date, id",
     )?;
@@ -91,12 +93,12 @@ fn payment_row(r: &Row<'_>) -> rusqlite::Result<Payment> {
 }
 
 /// Every payment with its invoice's number, in date order (for the CSV).
-pub fn all_payments(conn: &Connection) -> Result<Vec<(String, Payment)>> {
+pub fn all_payments(conn: &dyn Sql) -> Result<Vec<(String, Payment)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.date, p.amount_cents, p.method, p.reference, p.void_reason, i.number
          FROM payments p JOIN invoices i ON i.id = p.invoice_id ORDER BY p.date, p.id",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(6)?, payment_row(r)?)))?;
+    let rows = stmt.query_map((), |r| Ok((r.get(6)?, payment_row(r)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -111,11 +113,11 @@ pub struct NewPayment {
 
 /// Records a payment; refused when the amount is not positive, the invoice is
 /// void, or the amount is more than the balance. Returns the invoice after.
-pub fn add_payment(conn: &mut Connection, number: &str, p: &NewPayment, who: i64, now: i64) -> Result<Invoice> {
+pub fn add_payment(conn: &dyn Sql, number: &str, p: &NewPayment, who: i64, now: i64) -> Result<Invoice> {
     if p.amount.0 <= 0 {
         return refused(format!("the amount must be more than $0.00 (got {})", p.amount));
     }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.begin(Mode::Write)?;
     super::require_finance(&tx, who, "recording a payment")?;
     let invoice = find(&tx, number)?.ok_or_else(|| unknown(number))?;
     if let Some(reason) = &invoice.void_reason {
@@ -160,12 +162,12 @@ pub fn add_payment(conn: &mut Connection, number: &str, p: &NewPayment, who: i64
 /// Voids an invoice with a reason and releases its billed items, so the next
 /// run bills them again. Refused when it has payments or is void already.
 /// Returns how many items were released.
-pub fn void(conn: &mut Connection, number: &str, reason: &str, who: i64, now: i64) -> Result<usize> {
+pub fn void(conn: &dyn Sql, number: &str, reason: &str, who: i64, now: i64) -> Result<usize> {
     let reason = sanitize_line(reason);
     if reason.is_empty() {
         return refused("a void needs a reason (--reason TEXT)");
     }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.begin(Mode::Write)?;
     super::require_finance(&tx, who, "voiding an invoice")?;
     let invoice = find(&tx, number)?.ok_or_else(|| unknown(number))?;
     if let Some(old) = &invoice.void_reason {
@@ -183,7 +185,7 @@ pub fn void(conn: &mut Connection, number: &str, reason: &str, who: i64, now: i6
     )?;
     let released = tx.execute(
         "DELETE FROM billed_items WHERE line_id IN (SELECT id FROM invoice_lines WHERE invoice_id = ?1)",
-        [invoice.id],
+        [&invoice.id],
     )?;
     audit(&tx, "invoice", invoice.id, who, now, "void", None, Some(&reason))?;
     tx.commit()?;
@@ -193,20 +195,18 @@ pub fn void(conn: &mut Connection, number: &str, reason: &str, who: i64, now: i6
 /// Reverses a payment recorded in error: it stays in the history, marked void
 /// with the reason, and no longer counts toward the invoice's balance or the
 /// aging. Returns the invoice after.
-pub fn void_payment(conn: &mut Connection, payment: i64, reason: &str, who: i64, now: i64) -> Result<Invoice> {
+pub fn void_payment(conn: &dyn Sql, payment: i64, reason: &str, who: i64, now: i64) -> Result<Invoice> {
     let reason = sanitize_line(reason);
     if reason.is_empty() {
         return refused("a payment void needs a reason (--reason TEXT)");
     }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.begin(Mode::Write)?;
     super::require_finance(&tx, who, "voiding a payment")?;
-    let found: Option<(String, Option<String>)> = tx
-        .query_row(
-            "SELECT i.number, p.void_reason FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE p.id = ?1",
-            [payment],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let found: Option<(String, Option<String>)> = tx.query_opt(
+        "SELECT i.number, p.void_reason FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE p.id = ?1",
+        [&payment],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let Some((number, old)) = found else {
         return refused(format!(
             "no payment {payment} (invoice show NUMBER lists an invoice's payments)"
@@ -260,7 +260,7 @@ pub struct AgingRow {
 /// Balances owed at `as_of`: invoices dated on or before it, less payments
 /// dated on or before it; void invoices and settled ones are left out.
 /// Sorted most overdue first.
-pub fn aging(conn: &Connection, as_of: NaiveDate) -> Result<Vec<AgingRow>> {
+pub fn aging(conn: &dyn Sql, as_of: NaiveDate) -> Result<Vec<AgingRow>> {
     let day = date_text(as_of);
     let mut stmt = conn.prepare_cached(
         "SELECT i.number, c.name, i.due, i.total_cents

@@ -16,7 +16,9 @@ use std::str::FromStr;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
-use rusqlite::{params, Connection, Row};
+use rusqlite::params;
+
+use crate::store::sql::{Row, Sql};
 
 use super::StoreError;
 use crate::domain::billing::{Agreement, LaborEntry, LineKind, Product};
@@ -34,14 +36,13 @@ pub use run::{run, RunSettings};
 /// transaction, on the writer's role as stored now (a role changed by an
 /// admin a moment ago counts). Refused with the words of
 /// [`refusal`](crate::domain::permissions::refusal), naming how to get it.
-pub(crate) fn require_finance(tx: &Connection, who: i64, what: &str) -> Result<()> {
+pub(crate) fn require_finance(tx: &dyn Sql, who: i64, what: &str) -> Result<()> {
     use crate::domain::permissions::{refusal, Duty, Role};
-    use rusqlite::OptionalExtension;
-    let found: Option<(String, Role)> = tx
-        .query_row("SELECT login, role FROM technicians WHERE id = ?1", [who], |r| {
+
+    let found: Option<(String, Role)> =
+        tx.query_opt("SELECT login, role FROM technicians WHERE id = ?1", [&who], |r| {
             Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
+        })?;
     let (login, role) = found.map_or((String::new(), None), |(l, r)| (l, Some(r)));
     match refusal(role, &login, Duty::Finance, what) {
         None => Ok(()),
@@ -232,7 +233,7 @@ impl Invoice {
 }
 
 /// Every agreement (or one company's), in id order.
-pub fn load_agreements(conn: &Connection, company_id: Option<i64>) -> Result<Vec<Agreement>> {
+pub fn load_agreements(conn: &dyn Sql, company_id: Option<i64>) -> Result<Vec<Agreement>> {
     let sql = "SELECT id, company_id, product, executed, project_completed, ended, onboarding_fee_cents,
                       monthly_cents, project_fee_cents, labor_rate_cents, prepaid_hours_per_month
                FROM agreements WHERE ?1 IS NULL OR company_id = ?1 ORDER BY id";
@@ -263,7 +264,7 @@ pub(crate) fn agreement_row(r: &Row<'_>) -> rusqlite::Result<Agreement> {
 /// completion date. Entries after `until` can neither be due by then nor
 /// change how earlier entries draw on prepaid hours, so they are left out.
 pub fn load_entries(
-    conn: &Connection,
+    conn: &dyn Sql,
     tz: Tz,
     company_id: Option<i64>,
     until: Option<NaiveDate>,
@@ -301,7 +302,7 @@ pub fn local(secs: i64, tz: Tz) -> NaiveDateTime {
 /// Writes one audit row.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn audit(
-    conn: &Connection,
+    conn: &dyn Sql,
     entity: &str,
     id: i64,
     who: i64,

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::params;
+
+use crate::store::sql::{Mode, Sql};
 
 use super::unbilled::{self, CompanyBooks};
 use super::{audit, date_text, Invoice, InvoiceLine, Result};
@@ -54,7 +56,7 @@ pub struct Progress {
 /// the same snapshot, computes the same invoices (with the numbers it would
 /// assign) and writes nothing; it works on a read-only connection.
 pub fn run(
-    conn: &mut Connection,
+    conn: &dyn Sql,
     settings: &RunSettings,
     as_of: NaiveDate,
     dry_run: bool,
@@ -68,7 +70,7 @@ pub fn run(
 /// and written one at a time, in id order (the order invoice numbers follow),
 /// so memory holds one company's planning beside the entries still to bill.
 pub fn run_with_progress(
-    conn: &mut Connection,
+    conn: &dyn Sql,
     settings: &RunSettings,
     as_of: NaiveDate,
     dry_run: bool,
@@ -76,12 +78,7 @@ pub fn run_with_progress(
     now: i64,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<Invoice>> {
-    let behavior = if dry_run {
-        TransactionBehavior::Deferred
-    } else {
-        TransactionBehavior::Immediate
-    };
-    let tx = conn.transaction_with_behavior(behavior)?;
+    let tx = conn.begin(if dry_run { Mode::Read } else { Mode::Write })?;
     if !dry_run {
         super::require_finance(&tx, who, "an invoice run (without --dry-run)")?;
     }
@@ -113,7 +110,7 @@ pub fn run_with_progress(
 }
 
 /// The invoices a run at `as_of` would write, from the books as they are.
-pub fn plan(conn: &Connection, settings: &RunSettings, as_of: NaiveDate) -> Result<Vec<PlannedInvoice>> {
+pub fn plan(conn: &dyn Sql, settings: &RunSettings, as_of: NaiveDate) -> Result<Vec<PlannedInvoice>> {
     let books = unbilled::load(conn, settings.tz, settings.rules.prepaid_carry_over, as_of)?;
     Ok(books
         .into_values()
@@ -128,20 +125,20 @@ fn plan_company(settings: &RunSettings, books: CompanyBooks, as_of: NaiveDate) -
     plan_run(rules, items, &books.billed, as_of)
 }
 
-fn company_names(conn: &Connection) -> Result<HashMap<i64, String>> {
+fn company_names(conn: &dyn Sql) -> Result<HashMap<i64, String>> {
     let mut stmt = conn.prepare_cached("SELECT id, name FROM companies")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The highest sequence number among invoices numbered `prefix` + digits
 /// (0 when there is none), so numbering continues after it.
-fn last_sequence(conn: &Connection, prefix: &str) -> Result<u64> {
+fn last_sequence(conn: &dyn Sql, prefix: &str) -> Result<u64> {
     let max: Option<i64> = conn.query_row(
         "SELECT max(CAST(substr(number, length(?1) + 1) AS INTEGER)) FROM invoices
          WHERE substr(number, 1, length(?1)) = ?1 AND length(number) > length(?1)
            AND substr(number, length(?1) + 1) NOT GLOB '*[^0-9]*'",
-        [prefix],
+        [&prefix],
         |r| r.get(0),
     )?;
     Ok(max.and_then(|m| u64::try_from(m).ok()).unwrap_or(0))
@@ -178,8 +175,8 @@ fn to_line(l: &PlannedLine) -> InvoiceLine {
 
 /// Writes one invoice, its lines, one billed-item row per charge pointing at
 /// its line, and the audit row; returns the invoice's id.
-fn write_invoice(conn: &Connection, p: &PlannedInvoice, number: &str, who: i64, now: i64) -> Result<i64> {
-    conn.execute(
+fn write_invoice(conn: &dyn Sql, p: &PlannedInvoice, number: &str, who: i64, now: i64) -> Result<i64> {
+    let id = conn.insert(
         "INSERT INTO invoices (number, company_id, date, due, total_cents, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             number,
@@ -190,15 +187,14 @@ fn write_invoice(conn: &Connection, p: &PlannedInvoice, number: &str, who: i64, 
             now
         ],
     )?;
-    let id = conn.last_insert_rowid();
-    let mut line_stmt = conn.prepare_cached(
-        "INSERT INTO invoice_lines (invoice_id, kind, description, ticket_id, minutes, unit_cents, amount_cents, period_start, period_end)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
+
     let mut item_stmt =
         conn.prepare_cached("INSERT INTO billed_items (item_key, line_id, minutes) VALUES (?1, ?2, ?3)")?;
     for l in &p.lines {
-        line_stmt.execute(params![
+        let line_id = conn.insert(
+            "INSERT INTO invoice_lines (invoice_id, kind, description, ticket_id, minutes, unit_cents, amount_cents, period_start, period_end)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
             id,
             l.kind.as_str(),
             l.description,
@@ -209,7 +205,6 @@ fn write_invoice(conn: &Connection, p: &PlannedInvoice, number: &str, who: i64, 
             l.period_start.map(date_text),
             l.period_end.map(date_text),
         ])?;
-        let line_id = conn.last_insert_rowid();
         for (key, &minutes) in l.items.iter().zip(&l.item_minutes) {
             let minutes = key_has_minutes(key).then_some(minutes);
             item_stmt.execute(params![key.encode(), line_id, minutes])?;

@@ -15,7 +15,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Days, NaiveDate, NaiveTime};
 use chrono_tz::Tz;
-use rusqlite::{params, Connection, Row};
+use rusqlite::params;
+
+use crate::store::sql::{Row, Sql};
 
 use super::{bad_column, load_agreements, local, opt_date_col, Result};
 use crate::domain::billing::{month_start, Agreement, Billed, BilledItem, ItemKey, LaborEntry, Product};
@@ -62,7 +64,7 @@ pub struct CompanyBooks {
 }
 
 /// Every company with something a run at `as_of` may bill, in id order.
-pub fn load(conn: &Connection, tz: Tz, carry_over: bool, as_of: NaiveDate) -> Result<BTreeMap<i64, CompanyBooks>> {
+pub fn load(conn: &dyn Sql, tz: Tz, carry_over: bool, as_of: NaiveDate) -> Result<BTreeMap<i64, CompanyBooks>> {
     let mut books: BTreeMap<i64, CompanyBooks> = BTreeMap::new();
     let mut company_of_agreement = HashMap::new();
     for a in load_agreements(conn, None)? {
@@ -104,7 +106,7 @@ fn is_block(a: &Agreement) -> bool {
 
 /// Billable entries with no billed charge, started on or before `as_of`
 /// (local), through the partial index `time_entries_unbilled`.
-fn unbilled_entries(conn: &Connection, tz: Tz, as_of: NaiveDate) -> Result<Vec<LaborEntry>> {
+fn unbilled_entries(conn: &dyn Sql, tz: Tz, as_of: NaiveDate) -> Result<Vec<LaborEntry>> {
     let sql = format!(
         "SELECT {ENTRY_COLUMNS} FROM time_entries te JOIN tickets t ON t.id = te.ticket_id
          WHERE te.billable <> 0 AND te.billed = 0 AND te.start < ?1"
@@ -124,7 +126,7 @@ fn unbilled_entries(conn: &Connection, tz: Tz, as_of: NaiveDate) -> Result<Vec<L
 /// One company's billed billable entries of the months from `from` (all of
 /// them when `None`) to `as_of`.
 fn billed_entries(
-    conn: &Connection,
+    conn: &dyn Sql,
     tz: Tz,
     company: i64,
     from: Option<NaiveDate>,
@@ -156,7 +158,7 @@ fn billed_entries(
 }
 
 /// Adds the entry's billed labor and prepaid draw, with their minutes.
-fn labor_keys(conn: &Connection, entry: i64, into: &mut Billed) -> Result<()> {
+fn labor_keys(conn: &dyn Sql, entry: i64, into: &mut Billed) -> Result<()> {
     let keys = [ItemKey::Labor { entry }, ItemKey::PrepaidLabor { entry }];
     let mut stmt = conn.prepare_cached("SELECT minutes FROM billed_items WHERE item_key = ?1")?;
     for key in keys {
@@ -180,7 +182,7 @@ fn labor_keys(conn: &Connection, entry: i64, into: &mut Billed) -> Result<()> {
 
 /// Every billed fee and monthly charge (not labor), with what a monthly
 /// charge's line billed and its last day (what a moved end date still owes).
-fn charges_billed(conn: &Connection) -> Result<Vec<(ItemKey, BilledItem)>> {
+fn charges_billed(conn: &dyn Sql) -> Result<Vec<(ItemKey, BilledItem)>> {
     // Key ranges: `onboarding:…`, `project:…`, and `recurring:…` with
     // `recurring_rest:…`; the labor keys between them are not read.
     let mut stmt = conn.prepare_cached(
@@ -192,7 +194,7 @@ fn charges_billed(conn: &Connection) -> Result<Vec<(ItemKey, BilledItem)>> {
            FROM billed_items b JOIN invoice_lines l ON l.id = b.line_id
           WHERE b.item_key >= 'recurring' AND b.item_key < 'recurrinh'",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map((), |r| {
         let key: String = r.get(0)?;
         let key = ItemKey::decode(&key).ok_or_else(|| bad_column(0, format!("bad billed item key {key:?}")))?;
         let item = BilledItem {

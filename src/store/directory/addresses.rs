@@ -99,13 +99,13 @@ pub fn set_billing_email<'a>(
 /// Every technician's pager address that is set, by login.
 pub fn pagers(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
     let mut stmt = conn.prepare_cached("SELECT login, pager_email FROM technicians WHERE pager_email <> ''")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
 
 /// Every company's billing address that is set, by company id.
 pub fn billing_emails(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>> {
     let mut stmt = conn.prepare_cached("SELECT id, billing_email FROM companies WHERE billing_email <> ''")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }

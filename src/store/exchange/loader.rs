@@ -33,7 +33,7 @@ impl<V: Copy> Keys<V> {
             &format!("SELECT key, id, {owner} FROM {table} WHERE key IS NOT NULL"),
             row,
         )?;
-        let before = conn.query_row(&format!("SELECT coalesce(max(id), 0) FROM {table}"), [], |r| r.get(0))?;
+        let before = conn.query_row(&format!("SELECT coalesce(max(id), 0) FROM {table}"), (), |r| r.get(0))?;
         Ok(Keys { map, before })
     }
 
@@ -87,7 +87,7 @@ impl<'c> Loader<'c> {
         rules: &'c Rules<'c>,
         search_aside: bool,
     ) -> anyhow::Result<Self> {
-        let before: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM agreements", [], |r| r.get(0))?;
+        let before: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM agreements", (), |r| r.get(0))?;
         Ok(Loader {
             conn,
             file,

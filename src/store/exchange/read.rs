@@ -29,7 +29,7 @@ pub enum ExportError {
 pub fn export(conn: &mut Connection, tz: Tz, out: &mut dyn Write) -> Result<(), ExportError> {
     let tx = conn.transaction().map_err(ExportError::Store)?;
     let has_notes: bool = tx
-        .query_row("SELECT EXISTS (SELECT 1 FROM notes)", [], |r| r.get(0))
+        .query_row("SELECT EXISTS (SELECT 1 FROM notes)", (), |r| r.get(0))
         .map_err(ExportError::Store)?;
     let failed = RefCell::new(None);
     let doc = Document {

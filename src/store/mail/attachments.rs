@@ -2,7 +2,9 @@
 //! store (never opened or run by pimdesk; `ticket attachment save` writes
 //! them to a file).
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::params;
+
+use crate::store::sql::Sql;
 use serde::Serialize;
 
 use crate::domain::mail::parse::Incoming;
@@ -10,7 +12,7 @@ use crate::domain::text::sanitize_line;
 
 /// Stores the attachments of `msg`, unless `skip` (an oversize message).
 pub(super) fn store(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     inbound: i64,
     ticket: Option<i64>,
     msg: &Incoming,
@@ -57,7 +59,7 @@ impl Listed {
 }
 
 /// The attachments of a ticket, in arrival order.
-pub fn list(conn: &Connection, ticket: i64) -> rusqlite::Result<Vec<Listed>> {
+pub fn list(conn: &dyn Sql, ticket: i64) -> rusqlite::Result<Vec<Listed>> {
     let mut stmt = conn.prepare_cached(
         "SELECT row_number() OVER (ORDER BY id), name, content_type, size FROM mail_attachments WHERE ticket_id = ?1 ORDER BY id",
     )?;
@@ -73,11 +75,10 @@ pub fn list(conn: &Connection, ticket: i64) -> rusqlite::Result<Vec<Listed>> {
 }
 
 /// The name and bytes of attachment `n` of a ticket.
-pub fn bytes(conn: &Connection, ticket: i64, n: i64) -> rusqlite::Result<Option<(String, Vec<u8>)>> {
-    conn.query_row(
+pub fn bytes(conn: &dyn Sql, ticket: i64, n: i64) -> rusqlite::Result<Option<(String, Vec<u8>)>> {
+    conn.query_opt(
         "SELECT name, bytes FROM mail_attachments WHERE ticket_id = ?1 ORDER BY id LIMIT 1 OFFSET ?2",
         params![ticket, n - 1],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
-    .optional()
 }

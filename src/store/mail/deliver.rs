@@ -2,7 +2,9 @@
 //! note on the ticket it answers, held for a dispatcher, or ignored — and a
 //! row that says which, so the same Message-ID is never processed twice.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::params;
+
+use crate::store::sql::Sql;
 
 use super::super::actor::MAIL;
 use super::super::ticket_work::{add_note_in, Note};
@@ -65,7 +67,7 @@ pub(super) struct Record<'a> {
 
 /// Processes `msg` (read from `raw`) at `now`.
 pub fn deliver(
-    conn: &mut Connection,
+    conn: &dyn Sql,
     raw: &[u8],
     msg: &Incoming,
     r: &MailRules<'_>,
@@ -74,7 +76,7 @@ pub fn deliver(
     let tx = begin(conn)?;
     let seen: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM mail_inbound WHERE message_id = ?1)",
-        [&msg.message_id],
+        [&&msg.message_id],
         |row| row.get(0),
     )?;
     if seen {
@@ -85,13 +87,7 @@ pub fn deliver(
     Ok(done)
 }
 
-fn route(
-    tx: &Transaction<'_>,
-    raw: &[u8],
-    msg: &Incoming,
-    r: &MailRules<'_>,
-    now: i64,
-) -> Result<Delivered, WriteError> {
+fn route(tx: &dyn Sql, raw: &[u8], msg: &Incoming, r: &MailRules<'_>, now: i64) -> Result<Delivered, WriteError> {
     if let Some(reason) = own_mail(tx, msg, r)? {
         return ignore(tx, msg, &reason, now);
     }
@@ -140,7 +136,7 @@ fn route(
 }
 
 /// More than `max_per_sender_per_hour` from this sender: why, in words.
-fn flood(tx: &Transaction<'_>, msg: &Incoming, r: &MailRules<'_>, now: i64) -> rusqlite::Result<Option<String>> {
+fn flood(tx: &dyn Sql, msg: &Incoming, r: &MailRules<'_>, now: i64) -> rusqlite::Result<Option<String>> {
     let recent: i64 = tx.query_row(
         "SELECT count(*) FROM mail_inbound WHERE sender = ?1 AND received > ?2",
         params![msg.from, now - 3600],
@@ -156,20 +152,20 @@ fn flood(tx: &Transaction<'_>, msg: &Incoming, r: &MailRules<'_>, now: i64) -> r
 }
 
 /// Our own mail come back: from our address, or carrying one of our Message-IDs.
-fn own_mail(tx: &Transaction<'_>, msg: &Incoming, r: &MailRules<'_>) -> rusqlite::Result<Option<String>> {
+fn own_mail(tx: &dyn Sql, msg: &Incoming, r: &MailRules<'_>) -> rusqlite::Result<Option<String>> {
     if msg.from.eq_ignore_ascii_case(&r.mail.address) {
         return Ok(Some(format!("from our own address {}", r.mail.address)));
     }
     let ours: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM mail_outbox WHERE message_id = ?1)",
-        [&msg.message_id],
+        [&&msg.message_id],
         |row| row.get(0),
     )?;
     Ok(ours.then(|| "our own outgoing mail came back".to_string()))
 }
 
 /// Contacts with the sender's address (case-insensitive).
-pub(super) fn senders(tx: &Transaction<'_>, address: &str) -> rusqlite::Result<Vec<Sender>> {
+pub(super) fn senders(tx: &dyn Sql, address: &str) -> rusqlite::Result<Vec<Sender>> {
     let mut stmt = tx.prepare_cached(
         "SELECT id, company_id, name, security_level FROM contacts WHERE lower(trim(email)) = ?1 ORDER BY id",
     )?;
@@ -210,12 +206,12 @@ impl Named {
 
 /// The ticket of the subject tag, else of a message it answers (ours, or
 /// one that came in on a ticket).
-fn named_ticket(tx: &Transaction<'_>, msg: &Incoming, tag: &str) -> rusqlite::Result<Option<Named>> {
+fn named_ticket(tx: &dyn Sql, msg: &Incoming, tag: &str) -> rusqlite::Result<Option<Named>> {
     let mut id = thread::tagged_ticket(&msg.subject, tag);
     if id.is_none() {
         for m in msg.in_reply_to.iter().chain(msg.references.iter().rev()) {
             id = tx
-                .query_row(
+                .query_opt(
                     // Ours first; then the client's own mail on a ticket, so a
                     // reply-all to the first message threads there too.
                     "SELECT ticket_id FROM (
@@ -223,18 +219,16 @@ fn named_ticket(tx: &Transaction<'_>, msg: &Incoming, tag: &str) -> rusqlite::Re
                        UNION ALL SELECT ticket_id, 1 FROM mail_inbound WHERE message_id = ?1 AND ticket_id IS NOT NULL AND automatic = 0)
                      ORDER BY o LIMIT 1",
                     [m],
-                    |row| row.get(0),
-                )
-                .optional()?;
+                    |row| row.get(0),)?;
             if id.is_some() {
                 break;
             }
         }
     }
     let Some(id) = id else { return Ok(None) };
-    tx.query_row(
+    tx.query_opt(
         "SELECT id, company_id, status, resolved FROM tickets WHERE id = ?1",
-        [id],
+        [&id],
         |row| {
             let status: String = row.get(2)?;
             Ok(Named {
@@ -245,18 +239,17 @@ fn named_ticket(tx: &Transaction<'_>, msg: &Incoming, tag: &str) -> rusqlite::Re
             })
         },
     )
-    .optional()
 }
 
 /// Writes the inbound row; `raw` is what is kept of the message.
 pub(super) fn record(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     msg: &Incoming,
     raw: Option<&[u8]>,
     rec: &Record<'_>,
     now: i64,
 ) -> rusqlite::Result<i64> {
-    tx.execute(
+    tx.insert(
         "INSERT INTO mail_inbound (message_id, received, sender, sender_name, subject, outcome, reason, automatic, contact_id, ticket_id, note_id, size, raw)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
@@ -273,12 +266,10 @@ pub(super) fn record(
             rec.note,
             i64::try_from(msg.size).unwrap_or(i64::MAX),
             raw
-        ],
-    )?;
-    Ok(tx.last_insert_rowid())
+        ],)
 }
 
-fn ignore(tx: &Transaction<'_>, msg: &Incoming, reason: &str, now: i64) -> Result<Delivered, WriteError> {
+fn ignore(tx: &dyn Sql, msg: &Incoming, reason: &str, now: i64) -> Result<Delivered, WriteError> {
     let rec = Record {
         outcome: "ignored",
         reason,
@@ -291,7 +282,7 @@ fn ignore(tx: &Transaction<'_>, msg: &Incoming, reason: &str, now: i64) -> Resul
 }
 
 fn hold(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     raw: &[u8],
     msg: &Incoming,
     r: &MailRules<'_>,
@@ -344,7 +335,7 @@ fn with_size_note(text: &str, msg: &Incoming, r: &MailRules<'_>) -> String {
 
 #[allow(clippy::too_many_arguments)]
 fn automatic_note(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     raw: &[u8],
     msg: &Incoming,
     r: &MailRules<'_>,
@@ -382,7 +373,7 @@ fn automatic_note(
 }
 
 fn reply(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     raw: &[u8],
     msg: &Incoming,
     r: &MailRules<'_>,
@@ -431,7 +422,7 @@ fn reply(
 /// A new ticket for `sender`'s company (`follows`: a closed ticket the
 /// message answered).
 fn new_ticket(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     raw: &[u8],
     msg: &Incoming,
     r: &MailRules<'_>,
@@ -459,7 +450,7 @@ fn new_ticket(
 /// dispatcher who accepted it); returns its id and summary. Its SLA clock
 /// starts at `now`, the arrival, like every ticket's at its creation.
 pub(super) fn open_ticket(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     msg: &Incoming,
     r: &MailRules<'_>,
     sender: &Sender,

@@ -1,7 +1,9 @@
 //! Mail held for a dispatcher: listed with its reason, then accepted (a
 //! ticket for the company named, optionally with a new contact) or dropped.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::params;
+
+use crate::store::sql::Sql;
 use serde::Serialize;
 
 use super::super::actor::Actor;
@@ -23,11 +25,11 @@ pub struct Held {
 }
 
 /// Held mail, oldest first.
-pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Held>> {
+pub fn list(conn: &dyn Sql) -> rusqlite::Result<Vec<Held>> {
     let mut stmt = conn.prepare(
         "SELECT id, received, sender, sender_name, subject, reason, size FROM mail_inbound WHERE outcome = 'held' ORDER BY id",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map((), |r| {
         Ok(Held {
             id: r.get(0)?,
             received: r.get(1)?,
@@ -42,19 +44,18 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Held>> {
 }
 
 /// How many messages wait for a dispatcher.
-pub fn count(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT count(*) FROM mail_inbound WHERE outcome = 'held'", [], |r| {
+pub fn count(conn: &dyn Sql) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM mail_inbound WHERE outcome = 'held'", (), |r| {
         r.get(0)
     })
 }
 
 /// The raw bytes of held message `id`, refused when it is not held.
-fn held_raw(tx: &Transaction<'_>, id: i64) -> Result<Vec<u8>, WriteError> {
-    let row: Option<(String, Option<Vec<u8>>)> = tx
-        .query_row("SELECT outcome, raw FROM mail_inbound WHERE id = ?1", [id], |r| {
+fn held_raw(tx: &dyn Sql, id: i64) -> Result<Vec<u8>, WriteError> {
+    let row: Option<(String, Option<Vec<u8>>)> =
+        tx.query_opt("SELECT outcome, raw FROM mail_inbound WHERE id = ?1", [&id], |r| {
             Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
+        })?;
     match row {
         None => Err(invalid(
             "mail",
@@ -71,7 +72,7 @@ fn held_raw(tx: &Transaction<'_>, id: i64) -> Result<Vec<u8>, WriteError> {
 /// that company with the sender's address, or (with `contact_new`) a new
 /// contact made from the sender. Returns the ticket.
 pub fn accept<'a>(
-    conn: &mut Connection,
+    conn: &dyn Sql,
     id: i64,
     company: i64,
     contact_new: bool,
@@ -111,9 +112,9 @@ pub fn accept<'a>(
 
 /// Contacts are the dispatcher's (the concierge desk) or an admin's, as in
 /// the Directory; a technician may still accept mail from a known contact.
-fn may_add_contacts(tx: &Transaction<'_>, who: i64) -> Result<(), WriteError> {
+fn may_add_contacts(tx: &dyn Sql, who: i64) -> Result<(), WriteError> {
     let (login, role): (String, crate::domain::permissions::Role) =
-        tx.query_row("SELECT login, role FROM technicians WHERE id = ?1", [who], |r| {
+        tx.query_row("SELECT login, role FROM technicians WHERE id = ?1", [&who], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
     let what = "making the sender a contact (--contact-new)";
@@ -124,23 +125,15 @@ fn may_add_contacts(tx: &Transaction<'_>, who: i64) -> Result<(), WriteError> {
 }
 
 /// A contact of `company` for a sender (level submitter), audited.
-fn new_contact(
-    tx: &Transaction<'_>,
-    company: i64,
-    email: &str,
-    name: &str,
-    who: i64,
-    now: i64,
-) -> Result<Sender, WriteError> {
+fn new_contact(tx: &dyn Sql, company: i64, email: &str, name: &str, who: i64, now: i64) -> Result<Sender, WriteError> {
     let name = crate::domain::text::sanitize_line(name);
     let name = if name.is_empty() { email.to_string() } else { name };
     let level = SecurityLevel::Submitter;
     // The key an export gives it: unique, since a company has one contact per address.
-    tx.execute(
+    let id = tx.insert(
         "INSERT INTO contacts (key, company_id, name, email, security_level) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![format!("mail:{company}:{email}"), company, name, email, level.as_str()],
     )?;
-    let id = tx.last_insert_rowid();
     let entry = super::super::audit::Entry {
         entity: "contact",
         id,
@@ -159,13 +152,13 @@ fn new_contact(
 
 /// Drops held message `id`: it stays recorded (its Message-ID is never
 /// processed again) without its text.
-pub fn drop<'a>(conn: &mut Connection, id: i64, who: impl Into<Actor<'a>>, now: i64) -> Result<(), WriteError> {
+pub fn drop<'a>(conn: &dyn Sql, id: i64, who: impl Into<Actor<'a>>, now: i64) -> Result<(), WriteError> {
     let tx = begin(conn)?;
     let who = who.into().id(&tx)?;
     held_raw(&tx, id)?;
     tx.execute(
         "UPDATE mail_inbound SET outcome = 'dropped', raw = NULL WHERE id = ?1",
-        [id],
+        [&id],
     )?;
     let entry = super::super::audit::Entry {
         entity: "mail",

@@ -2,7 +2,9 @@
 //! security level views invoices, and its billing address), queueing an
 //! invoice's mail to each of them in one transaction, and what became of it.
 
-use rusqlite::{params, Connection};
+use rusqlite::params;
+
+use crate::store::sql::Sql;
 
 use super::outbox::{self, Queued};
 use crate::domain::mail::Outgoing;
@@ -30,7 +32,7 @@ fn invoice_levels() -> Vec<&'static str> {
 
 /// The addresses company `company_id`'s invoices go to: its billing address
 /// first, then its contacts who view invoices, by name; each once.
-pub fn recipients(conn: &Connection, company_id: i64) -> rusqlite::Result<Vec<String>> {
+pub fn recipients(conn: &dyn Sql, company_id: i64) -> rusqlite::Result<Vec<String>> {
     let levels = invoice_levels();
     let marks = vec!["?"; levels.len()].join(", ");
     let sql = format!(
@@ -60,7 +62,7 @@ pub fn recipients(conn: &Connection, company_id: i64) -> rusqlite::Result<Vec<St
 /// between the caller's read and this write is refused). Refused for a void invoice, or
 /// when nobody receives the company's invoices. Returns the recipients.
 pub fn queue(
-    conn: &mut Connection,
+    conn: &dyn Sql,
     number: &str,
     mail: &InvoiceMail,
     out: &Outgoing,
@@ -72,7 +74,7 @@ pub fn queue(
     let found: Option<(i64, i64, String, Option<String>)> = rusqlite::OptionalExtension::optional(tx.query_row(
         "SELECT i.id, i.company_id, c.name, i.void_reason FROM invoices i JOIN companies c ON c.id = i.company_id
          WHERE i.number = ?1 COLLATE NOCASE",
-        [number.trim()],
+        [&number.trim()],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     ))?;
     let Some((id, company_id, company, void)) = found else {
@@ -132,7 +134,7 @@ pub struct Mailed {
 }
 
 /// The mail of each invoice in `ids` that has any (one query).
-pub fn mailed(conn: &Connection, ids: &[i64]) -> rusqlite::Result<std::collections::HashMap<i64, Mailed>> {
+pub fn mailed(conn: &dyn Sql, ids: &[i64]) -> rusqlite::Result<std::collections::HashMap<i64, Mailed>> {
     let mut out: std::collections::HashMap<i64, Mailed> = std::collections::HashMap::new();
     if ids.is_empty() {
         return Ok(out);

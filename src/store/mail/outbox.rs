@@ -2,7 +2,9 @@
 //! fixed then; the sender takes due rows, and marks each sent, due again
 //! later (a temporary failure, with backoff) or failed (the server's words).
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::params;
+
+use crate::store::sql::{Row, Sql};
 use serde::Serialize;
 
 use crate::domain::mail::{compose, thread, Outgoing};
@@ -10,7 +12,7 @@ use crate::domain::mail::{compose, thread, Outgoing};
 /// Queues the mail of a client-visible note on ticket `id` to its contact;
 /// nothing when the ticket has no contact with an address. Returns the row.
 pub(crate) fn queue_note(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     id: i64,
     note_id: i64,
     body: &str,
@@ -18,12 +20,10 @@ pub(crate) fn queue_note(
     now: i64,
 ) -> rusqlite::Result<Option<i64>> {
     let found: Option<(String, String)> = tx
-        .query_row(
+        .query_opt(
             "SELECT t.summary, coalesce(c.email, '') FROM tickets t LEFT JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+            [&id],
+            |r| Ok((r.get(0)?, r.get(1)?)),)?;
     let Some((summary, email)) = found else { return Ok(None) };
     let email = email.trim();
     if !crate::config::is_address(email) {
@@ -43,7 +43,7 @@ pub(crate) fn queue_note(
 /// Queues the acknowledgement of ticket `id`, opened by mail from `to`:
 /// marked automatic, and at most one an hour to one address.
 pub(crate) fn acknowledge(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     id: i64,
     summary: &str,
     to: &str,
@@ -53,8 +53,7 @@ pub(crate) fn acknowledge(
     let recent: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM mail_outbox WHERE recipient = ?1 AND auto_submitted IS NOT NULL AND created > ?2)",
         params![to, now - 3600],
-        |r| r.get(0),
-    )?;
+        |r| r.get(0),)?;
     if recent || !crate::config::is_address(to) {
         return Ok(None);
     }
@@ -86,34 +85,34 @@ pub(crate) struct Queued<'a> {
 }
 
 /// Writes the outbox row, threaded after the ticket's earlier mail in and out.
-pub(crate) fn queue(tx: &Transaction<'_>, m: &Queued<'_>, out: &Outgoing, now: i64) -> rusqlite::Result<i64> {
+pub(crate) fn queue(tx: &dyn Sql, m: &Queued<'_>, out: &Outgoing, now: i64) -> rusqlite::Result<i64> {
     let earlier = match m.ticket {
         Some(t) => thread_of(tx, t)?,
         None => Vec::new(),
     };
     let (in_reply_to, refs) = thread::reply_headers(&earlier);
-    let seq: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM mail_outbox", [], |r| r.get(0))?;
+    let seq: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM mail_outbox", (), |r| r.get(0))?;
     let message_id = thread::new_message_id(m.ticket, seq, now, rand::random(), out.domain());
-    tx.execute(
+    tx.query_row(
         "INSERT INTO mail_outbox (created, recipient, subject, body, message_id, in_reply_to, refs, auto_submitted, ticket_id, note_id,
                                   invoice_id, html, attachment_name, attachment, next_attempt)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?1)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?1) RETURNING id",
         params![now, m.recipient, m.subject, m.body, message_id, in_reply_to, refs.join(" "), m.auto_submitted, m.ticket, m.note,
                 m.invoice, m.html, m.attachment.map(|a| a.0), m.attachment.map(|a| a.1)],
-    )?;
-    Ok(tx.last_insert_rowid())
+        |r| r.get(0),
+    )
 }
 
 /// The Message-IDs of the ticket's mail, in and out, oldest first.
-fn thread_of(tx: &Transaction<'_>, ticket: i64) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = tx.prepare_cached(
+fn thread_of(tx: &dyn Sql, ticket: i64) -> rusqlite::Result<Vec<String>> {
+    tx.query_vec(
         "SELECT message_id FROM (
            SELECT message_id, received AS at, 0 AS side, id FROM mail_inbound WHERE ticket_id = ?1 AND outcome IN ('ticket', 'note', 'accepted') AND automatic = 0
-           UNION ALL SELECT message_id, created, 1, id FROM mail_outbox WHERE ticket_id = ?1)
+           UNION ALL SELECT message_id, created, 1, id FROM mail_outbox WHERE ticket_id = ?1) x
          ORDER BY at, side, id",
-    )?;
-    let ids = stmt.query_map([ticket], |r| r.get(0))?.collect();
-    ids
+        [&ticket],
+        |r| r.get(0),
+    )
 }
 
 /// One outbox row, as `mail outbox` shows it and the sender sends it.
@@ -145,7 +144,7 @@ pub struct OutboxMail {
 
 const COLUMNS: &str = "o.id, o.created, o.recipient, o.subject, o.body, o.message_id, o.in_reply_to, o.refs, o.auto_submitted, o.ticket_id, i.number, o.status, o.attempts, o.next_attempt, o.last_error, o.sent";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxMail> {
+fn row(r: &Row<'_>) -> rusqlite::Result<OutboxMail> {
     let status: String = r.get(11)?;
     let refs: String = r.get(7)?;
     Ok(OutboxMail {
@@ -171,7 +170,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxMail> {
 }
 
 /// A row with its HTML part and attachment, for sending.
-fn full_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxMail> {
+fn full_row(r: &Row<'_>) -> rusqlite::Result<OutboxMail> {
     let mut m = row(r)?;
     m.html = r.get(16)?;
     let name: Option<String> = r.get(17)?;
@@ -181,23 +180,19 @@ fn full_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxMail> {
 }
 
 /// The newest `limit` rows, newest first.
-pub fn list(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<OutboxMail>> {
+pub fn list(conn: &dyn Sql, limit: i64) -> rusqlite::Result<Vec<OutboxMail>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM mail_outbox o LEFT JOIN invoices i ON i.id = o.invoice_id ORDER BY o.id DESC LIMIT ?1"
     );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([limit], row)?.collect();
-    rows
+    conn.query_vec(&sql, [&limit], row)
 }
 
 /// The mail of a ticket, oldest first.
-pub fn of_ticket(conn: &Connection, ticket: i64) -> rusqlite::Result<Vec<OutboxMail>> {
+pub fn of_ticket(conn: &dyn Sql, ticket: i64) -> rusqlite::Result<Vec<OutboxMail>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM mail_outbox o LEFT JOIN invoices i ON i.id = o.invoice_id WHERE o.ticket_id = ?1 ORDER BY o.id"
     );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([ticket], row)?.collect();
-    rows
+    conn.query_vec(&sql, [&ticket], row)
 }
 
 /// A mail in words for a ticket: "mail to X failed: …", "… queued, 2
@@ -216,14 +211,12 @@ pub fn describe(m: &OutboxMail) -> String {
 }
 
 /// Queued mail due at `now`, oldest first.
-pub fn due(conn: &Connection, now: i64, limit: i64) -> rusqlite::Result<Vec<OutboxMail>> {
+pub fn due(conn: &dyn Sql, now: i64, limit: i64) -> rusqlite::Result<Vec<OutboxMail>> {
     let sql = format!(
         "SELECT {COLUMNS}, o.html, o.attachment_name, o.attachment FROM mail_outbox o LEFT JOIN invoices i ON i.id = o.invoice_id
          WHERE o.status = 'queued' AND o.next_attempt <= ?1 ORDER BY o.next_attempt, o.id LIMIT ?2"
     );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![now, limit], full_row)?.collect();
-    rows
+    conn.query_vec(&sql, params![now, limit], full_row)
 }
 
 /// How a send attempt ended.
@@ -247,9 +240,11 @@ pub fn backoff(attempts: i64) -> i64 {
 }
 
 /// Records an attempt on row `id` (one transaction).
-pub fn record(conn: &mut Connection, id: i64, attempt: &Attempt, now: i64) -> rusqlite::Result<()> {
+pub fn record(conn: &dyn Sql, id: i64, attempt: &Attempt, now: i64) -> rusqlite::Result<()> {
     let tx = super::super::ticket_write::begin(conn)?;
-    let attempts: i64 = tx.query_row("SELECT attempts + 1 FROM mail_outbox WHERE id = ?1", [id], |r| r.get(0))?;
+    let attempts: i64 = tx.query_row("SELECT attempts + 1 FROM mail_outbox WHERE id = ?1", [&id], |r| {
+        r.get(0)
+    })?;
     match attempt {
         Attempt::Sent => tx.execute(
             "UPDATE mail_outbox SET status = 'sent', attempts = ?2, sent = ?3, last_error = NULL WHERE id = ?1",

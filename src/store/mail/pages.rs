@@ -6,7 +6,9 @@
 //! twice, or by two hosts, pages nobody twice.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::params;
+
+use crate::store::sql::{Row, Sql};
 use serde::Serialize;
 
 use super::outbox::{self, Queued};
@@ -50,7 +52,7 @@ struct Event {
     summary: String,
 }
 
-fn event(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+fn event(r: &Row<'_>) -> rusqlite::Result<Event> {
     Ok(Event {
         ticket: r.get(0)?,
         priority: r.get(1)?,
@@ -63,7 +65,7 @@ fn event(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
 /// New P1/P2 tickets and clocks at warning since `since`, not paged yet. A
 /// ticket already paged as new does not page again at its warning (a P1's
 /// comes a minute after it opens): its escalation is what follows.
-fn events(tx: &Transaction<'_>, reason: Reason, since: i64, now: i64) -> rusqlite::Result<Vec<Event>> {
+fn events(tx: &dyn Sql, reason: Reason, since: i64, now: i64) -> rusqlite::Result<Vec<Event>> {
     let sql = match reason {
         Reason::New => {
             "SELECT t.id, t.priority, t.opened, c.name, t.summary FROM tickets t JOIN companies c ON c.id = t.company_id
@@ -87,7 +89,7 @@ fn events(tx: &Transaction<'_>, reason: Reason, since: i64, now: i64) -> rusqlit
 }
 
 /// Pages everything due at `now`, in one transaction; returns the pages written.
-pub fn pass(conn: &mut Connection, rules: &PageRules<'_>, now: i64) -> rusqlite::Result<Vec<Paged>> {
+pub fn pass(conn: &dyn Sql, rules: &PageRules<'_>, now: i64) -> rusqlite::Result<Vec<Paged>> {
     let tx = crate::store::ticket_write::begin(conn)?;
     let mut done = Vec::new();
     for reason in [Reason::New, Reason::Warning] {
@@ -107,7 +109,7 @@ pub fn pass(conn: &mut Connection, rules: &PageRules<'_>, now: i64) -> rusqlite:
 /// Writes one page (and its mail when the technician has a pager address),
 /// with a line in the ticket's history.
 fn page(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     rules: &PageRules<'_>,
     e: &Event,
     reason: Reason,
@@ -117,10 +119,9 @@ fn page(
 ) -> rusqlite::Result<Paged> {
     let login = login.unwrap_or("");
     let address: String = tx
-        .query_row("SELECT pager_email FROM technicians WHERE login = ?1", [login], |r| {
+        .query_opt("SELECT pager_email FROM technicians WHERE login = ?1", [&login], |r| {
             r.get(0)
-        })
-        .optional()?
+        })?
         .unwrap_or_default();
     let outbox_id = if crate::config::is_address(&address) {
         let (subject, text) = paging::page_text(&rules.out.tag, e.ticket, e.priority, &e.company, &e.summary, reason);
@@ -138,8 +139,7 @@ fn page(
     };
     tx.execute(
         "INSERT INTO pages (ticket_id, reason, level, login, address, outbox_id, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![e.ticket, reason.as_str(), level, login, address, outbox_id, now],
-    )?;
+        params![e.ticket, reason.as_str(), level, login, address, outbox_id, now],)?;
     let why = reason.words(e.priority);
     let step = if level == 0 {
         String::new()
@@ -166,7 +166,7 @@ fn page(
     })
 }
 
-fn history(tx: &Connection, ticket: i64, who: i64, now: i64, said: &str) -> rusqlite::Result<()> {
+fn history(tx: &dyn Sql, ticket: i64, who: i64, now: i64, said: &str) -> rusqlite::Result<()> {
     let entry = Entry {
         entity: "ticket",
         id: ticket,
@@ -180,7 +180,7 @@ fn history(tx: &Connection, ticket: i64, who: i64, now: i64, said: &str) -> rusq
 /// Pages nobody acknowledged within `escalate_minutes` on a ticket still
 /// unanswered go to the next technician in the rotation; inside
 /// contractual hours they are left to the office.
-fn escalate(tx: &Transaction<'_>, rules: &PageRules<'_>, now: i64) -> rusqlite::Result<Vec<Paged>> {
+fn escalate(tx: &dyn Sql, rules: &PageRules<'_>, now: i64) -> rusqlite::Result<Vec<Paged>> {
     let due = now - i64::from(rules.escalate_minutes) * 60;
     let mut stmt = tx.prepare_cached(
         "SELECT p.id, p.ticket_id, p.reason, p.level, t.priority, c.name, t.summary,
@@ -248,18 +248,12 @@ fn escalate(tx: &Transaction<'_>, rules: &PageRules<'_>, now: i64) -> rusqlite::
 }
 
 /// Acknowledges the pages of ticket `ticket` still waiting (not escalated) by `who`; how many.
-pub fn acknowledge<'a>(
-    conn: &mut Connection,
-    ticket: i64,
-    who: impl Into<Actor<'a>>,
-    now: i64,
-) -> rusqlite::Result<usize> {
+pub fn acknowledge<'a>(conn: &dyn Sql, ticket: i64, who: impl Into<Actor<'a>>, now: i64) -> rusqlite::Result<usize> {
     let tx = crate::store::ticket_write::begin(conn)?;
     let who = who.into().id(&tx)?;
     let n = tx.execute(
         "UPDATE pages SET acknowledged = ?2, acknowledged_by = ?3 WHERE ticket_id = ?1 AND acknowledged IS NULL AND escalated IS NULL",
-        params![ticket, now, who],
-    )?;
+        params![ticket, now, who],)?;
     if n > 0 {
         history(&tx, ticket, who, now, &format!("acknowledged ({n} page(s))"))?;
     }
@@ -285,7 +279,7 @@ pub struct PageRow {
 }
 
 /// The newest `limit` pages, of one ticket or of all, newest first.
-pub fn list(conn: &Connection, ticket: Option<i64>, limit: i64) -> rusqlite::Result<Vec<PageRow>> {
+pub fn list(conn: &dyn Sql, ticket: Option<i64>, limit: i64) -> rusqlite::Result<Vec<PageRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.ticket_id, p.reason, p.level, p.login, p.address, p.created, p.acknowledged, te.login, p.escalated, o.status
          FROM pages p LEFT JOIN technicians te ON te.id = p.acknowledged_by LEFT JOIN mail_outbox o ON o.id = p.outbox_id

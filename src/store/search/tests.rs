@@ -10,7 +10,7 @@ use crate::store::tickets::{list_ids, ListFilter};
 
 /// A store of `n` tickets, each summary what `summary` says for its number.
 fn store(n: i64, summary: impl Fn(i64) -> &'static str) -> Connection {
-    let mut conn = crate::store::test_store::with_acme();
+    let conn = crate::store::test_store::with_acme();
     let (calendar, policy) = (Calendar::pim_default(), SlaPolicy::pim_default());
     let rules = Rules {
         calendar: &calendar,
@@ -24,7 +24,7 @@ fn store(n: i64, summary: impl Fn(i64) -> &'static str) -> Connection {
             source: crate::domain::ticket::Source::Phone,
             ..Default::default()
         };
-        crate::store::ticket_write::create(&mut conn, &t, 1, 1_764_000_000 + i, &rules).unwrap();
+        crate::store::ticket_write::create(&conn, &t, 1, 1_764_000_000 + i, &rules).unwrap();
     }
     conn
 }

@@ -53,7 +53,7 @@ fn ticket_with(conn: &mut Connection, notes: usize, rules: &Rules<'_>) -> i64 {
     let triggers: Vec<(String, String)> = tx
         .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'notes'")
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map((), |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
@@ -108,9 +108,8 @@ fn a_note_on_a_long_ticket() {
     };
     let long = ticket_with(&mut conn, LONG, &rules);
     let short = ticket_with(&mut conn, 0, &rules);
-    let mut note = |id: i64, i: usize| {
-        crate::store::ticket_work::add_note(&mut conn, id, &body(LONG + i), true, 1, 1_764_100_000, &rules, None)
-            .unwrap()
+    let note = |id: i64, i: usize| {
+        crate::store::ticket_work::add_note(&conn, id, &body(LONG + i), true, 1, 1_764_100_000, &rules, None).unwrap()
     };
     // After a rebuild the ticket's row holds all its notes: the first note
     // seals them into one chunk, once.

@@ -38,7 +38,7 @@ fn new_ticket(conn: &mut Connection, summary: &str, description: &str, rules: &R
 
 fn note(conn: &mut Connection, id: i64, body: &str, rules: &Rules<'_>) -> i64 {
     crate::store::ticket_work::add_note(conn, id, body, true, 1, 1_764_000_100, rules, None).unwrap();
-    conn.query_row("SELECT max(id) FROM notes", [], |r| r.get(0)).unwrap()
+    conn.query_row("SELECT max(id) FROM notes", (), |r| r.get(0)).unwrap()
 }
 
 /// Runs `f` on a new store with the default SLA rules.
@@ -119,7 +119,7 @@ fn a_new_store_has_the_triggers_and_a_rebuild_restores_what_was_dropped() {
     let mut names: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name GLOB 'search_*' ORDER BY name")
         .unwrap()
-        .query_map([], |r| r.get(0))
+        .query_map((), |r| r.get(0))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
@@ -194,7 +194,7 @@ fn a_paused_index_catches_up_to_what_the_triggers_would_have_kept() {
         let rows = |c: &Connection| -> Vec<(i64, String, String)> {
             c.prepare("SELECT rowid, summary, notes FROM ticket_fts ORDER BY rowid")
                 .unwrap()
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .unwrap()
                 .collect::<Result<_, _>>()
                 .unwrap()

@@ -2,21 +2,23 @@
 //! and audited, the priority checked against the schedule, the contact
 //! against the company.
 
-use rusqlite::{params, Transaction};
+use rusqlite::params;
+
+use crate::store::sql::Sql;
 
 use super::{audit, check_contact, check_priority, fmt_opt, invalid, login_of, Current, TicketChanges, WriteError};
 use crate::domain::text::{sanitize, sanitize_line};
 
 /// Writes one field of a ticket when its value changes, with its audit row.
-pub(super) struct FieldWriter<'a, 't> {
-    pub(super) tx: &'a Transaction<'t>,
+pub(super) struct FieldWriter<'a> {
+    pub(super) tx: &'a dyn Sql,
     pub(super) id: i64,
     pub(super) who: i64,
     pub(super) now: i64,
     pub(super) changed: bool,
 }
 
-impl FieldWriter<'_, '_> {
+impl FieldWriter<'_> {
     fn set(
         &mut self,
         field: &'static str,
@@ -37,7 +39,7 @@ impl FieldWriter<'_, '_> {
     }
 }
 
-pub(super) fn text_fields(w: &mut FieldWriter<'_, '_>, cur: &Current, ch: &TicketChanges) -> Result<(), WriteError> {
+pub(super) fn text_fields(w: &mut FieldWriter<'_>, cur: &Current, ch: &TicketChanges) -> Result<(), WriteError> {
     if let Some(s) = &ch.summary {
         let s = sanitize_line(s);
         if s.is_empty() {
@@ -54,7 +56,7 @@ pub(super) fn text_fields(w: &mut FieldWriter<'_, '_>, cur: &Current, ch: &Ticke
 
 /// The priority and the scheduled time, checked together (a P5 needs one).
 pub(super) fn priority_and_schedule(
-    w: &mut FieldWriter<'_, '_>,
+    w: &mut FieldWriter<'_>,
     cur: &Current,
     ch: &TicketChanges,
 ) -> Result<(), WriteError> {
@@ -86,7 +88,7 @@ pub(super) fn priority_and_schedule(
 }
 
 /// Company, contact (of that company), assignee, board and source.
-pub(super) fn placement(w: &mut FieldWriter<'_, '_>, cur: &Current, ch: &TicketChanges) -> Result<(), WriteError> {
+pub(super) fn placement(w: &mut FieldWriter<'_>, cur: &Current, ch: &TicketChanges) -> Result<(), WriteError> {
     let company = ch.company_id.unwrap_or(cur.company_id);
     if let Some(c) = ch.company_id {
         w.set("company", "company_id", cur.company_id.to_string(), c.to_string(), &c)?;
