@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
+use crate::store::sql::Sql;
 use crate::store::{self, StoreError};
 
 /// Bad usage or bad input: exit code 2, nothing written.
@@ -30,17 +31,41 @@ pub struct Context {
 }
 
 impl Context {
-    /// Opens the store for writing, its SLA deadlines following this config.
-    pub fn open_store(&self) -> Result<rusqlite::Connection, StoreError> {
-        let mut conn = store::open(&self.db_path, &self.store_options())?;
-        self.follow_sla(&mut conn)?;
+    /// Opens the store for writing on either engine, its SLA deadlines
+    /// following this config.
+    pub fn open_store(&self) -> Result<Box<dyn Sql>, StoreError> {
+        match &self.server {
+            Some(server) => {
+                let conn = store::sql::PgConn::open(server)?;
+                self.follow_sla(&conn)?;
+                Ok(Box::new(conn))
+            }
+            None => Ok(Box::new(self.open_file()?)),
+        }
+    }
+
+    /// Opens the SQLite file for writing (what only a file does: demo,
+    /// import, the search index's rebuild), its deadlines following this config.
+    pub fn open_file(&self) -> Result<rusqlite::Connection, StoreError> {
+        let conn = store::open(&self.db_path, &self.store_options())?;
+        self.follow_sla(&conn)?;
         Ok(conn)
     }
 
     /// Opens the store for reading. Deadlines computed with another calendar
     /// or SLA table are recomputed first (through a writable connection), so
     /// no answer mixes the two; a store this user cannot write is refused then.
-    pub fn open_store_read_only(&self) -> Result<rusqlite::Connection, StoreError> {
+    pub fn open_store_read_only(&self) -> Result<Box<dyn Sql>, StoreError> {
+        if self.server.is_some() {
+            // A server's reads see one snapshot each; its deadlines are
+            // brought up to date as for a write.
+            return self.open_store();
+        }
+        Ok(Box::new(self.open_file_read_only()?))
+    }
+
+    /// [`open_store_read_only`](Self::open_store_read_only) on the SQLite file.
+    pub fn open_file_read_only(&self) -> Result<rusqlite::Connection, StoreError> {
         let conn = self.open_store_as_is()?;
         let (cal, policy) = (self.config.sla_calendar(), self.config.sla_policy());
         let older = store::migrate::user_version(&conn).map_err(|e| StoreError::unusable(&self.db_path, e))?
@@ -51,8 +76,8 @@ impl Context {
         drop(conn);
         // A store of an older schema is brought up to date first (one write
         // transaction, as any command that writes would), then read.
-        let mut rw = store::open(&self.db_path, &self.store_options())?;
-        if self.follow_sla(&mut rw).is_err() {
+        let rw = store::open(&self.db_path, &self.store_options())?;
+        if self.follow_sla(&rw).is_err() {
             return Err(StoreError::StaleDeadlines {
                 path: self.db_path.clone(),
             });
@@ -68,7 +93,7 @@ impl Context {
 
     /// Recomputes the stored deadlines when they were computed with another
     /// calendar or SLA table than this config's (one transaction).
-    pub fn follow_sla(&self, conn: &mut rusqlite::Connection) -> Result<(), StoreError> {
+    pub fn follow_sla(&self, conn: &dyn Sql) -> Result<(), StoreError> {
         let (cal, policy) = (self.config.sla_calendar(), self.config.sla_policy());
         if let Some(changed) = store::deadlines::ensure_current(conn, &cal, &policy)? {
             tracing::warn!(

@@ -26,7 +26,7 @@ fn commands_not_yet_on_postgres_say_so_and_create_nothing() {
     let before: Vec<String> = created(&env, &[]);
     for url in ["postgres://tech@db.example/pimdesk", "postgresql://db.example/helpdesk"] {
         for args in [
-            vec!["ticket", "list"],
+            vec!["company", "list"],
             vec!["demo", "--tickets", "5"],
             vec!["invoice", "run", "--as-of", "2026-11-30"],
         ] {
@@ -41,7 +41,7 @@ fn commands_not_yet_on_postgres_say_so_and_create_nothing() {
         c.env("PIMDESK_DB", url)
             .args(["--config"])
             .arg(&env.config)
-            .args(["ticket", "list"]);
+            .args(["company", "list"]);
         run(c).expect_code(3);
     }
     // The console too, from [store] url in the config.

@@ -18,7 +18,7 @@ pub fn demo(ctx: &Ctx, tickets: u64, seed: u64) -> anyhow::Result<i32> {
         source: e,
     })?;
     let started = std::time::Instant::now();
-    let result = ctx.open_store().map_err(anyhow::Error::from).and_then(|mut conn| {
+    let result = ctx.open_file().map_err(anyhow::Error::from).and_then(|mut conn| {
         let opts = DemoOptions { tickets, seed };
         // Only a file made here may be filled with the store's safeguards relaxed.
         if created {
@@ -76,7 +76,7 @@ pub fn import(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
         }
     };
     let result = ctx
-        .open_store()
+        .open_file()
         .map_err(anyhow::Error::from)
         .and_then(|mut conn| exchange::import_file(&mut conn, file, ctx.now.timestamp(), &rules, created, &mut report));
     if let Some(b) = &bar {
@@ -198,7 +198,7 @@ pub fn rebuild_search(ctx: &Ctx) -> anyhow::Result<i32> {
     if !ctx.db_path.exists() {
         return Err(UsageError(format!("no store at {}; nothing to rebuild", ctx.db_path.display())).into());
     }
-    let mut conn = ctx.open_store()?;
+    let mut conn = ctx.open_file()?;
     crate::store::search_index::rebuild(&mut conn)?;
     outln!("search index rebuilt");
     Ok(0)

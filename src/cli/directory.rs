@@ -140,7 +140,7 @@ pub fn oncall(ctx: &Ctx, a: OncallArgs) -> anyhow::Result<i32> {
         Some(t) => parse_time(t, ctx.config.calendar.timezone.0).map_err(|e| usage(format!("--at: {e}")))?,
         None => ctx.now,
     };
-    let conn = ctx.open_store()?;
+    let conn = ctx.open_file()?;
     let techs = dir::technicians(&conn)?;
     let rot = rotation(ctx, &techs)?;
     let cal = ctx.config.sla_calendar();
@@ -210,7 +210,7 @@ fn oncall_text(ctx: &Ctx, at: DateTime<Utc>, c: Coverage<'_>, techs: &[Technicia
 }
 
 pub fn tech(ctx: &Ctx, cmd: TechCommand) -> anyhow::Result<i32> {
-    let conn = ctx.open_store()?;
+    let conn = ctx.open_file()?;
     let now = ctx.now.timestamp();
     match cmd {
         TechCommand::List { json } => tech_list(ctx, &conn, json)?,
@@ -302,7 +302,7 @@ fn tech_list(ctx: &Ctx, conn: &Connection, json: bool) -> anyhow::Result<()> {
 }
 
 pub fn contact(ctx: &Ctx, cmd: ContactCommand) -> anyhow::Result<i32> {
-    let conn = ctx.open_store()?;
+    let conn = ctx.open_file()?;
     match cmd {
         ContactCommand::List { company, json } => {
             let company_id = company

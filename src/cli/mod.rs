@@ -194,7 +194,7 @@ pub fn run(cli: Cli, ctx: Ctx) -> anyhow::Result<i32> {
 /// in words whatever statement hit it, so every command reports it alike:
 /// exit code 3, and what to do.
 pub fn explain(err: anyhow::Error, db: &Path) -> anyhow::Error {
-    let trouble = sqlite_trouble(&err, db);
+    let trouble = sqlite_trouble(&err, db).or_else(|| server_trouble(&err, db));
     match trouble {
         Some(t) => {
             tracing::error!("{err:#}");
@@ -202,6 +202,19 @@ pub fn explain(err: anyhow::Error, db: &Path) -> anyhow::Error {
         }
         None => err,
     }
+}
+
+/// What a PostgreSQL store's server said behind `err`, if anything: exit
+/// code 3, the server's words, the store named.
+fn server_trouble(err: &anyhow::Error, db: &Path) -> Option<StoreError> {
+    err.chain().find_map(|cause| {
+        let e = cause.downcast_ref::<rusqlite::Error>()?;
+        let server = crate::store::sql::server_error(e)?;
+        Some(StoreError::Server {
+            url: db.display().to_string(),
+            detail: crate::store::pg::words(server),
+        })
+    })
 }
 
 /// The read-only, damaged or full store SQLite reported behind `err`, if any.

@@ -1,6 +1,7 @@
 //! Team mode on the command line: `store copy` between a SQLite file and a
-//! PostgreSQL server, and what a PostgreSQL store answers so far (`doctor`,
-//! `backup`'s pg_dump advice); every other command says it needs a file.
+//! PostgreSQL server, and what a PostgreSQL store answers so far (`ticket`,
+//! `time`, `timer`, `doctor`, `backup`'s pg_dump advice); every other
+//! command says it needs a file.
 
 use std::path::PathBuf;
 
@@ -31,6 +32,10 @@ pub fn dispatch(command: Option<Command>, ctx: &Ctx, server: &Server) -> anyhow:
         Some(Command::Doctor { rebuild_search: false }) => doctor(ctx, server),
         Some(Command::Backup { dest }) => backup_advice(server, &dest),
         Some(Command::Store(c)) => store(ctx, c),
+        // The commands whose every query runs on both engines.
+        Some(Command::Ticket(c)) => super::ticket::run(ctx, c),
+        Some(Command::Time(c)) => super::ticket::run_time(ctx, c),
+        Some(Command::Timer(c)) => super::timer::run(ctx, c),
         _ => Err(not_yet(server).into()),
     }
 }
@@ -133,7 +138,7 @@ fn doctor(ctx: &Ctx, server: &Server) -> anyhow::Result<i32> {
                 .map_err(|e| server.error(e))?
                 .get(0);
             outln!("tickets: {tickets}");
-            outln!("note: in this build only `doctor` and `store copy` run on PostgreSQL; the console and the other commands need a SQLite store");
+            outln!("note: in this build `ticket`, `time`, `timer`, `doctor` and `store copy` run on PostgreSQL; the console and the other commands need a SQLite store");
             outln!("ok");
             Ok(0)
         }

@@ -3,8 +3,8 @@
 
 mod show;
 
+use crate::store::sql::Sql;
 use clap::{Args, Subcommand};
-use rusqlite::Connection;
 use serde_json::Value;
 
 use super::fail::{usage, write_err};
@@ -186,7 +186,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCommand) -> anyhow::Result<i32> {
 
 /// `ticket new`: the names looked up and the times parsed, with the intake
 /// defaults (board and source) of the hour.
-fn new_ticket(ctx: &Ctx, conn: &Connection, a: NewArgs) -> anyhow::Result<NewTicket> {
+fn new_ticket(ctx: &Ctx, conn: &dyn Sql, a: NewArgs) -> anyhow::Result<NewTicket> {
     let company_id = lookup::company(conn, &a.company).map_err(usage)?;
     let contact_id = a
         .contact
@@ -222,7 +222,7 @@ fn new_ticket(ctx: &Ctx, conn: &Connection, a: NewArgs) -> anyhow::Result<NewTic
 }
 
 /// `ticket update`: the ticket's id and the changes asked for (at least one).
-fn ticket_changes(conn: &Connection, a: UpdateArgs) -> anyhow::Result<(i64, TicketChanges)> {
+fn ticket_changes(conn: &dyn Sql, a: UpdateArgs) -> anyhow::Result<(i64, TicketChanges)> {
     if a.status.is_none() && a.priority.is_none() && a.summary.is_none() && a.assignee.is_none() {
         return Err(usage(
             "nothing to change: give --status, --priority, --assignee or --summary",
@@ -291,7 +291,7 @@ pub fn run_time(ctx: &Ctx, cmd: TimeCommand) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
+fn list(ctx: &Ctx, conn: &dyn Sql, a: ListArgs) -> anyhow::Result<()> {
     let (limit, json) = (a.limit, a.json);
     let (filter, searching) = list_filter(conn, a)?;
     let mut ids = tickets::list_ids(conn, &filter)?;
@@ -312,7 +312,7 @@ fn list(ctx: &Ctx, conn: &Connection, a: ListArgs) -> anyhow::Result<()> {
 
 /// The filter of `ticket list` from its options, the names looked up, and
 /// whether it searches.
-fn list_filter(conn: &Connection, a: ListArgs) -> anyhow::Result<(tickets::ListFilter, bool)> {
+fn list_filter(conn: &dyn Sql, a: ListArgs) -> anyhow::Result<(tickets::ListFilter, bool)> {
     let mut filter = tickets::ListFilter {
         limit: a.limit,
         ..Default::default()

@@ -137,7 +137,7 @@ pub enum NoteCommand {
 }
 
 pub fn edit_note(ctx: &Ctx, note: i64, text: &str) -> anyhow::Result<i32> {
-    let mut conn = ctx.open_store()?;
+    let mut conn = ctx.open_file()?;
     let who = Actor::Login(&ctx.login);
     let ticket =
         crate::store::note_edit::edit_note(&mut conn, note, text, who, ctx.now.timestamp()).map_err(write_err)?;

@@ -102,7 +102,7 @@ pub fn sla_input(conn: &dyn Sql, id: i64) -> rusqlite::Result<Option<SlaInput>> 
         return Ok(None);
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT start, end FROM ticket_pauses WHERE ticket_id = ?1 AND end IS NOT NULL ORDER BY start",
+        "SELECT start, \"end\" FROM ticket_pauses WHERE ticket_id = ?1 AND \"end\" IS NOT NULL ORDER BY start",
     )?;
     input.paused = stmt
         .query_map([id], |r| Ok((from_secs(r.get(0)?), from_secs(r.get(1)?))))?
@@ -177,7 +177,7 @@ fn read_batch(conn: &dyn Sql, after: i64) -> rusqlite::Result<Vec<(i64, SlaInput
         return Ok(out);
     };
     let mut pauses = conn.prepare_cached(
-        "SELECT ticket_id, start, end FROM ticket_pauses WHERE ticket_id BETWEEN ?1 AND ?2 AND end IS NOT NULL ORDER BY ticket_id, start",
+        "SELECT ticket_id, start, \"end\" FROM ticket_pauses WHERE ticket_id BETWEEN ?1 AND ?2 AND \"end\" IS NOT NULL ORDER BY ticket_id, start",
     )?;
     let rows = pauses.query_map(params![first, last], |r| {
         Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?))

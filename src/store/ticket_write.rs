@@ -359,7 +359,7 @@ fn set_status(tx: &dyn Sql, id: i64, cur: &Current, new: Status, who: i64, now: 
     }
     if old.pauses_clock() {
         tx.execute(
-            "UPDATE ticket_pauses SET end = ?2 WHERE ticket_id = ?1 AND end IS NULL",
+            "UPDATE ticket_pauses SET \"end\" = ?2 WHERE ticket_id = ?1 AND \"end\" IS NULL",
             params![id, now],
         )?;
         tx.execute("UPDATE tickets SET paused_since = NULL WHERE id = ?1", [&id])?;

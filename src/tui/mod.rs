@@ -43,7 +43,7 @@ fn run_on(ctx: &Ctx, db_path: &std::path::Path, demo: bool) -> anyhow::Result<i3
         // The demo's user may do everything, finance included.
         crate::store::actor::add_admin(&conn, &ctx.login)?;
     }
-    ctx.follow_sla(&mut conn)?;
+    ctx.follow_sla(&conn)?;
     let label = if demo {
         "demo store".to_string()
     } else {

@@ -1,8 +1,8 @@
 //! `pimdesk ticket attachment list|save`: attachments that came with mail.
 //! They are written to a file only, never opened or run.
 
+use crate::store::sql::Sql;
 use clap::Subcommand;
-use rusqlite::Connection;
 
 use super::Ctx;
 use crate::cli::fail::usage;
@@ -21,7 +21,7 @@ pub enum AttachmentCommand {
     Save { id: i64, n: i64, file: std::path::PathBuf },
 }
 
-pub fn run(ctx: &Ctx, conn: &Connection, cmd: AttachmentCommand) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, conn: &dyn Sql, cmd: AttachmentCommand) -> anyhow::Result<()> {
     match cmd {
         AttachmentCommand::List { id, json } => {
             let list = attachments::list(conn, id)?;
@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, conn: &Connection, cmd: AttachmentCommand) -> anyhow::Resu
 }
 
 /// "attachment 1: error screenshot.png (image/png, 70 bytes)" per attachment.
-pub fn print_list(conn: &Connection, id: i64) -> anyhow::Result<()> {
+pub fn print_list(conn: &dyn Sql, id: i64) -> anyhow::Result<()> {
     for a in attachments::list(conn, id)? {
         outln!("{}", a.describe());
     }

@@ -37,7 +37,7 @@ pub(super) fn pass(ctx: &Ctx) -> anyhow::Result<Fetched> {
     session.select(folder)?;
     let mut uids: Vec<u32> = session.uid_search("ALL")?.into_iter().collect();
     uids.sort_unstable();
-    let mut conn = ctx.open_store()?;
+    let mut conn = ctx.open_file()?;
     let mut seen = Fetched::default();
     for uid in uids {
         let fetches = session.uid_fetch(uid.to_string(), "BODY.PEEK[]")?;

@@ -77,7 +77,7 @@ pub fn run(ctx: &Ctx, cmd: MailCommand) -> anyhow::Result<i32> {
             contact_new,
         } => accept(ctx, id, &company, contact_new),
         MailCommand::Drop { id } => {
-            let conn = ctx.open_store()?;
+            let conn = ctx.open_file()?;
             mail::held::drop(&conn, id, Actor::Login(&ctx.login), ctx.now.timestamp()).map_err(write_err)?;
             outln!("mail {id} dropped");
             Ok(0)
@@ -203,7 +203,7 @@ fn deliver(ctx: &Ctx) -> i32 {
         errln!("pimdesk: mail deliver: {e}");
         return EX_DATAERR;
     }
-    let mut conn = match ctx.open_store() {
+    let mut conn = match ctx.open_file() {
         Ok(c) => c,
         Err(e) => {
             errln!("pimdesk: mail deliver: {e}; the message was not taken, the MTA will try again");
@@ -247,7 +247,7 @@ fn delivered(d: &Delivered, message_id: &str) -> String {
 }
 
 fn held(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
-    let conn = ctx.open_store_read_only()?;
+    let conn = ctx.open_file_read_only()?;
     let list = mail::held::list(&conn)?;
     let tz = ctx.config.calendar.timezone.0;
     if json {
@@ -278,7 +278,7 @@ fn held(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
 }
 
 fn accept(ctx: &Ctx, id: i64, company: &str, contact_new: bool) -> anyhow::Result<i32> {
-    let conn = ctx.open_store()?;
+    let conn = ctx.open_file()?;
     let company_id = crate::store::lookup::company(&conn, company).map_err(usage)?;
     let now = ctx.now.timestamp();
     let who = Actor::Login(&ctx.login);
@@ -291,7 +291,7 @@ fn accept(ctx: &Ctx, id: i64, company: &str, contact_new: bool) -> anyhow::Resul
 }
 
 fn outbox(ctx: &Ctx, json: bool, limit: i64) -> anyhow::Result<i32> {
-    let conn = ctx.open_store_read_only()?;
+    let conn = ctx.open_file_read_only()?;
     let list = mail::outbox::list(&conn, limit.max(1))?;
     let tz = ctx.config.calendar.timezone.0;
     if json {
@@ -334,7 +334,7 @@ fn outbox(ctx: &Ctx, json: bool, limit: i64) -> anyhow::Result<i32> {
 }
 
 /// The ticket's mail for `ticket show --json`.
-pub fn ticket_mail_json(conn: &rusqlite::Connection, id: i64) -> anyhow::Result<serde_json::Value> {
+pub fn ticket_mail_json(conn: &dyn crate::store::sql::Sql, id: i64) -> anyhow::Result<serde_json::Value> {
     let mail = mail::outbox::of_ticket(conn, id)?;
     Ok(serde_json::Value::Array(
         mail.iter()

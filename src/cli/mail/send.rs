@@ -56,7 +56,7 @@ pub(super) fn sleep(stop: &AtomicBool, secs: u64) -> bool {
 /// Pages what is due (their mail joins the outbox), then sends every mail
 /// due at `now`; returns how many failed this time.
 pub(super) fn pass(ctx: &Ctx, sender: &Sender, now: i64) -> anyhow::Result<usize> {
-    let mut conn = ctx.open_store()?;
+    let mut conn = ctx.open_file()?;
     page(ctx, &mut conn, now)?;
     let due = outbox::due(&conn, now, 500)?;
     let mut problems = 0;

@@ -1,8 +1,8 @@
 //! `ticket show`: one ticket with its notes, time, pauses and history, as
 //! text or as the JSON object of DESIGN.md 4 (`ticket list --json` uses it too).
 
+use crate::store::sql::Sql;
 use chrono_tz::Tz;
-use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use super::sla_state;
@@ -14,7 +14,7 @@ use crate::domain::time::rfc3339_secs;
 use crate::store::ticket_detail::{self, TicketDetail};
 
 /// `ticket show`: the ticket, its notes, time, history and attachments.
-pub(super) fn show(ctx: &Ctx, conn: &Connection, id: i64, json: bool) -> anyhow::Result<()> {
+pub(super) fn show(ctx: &Ctx, conn: &dyn Sql, id: i64, json: bool) -> anyhow::Result<()> {
     let d = ticket_detail::load(conn, id)?.ok_or_else(|| usage(format!("no ticket #{id}")))?;
     if json {
         let mut v = ticket_json(ctx, &d, true);

@@ -35,7 +35,7 @@ fn statement(terms: usize, filter: &str, first_term: usize) -> String {
     format!(
         "SELECT {COLUMNS} FROM (
            SELECT id, max(rank) AS rank FROM (
-             (SELECT t.id, ts_rank(t.search, to_tsquery('simple', ?1)) AS rank FROM tickets t
+             (SELECT t.id, ts_rank(t.search, to_tsquery('simple', ?1), 1) AS rank FROM tickets t
                WHERE t.search @@ to_tsquery('simple', ?1) AND t.id > ?{floor}{filter}
                ORDER BY t.id DESC LIMIT {SEARCH_WINDOW})
              UNION ALL

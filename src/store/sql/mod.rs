@@ -294,11 +294,9 @@ impl std::fmt::Display for ServerError {
     }
 }
 
-impl std::error::Error for ServerError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
-    }
-}
+/// Its words already say the server's whole error, so it names no source
+/// (which would say them twice).
+impl std::error::Error for ServerError {}
 
 pub(crate) fn from_server(e: postgres::Error) -> rusqlite::Error {
     rusqlite::Error::ToSqlConversionFailure(Box::new(ServerError(e)))
@@ -324,5 +322,30 @@ impl Cell<'_> {
             Cell::Borrowed(v) => *v,
             Cell::Owned(v) => ValueRef::from(v),
         }
+    }
+}
+
+/// A boxed connection is a connection (what `Context::open_store` gives).
+impl<S: Sql + ?Sized> Sql for Box<S> {
+    fn dialect(&self) -> Dialect {
+        (**self).dialect()
+    }
+    fn lite(&self) -> Option<&rusqlite::Connection> {
+        (**self).lite()
+    }
+    fn each_row(&self, sql: &str, params: &[&dyn ToSql], each: &mut dyn FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
+        (**self).each_row(sql, params, each)
+    }
+    fn execute_with(&self, sql: &str, params: &[&dyn ToSql]) -> Result<usize> {
+        (**self).execute_with(sql, params)
+    }
+    fn execute_batch(&self, sql: &str) -> Result<()> {
+        (**self).execute_batch(sql)
+    }
+    fn begin(&self, mode: Mode) -> Result<Tx<'_>> {
+        (**self).begin(mode)
+    }
+    fn end(&self, commit: bool) -> Result<()> {
+        (**self).end(commit)
     }
 }
