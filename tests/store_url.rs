@@ -28,7 +28,7 @@ fn commands_not_yet_on_postgres_say_so_and_create_nothing() {
         for args in [
             vec!["company", "list"],
             vec!["demo", "--tickets", "5"],
-            vec!["invoice", "run", "--as-of", "2026-11-30"],
+            vec!["tech", "list"],
         ] {
             let r = run(env.command_with(std::path::Path::new(url), &env.config, &args));
             r.expect_code(3).expect_no_panic();

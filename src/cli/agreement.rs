@@ -73,7 +73,7 @@ pub fn run(ctx: &Ctx, cmd: AgreementCommand) -> anyhow::Result<i32> {
         AgreementCommand::Add(a) => add(ctx, a),
         AgreementCommand::End { key, date } => {
             let date = date_arg("date", &date)?;
-            let conn = ctx.open_file()?;
+            let conn = ctx.open_store()?;
             let who = require_finance(ctx, &conn, "ending an agreement")?;
             let outcome = agreements::end(&conn, &key, date, who, now).map_err(store_err)?;
             outln!("agreement {key} ends on {date}");
@@ -103,7 +103,7 @@ pub fn run(ctx: &Ctx, cmd: AgreementCommand) -> anyhow::Result<i32> {
         }
         AgreementCommand::Complete { key, date } => {
             let date = date_arg("date", &date)?;
-            let conn = ctx.open_file()?;
+            let conn = ctx.open_store()?;
             let who = require_finance(ctx, &conn, "recording a project completion")?;
             agreements::complete(&conn, &key, date, who, now).map_err(store_err)?;
             outln!("agreement {key}: project completed on {date}");
@@ -118,7 +118,7 @@ fn add(ctx: &Ctx, a: AddArgs) -> anyhow::Result<i32> {
         Some(r) => money_arg("labor-rate", r)?,
         None => rules(ctx)?.non_contract_rate,
     };
-    let conn = ctx.open_file()?;
+    let conn = ctx.open_store()?;
     let company_id = lookup::company(&conn, &a.company).map_err(usage)?;
     let agreement = Agreement {
         id: 0,
@@ -140,7 +140,7 @@ fn add(ctx: &Ctx, a: AddArgs) -> anyhow::Result<i32> {
 }
 
 fn list(ctx: &Ctx, company: Option<&str>, json: bool) -> anyhow::Result<i32> {
-    let conn = ctx.open_file_read_only()?;
+    let conn = ctx.open_store_read_only()?;
     let company_id = company.map(|c| lookup::company(&conn, c)).transpose().map_err(usage)?;
     let rows = agreements::list(&conn, company_id).map_err(store_err)?;
     let balances = balances(ctx, &conn, &rows)?;
@@ -166,7 +166,7 @@ fn list(ctx: &Ctx, company: Option<&str>, json: bool) -> anyhow::Result<i32> {
 /// This month's balance of every PREPAID_LABOR agreement among `rows`.
 fn balances(
     ctx: &Ctx,
-    conn: &rusqlite::Connection,
+    conn: &dyn crate::store::sql::Sql,
     rows: &[AgreementRow],
 ) -> anyhow::Result<BTreeMap<i64, PrepaidBalance>> {
     let today = today(ctx);

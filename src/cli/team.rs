@@ -1,7 +1,7 @@
 //! Team mode on the command line: `store copy` between a SQLite file and a
-//! PostgreSQL server, and what a PostgreSQL store answers so far (`ticket`,
-//! `time`, `timer`, `doctor`, `backup`'s pg_dump advice); every other
-//! command says it needs a file.
+//! PostgreSQL server, and the commands a PostgreSQL store answers so far
+//! (`ticket`, `time`, `timer`, `invoice`, `payment`, `agreement`, `doctor`,
+//! `backup`'s pg_dump advice); every other command says it needs a file.
 
 use std::path::PathBuf;
 
@@ -36,6 +36,9 @@ pub fn dispatch(command: Option<Command>, ctx: &Ctx, server: &Server) -> anyhow:
         Some(Command::Ticket(c)) => super::ticket::run(ctx, c),
         Some(Command::Time(c)) => super::ticket::run_time(ctx, c),
         Some(Command::Timer(c)) => super::timer::run(ctx, c),
+        Some(Command::Invoice(c)) => super::invoice::run(ctx, c),
+        Some(Command::Payment(c)) => super::invoice::run_payment(ctx, c),
+        Some(Command::Agreement(c)) => super::agreement::run(ctx, c),
         _ => Err(not_yet(server).into()),
     }
 }
@@ -138,7 +141,7 @@ fn doctor(ctx: &Ctx, server: &Server) -> anyhow::Result<i32> {
                 .map_err(|e| server.error(e))?
                 .get(0);
             outln!("tickets: {tickets}");
-            outln!("note: in this build `ticket`, `time`, `timer`, `doctor` and `store copy` run on PostgreSQL; the console and the other commands need a SQLite store");
+            outln!("note: in this build `ticket`, `time`, `timer`, `invoice`, `payment`, `agreement`, `doctor` and `store copy` run on PostgreSQL; the console and the other commands need a SQLite store");
             outln!("ok");
             Ok(0)
         }

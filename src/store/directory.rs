@@ -141,7 +141,7 @@ pub fn contacts(conn: &Connection, company_id: Option<i64>) -> rusqlite::Result<
     let mut stmt = conn.prepare_cached(
         "SELECT ct.id, ct.company_id, c.name, ct.name, ct.title, ct.phone, ct.email, ct.security_level
          FROM contacts ct JOIN companies c ON c.id = ct.company_id
-         WHERE ?1 IS NULL OR ct.company_id = ?1 ORDER BY c.name, ct.name, ct.id",
+         WHERE CAST(?1 AS BIGINT) IS NULL OR ct.company_id = ?1 ORDER BY c.name, ct.name, ct.id",
     )?;
     let rows = stmt.query_map([company_id], |r| {
         Ok(Contact {
@@ -165,7 +165,7 @@ pub fn onboarding(conn: &Connection, company_id: Option<i64>) -> rusqlite::Resul
         "SELECT c.id, o.position, o.item, o.status, o.date, te.name, o.note
          FROM companies c LEFT JOIN onboarding_items o ON o.company_id = c.id
          LEFT JOIN technicians te ON te.id = o.who_id
-         WHERE ?1 IS NULL OR c.id = ?1 ORDER BY c.id, o.position",
+         WHERE CAST(?1 AS BIGINT) IS NULL OR c.id = ?1 ORDER BY c.id, o.position",
     )?;
     let rows = stmt.query_map([company_id], |r| {
         Ok((

@@ -6,7 +6,12 @@
 //! `.ci/run` starts a throwaway cluster with `pg_virtualenv` for the suite.
 #![allow(dead_code)]
 
+use std::path::Path;
+use std::process::Command;
+
 use pimdesk::store::pg::Server;
+
+use super::cli::{run, Env, Run};
 
 pub struct PgDb {
     admin: String,
@@ -83,4 +88,28 @@ fn rand_suffix() -> u64 {
         .map_or(0, |d| d.subsec_nanos());
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     u64::from(nanos) * 1000 + NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `pimdesk --db DB ARGS` with the clock at `now`.
+pub fn at(env: &Env, db: &Path, now: &str, args: &[&str]) -> Run {
+    let mut c: Command = env.command_with(db, &env.config, args);
+    c.env("PIMDESK_NOW", now);
+    run(c)
+}
+
+/// A demo store of 300 tickets in `env.db`, copied to `pg`.
+pub fn both(env: &Env, pg: &PgDb) {
+    env.demo_into(&env.db, 300, 7);
+    copy_to(env, pg);
+}
+
+/// `store copy` of `env.db` to `pg`; panics unless it succeeds.
+pub fn copy_to(env: &Env, pg: &PgDb) {
+    let mut c = env.bare_command();
+    c.arg("--config")
+        .arg(&env.config)
+        .args(["store", "copy", "--from"])
+        .arg(&env.db)
+        .args(["--to", &pg.url]);
+    run(c).expect_code(0);
 }

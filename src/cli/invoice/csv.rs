@@ -26,7 +26,7 @@ const HEADER: [&str; 13] = [
 ];
 
 pub fn write(ctx: &Ctx, file: &Path) -> anyhow::Result<i32> {
-    let conn = ctx.open_file_read_only()?;
+    let conn = ctx.open_store_read_only()?;
     let invoices = ledger::list(&conn).map_err(store_err)?;
     let payments = ledger::all_payments(&conn).map_err(store_err)?;
     let companies: HashMap<&str, &str> = invoices

@@ -54,7 +54,7 @@ fn compose(ctx: &Ctx, inv: &Invoice) -> InvoiceMail {
 }
 
 /// Queues invoice `number`'s mail; prints who it goes to.
-pub(super) fn send(ctx: &Ctx, conn: &mut rusqlite::Connection, number: &str, who: i64) -> anyhow::Result<()> {
+pub(super) fn send(ctx: &Ctx, conn: &dyn crate::store::sql::Sql, number: &str, who: i64) -> anyhow::Result<()> {
     let out = ctx.config.mail.outgoing().ok_or_else(|| {
         super::usage(format!(
             "{}: mail.address is empty; set the support address invoices are mailed from",
@@ -87,7 +87,7 @@ pub(super) fn write_pdf(ctx: &Ctx, inv: &Invoice, file: &Path) -> anyhow::Result
 /// words, `mail` a row per recipient).
 pub(super) fn add_json(
     ctx: &Ctx,
-    conn: &rusqlite::Connection,
+    conn: &dyn crate::store::sql::Sql,
     id: i64,
     v: &mut serde_json::Value,
 ) -> anyhow::Result<()> {

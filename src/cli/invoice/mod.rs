@@ -6,9 +6,9 @@ mod document;
 mod mail;
 mod pdf;
 
+use crate::store::sql::Sql;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use super::Ctx;
@@ -152,7 +152,7 @@ pub(super) fn today(ctx: &Ctx) -> NaiveDate {
 /// checks the role inside the write's transaction. A user with no
 /// technician record yet is a technician: refused here, in the same words,
 /// so that nothing is written for them (no record is created).
-pub(super) fn require_finance(ctx: &Ctx, conn: &Connection, action: &str) -> anyhow::Result<i64> {
+pub(super) fn require_finance(ctx: &Ctx, conn: &dyn Sql, action: &str) -> anyhow::Result<i64> {
     match crate::store::actor::find(conn, &ctx.login)? {
         Some((id, _)) => Ok(id),
         None => Err(usage(
@@ -170,9 +170,9 @@ pub fn run(ctx: &Ctx, cmd: InvoiceCommand) -> anyhow::Result<i32> {
             json,
         } => invoice_run(ctx, &as_of, dry_run, send, json),
         InvoiceCommand::Send { number } => {
-            let mut conn = ctx.open_file()?;
+            let conn = ctx.open_store()?;
             let who = require_finance(ctx, &conn, "mailing an invoice")?;
-            mail::send(ctx, &mut conn, &number, who)?;
+            mail::send(ctx, &conn, &number, who)?;
             Ok(0)
         }
         InvoiceCommand::List { json } => list(ctx, json),
@@ -183,7 +183,7 @@ pub fn run(ctx: &Ctx, cmd: InvoiceCommand) -> anyhow::Result<i32> {
             pdf,
         } => show(ctx, &number, json, markdown, pdf.as_deref()),
         InvoiceCommand::Void { number, reason } => {
-            let conn = ctx.open_file()?;
+            let conn = ctx.open_store()?;
             let who = require_finance(ctx, &conn, "voiding an invoice")?;
             let now = ctx.now.timestamp();
             let released = ledger::void(&conn, &number, &reason, who, now).map_err(store_err)?;
@@ -209,7 +209,7 @@ pub fn run_payment(ctx: &Ctx, cmd: PaymentCommand) -> anyhow::Result<i32> {
     }
     let method: PaymentMethod = a.method.parse().map_err(|e| usage(format!("--method: {e}")))?;
     let date = date_arg("date", &a.date)?;
-    let conn = ctx.open_file()?;
+    let conn = ctx.open_store()?;
     let who = require_finance(ctx, &conn, "recording a payment")?;
     let p = NewPayment {
         amount,
@@ -230,7 +230,7 @@ pub fn run_payment(ctx: &Ctx, cmd: PaymentCommand) -> anyhow::Result<i32> {
 }
 
 fn void_payment(ctx: &Ctx, payment: i64, reason: &str) -> anyhow::Result<i32> {
-    let conn = ctx.open_file()?;
+    let conn = ctx.open_store()?;
     let who = require_finance(ctx, &conn, "voiding a payment")?;
     let inv = ledger::void_payment(&conn, payment, reason, who, ctx.now.timestamp()).map_err(store_err)?;
     outln!(
@@ -254,10 +254,10 @@ fn invoice_run(ctx: &Ctx, as_of: &str, dry_run: bool, send: bool, json: bool) ->
             bar.set_position(p.done as u64);
         }
     };
-    let (mut conn, who) = if dry_run {
-        (ctx.open_file_read_only()?, 0)
+    let (conn, who) = if dry_run {
+        (ctx.open_store_read_only()?, 0)
     } else {
-        let conn = ctx.open_file()?;
+        let conn = ctx.open_store()?;
         let who = require_finance(ctx, &conn, "an invoice run (without --dry-run)")?;
         (conn, who)
     };
@@ -280,7 +280,7 @@ fn invoice_run(ctx: &Ctx, as_of: &str, dry_run: bool, send: bool, json: bool) ->
         // company nobody receives invoices for does not undo the others.
         let mut unsent = 0;
         for inv in &invoices {
-            if let Err(e) = mail::send(ctx, &mut conn, &inv.number, who) {
+            if let Err(e) = mail::send(ctx, &conn, &inv.number, who) {
                 crate::cli::output::errln!("pimdesk: {} not mailed: {e:#}", inv.number);
                 unsent += 1;
             }
@@ -383,7 +383,7 @@ fn print_run(as_of: NaiveDate, dry_run: bool, invoices: &[Invoice]) -> std::io::
 }
 
 fn list(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
-    let conn = ctx.open_file_read_only()?;
+    let conn = ctx.open_store_read_only()?;
     let mut invoices = ledger::list(&conn).map_err(store_err)?;
     // Newest first: the invoices a user asks about are this month's.
     invoices.reverse();
@@ -419,7 +419,7 @@ fn list(ctx: &Ctx, json: bool) -> anyhow::Result<i32> {
 }
 
 fn show(ctx: &Ctx, number: &str, json: bool, markdown: bool, pdf: Option<&std::path::Path>) -> anyhow::Result<i32> {
-    let conn = ctx.open_file_read_only()?;
+    let conn = ctx.open_store_read_only()?;
     let inv = ledger::find(&conn, number)
         .map_err(store_err)?
         .ok_or_else(|| usage(format!("no invoice {number:?} (see pimdesk invoice list)")))?;
@@ -442,7 +442,7 @@ fn aging(ctx: &Ctx, as_of: Option<&str>, json: bool) -> anyhow::Result<i32> {
         Some(d) => date_arg("as-of", d)?,
         None => today(ctx),
     };
-    let conn = ctx.open_file_read_only()?;
+    let conn = ctx.open_store_read_only()?;
     let rows = ledger::aging(&conn, as_of).map_err(store_err)?;
     let sums: Vec<(Bucket, usize, Cents)> = Bucket::ALL
         .iter()

@@ -33,7 +33,8 @@ fn row(r: &Row<'_>) -> rusqlite::Result<AgreementRow> {
 
 /// Every agreement (or one company's), by company name then execution.
 pub fn list(conn: &dyn Sql, company_id: Option<i64>) -> Result<Vec<AgreementRow>> {
-    let sql = format!("{SELECT} WHERE ?1 IS NULL OR a.company_id = ?1 ORDER BY c.name, a.executed, a.id");
+    let sql =
+        format!("{SELECT} WHERE CAST(?1 AS BIGINT) IS NULL OR a.company_id = ?1 ORDER BY c.name, a.executed, a.id");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([company_id], row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -41,7 +41,7 @@ pub fn list(conn: &dyn Sql) -> Result<Vec<Invoice>> {
 
 /// One invoice by number (any case), with its lines and payments.
 pub fn find(conn: &dyn Sql, number: &str) -> Result<Option<Invoice>> {
-    let sql = format!("{HEAD} WHERE i.number = ?1 COLLATE NOCASE");
+    let sql = format!("{HEAD} WHERE {}", conn.dialect().nocase_eq("i.number", "?1"));
     let head = conn.query_opt(&sql, [&number.trim()], head_row)?;
     let Some(mut invoice) = head else {
         return Ok(None);

@@ -236,7 +236,7 @@ impl Invoice {
 pub fn load_agreements(conn: &dyn Sql, company_id: Option<i64>) -> Result<Vec<Agreement>> {
     let sql = "SELECT id, company_id, product, executed, project_completed, ended, onboarding_fee_cents,
                       monthly_cents, project_fee_cents, labor_rate_cents, prepaid_hours_per_month
-               FROM agreements WHERE ?1 IS NULL OR company_id = ?1 ORDER BY id";
+               FROM agreements WHERE CAST(?1 AS BIGINT) IS NULL OR company_id = ?1 ORDER BY id";
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([company_id], agreement_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -279,7 +279,7 @@ pub fn load_entries(
     } else {
         format!(
             "SELECT {columns} FROM time_entries te JOIN tickets t ON t.id = te.ticket_id
-             WHERE te.billable <> 0 AND te.start < ?1 AND ?2 IS NULL"
+             WHERE te.billable <> 0 AND te.start < ?1 AND CAST(?2 AS BIGINT) IS NULL"
         )
     };
     let mut stmt = conn.prepare_cached(&sql)?;

@@ -135,9 +135,12 @@ fn company_names(conn: &dyn Sql) -> Result<HashMap<i64, String>> {
 /// (0 when there is none), so numbering continues after it.
 fn last_sequence(conn: &dyn Sql, prefix: &str) -> Result<u64> {
     let max: Option<i64> = conn.query_row(
-        "SELECT max(CAST(substr(number, length(?1) + 1) AS INTEGER)) FROM invoices
-         WHERE substr(number, 1, length(?1)) = ?1 AND length(number) > length(?1)
-           AND substr(number, length(?1) + 1) NOT GLOB '*[^0-9]*'",
+        &format!(
+            "SELECT max(CAST(substr(number, length(?1) + 1) AS BIGINT)) FROM invoices
+             WHERE substr(number, 1, length(?1)) = ?1 AND length(number) > length(?1)
+               AND {}",
+            conn.dialect().digits_only("substr(number, length(?1) + 1)")
+        ),
         [&prefix],
         |r| r.get(0),
     )?;

@@ -72,8 +72,11 @@ pub fn queue(
     let tx = crate::store::ticket_write::begin(conn)?;
     require_finance(&tx, who, "mailing an invoice")?;
     let found: Option<(i64, i64, String, Option<String>)> = rusqlite::OptionalExtension::optional(tx.query_row(
-        "SELECT i.id, i.company_id, c.name, i.void_reason FROM invoices i JOIN companies c ON c.id = i.company_id
-         WHERE i.number = ?1 COLLATE NOCASE",
+        &format!(
+            "SELECT i.id, i.company_id, c.name, i.void_reason FROM invoices i JOIN companies c ON c.id = i.company_id
+             WHERE {}",
+            tx.dialect().nocase_eq("i.number", "?1")
+        ),
         [&number.trim()],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     ))?;
@@ -139,10 +142,11 @@ pub fn mailed(conn: &dyn Sql, ids: &[i64]) -> rusqlite::Result<std::collections:
     if ids.is_empty() {
         return Ok(out);
     }
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT invoice_id, recipient, status, sent, last_error FROM mail_outbox
-         WHERE invoice_id IS NOT NULL AND invoice_id IN (SELECT value FROM json_each(?1)) ORDER BY id",
-    )?;
+         WHERE invoice_id IS NOT NULL AND invoice_id IN {} ORDER BY id",
+        conn.dialect().json_ids("?1")
+    ))?;
     let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     let rows = stmt.query_map(params![list], |r| {
         Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))

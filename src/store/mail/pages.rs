@@ -283,7 +283,7 @@ pub fn list(conn: &dyn Sql, ticket: Option<i64>, limit: i64) -> rusqlite::Result
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.ticket_id, p.reason, p.level, p.login, p.address, p.created, p.acknowledged, te.login, p.escalated, o.status
          FROM pages p LEFT JOIN technicians te ON te.id = p.acknowledged_by LEFT JOIN mail_outbox o ON o.id = p.outbox_id
-         WHERE ?1 IS NULL OR p.ticket_id = ?1 ORDER BY p.id DESC LIMIT ?2",
+         WHERE CAST(?1 AS BIGINT) IS NULL OR p.ticket_id = ?1 ORDER BY p.id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![ticket, limit], |r| {
         Ok(PageRow {

@@ -56,14 +56,33 @@ impl Dialect {
             Dialect::Postgres => "ILIKE",
         }
     }
-}
 
-impl Dialect {
     /// `col = value` without regard to case (SQLite's COLLATE NOCASE).
     pub fn nocase_eq(self, col: &str, value: &str) -> String {
         match self {
             Dialect::Sqlite => format!("{col} = {value} COLLATE NOCASE"),
             Dialect::Postgres => format!("lower({col}) = lower({value})"),
+        }
+    }
+
+    /// True when `expr` is nothing but the digits 0-9 (or empty).
+    pub fn digits_only(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("{expr} NOT GLOB '*[^0-9]*'"),
+            Dialect::Postgres => format!("{expr} ~ '^[0-9]*$'"),
+        }
+    }
+
+    /// The integers of the JSON array in parameter `param`, as a
+    /// parenthesised subquery for `IN`.
+    pub fn json_ids(self, param: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("(SELECT value FROM json_each({param}))"),
+            Dialect::Postgres => {
+                format!(
+                    "(SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(CAST({param} AS text) AS json)))"
+                )
+            }
         }
     }
 }
