@@ -34,14 +34,18 @@ impl Context {
     /// Opens the store for writing on either engine, its SLA deadlines
     /// following this config.
     pub fn open_store(&self) -> Result<Box<dyn Sql>, StoreError> {
-        match &self.server {
-            Some(server) => {
-                let conn = store::sql::PgConn::open(server)?;
-                self.follow_sla(&conn)?;
-                Ok(Box::new(conn))
-            }
-            None => Ok(Box::new(self.open_file()?)),
-        }
+        let conn = self.open_store_unfollowed()?;
+        self.follow_sla(&conn)?;
+        Ok(conn)
+    }
+
+    /// Opens the store for writing on either engine, its deadlines as they
+    /// are (`sla recompute`, which recomputes them itself).
+    pub fn open_store_unfollowed(&self) -> Result<Box<dyn Sql>, StoreError> {
+        Ok(match &self.server {
+            Some(server) => Box::new(store::sql::PgConn::open(server)?),
+            None => Box::new(store::open(&self.db_path, &self.store_options())?),
+        })
     }
 
     /// Opens the SQLite file for writing (what only a file does: demo,

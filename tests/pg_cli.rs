@@ -230,7 +230,12 @@ fn a_command_not_yet_on_postgres_says_so_and_writes_nothing() {
     both(&env, &pg);
     let audit = pg.scalar("SELECT count(*) FROM audit");
     let server = Path::new(&pg.url);
-    for args in [vec!["tech", "list"], vec!["company", "list"], vec!["import", "x.json"]] {
+    for args in [
+        vec!["mail", "outbox"],
+        vec!["note", "edit", "1", "--text", "corrected"],
+        vec!["export", "x.json"],
+        vec!["import", "x.json"],
+    ] {
         let r = at(&env, server, "2026-12-01T13:06:00Z", &args);
         r.expect_code(3).expect_no_panic();
         assert!(

@@ -26,9 +26,9 @@ fn commands_not_yet_on_postgres_say_so_and_create_nothing() {
     let before: Vec<String> = created(&env, &[]);
     for url in ["postgres://tech@db.example/pimdesk", "postgresql://db.example/helpdesk"] {
         for args in [
-            vec!["company", "list"],
+            vec!["mail", "outbox"],
             vec!["demo", "--tickets", "5"],
-            vec!["tech", "list"],
+            vec!["export", "x.json"],
         ] {
             let r = run(env.command_with(std::path::Path::new(url), &env.config, &args));
             r.expect_code(3).expect_no_panic();
@@ -41,7 +41,7 @@ fn commands_not_yet_on_postgres_say_so_and_create_nothing() {
         c.env("PIMDESK_DB", url)
             .args(["--config"])
             .arg(&env.config)
-            .args(["company", "list"]);
+            .args(["mail", "outbox"]);
         run(c).expect_code(3);
     }
     // The console too, from [store] url in the config.

@@ -25,7 +25,7 @@ pub fn run(ctx: &Ctx, cmd: CompanyCommand) -> anyhow::Result<i32> {
         CompanyCommand::List { json } => json,
         CompanyCommand::SetBillingEmail { company, address } => return set_billing(ctx, &company, &address),
     };
-    let conn = ctx.open_file_read_only()?;
+    let conn = ctx.open_store_read_only()?;
     let companies = dir::companies(&conn)?;
     if json {
         let billing = dir::addresses::billing_emails(&conn)?;
@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx, cmd: CompanyCommand) -> anyhow::Result<i32> {
 }
 
 fn set_billing(ctx: &Ctx, company: &str, address: &str) -> anyhow::Result<i32> {
-    let conn = ctx.open_file()?;
+    let conn = ctx.open_store()?;
     let id = crate::store::lookup::company(&conn, company).map_err(super::fail::usage)?;
     let who = crate::store::actor::Actor::Login(&ctx.login);
     let changed =

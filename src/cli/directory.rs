@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
-use rusqlite::Connection;
 use serde_json::{json, Value};
 
 use super::Ctx;
@@ -140,7 +139,7 @@ pub fn oncall(ctx: &Ctx, a: OncallArgs) -> anyhow::Result<i32> {
         Some(t) => parse_time(t, ctx.config.calendar.timezone.0).map_err(|e| usage(format!("--at: {e}")))?,
         None => ctx.now,
     };
-    let conn = ctx.open_file()?;
+    let conn = ctx.open_store()?;
     let techs = dir::technicians(&conn)?;
     let rot = rotation(ctx, &techs)?;
     let cal = ctx.config.sla_calendar();
@@ -210,7 +209,7 @@ fn oncall_text(ctx: &Ctx, at: DateTime<Utc>, c: Coverage<'_>, techs: &[Technicia
 }
 
 pub fn tech(ctx: &Ctx, cmd: TechCommand) -> anyhow::Result<i32> {
-    let conn = ctx.open_file()?;
+    let conn = ctx.open_store()?;
     let now = ctx.now.timestamp();
     match cmd {
         TechCommand::List { json } => tech_list(ctx, &conn, json)?,
@@ -255,7 +254,7 @@ pub fn tech(ctx: &Ctx, cmd: TechCommand) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-fn tech_list(ctx: &Ctx, conn: &Connection, json: bool) -> anyhow::Result<()> {
+fn tech_list(ctx: &Ctx, conn: &dyn crate::store::sql::Sql, json: bool) -> anyhow::Result<()> {
     let techs = dir::technicians(conn)?;
     let rot = rotation(ctx, &techs)?;
     let cal = ctx.config.sla_calendar();
@@ -302,7 +301,7 @@ fn tech_list(ctx: &Ctx, conn: &Connection, json: bool) -> anyhow::Result<()> {
 }
 
 pub fn contact(ctx: &Ctx, cmd: ContactCommand) -> anyhow::Result<i32> {
-    let conn = ctx.open_file()?;
+    let conn = ctx.open_store()?;
     match cmd {
         ContactCommand::List { company, json } => {
             let company_id = company
@@ -343,7 +342,7 @@ fn rights(level: &str) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
-fn contact_list(conn: &Connection, company_id: Option<i64>, json: bool) -> anyhow::Result<()> {
+fn contact_list(conn: &dyn crate::store::sql::Sql, company_id: Option<i64>, json: bool) -> anyhow::Result<()> {
     let contacts = dir::contacts(conn, company_id)?;
     if json {
         let v: Vec<Value> = contacts

@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCommand) -> anyhow::Result<i32> {
 
 /// `onboarding list`: every step of the plan, a step never touched as pending.
 fn list(ctx: &Ctx, company: &str, json: bool) -> anyhow::Result<i32> {
-    let conn = ctx.open_file_read_only()?;
+    let conn = ctx.open_store_read_only()?;
     let id = lookup::company(&conn, company).map_err(|e| UsageError(e.to_string()))?;
     let items = directory::onboarding(&conn, Some(id))?;
     let rows: Vec<(usize, &str, String, String, String)> = TRANSITION_PLAN
@@ -71,7 +71,7 @@ fn list(ctx: &Ctx, company: &str, json: bool) -> anyhow::Result<i32> {
 /// `onboarding set`: one step's status, dated today; a dispatcher's or an admin's.
 fn set(ctx: &Ctx, company: &str, step: i64, status: &str) -> anyhow::Result<i32> {
     let status: ItemStatus = status.parse().map_err(UsageError)?;
-    let conn = ctx.open_file()?;
+    let conn = ctx.open_store()?;
     let id = lookup::company(&conn, company).map_err(|e| UsageError(e.to_string()))?;
     // A login without a record is a technician: refused, and not registered.
     let (who, role) = crate::store::actor::find(&conn, &ctx.login)?.unwrap_or((0, Role::Technician));

@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, cmd: PageCommand) -> anyhow::Result<i32> {
     match cmd {
         PageCommand::List { ticket, limit, json } => list(ctx, ticket, limit, json),
         PageCommand::Ack { ticket } => {
-            let conn = ctx.open_file()?;
+            let conn = ctx.open_store()?;
             let n = pages::acknowledge(&conn, ticket, Actor::Login(&ctx.login), ctx.now.timestamp())?;
             if n == 0 {
                 outln!("ticket #{ticket} has no page waiting for an acknowledgement");
@@ -47,7 +47,7 @@ pub fn run(ctx: &Ctx, cmd: PageCommand) -> anyhow::Result<i32> {
 }
 
 fn list(ctx: &Ctx, ticket: Option<i64>, limit: i64, json: bool) -> anyhow::Result<i32> {
-    let conn = ctx.open_file_read_only()?;
+    let conn = ctx.open_store_read_only()?;
     let rows = pages::list(&conn, ticket, limit.max(1))?;
     let tz = ctx.config.calendar.timezone.0;
     let at = |t: Option<i64>| t.map(|t| rfc3339_secs(t, tz));

@@ -49,7 +49,7 @@ pub fn run(ctx: &Ctx, cmd: SlaCommand) -> anyhow::Result<i32> {
         SlaCommand::Check { after_hours } => check(ctx, after_hours),
         SlaCommand::Report { from, to, json } => report(ctx, from, to, json),
         SlaCommand::Recompute => {
-            let conn = crate::store::open(&ctx.db_path, &ctx.store_options())?;
+            let conn = ctx.open_store_unfollowed()?;
             let (cal, policy) = (ctx.config.sla_calendar(), ctx.config.sla_policy());
             let (n, changed) = deadlines::recompute(&conn, &cal, &policy)?;
             outln!("recomputed the deadlines of {n} tickets ({changed} changed)");
@@ -81,7 +81,7 @@ fn due(ctx: &Ctx) -> anyhow::Result<i32> {
 }
 
 fn check(ctx: &Ctx, after_hours: bool) -> anyhow::Result<i32> {
-    let conn = ctx.open_file_read_only()?;
+    let conn = ctx.open_store_read_only()?;
     let cal = ctx.config.sla_calendar();
     let policy = ctx.config.sla_policy();
     if after_hours && cal.is_open(ctx.now) {
@@ -145,7 +145,7 @@ fn period(ctx: &Ctx, from: Option<String>, to: Option<String>) -> Result<(NaiveD
 fn report(ctx: &Ctx, from: Option<String>, to: Option<String>, as_json: bool) -> anyhow::Result<i32> {
     let (from, to) = period(ctx, from, to)?;
     let policy = ctx.config.sla_policy();
-    let conn = ctx.open_file_read_only()?;
+    let conn = ctx.open_store_read_only()?;
     let (start, end) = (day_start(ctx, from), day_start(ctx, to + Duration::days(1)));
     let counts = store_sla::compliance(&conn, start, end, ctx.now.timestamp())?;
     let mut responses = store_sla::response_minutes(&conn, start, end)?;

@@ -1,7 +1,7 @@
 //! Team mode on the command line: `store copy` between a SQLite file and a
 //! PostgreSQL server, and the commands a PostgreSQL store answers so far
-//! (`ticket`, `time`, `timer`, `invoice`, `payment`, `agreement`, `doctor`,
-//! `backup`'s pg_dump advice); every other command says it needs a file.
+//! (all but the console, `mail`, `note edit`, `import`, `export` and `demo`;
+//! `backup` gives pg_dump's advice); those say they need a file.
 
 use std::path::PathBuf;
 
@@ -39,6 +39,13 @@ pub fn dispatch(command: Option<Command>, ctx: &Ctx, server: &Server) -> anyhow:
         Some(Command::Invoice(c)) => super::invoice::run(ctx, c),
         Some(Command::Payment(c)) => super::invoice::run_payment(ctx, c),
         Some(Command::Agreement(c)) => super::agreement::run(ctx, c),
+        Some(Command::Sla(c)) => super::sla::run(ctx, c),
+        Some(Command::Oncall(a)) => super::directory::oncall(ctx, a),
+        Some(Command::Tech(c)) => super::directory::tech(ctx, c),
+        Some(Command::Page(c)) => super::page::run(ctx, c),
+        Some(Command::Contact(c)) => super::directory::contact(ctx, c),
+        Some(Command::Company(c)) => super::company::run(ctx, c),
+        Some(Command::Onboarding(c)) => super::onboarding::run(ctx, c),
         _ => Err(not_yet(server).into()),
     }
 }
@@ -141,7 +148,7 @@ fn doctor(ctx: &Ctx, server: &Server) -> anyhow::Result<i32> {
                 .map_err(|e| server.error(e))?
                 .get(0);
             outln!("tickets: {tickets}");
-            outln!("note: in this build `ticket`, `time`, `timer`, `invoice`, `payment`, `agreement`, `doctor` and `store copy` run on PostgreSQL; the console and the other commands need a SQLite store");
+            outln!("note: in this build `ticket`, `time`, `timer`, `invoice`, `payment`, `agreement`, `sla`, `tech`, `oncall`, `page`, `contact`, `company`, `onboarding`, `doctor` and `store copy` run on PostgreSQL; the console and the other commands need a SQLite store");
             outln!("ok");
             Ok(0)
         }

@@ -3,8 +3,9 @@
 //! checklist. Every change is one `BEGIN IMMEDIATE` transaction with its audit
 //! rows, and the actor's role is read inside it.
 
-use crate::store::lossy::LossyRow;
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, OptionalExtension};
+
+use crate::store::sql::{Mode, Sql, Tx};
 
 pub mod addresses;
 
@@ -90,13 +91,12 @@ fn refused(m: impl Into<String>) -> DirectoryError {
     DirectoryError::Refused(m.into())
 }
 
-fn begin(conn: &Connection) -> rusqlite::Result<Transaction<'_>> {
-    // new_unchecked: the worker holds a shared reference; nothing else is open on it.
-    Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+fn begin(conn: &dyn Sql) -> rusqlite::Result<Tx<'_>> {
+    conn.begin(Mode::Write)
 }
 
 /// Loads the whole directory.
-pub fn load(conn: &Connection) -> rusqlite::Result<Directory> {
+pub fn load(conn: &dyn Sql) -> rusqlite::Result<Directory> {
     Ok(Directory {
         technicians: technicians(conn)?,
         companies: companies(conn)?,
@@ -105,7 +105,7 @@ pub fn load(conn: &Connection) -> rusqlite::Result<Directory> {
     })
 }
 
-pub fn technicians(conn: &Connection) -> rusqlite::Result<Vec<Technician>> {
+pub fn technicians(conn: &dyn Sql) -> rusqlite::Result<Vec<Technician>> {
     let mut stmt = conn
         .prepare_cached("SELECT id, login, name, role, phone, email, oncall FROM technicians ORDER BY name, login")?;
     let rows = stmt.query_map((), |r| {
@@ -122,7 +122,7 @@ pub fn technicians(conn: &Connection) -> rusqlite::Result<Vec<Technician>> {
     rows.collect()
 }
 
-pub fn companies(conn: &Connection) -> rusqlite::Result<Vec<Company>> {
+pub fn companies(conn: &dyn Sql) -> rusqlite::Result<Vec<Company>> {
     let mut stmt = conn.prepare_cached("SELECT id, name, industry, city, phone FROM companies ORDER BY name")?;
     let rows = stmt.query_map((), |r| {
         Ok(Company {
@@ -137,7 +137,7 @@ pub fn companies(conn: &Connection) -> rusqlite::Result<Vec<Company>> {
 }
 
 /// Contacts of one company, or of all companies.
-pub fn contacts(conn: &Connection, company_id: Option<i64>) -> rusqlite::Result<Vec<Contact>> {
+pub fn contacts(conn: &dyn Sql, company_id: Option<i64>) -> rusqlite::Result<Vec<Contact>> {
     let mut stmt = conn.prepare_cached(
         "SELECT ct.id, ct.company_id, c.name, ct.name, ct.title, ct.phone, ct.email, ct.security_level
          FROM contacts ct JOIN companies c ON c.id = ct.company_id
@@ -160,7 +160,7 @@ pub fn contacts(conn: &Connection, company_id: Option<i64>) -> rusqlite::Result<
 
 /// The checklist of one company (or all): a company without stored rows
 /// (e.g. imported) shows the guide's seven steps as pending.
-pub fn onboarding(conn: &Connection, company_id: Option<i64>) -> rusqlite::Result<Vec<OnboardingItem>> {
+pub fn onboarding(conn: &dyn Sql, company_id: Option<i64>) -> rusqlite::Result<Vec<OnboardingItem>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, o.position, o.item, o.status, o.date, te.name, o.note
          FROM companies c LEFT JOIN onboarding_items o ON o.company_id = c.id
@@ -221,7 +221,7 @@ pub fn rotation_logins(configured: &[String], technicians: &[Technician]) -> Vec
 }
 
 /// A contact of a company by exact email, else by name (exact, then unique prefix).
-pub fn find_contact(conn: &Connection, company_id: i64, name_or_email: &str) -> Result<i64, LookupError> {
+pub fn find_contact(conn: &dyn Sql, company_id: i64, name_or_email: &str) -> Result<i64, LookupError> {
     let by_email: Option<i64> = conn
         .query_row(
             "SELECT id FROM contacts WHERE company_id = ?1 AND email = ?2 COLLATE NOCASE",
@@ -236,7 +236,7 @@ pub fn find_contact(conn: &Connection, company_id: i64, name_or_email: &str) -> 
     }
 }
 
-fn role_of(tx: &Transaction<'_>, who: i64) -> Result<Role, DirectoryError> {
+fn role_of(tx: &dyn Sql, who: i64) -> Result<Role, DirectoryError> {
     let role: Option<String> = tx
         .query_row("SELECT role FROM technicians WHERE id = ?1", [who], |r| r.lossy(0))
         .optional()?;
@@ -246,7 +246,7 @@ fn role_of(tx: &Transaction<'_>, who: i64) -> Result<Role, DirectoryError> {
 
 /// One audit row; `target` is (entity, entity id).
 fn audit(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     (entity, id): (&str, i64),
     who: i64,
     now: i64,
@@ -280,7 +280,7 @@ pub type FieldChange = (&'static str, String, String);
 /// Changes a contact, as a dispatcher (the concierge desk) or an admin.
 /// Returns what changed (empty when nothing did); each change is audited.
 pub fn update_contact<'a>(
-    conn: &Connection,
+    conn: &dyn Sql,
     who: impl Into<Actor<'a>>,
     contact_id: i64,
     changes: &ContactChanges,
@@ -346,7 +346,7 @@ pub struct RoleChange {
 /// Sets a technician's role. Only an admin may; while the store has no admin
 /// at all, a user may make themselves admin (someone must be first).
 pub fn set_role<'a>(
-    conn: &Connection,
+    conn: &dyn Sql,
     who: impl Into<Actor<'a>>,
     login: &str,
     role: Role,
@@ -408,7 +408,7 @@ pub fn set_role<'a>(
 /// Marks a technician as taking part in the fallback rotation (or not).
 /// A dispatcher or admin may change anyone; a technician only themselves.
 pub fn set_oncall<'a>(
-    conn: &Connection,
+    conn: &dyn Sql,
     who: impl Into<Actor<'a>>,
     login: &str,
     on: bool,
@@ -449,7 +449,7 @@ pub fn set_oncall<'a>(
 /// Sets one checklist step's status (dated today in `date`, signed by `who`).
 /// The company's seven rows are created on first change.
 pub fn set_onboarding<'a>(
-    conn: &Connection,
+    conn: &dyn Sql,
     who: impl Into<Actor<'a>>,
     company_id: i64,
     position: i64,
@@ -465,7 +465,7 @@ pub fn set_onboarding<'a>(
     let who = who.into().id(&tx)?;
     for (i, text) in TRANSITION_PLAN.iter().enumerate() {
         tx.execute(
-            "INSERT OR IGNORE INTO onboarding_items (company_id, position, item, status) VALUES (?1, ?2, ?3, 'pending')",
+            "INSERT INTO onboarding_items (company_id, position, item, status) VALUES (?1, ?2, ?3, 'pending') ON CONFLICT DO NOTHING",
             params![company_id, i as i64, text],
         )?;
     }

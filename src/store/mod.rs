@@ -51,7 +51,7 @@ pub enum StoreError {
     NotSqlite { path: PathBuf },
     /// A command or the console asked of a PostgreSQL store that this build
     /// runs on SQLite only so far.
-    #[error("{url} is a PostgreSQL store; this build runs `ticket`, `time`, `timer`, `invoice`, `payment`, `agreement`, `doctor` and `store copy` on one (and `backup` says how to use pg_dump), while the console and the other commands still need a SQLite store file: give --db the path of one (team mode is not complete yet); nothing was written")]
+    #[error("{url} is a PostgreSQL store; this build runs `ticket`, `time`, `timer`, `invoice`, `payment`, `agreement`, `sla`, `tech`, `oncall`, `page`, `contact`, `company`, `onboarding`, `doctor` and `store copy` on one (and `backup` says how to use pg_dump), while the console and the other commands still need a SQLite store file: give --db the path of one (team mode is not complete yet); nothing was written")]
     ServerUrl { url: String },
     #[error("the PostgreSQL store at {url} cannot be used: {detail}")]
     Server { url: String, detail: String },

@@ -3,7 +3,9 @@
 //! each clock comes from `domain::sla::Clock`; SQL filters only on the columns
 //! the store derived from it (`attention_at`, `breach_at`, `response_met`).
 
-use rusqlite::{params, Connection, Row};
+use rusqlite::params;
+
+use crate::store::sql::{Row, Sql};
 
 use crate::domain::sla::{Clock, SlaPolicy};
 use crate::domain::ticket::Priority;
@@ -56,11 +58,10 @@ fn clock_row(r: &Row<'_>) -> rusqlite::Result<ClockRow> {
 
 /// Clocks in warning or breach at `now` (a breach that is then paused
 /// included), soonest due first.
-pub fn needing_attention(conn: &Connection, now: i64) -> rusqlite::Result<Vec<ClockRow>> {
+pub fn needing_attention(conn: &dyn Sql, now: i64) -> rusqlite::Result<Vec<ClockRow>> {
     let sql = format!("{CLOCK_SELECT} WHERE t.attention_at <= ?1 ORDER BY t.response_due, t.id");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([now], clock_row)?.collect();
-    rows
+    stmt.query_map([now], clock_row)?.collect()
 }
 
 /// Response compliance of one priority over a period.
@@ -93,7 +94,7 @@ const DAY: i64 = 86_400;
 /// (kept by triggers) and the open clocks breached by now from
 /// `tickets_running_clocks`; the part days at either end from
 /// `tickets_sla_compliance`. (Only running clocks carry a `breach_at`.)
-pub fn compliance(conn: &Connection, from: i64, to: i64, now: i64) -> rusqlite::Result<Vec<Compliance>> {
+pub fn compliance(conn: &dyn Sql, from: i64, to: i64, now: i64) -> rusqlite::Result<Vec<Compliance>> {
     let (d0, d1) = (
         from.div_euclid(DAY) + i64::from(from.rem_euclid(DAY) != 0),
         to.div_euclid(DAY),
@@ -127,7 +128,7 @@ pub fn compliance(conn: &Connection, from: i64, to: i64, now: i64) -> rusqlite::
 
 /// The whole days `[d0, d1)`: the summary, and the running clocks opened
 /// then that have breached by `now`.
-fn summary(conn: &Connection, d0: i64, d1: i64, now: i64) -> rusqlite::Result<Vec<Compliance>> {
+fn summary(conn: &dyn Sql, d0: i64, d1: i64, now: i64) -> rusqlite::Result<Vec<Compliance>> {
     let mut stmt = conn.prepare_cached(
         "SELECT clock_priority, sum(tickets), sum(met), sum(missed) FROM sla_days
          WHERE day >= ?1 AND day < ?2 GROUP BY clock_priority",
@@ -143,12 +144,13 @@ fn summary(conn: &Connection, d0: i64, d1: i64, now: i64) -> rusqlite::Result<Ve
             })
         })?
         .collect::<Result<_, _>>()?;
-    let mut live = conn.prepare_cached(
-        "SELECT clock_priority, count(*) FROM tickets INDEXED BY tickets_running_clocks
+    let mut live = conn.prepare_cached(&format!(
+        "SELECT clock_priority, count(*) FROM tickets{}
          WHERE first_response IS NULL AND resolved IS NULL AND response_due IS NOT NULL
            AND clock_priority IN (1, 2, 3, 4, 5) AND breach_at <= ?3 AND opened >= ?1 AND opened < ?2
          GROUP BY clock_priority",
-    )?;
+        conn.dialect().indexed_by("tickets_running_clocks")
+    ))?;
     let breached = live.query_map(params![d0 * DAY, d1 * DAY, now], |r| {
         Ok(Compliance {
             priority: r.get(0)?,
@@ -164,10 +166,11 @@ fn summary(conn: &Connection, d0: i64, d1: i64, now: i64) -> rusqlite::Result<Ve
 
 /// Compliance read from the index `tickets_sla_compliance` alone, for a
 /// span shorter than a day or its part days.
-fn scan(conn: &Connection, from: i64, to: i64, now: i64) -> rusqlite::Result<Vec<Compliance>> {
+fn scan(conn: &dyn Sql, from: i64, to: i64, now: i64) -> rusqlite::Result<Vec<Compliance>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT clock_priority, count(*), coalesce(sum(response_met = 1), 0),
-                coalesce(sum(response_met = 0), 0) + coalesce(sum(breach_at <= ?3), 0)
+        "SELECT clock_priority, count(*), coalesce(sum(CASE WHEN response_met = 1 THEN 1 ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN response_met = 0 THEN 1 ELSE 0 END), 0)
+                  + coalesce(sum(CASE WHEN breach_at <= ?3 THEN 1 ELSE 0 END), 0)
          FROM tickets WHERE clock_priority IN (1, 2, 3, 4, 5) AND opened >= ?1 AND opened < ?2 AND response_due IS NOT NULL
          GROUP BY clock_priority ORDER BY clock_priority",
     )?;
@@ -187,13 +190,12 @@ fn scan(conn: &Connection, from: i64, to: i64, now: i64) -> rusqlite::Result<Vec
 /// First response times in contractual minutes, (clock priority, minutes),
 /// for tickets opened in `[from, to)`: read from `tickets_sla_compliance`
 /// alone (the minutes are stored with the ticket's other SLA figures).
-pub fn response_minutes(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<Vec<(u8, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT clock_priority, response_minutes FROM tickets INDEXED BY tickets_sla_compliance
+pub fn response_minutes(conn: &dyn Sql, from: i64, to: i64) -> rusqlite::Result<Vec<(u8, i64)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT clock_priority, response_minutes FROM tickets{}
          WHERE clock_priority IN (1, 2, 3, 4, 5) AND opened >= ?1 AND opened < ?2 AND response_minutes IS NOT NULL",
-    )?;
-    let rows = stmt
-        .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect();
-    rows
+        conn.dialect().indexed_by("tickets_sla_compliance")
+    ))?;
+    stmt.query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
 }

@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
+
+use crate::store::sql::Sql;
 
 use super::{audit, begin, refused, role_of, DirectoryError};
 use crate::store::actor::Actor;
@@ -25,7 +27,7 @@ fn address(a: &str) -> Result<String, DirectoryError> {
 /// Sets technician `login`'s pager address. A dispatcher or admin may set
 /// anyone's; a technician only their own. True when it changed.
 pub fn set_pager<'a>(
-    conn: &Connection,
+    conn: &dyn Sql,
     who: impl Into<Actor<'a>>,
     login: &str,
     pager: &str,
@@ -63,7 +65,7 @@ pub fn set_pager<'a>(
 /// Sets company `company_id`'s billing address; finance, dispatchers
 /// (the concierge desk) and admins. True when it changed.
 pub fn set_billing_email<'a>(
-    conn: &Connection,
+    conn: &dyn Sql,
     who: impl Into<Actor<'a>>,
     company_id: i64,
     billing: &str,
@@ -97,14 +99,14 @@ pub fn set_billing_email<'a>(
 }
 
 /// Every technician's pager address that is set, by login.
-pub fn pagers(conn: &Connection) -> rusqlite::Result<HashMap<String, String>> {
+pub fn pagers(conn: &dyn Sql) -> rusqlite::Result<HashMap<String, String>> {
     let mut stmt = conn.prepare_cached("SELECT login, pager_email FROM technicians WHERE pager_email <> ''")?;
     let rows = stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
 
 /// Every company's billing address that is set, by company id.
-pub fn billing_emails(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>> {
+pub fn billing_emails(conn: &dyn Sql) -> rusqlite::Result<HashMap<i64, String>> {
     let mut stmt = conn.prepare_cached("SELECT id, billing_email FROM companies WHERE billing_email <> ''")?;
     let rows = stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()

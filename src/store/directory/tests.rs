@@ -1,4 +1,5 @@
 use super::*;
+use rusqlite::Connection;
 
 fn store() -> (tempfile::TempDir, Connection) {
     let dir = tempfile::tempdir().expect("temp dir");
