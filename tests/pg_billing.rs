@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 
 use common::cli::{Env, Run};
-use common::pg::{at, copy_to, PgDb};
+use common::pg::{at, copy_to, same_on_both, PgDb};
 
 const NOW: &str = "2027-02-01T10:00:00Z";
 
@@ -59,13 +59,7 @@ fn billing_answers_the_same_on_both_engines() {
         &["agreement", "list", "--company", "Acme Family Dental"],
     ];
     for args in steps {
-        let lite = at(&env, &env.db, NOW, args);
-        let team = at(&env, server, NOW, args);
-        assert_eq!(
-            (lite.code, &lite.stdout, &lite.stderr),
-            (team.code, &team.stdout, &team.stderr),
-            "{args:?} answered differently:\nSQLite:\n{lite}\nPostgreSQL:\n{team}"
-        );
+        same_on_both(&env, server, NOW, args);
     }
     let number = first_invoice(&env, &env.db);
     assert_eq!(number, first_invoice(&env, server));
@@ -89,13 +83,7 @@ fn billing_answers_the_same_on_both_engines() {
         vec!["invoice", "void", &number, "--reason", "wrong company"],
         vec!["invoice", "show", &number, "--json"],
     ] {
-        let lite = at(&env, &env.db, NOW, &args);
-        let team = at(&env, server, NOW, &args);
-        assert_eq!(
-            (lite.code, &lite.stdout, &lite.stderr),
-            (team.code, &team.stdout, &team.stderr),
-            "{args:?} answered differently:\nSQLite:\n{lite}\nPostgreSQL:\n{team}"
-        );
+        same_on_both(&env, server, NOW, &args);
     }
     let csv = |db: &Path, name: &str| {
         let file = env.path(name);

@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 
 use common::cli::{Env, Run};
-use common::pg::{at, both, PgDb};
+use common::pg::{at, both, same_on_both, PgDb};
 
 /// A technician's morning on one ticket, as (clock, arguments).
 const MORNING: &[(&str, &[&str])] = &[
@@ -98,13 +98,7 @@ fn a_technicians_morning_answers_the_same_on_both_engines() {
     both(&env, &pg);
     let server = Path::new(&pg.url);
     for (now, args) in MORNING {
-        let lite = at(&env, &env.db, now, args);
-        let team = at(&env, server, now, args);
-        assert_eq!(
-            (lite.code, &lite.stdout, &lite.stderr),
-            (team.code, &team.stdout, &team.stderr),
-            "{args:?} answered differently:\nSQLite:\n{lite}\nPostgreSQL:\n{team}"
-        );
+        same_on_both(&env, server, now, args);
     }
     // The morning did happen (not two identical refusals).
     let show = at(&env, server, "2026-12-01T13:06:00Z", &["ticket", "show", "301"]);

@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 
 use common::cli::Env;
-use common::pg::{at, copy_to, PgDb};
+use common::pg::{at, copy_to, same_on_both, PgDb};
 
 /// (clock, arguments): an admin's look round the directory, a P1 that
 /// breaches, its page and the SLA report.
@@ -87,13 +87,7 @@ fn the_directory_and_the_sla_answer_the_same_on_both_engines() {
     copy_to(&env, &pg);
     let server = Path::new(&pg.url);
     for (now, args) in ROUND {
-        let lite = at(&env, &env.db, now, args);
-        let team = at(&env, server, now, args);
-        assert_eq!(
-            (lite.code, &lite.stdout, &lite.stderr),
-            (team.code, &team.stdout, &team.stderr),
-            "{args:?} answered differently:\nSQLite:\n{lite}\nPostgreSQL:\n{team}"
-        );
+        same_on_both(&env, server, now, args);
     }
     // The writes happened, on the server too.
     let check = at(&env, server, "2026-12-01T12:00:00Z", &["sla", "check"]);

@@ -113,3 +113,15 @@ pub fn copy_to(env: &Env, pg: &PgDb) {
         .args(["--to", &pg.url]);
     run(c).expect_code(0);
 }
+
+/// Runs `args` at `now` on the SQLite store `env.db` and on `server`, its
+/// copy; panics unless both give the same exit code, output and errors.
+pub fn same_on_both(env: &Env, server: &Path, now: &str, args: &[&str]) {
+    let lite = at(env, &env.db, now, args);
+    let team = at(env, server, now, args);
+    assert_eq!(
+        (lite.code, &lite.stdout, &lite.stderr),
+        (team.code, &team.stdout, &team.stderr),
+        "{args:?} answered differently:\nSQLite:\n{lite}\nPostgreSQL:\n{team}"
+    );
+}
